@@ -1,0 +1,854 @@
+//! Reads one bulletin file: splits the YAML front matter from the Markdown body, checks every
+//! field of CONTENT.md, renders the body, and resolves every indicator value (front matter
+//! and inline `ind:` links alike) against the registries. Reports every problem of the file.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use serde_yaml::{Mapping, Value};
+
+use super::markdown::{self, InlineFigure};
+use super::yaml::{self, get, scalar_text, string_list, type_name, Lines, Span};
+use crate::diagnostics::{did_you_mean, unknown_word_help, Diagnostic};
+use crate::model::figure::parse_amount;
+use crate::model::{
+    units, Bulletin, IndicatorId, IndicatorValue, Indicators, Kind, Localities, LocalityId, Period,
+    Qualifier, Source, TermId, Terms, Topic,
+};
+use crate::urls::{path, Urls};
+
+/// What a bulletin is checked against.
+pub struct Registries<'a> {
+    pub localities: &'a Localities,
+    pub terms: &'a Terms,
+    pub indicators: &'a Indicators,
+}
+
+/// How articles are read.
+pub struct ReadOptions<'a> {
+    pub timezone: FixedOffset,
+    pub allow_html: bool,
+    pub urls: &'a Urls,
+}
+
+/// A bulletin read from its file, with its values (their `bulletin` handle not yet set).
+#[derive(Debug)]
+pub struct ParsedArticle {
+    pub bulletin: Bulletin,
+    pub values: Vec<IndicatorValue>,
+}
+
+pub const KEYS: &[&str] = &[
+    "title",
+    "date",
+    "locality",
+    "term",
+    "slug",
+    "summary",
+    "source",
+    "authors",
+    "topics",
+    "draft",
+    "defaults",
+    "indicators",
+];
+const VALUE_KEYS: &[&str] = &[
+    "id",
+    "value",
+    "locality",
+    "unit",
+    "period",
+    "kind",
+    "qualifier",
+    "term",
+    "quote",
+    "note",
+];
+const DEFAULT_KEYS: &[&str] = &["period", "kind", "qualifier", "term"];
+const QUERY_KEYS: &[&str] = &["period", "kind", "qualifier", "term", "locality"];
+const SOURCE_KEYS: &[&str] = &["name", "url"];
+
+/// Split the front matter from the body: `(yaml, body, body's first line)`.
+pub fn split_front_matter<'t>(
+    text: &'t str,
+    file: &Path,
+) -> Result<(&'t str, &'t str, usize), Diagnostic> {
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::at(file, 1, "the bulletin has no front matter")
+            .help("start the file with a line `---`, then `title:`, `date:` and `locality:`, then a closing `---`"));
+    }
+    let start = first.len() + 1;
+    let mut pos = start.min(text.len());
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let l = text[pos..end].trim_end();
+        if l == "---" || l == "..." {
+            let body_start = (end + 1).min(text.len());
+            return Ok((&text[start..pos], &text[body_start..], line + 1));
+        }
+        pos = end + 1;
+        line += 1;
+    }
+    Err(
+        Diagnostic::at(file, 1, "the front matter is not closed").help(
+            "add a line `---` after the last front-matter field, before the text of the bulletin",
+        ),
+    )
+}
+
+/// Parse a front-matter date: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (also with `T`), or RFC 3339.
+pub fn parse_date(s: &str, tz: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single();
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return tz.from_local_datetime(&d).single();
+        }
+    }
+    None
+}
+
+/// Everything a value can take from the article's `defaults`.
+#[derive(Default, Clone)]
+struct Defaults {
+    period: Option<Period>,
+    kind: Option<Kind>,
+    qualifier: Option<Qualifier>,
+    term: Option<TermId>,
+}
+
+/// A value as written, before it is checked against the registries.
+struct ValueSpec {
+    id: String,
+    amount: (f64, Option<f64>),
+    qualifier_from_text: Option<Qualifier>,
+    unit: Option<String>,
+    locality: Option<String>,
+    period: Option<Period>,
+    kind: Option<Kind>,
+    qualifier: Option<Qualifier>,
+    term: Option<TermId>,
+    quote: Option<String>,
+    note: Option<String>,
+    line: usize,
+    inline: bool,
+}
+
+struct Reader<'a> {
+    file: PathBuf,
+    reg: &'a Registries<'a>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn err(&mut self, line: usize, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(Diagnostic::at(&self.file, line, msg));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    fn text_field(
+        &mut self,
+        map: &Mapping,
+        key: &str,
+        lines: &Lines,
+        span: Span,
+    ) -> Option<String> {
+        let v = get(map, key)?;
+        match v {
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                scalar_text(v).map(|s| s.trim().to_string())
+            }
+            other => {
+                let line = lines.key_line(span, key);
+                self.err(
+                    line,
+                    format!("`{key}` must be text, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn term(&mut self, id: &str, line: usize) -> Option<TermId> {
+        let found = self.reg.terms.find(id);
+        if found.is_none() {
+            let known: Vec<&str> = self.reg.terms.all.iter().map(|t| t.id.as_str()).collect();
+            let help = unknown_word_help(id, &known);
+            let file = self.file.clone();
+            self.errors.push(
+                Diagnostic::at(
+                    file,
+                    line,
+                    format!("unknown term `{id}`: it is not in content/terms.yaml"),
+                )
+                .help(help),
+            );
+        }
+        found
+    }
+
+    fn period(&mut self, v: &Value, line: usize) -> Option<Period> {
+        let s = scalar_text(v).unwrap_or_default();
+        let p = Period::parse(&s);
+        if p.is_none() {
+            self.err(
+                line,
+                format!("`period: {s}` is not a year or a span of years"),
+            )
+            .help = Some("write a year (2020) or a span in quotes (\"2016-2020\")".into());
+        }
+        p
+    }
+
+    fn kind(&mut self, s: &str, line: usize) -> Option<Kind> {
+        let k = Kind::parse(s);
+        if k.is_none() {
+            self.err(line, format!("unknown kind of value `{s}`")).help = Some(format!(
+                "{} (target: chỉ tiêu, phấn đấu; actual: đạt, thực hiện; estimate: ước thực hiện)",
+                unknown_word_help(s, Kind::WORDS)
+            ));
+        }
+        k
+    }
+
+    fn qualifier(&mut self, s: &str, line: usize) -> Option<Qualifier> {
+        let q = Qualifier::parse(s);
+        if q.is_none() {
+            self.err(line, format!("unknown qualifier `{s}`")).help = Some(format!(
+                "{} (about: khoảng; over: trên, hơn; at_least: ít nhất, trở lên; under: dưới; at_most: tối đa)",
+                unknown_word_help(s, Qualifier::WORDS)
+            ));
+        }
+        q
+    }
+
+    fn locality(&mut self, id: &str, line: usize) -> Option<LocalityId> {
+        let found = self.reg.localities.find(id);
+        if found.is_none() {
+            let known: Vec<&str> = self
+                .reg
+                .localities
+                .all
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect();
+            let help = did_you_mean(id, &known)
+                .map(|k| format!("did you mean `{k}`?"))
+                .unwrap_or_else(|| {
+                    "use an id from content/localities.yaml, or add the unit there".into()
+                });
+            self.err(
+                line,
+                format!("unknown locality `{id}`: it is not in content/localities.yaml"),
+            )
+            .help = Some(help);
+        }
+        found
+    }
+
+    /// Check a value and resolve it against the registries.
+    fn resolve(
+        &mut self,
+        spec: ValueSpec,
+        localities: &[LocalityId],
+        article_term: Option<TermId>,
+        d: &Defaults,
+    ) -> Option<IndicatorValue> {
+        let line = spec.line;
+        let indicator: Option<IndicatorId> = self.reg.indicators.find(&spec.id);
+        if indicator.is_none() {
+            let known: Vec<&str> = self
+                .reg
+                .indicators
+                .all
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect();
+            let help = did_you_mean(&spec.id, &known)
+                .map(|k| format!("did you mean `{k}`?"))
+                .unwrap_or_else(|| {
+                    "use an id from content/indicators.yaml, or add the indicator there".into()
+                });
+            self.err(
+                line,
+                format!(
+                    "unknown indicator `{}`: it is not in content/indicators.yaml",
+                    spec.id
+                ),
+            )
+            .help = Some(help);
+        }
+        let locality = match &spec.locality {
+            None => localities.first().copied(),
+            Some(id) => {
+                let l = self.locality(id, line);
+                if let Some(l) = l {
+                    if !localities.is_empty()
+                        && !localities
+                            .iter()
+                            .any(|&a| self.reg.localities.is_within(l, a))
+                    {
+                        self.err(line, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
+                            .help = Some("add it to the bulletin's `locality` list, or correct the id".into());
+                    }
+                }
+                l
+            }
+        };
+        let period = spec.period.or(d.period);
+        if period.is_none() {
+            self.err(line, format!("the value of `{}` has no `period`", spec.id)).help =
+                Some(if spec.inline { "add `period=2020` to the link, or `defaults: { period: 2020 }` to the front matter" } else { "add `period: 2020` to the value, or `defaults: { period: 2020 }` to the front matter" }.into());
+        }
+        let kind = spec.kind.or(d.kind);
+        if kind.is_none() {
+            self.err(line, format!("the value of `{}` has no `kind`", spec.id))
+                .help = Some(
+                if spec.inline {
+                    "add `kind=target`, `kind=actual` or `kind=estimate` to the link"
+                } else {
+                    "add `kind: target`, `actual` or `estimate` to the value, or to `defaults`"
+                }
+                .into(),
+            );
+        }
+        let qualifier = spec.qualifier.or(d.qualifier).or(spec.qualifier_from_text);
+        if spec.amount.1.is_some() && spec.qualifier.is_some() {
+            self.err(line, "a range cannot have a qualifier").help =
+                Some("remove the qualifier, or write a single figure".into());
+        }
+        let indicator = indicator?;
+        let ind = self.reg.indicators.get(indicator);
+        let unit = spec
+            .unit
+            .map(|u| units::normalize(&u))
+            .unwrap_or_else(|| ind.unit.clone());
+        let converted = units::convert(spec.amount.0, &unit, &ind.unit);
+        if converted.is_none() {
+            self.err(
+                line,
+                format!(
+                    "the unit `{unit}` cannot be converted to `{}`, the unit of the indicator `{}`",
+                    ind.unit, ind.id
+                ),
+            )
+            .help = Some(format!(
+                "write the figure in `{}` or a unit of the same kind (money with money, % with %)",
+                ind.unit
+            ));
+        }
+        let term = spec.term.or(d.term);
+        let (locality, period, kind, converted) = (locality?, period?, kind?, converted?);
+        Some(IndicatorValue {
+            bulletin: crate::model::BulletinId(0),
+            locality,
+            indicator,
+            term: self.reg.terms.for_value(term, article_term, period),
+            period,
+            kind,
+            qualifier,
+            value: spec.amount.0,
+            value_max: spec.amount.1,
+            converted_max: spec
+                .amount
+                .1
+                .and_then(|m| units::convert(m, &unit, &ind.unit)),
+            unit,
+            converted,
+            quote: spec.quote,
+            note: spec.note,
+            inline: spec.inline,
+        })
+    }
+
+    /// A front-matter value entry.
+    fn value_entry(&mut self, map: &Mapping, lines: &Lines, span: Span) -> Option<ValueSpec> {
+        yaml::check_keys(
+            map,
+            VALUE_KEYS,
+            "indicator value",
+            lines,
+            span,
+            &self.file.clone(),
+            &mut self.errors,
+        );
+        let line = lines.file_line(span.start);
+        let id = self.text_field(map, "id", lines, span);
+        if id.is_none() {
+            self.err(line, "this indicator value has no `id`").help =
+                Some("add `id:` with an id from content/indicators.yaml".into());
+        }
+        let amount = match get(map, "value") {
+            None => {
+                self.err(line, "this indicator value has no `value`").help =
+                    Some("add `value: 507.8` or `value: \"507,8\"`".into());
+                None
+            }
+            Some(Value::Number(n)) => n.as_f64().map(|v| (v, None)),
+            Some(Value::String(s)) => match parse_amount(&crate::vi::nfc(s)) {
+                Ok(a) => Some(a),
+                Err(msg) => {
+                    let l = lines.key_line(span, "value");
+                    self.err(l, msg);
+                    None
+                }
+            },
+            Some(other) => {
+                let l = lines.key_line(span, "value");
+                self.err(
+                    l,
+                    format!("`value` must be a number, found {}", type_name(other)),
+                );
+                None
+            }
+        };
+        let period =
+            get(map, "period").and_then(|v| self.period(v, lines.key_line(span, "period")));
+        let kind = self
+            .text_field(map, "kind", lines, span)
+            .and_then(|k| self.kind(&k, lines.key_line(span, "kind")));
+        let qualifier = self
+            .text_field(map, "qualifier", lines, span)
+            .and_then(|q| self.qualifier(&q, lines.key_line(span, "qualifier")));
+        let term = self
+            .text_field(map, "term", lines, span)
+            .and_then(|t| self.term(&t, lines.key_line(span, "term")));
+        Some(ValueSpec {
+            id: id?,
+            amount: amount?,
+            qualifier_from_text: None,
+            unit: self.text_field(map, "unit", lines, span),
+            locality: self.text_field(map, "locality", lines, span),
+            period,
+            kind,
+            qualifier,
+            term,
+            quote: self
+                .text_field(map, "quote", lines, span)
+                .filter(|s| !s.is_empty()),
+            note: self
+                .text_field(map, "note", lines, span)
+                .filter(|s| !s.is_empty()),
+            line: lines.key_line(span, "value"),
+            inline: false,
+        })
+    }
+
+    /// An inline `[text](ind:id?query)` annotation.
+    fn inline_value(&mut self, fig: InlineFigure, line: usize) -> Option<ValueSpec> {
+        let mut spec = ValueSpec {
+            id: fig.indicator.clone(),
+            amount: (0.0, None),
+            qualifier_from_text: None,
+            unit: None,
+            locality: None,
+            period: None,
+            kind: None,
+            qualifier: None,
+            term: None,
+            quote: (!fig.quote.is_empty()).then_some(fig.quote.clone()),
+            note: None,
+            line,
+            inline: true,
+        };
+        if fig.indicator.is_empty() {
+            self.err(
+                line,
+                format!("the annotation `[{}](ind:)` names no indicator", fig.text),
+            )
+            .help = Some(
+                "write it as [507,8 tỷ đồng](ind:thu-ngan-sach?period=2020&kind=target)".into(),
+            );
+            return None;
+        }
+        if let Err(msg) = super::registries::check_id(&fig.indicator) {
+            self.err(line, format!("malformed annotation: {msg}"));
+            return None;
+        }
+        let mut ok = true;
+        for pair in fig.query.split('&').filter(|p| !p.is_empty()) {
+            let Some((k, v)) = pair.split_once('=') else {
+                self.err(
+                    line,
+                    format!(
+                        "malformed annotation: `{pair}` in `ind:{}?{}` is not `key=value`",
+                        fig.indicator, fig.query
+                    ),
+                )
+                .help = Some("write the query as period=2020&kind=target".into());
+                ok = false;
+                continue;
+            };
+            let v = v.replace('+', " ");
+            match k {
+                "period" => match Period::parse(&v) {
+                    Some(p) => spec.period = Some(p),
+                    None => {
+                        self.err(line, format!("malformed annotation: `period={v}` is not a year or a span of years")).help =
+                            Some("write period=2020 or period=2016-2020".into());
+                        ok = false;
+                    }
+                },
+                "kind" => {
+                    spec.kind = self.kind(&v, line);
+                    ok &= spec.kind.is_some();
+                }
+                "qualifier" => {
+                    spec.qualifier = self.qualifier(&v, line);
+                    ok &= spec.qualifier.is_some();
+                }
+                "term" => {
+                    spec.term = self.term(&v, line);
+                    ok &= spec.term.is_some();
+                }
+                "locality" => spec.locality = Some(v),
+                other => {
+                    self.err(
+                        line,
+                        format!(
+                            "malformed annotation: unknown key `{other}` in `ind:{}?{}`",
+                            fig.indicator, fig.query
+                        ),
+                    )
+                    .help = Some(unknown_word_help(other, QUERY_KEYS));
+                    ok = false;
+                }
+            }
+        }
+        match fig.figure {
+            Ok(f) => {
+                spec.amount = (f.value, f.value_max);
+                spec.unit = f.unit;
+                spec.qualifier_from_text = f.qualifier;
+            }
+            Err(msg) => {
+                self.err(line, format!("malformed annotation: {msg}")).help =
+                    Some("the link text holds the figure as printed: [507,8 tỷ đồng](ind:…), [trên 22%](ind:…), [10 - 11%](ind:…)".into());
+                ok = false;
+            }
+        }
+        ok.then_some(spec)
+    }
+}
+
+/// Read one bulletin. `file` is relative to the site root, `text` already decoded.
+pub fn parse_article(
+    file: &Path,
+    text: &str,
+    default_slug: &str,
+    reg: &Registries,
+    opts: &ReadOptions,
+) -> Result<ParsedArticle, Vec<Diagnostic>> {
+    let mut r = Reader {
+        file: file.to_path_buf(),
+        reg,
+        errors: Vec::new(),
+    };
+    let (fm, body, body_line) = split_front_matter(text, file).map_err(|e| vec![e])?;
+    let value = yaml::parse(fm, file, 2).map_err(|e| vec![e])?;
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Mapping::new(),
+        other => {
+            return Err(vec![Diagnostic::at(
+                file,
+                2,
+                format!(
+                    "the front matter must be `key: value` lines, found {}",
+                    type_name(&other)
+                ),
+            )]);
+        }
+    };
+    let lines = Lines::new(fm, 2);
+    let all = lines.all();
+    yaml::check_keys(&map, KEYS, "front-matter", &lines, all, file, &mut r.errors);
+    for (line, num) in lines.three_decimal_numbers("value") {
+        r.err(
+            line,
+            format!(
+                "`value: {num}` was read as {} by YAML, but in Vietnamese style it means {}",
+                num.parse::<f64>().unwrap_or(0.0),
+                num.replace('.', "")
+            ),
+        )
+        .help = Some(format!(
+            "write `{}` (a number) or `\"{num}\"` (Vietnamese style, in quotes)",
+            num.replace('.', "").trim_start_matches('0')
+        ));
+    }
+
+    let title = r
+        .text_field(&map, "title", &lines, all)
+        .filter(|t| !t.is_empty());
+    if title.is_none() {
+        r.err(1, "the bulletin has no `title`").help =
+            Some("add `title: \"…\"` to the front matter".into());
+    }
+    let date = match r.text_field(&map, "date", &lines, all) {
+        None => {
+            r.err(1, "the bulletin has no `date`").help =
+                Some("add `date: 2020-02-19` (or `2020-02-19T10:55:00+07:00`)".into());
+            None
+        }
+        Some(s) => {
+            let d = parse_date(&s, opts.timezone);
+            if d.is_none() {
+                r.err(lines.key_line(all, "date"), format!("`date: {s}` is not a valid date")).help =
+                    Some("write YYYY-MM-DD, YYYY-MM-DD HH:MM, or RFC 3339 such as 2020-02-19T10:55:00+07:00".into());
+            }
+            d
+        }
+    };
+    let loc_line = lines.key_line(all, "locality");
+    let localities: Vec<LocalityId> = match get(&map, "locality") {
+        None => {
+            r.err(1, "the bulletin has no `locality`").help = Some(
+                "add `locality:` with an id from content/localities.yaml (or a list of ids)".into(),
+            );
+            Vec::new()
+        }
+        Some(v) => match string_list(v) {
+            Some(ids) if !ids.is_empty() => ids
+                .iter()
+                .filter_map(|id| r.locality(id.trim(), loc_line))
+                .collect(),
+            _ => {
+                r.err(loc_line, "`locality` must be an id or a list of ids");
+                Vec::new()
+            }
+        },
+    };
+    let explicit_term = r
+        .text_field(&map, "term", &lines, all)
+        .and_then(|t| r.term(&t, lines.key_line(all, "term")));
+    let slug = match r.text_field(&map, "slug", &lines, all) {
+        Some(s) => {
+            if let Err(msg) = super::registries::check_id(&s) {
+                r.err(lines.key_line(all, "slug"), format!("the slug {msg}"));
+            }
+            s
+        }
+        None => default_slug.to_string(),
+    };
+    if slug.is_empty() {
+        r.err(1, "the file name gives no slug").help =
+            Some("add `slug: …` made of a-z, 0-9 and -".into());
+    }
+    let summary = r
+        .text_field(&map, "summary", &lines, all)
+        .filter(|s| !s.is_empty());
+    let source = match get(&map, "source") {
+        None => None,
+        Some(Value::Mapping(m)) => {
+            let line = lines.key_line(all, "source");
+            let span = Span {
+                start: line - 2,
+                end: (line - 1).min(lines.all().end),
+            };
+            yaml::check_keys(m, SOURCE_KEYS, "source", &lines, span, file, &mut r.errors);
+            let name = get(m, "name").and_then(scalar_text);
+            let url = get(m, "url").and_then(scalar_text);
+            if let Some(u) = &url {
+                if !(u.starts_with("http://") || u.starts_with("https://")) {
+                    r.err(
+                        line,
+                        format!("the source address `{u}` must start with http:// or https://"),
+                    );
+                }
+            }
+            Some(Source { name, url })
+        }
+        Some(Value::String(s)) => Some(Source {
+            name: Some(s.clone()),
+            url: None,
+        }),
+        Some(other) => {
+            r.err(
+                lines.key_line(all, "source"),
+                format!(
+                    "`source` must be `{{ name: …, url: … }}`, found {}",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    };
+    let list = |r: &mut Reader, key: &str| -> Vec<String> {
+        match get(&map, key) {
+            None => Vec::new(),
+            Some(v) => string_list(v)
+                .map(|l| {
+                    l.into_iter()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_else(|| {
+                    r.err(
+                        lines.key_line(all, key),
+                        format!("`{key}` must be a list like [a, b]"),
+                    );
+                    Vec::new()
+                }),
+        }
+    };
+    let authors = list(&mut r, "authors");
+    let mut topics: Vec<Topic> = Vec::new();
+    for name in list(&mut r, "topics") {
+        let slug = crate::vi::slugify(&name);
+        if slug.is_empty() {
+            r.err(
+                lines.key_line(all, "topics"),
+                format!("the topic `{name}` has no letters or digits"),
+            );
+        } else if !topics.iter().any(|t| t.slug == slug) {
+            topics.push(Topic { name, slug });
+        }
+    }
+    let draft = match get(&map, "draft") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            r.err(
+                lines.key_line(all, "draft"),
+                format!("`draft` must be true or false, found {}", type_name(other)),
+            );
+            false
+        }
+    };
+
+    let mut defaults = Defaults::default();
+    match get(&map, "defaults") {
+        None => {}
+        Some(Value::Mapping(m)) => {
+            let line = lines.key_line(all, "defaults");
+            let span = Span {
+                start: line - 2,
+                end: lines.all().end,
+            };
+            yaml::check_keys(
+                m,
+                DEFAULT_KEYS,
+                "defaults",
+                &lines,
+                span,
+                file,
+                &mut r.errors,
+            );
+            defaults.period = get(m, "period").and_then(|v| r.period(v, line));
+            defaults.kind = get(m, "kind")
+                .and_then(scalar_text)
+                .and_then(|k| r.kind(&k, line));
+            defaults.qualifier = get(m, "qualifier")
+                .and_then(scalar_text)
+                .and_then(|q| r.qualifier(&q, line));
+            defaults.term = get(m, "term")
+                .and_then(scalar_text)
+                .and_then(|t| r.term(&t, line));
+        }
+        Some(other) => {
+            r.err(
+                lines.key_line(all, "defaults"),
+                format!(
+                    "`defaults` must be a mapping like {{ period: 2020, kind: target }}, found {}",
+                    type_name(other)
+                ),
+            );
+        }
+    }
+
+    let article_term =
+        explicit_term.or_else(|| date.and_then(|d| reg.terms.for_date(d.date_naive())));
+    let mut specs = Vec::new();
+    match get(&map, "indicators") {
+        None => {}
+        Some(Value::Sequence(items)) => {
+            let spans = lines.items(all, Some("indicators"));
+            let key_line = lines.key(all, "indicators").unwrap_or(0);
+            for (i, item) in items.iter().enumerate() {
+                let span = spans.get(i).copied().unwrap_or(Span {
+                    start: key_line,
+                    end: key_line + 1,
+                });
+                match item {
+                    Value::Mapping(m) => {
+                        if let Some(s) = r.value_entry(m, &lines, span) {
+                            specs.push(s);
+                        }
+                    }
+                    other => {
+                        r.err(lines.file_line(span.start), format!("each indicator value must be a mapping with `id`, `value`, …, found {}", type_name(other)));
+                    }
+                }
+            }
+        }
+        Some(other) => {
+            r.err(
+                lines.key_line(all, "indicators"),
+                format!(
+                    "`indicators` must be a list of values, found {}",
+                    type_name(other)
+                ),
+            );
+        }
+    }
+
+    // The body: rendered once, figures collected on the way.
+    let page = path::bulletin(&slug);
+    let href = |id: &str| opts.urls.href(&page, &path::indicator(id));
+    let rendered = markdown::render(body, opts.allow_html, &href);
+    for fig in rendered.figures.iter().cloned() {
+        let line = body_line + body[..fig.offset.min(body.len())].matches('\n').count();
+        if let Some(s) = r.inline_value(fig, line) {
+            specs.push(s);
+        }
+    }
+    let values: Vec<IndicatorValue> = specs
+        .into_iter()
+        .filter_map(|s| r.resolve(s, &localities, article_term, &defaults))
+        .collect();
+
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    let (Some(title), Some(date)) = (title, date) else {
+        return Err(r.errors);
+    };
+    if localities.is_empty() {
+        return Err(r.errors);
+    }
+    let summary = summary.or(rendered.first_paragraph).unwrap_or_default();
+    Ok(ParsedArticle {
+        bulletin: Bulletin {
+            file: file.to_path_buf(),
+            slug,
+            title,
+            date,
+            localities,
+            term: article_term,
+            summary,
+            source,
+            authors,
+            topics,
+            draft,
+            body_html: rendered.html,
+            body_text: rendered.text,
+            assets: Vec::new(),
+            bundle_dir: None,
+        },
+        values,
+    })
+}

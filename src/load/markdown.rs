@@ -1,0 +1,272 @@
+//! Turns a bulletin's Markdown body into HTML in one pass, and on the way collects what the
+//! rest of the build needs from the text: the inline `ind:` figures with the sentence around
+//! each (its quote), the first paragraph (the default summary) and the plain text (search).
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::model::figure::{parse_figure, Figure};
+
+/// An inline annotation `[text](ind:id?query)` found in a body.
+#[derive(Debug, Clone)]
+pub struct InlineFigure {
+    pub indicator: String,
+    pub query: String,
+    pub text: String,
+    pub figure: Result<Figure, String>,
+    /// The sentence of the text around the figure.
+    pub quote: String,
+    /// Byte offset of the link in the body, for error lines.
+    pub offset: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedBody {
+    pub html: String,
+    pub text: String,
+    pub first_paragraph: Option<String>,
+    pub figures: Vec<InlineFigure>,
+}
+
+/// Scheme of inline annotation links.
+pub const SCHEME: &str = "ind:";
+
+/// Render `body`. `indicator_href` gives the address of an indicator's page as seen from the
+/// bulletin's page. Raw HTML is escaped unless `allow_html`.
+pub fn render(
+    body: &str,
+    allow_html: bool,
+    indicator_href: &dyn Fn(&str) -> String,
+) -> RenderedBody {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(body, opts).into_offset_iter();
+
+    let mut out = RenderedBody::default();
+    let mut events: Vec<Event> = Vec::new();
+    // Plain text of the current block, and figures waiting for their sentence.
+    let mut block = String::new();
+    let mut pending: Vec<(InlineFigure, usize, usize)> = Vec::new();
+    // The figure being read: its start in `block`, and its link text so far.
+    let mut in_figure: Option<(InlineFigure, usize)> = None;
+    let mut paragraph_depth = 0usize;
+
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with(SCHEME) => {
+                let (indicator, query) = match dest_url[SCHEME.len()..].split_once('?') {
+                    Some((i, q)) => (i.to_string(), q.to_string()),
+                    None => (dest_url[SCHEME.len()..].to_string(), String::new()),
+                };
+                let fig = InlineFigure {
+                    indicator,
+                    query,
+                    text: String::new(),
+                    figure: Err(String::new()),
+                    quote: String::new(),
+                    offset: range.start,
+                };
+                in_figure = Some((fig, block.len()));
+                // The opening tag is written at the end, once the text is known.
+                events.push(Event::InlineHtml(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::Link) if in_figure.is_some() => {
+                let (mut fig, start) = in_figure.take().expect("checked");
+                fig.figure = parse_figure(&fig.text);
+                let open_at = events
+                    .iter()
+                    .rposition(|e| matches!(e, Event::InlineHtml(s) if s.is_empty()))
+                    .expect("opening placeholder pushed");
+                let value = match &fig.figure {
+                    Ok(f) => match f.value_max {
+                        Some(max) => format!("{}-{}", f.value, max),
+                        None => f.value.to_string(),
+                    },
+                    Err(_) => String::new(),
+                };
+                events[open_at] = Event::InlineHtml(
+                    format!(
+                        "<a class=\"figure\" href=\"{}\"><data value=\"{}\">",
+                        escape_attr(&indicator_href(&fig.indicator)),
+                        escape_attr(&value)
+                    )
+                    .into(),
+                );
+                events.push(Event::InlineHtml(CowStr::Borrowed("</data></a>")));
+                let end = block.len();
+                pending.push((fig, start, end));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                block.push_str(t);
+                if let Some((fig, _)) = in_figure.as_mut() {
+                    fig.text.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                block.push(' ');
+                if let Some((fig, _)) = in_figure.as_mut() {
+                    fig.text.push(' ');
+                }
+                events.push(event);
+            }
+            Event::Html(t) | Event::InlineHtml(t) if !allow_html => {
+                events.push(Event::Text(t));
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph_depth += 1;
+                events.push(event);
+            }
+            Event::End(tag) => {
+                let is_block = matches!(
+                    tag,
+                    TagEnd::Paragraph
+                        | TagEnd::Heading(_)
+                        | TagEnd::Item
+                        | TagEnd::TableCell
+                        | TagEnd::BlockQuote(_)
+                );
+                if tag == TagEnd::Paragraph {
+                    paragraph_depth = paragraph_depth.saturating_sub(1);
+                    if out.first_paragraph.is_none() && !block.trim().is_empty() {
+                        out.first_paragraph = Some(collapse_spaces(&block));
+                    }
+                }
+                if is_block {
+                    for (mut fig, s, e) in pending.drain(..) {
+                        fig.quote = sentence_around(&block, s, e);
+                        out.figures.push(fig);
+                    }
+                    if !block.is_empty() {
+                        if !out.text.is_empty() {
+                            out.text.push('\n');
+                        }
+                        out.text.push_str(block.trim());
+                        block.clear();
+                    }
+                }
+                events.push(Event::End(tag));
+            }
+            other => events.push(other),
+        }
+    }
+    for (mut fig, s, e) in pending.drain(..) {
+        fig.quote = sentence_around(&block, s, e);
+        out.figures.push(fig);
+    }
+    if !block.trim().is_empty() {
+        if !out.text.is_empty() {
+            out.text.push('\n');
+        }
+        out.text.push_str(block.trim());
+    }
+    out.html.reserve(body.len() + body.len() / 4);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sentence of `text` that holds the bytes `start..end`: from the end of the previous
+/// sentence (`.`, `!`, `?` or `…` followed by a space) to the end of this one.
+pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '…');
+    let mut from = 0;
+    let mut prev: Option<(usize, char)> = None;
+    for (i, c) in text[..start].char_indices() {
+        if c.is_whitespace() {
+            if let Some((_, p)) = prev {
+                if is_end(p) {
+                    from = i;
+                }
+            }
+        }
+        prev = Some((i, c));
+    }
+    let mut to = text.len();
+    let rest = &text[end..];
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_end(c) && chars.peek().is_none_or(|(_, n)| n.is_whitespace()) {
+            to = end + i + c.len_utf8();
+            break;
+        }
+    }
+    collapse_spaces(&text[from..to])
+}
+
+/// Escape text for an HTML attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn href(id: &str) -> String {
+        format!("/chi-tieu/{id}/")
+    }
+
+    #[test]
+    fn inline_figures_stay_in_the_sentence() {
+        let body = "Mở đầu. Thu ngân sách đạt [507,8 tỷ đồng](ind:thu-ngan-sach?period=2020&kind=target) theo kế hoạch. Câu sau.\n";
+        let r = render(body, false, &href);
+        assert_eq!(r.figures.len(), 1);
+        let f = &r.figures[0];
+        assert_eq!(f.indicator, "thu-ngan-sach");
+        assert_eq!(f.query, "period=2020&kind=target");
+        assert_eq!(f.text, "507,8 tỷ đồng");
+        assert_eq!(f.quote, "Thu ngân sách đạt 507,8 tỷ đồng theo kế hoạch.");
+        assert_eq!(f.figure.as_ref().unwrap().value, 507.8);
+        assert!(r.html.contains("<a class=\"figure\" href=\"/chi-tieu/thu-ngan-sach/\"><data value=\"507.8\">507,8 tỷ đồng</data></a> theo kế hoạch"), "{}", r.html);
+        assert_eq!(
+            r.first_paragraph.as_deref(),
+            Some("Mở đầu. Thu ngân sách đạt 507,8 tỷ đồng theo kế hoạch. Câu sau.")
+        );
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let r = render("a <script>x</script> b\n\n<div>y</div>\n", false, &href);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        let r = render("a <b>x</b>\n", true, &href);
+        assert!(r.html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1] ~~y~~\n\n[^1]: n\n",
+            false,
+            &href,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>y</del>"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn figures_in_list_items_and_cells_get_quotes() {
+        let r = render(
+            "- Vốn đạt [3.000 tỷ đồng](ind:von?kind=target)\n",
+            false,
+            &href,
+        );
+        assert_eq!(r.figures[0].quote, "Vốn đạt 3.000 tỷ đồng");
+    }
+}

@@ -1,0 +1,585 @@
+//! Reads the three registries of `content/`: localities.yaml (administrative units and their
+//! hierarchy), terms.yaml (terms of office and plan years) and indicators.yaml (the indicator
+//! catalogue). Every problem of every entry is reported, at its line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde_yaml::{Mapping, Value};
+
+use super::source::read_text;
+use super::yaml::{self, get, scalar_text, string_list, type_name, Lines, Span};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::locality::display_name;
+use crate::model::{
+    Direction, Indicator, Indicators, Localities, Locality, LocalityId, LocalityKind, Term, Terms,
+};
+
+pub const LOCALITIES: &str = "content/localities.yaml";
+pub const TERMS: &str = "content/terms.yaml";
+pub const INDICATORS: &str = "content/indicators.yaml";
+
+/// One entry of a registry: its mapping and where it stands.
+struct Entry<'a> {
+    map: &'a Mapping,
+    span: Span,
+}
+
+/// Reads a registry file as a list of mappings. A missing file gives `Ok(None)`.
+fn read_list(
+    root: &Path,
+    rel: &str,
+    errors: &mut Vec<Diagnostic>,
+    f: &mut dyn FnMut(&[Entry], &Lines, &mut Vec<Diagnostic>),
+) -> bool {
+    let path = root.join(rel);
+    if !path.exists() {
+        return false;
+    }
+    let text = match read_text(&path, Path::new(rel)) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            return true;
+        }
+    };
+    let value = match yaml::parse(&text, Path::new(rel), 1) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            return true;
+        }
+    };
+    let lines = Lines::new(&text, 1);
+    let items = match &value {
+        Value::Sequence(items) => items,
+        Value::Null => {
+            f(&[], &lines, errors);
+            return true;
+        }
+        other => {
+            errors.push(
+                Diagnostic::at(
+                    rel,
+                    1,
+                    format!(
+                        "the registry must be a list of entries, found {}",
+                        type_name(other)
+                    ),
+                )
+                .help("start each entry with `- id: …`"),
+            );
+            return true;
+        }
+    };
+    let spans = lines.items(lines.all(), None);
+    let mut entries = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let span = spans.get(i).copied().unwrap_or(lines.all());
+        match item {
+            Value::Mapping(map) => entries.push(Entry { map, span }),
+            other => errors.push(Diagnostic::at(
+                rel,
+                lines.file_line(span.start),
+                format!(
+                    "entry {} must be a mapping with `id:` and other fields, found {}",
+                    i + 1,
+                    type_name(other)
+                ),
+            )),
+        }
+    }
+    f(&entries, &lines, errors);
+    true
+}
+
+/// Required text field.
+fn required(
+    e: &Entry,
+    lines: &Lines,
+    file: &str,
+    key: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match get(e.map, key).map(|v| (v, scalar_text(v))) {
+        Some((_, Some(s))) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some((v, _)) if !v.is_string() && scalar_text(v).is_none() => {
+            errors.push(Diagnostic::at(
+                file,
+                lines.key_line(e.span, key),
+                format!("`{key}` must be text, found {}", type_name(v)),
+            ));
+            None
+        }
+        _ => {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    lines.file_line(e.span.start),
+                    format!("this entry has no `{key}`"),
+                )
+                .help(format!("add `{key}: …` to the entry")),
+            );
+            None
+        }
+    }
+}
+
+fn optional(e: &Entry, key: &str) -> Option<String> {
+    get(e.map, key)
+        .and_then(scalar_text)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// Checks an id: `[a-z0-9-]+`, as used in addresses.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{id}` can only be made of a-z, 0-9 and `-`, as it is used in addresses; try `{}`",
+            crate::vi::slugify(id)
+        ))
+    }
+}
+
+fn date(
+    e: &Entry,
+    lines: &Lines,
+    file: &str,
+    key: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<NaiveDate> {
+    let s = optional(e, key)?;
+    match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    lines.key_line(e.span, key),
+                    format!("`{key}: {s}` is not a date"),
+                )
+                .help("write dates as YYYY-MM-DD, e.g. 2025-07-01"),
+            );
+            None
+        }
+    }
+}
+
+/// Ids must be unique: the second use names the first.
+fn unique(
+    ids: &mut HashMap<String, usize>,
+    id: &str,
+    line: usize,
+    file: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> bool {
+    if let Some(first) = ids.get(id) {
+        errors.push(
+            Diagnostic::at(
+                file,
+                line,
+                format!("the id `{id}` is used twice (first at line {first})"),
+            )
+            .help("give each entry its own id"),
+        );
+        false
+    } else {
+        ids.insert(id.to_string(), line);
+        true
+    }
+}
+
+const LOCALITY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "code",
+    "parent",
+    "aliases",
+    "established",
+    "dissolved",
+    "successor",
+];
+
+/// Reads localities.yaml; `Ok(None)` when the file does not exist.
+pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Localities> {
+    let file = LOCALITIES;
+    let mut result = None;
+    read_list(root, file, errors, &mut |entries, lines, errors| {
+        let mut ids = HashMap::new();
+        // First pass: the entries themselves.
+        struct Pending {
+            parent: Option<(String, usize)>,
+            successors: Vec<String>,
+            line: usize,
+            succ_line: usize,
+        }
+        let mut list = Vec::new();
+        let mut pending = Vec::new();
+        for e in entries {
+            yaml::check_keys(
+                e.map,
+                LOCALITY_KEYS,
+                "locality",
+                lines,
+                e.span,
+                Path::new(file),
+                errors,
+            );
+            let line = lines.key_line(e.span, "id");
+            let id = required(e, lines, file, "id", errors);
+            let name = required(e, lines, file, "name", errors);
+            let kind_word = required(e, lines, file, "kind", errors);
+            let kind = kind_word.as_deref().and_then(|w| {
+                LocalityKind::parse(w).or_else(|| {
+                    let words: Vec<&str> = LocalityKind::ALL.iter().map(|k| k.word()).collect();
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            lines.key_line(e.span, "kind"),
+                            format!("unknown kind of unit `{w}`"),
+                        )
+                        .help(format!("use one of: {}", words.join(", "))),
+                    );
+                    None
+                })
+            });
+            if let Some(id) = &id {
+                if let Err(msg) = check_id(id) {
+                    errors.push(Diagnostic::at(file, line, msg));
+                }
+            }
+            let aliases = get(e.map, "aliases").map(|v| {
+                string_list(v).unwrap_or_else(|| {
+                    errors.push(Diagnostic::at(
+                        file,
+                        lines.key_line(e.span, "aliases"),
+                        "`aliases` must be a list of names",
+                    ));
+                    Vec::new()
+                })
+            });
+            let successors = get(e.map, "successor")
+                .map(|v| {
+                    string_list(v).unwrap_or_else(|| {
+                        errors.push(Diagnostic::at(
+                            file,
+                            lines.key_line(e.span, "successor"),
+                            "`successor` must be an id or a list of ids",
+                        ));
+                        Vec::new()
+                    })
+                })
+                .unwrap_or_default();
+            let established = date(e, lines, file, "established", errors);
+            let dissolved = date(e, lines, file, "dissolved", errors);
+            if let (Some(a), Some(b)) = (established, dissolved) {
+                if b < a {
+                    errors.push(Diagnostic::at(
+                        file,
+                        lines.key_line(e.span, "dissolved"),
+                        "the unit is dissolved before it was established",
+                    ));
+                }
+            }
+            if !successors.is_empty() && dissolved.is_none() {
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        lines.key_line(e.span, "successor"),
+                        "a unit with a `successor` needs a `dissolved` date",
+                    )
+                    .help("add `dissolved: YYYY-MM-DD`, the day the unit ceased to exist"),
+                );
+            }
+            let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
+                continue;
+            };
+            if !unique(&mut ids, &id, line, file, errors) {
+                continue;
+            }
+            pending.push(Pending {
+                parent: optional(e, "parent").map(|p| (p, lines.key_line(e.span, "parent"))),
+                successors,
+                line,
+                succ_line: lines.key_line(e.span, "successor"),
+            });
+            list.push(Locality {
+                display_name: display_name(kind, &name),
+                id,
+                name,
+                kind,
+                code: optional(e, "code"),
+                parent: None,
+                aliases: aliases.unwrap_or_default(),
+                established,
+                dissolved,
+                successors: Vec::new(),
+                predecessors: Vec::new(),
+                children: Vec::new(),
+            });
+        }
+        // Second pass: references.
+        let index: HashMap<String, LocalityId> = list
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), LocalityId(i as u32)))
+            .collect();
+        let known_ids: Vec<String> = list.iter().map(|l| l.id.clone()).collect();
+        let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
+        let resolve = |id: &str,
+                       line: usize,
+                       what: &str,
+                       errors: &mut Vec<Diagnostic>|
+         -> Option<LocalityId> {
+            let found = index.get(id).copied();
+            if found.is_none() {
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        line,
+                        format!("the {what} `{id}` is not a locality of this registry"),
+                    )
+                    .maybe_help(did_you_mean(id, &known).map(|k| format!("did you mean `{k}`?")))
+                    .help_or("add that unit to localities.yaml, or correct the id"),
+                );
+            }
+            found
+        };
+        for (i, p) in pending.iter().enumerate() {
+            if let Some((parent, line)) = &p.parent {
+                list[i].parent = resolve(parent, *line, "parent", errors);
+            }
+            let succ: Vec<LocalityId> = p
+                .successors
+                .iter()
+                .filter_map(|s| resolve(s, p.succ_line, "successor", errors))
+                .collect();
+            list[i].successors = succ;
+        }
+        // Cycles in the hierarchy.
+        for i in 0..list.len() {
+            let mut seen = vec![i];
+            let mut cur = list[i].parent;
+            while let Some(LocalityId(p)) = cur {
+                let p = p as usize;
+                if p == i {
+                    let chain: Vec<&str> = seen.iter().map(|&j| list[j].id.as_str()).collect();
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            pending[i].line,
+                            format!(
+                                "the parents of `{}` go round in a circle: {} → {}",
+                                list[i].id,
+                                chain.join(" → "),
+                                list[i].id
+                            ),
+                        )
+                        .help("a unit's parent must be a larger unit that contains it"),
+                    );
+                    break;
+                }
+                if seen.contains(&p) {
+                    break; // a cycle above this unit, reported for its own members
+                }
+                seen.push(p);
+                cur = list[p].parent;
+            }
+        }
+        for i in 0..list.len() {
+            let mut cycle = false;
+            let mut cur = list[i].parent;
+            let mut steps = 0;
+            while let Some(LocalityId(p)) = cur {
+                steps += 1;
+                if steps > list.len() {
+                    cycle = true;
+                    break;
+                }
+                cur = list[p as usize].parent;
+            }
+            if cycle {
+                list[i].parent = None; // keep the model a tree; the error is reported
+            }
+        }
+        result = Some(Localities::new(std::mem::take(&mut list)));
+    });
+    result
+}
+
+const TERM_KEYS: &[&str] = &["id", "name", "body", "start", "end", "years"];
+
+pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Terms> {
+    let file = TERMS;
+    let mut result = None;
+    let found = read_list(root, file, errors, &mut |entries, lines, errors| {
+        let mut ids = HashMap::new();
+        let mut list = Vec::new();
+        for e in entries {
+            yaml::check_keys(
+                e.map,
+                TERM_KEYS,
+                "term",
+                lines,
+                e.span,
+                Path::new(file),
+                errors,
+            );
+            let line = lines.key_line(e.span, "id");
+            let id = required(e, lines, file, "id", errors);
+            let name = required(e, lines, file, "name", errors);
+            let start = date(e, lines, file, "start", errors);
+            let end = date(e, lines, file, "end", errors);
+            for key in ["start", "end"] {
+                if optional(e, key).is_none() {
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            lines.file_line(e.span.start),
+                            format!("this term has no `{key}` date"),
+                        )
+                        .help(format!("add `{key}: YYYY-MM-DD`")),
+                    );
+                }
+            }
+            if let Some(id) = &id {
+                if let Err(msg) = check_id(id) {
+                    errors.push(Diagnostic::at(file, line, msg));
+                }
+            }
+            let (Some(id), Some(name), Some(start), Some(end)) = (id, name, start, end) else {
+                continue;
+            };
+            if end < start {
+                errors.push(Diagnostic::at(
+                    file,
+                    lines.key_line(e.span, "end"),
+                    format!("the term `{id}` ends before it starts"),
+                ));
+                continue;
+            }
+            use chrono::Datelike;
+            let years = match optional(e, "years") {
+                None => (start.year() + 1, end.year()),
+                Some(y) => match crate::model::Period::parse(&y) {
+                    Some(p) => (p.start, p.end),
+                    None => {
+                        errors.push(
+                            Diagnostic::at(
+                                file,
+                                lines.key_line(e.span, "years"),
+                                format!("`years: {y}` is not a span of years"),
+                            )
+                            .help("write it like \"2016-2020\""),
+                        );
+                        continue;
+                    }
+                },
+            };
+            if !unique(&mut ids, &id, line, file, errors) {
+                continue;
+            }
+            list.push(Term {
+                id,
+                name,
+                body: optional(e, "body"),
+                start,
+                end,
+                years,
+            });
+        }
+        result = Some(Terms::new(list));
+    });
+    if !found {
+        errors.push(
+            Diagnostic::new(file, "the terms registry is missing")
+                .help("create content/terms.yaml with at least one term (`- id: \"2020-2025\"`, `name`, `start`, `end`)"),
+        );
+    }
+    result
+}
+
+const INDICATOR_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "short",
+    "unit",
+    "category",
+    "direction",
+    "aliases",
+];
+
+pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Indicators> {
+    let file = INDICATORS;
+    let mut result = None;
+    read_list(root, file, errors, &mut |entries, lines, errors| {
+        let mut ids = HashMap::new();
+        let mut list = Vec::new();
+        for e in entries {
+            yaml::check_keys(
+                e.map,
+                INDICATOR_KEYS,
+                "indicator",
+                lines,
+                e.span,
+                Path::new(file),
+                errors,
+            );
+            let line = lines.key_line(e.span, "id");
+            let id = required(e, lines, file, "id", errors);
+            let name = required(e, lines, file, "name", errors);
+            let unit = required(e, lines, file, "unit", errors);
+            let direction = match optional(e, "direction").as_deref() {
+                None | Some("none") => Some(Direction::None),
+                Some("up") => Some(Direction::Up),
+                Some("down") => Some(Direction::Down),
+                Some(other) => {
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            lines.key_line(e.span, "direction"),
+                            format!("unknown direction `{other}`"),
+                        )
+                        .help("use `up` (higher is better), `down` (lower is better) or `none`"),
+                    );
+                    None
+                }
+            };
+            if let Some(id) = &id {
+                if let Err(msg) = check_id(id) {
+                    errors.push(Diagnostic::at(file, line, msg));
+                }
+            }
+            let aliases = get(e.map, "aliases")
+                .and_then(string_list)
+                .unwrap_or_default();
+            let (Some(id), Some(name), Some(unit), Some(direction)) = (id, name, unit, direction)
+            else {
+                continue;
+            };
+            if !unique(&mut ids, &id, line, file, errors) {
+                continue;
+            }
+            list.push(Indicator {
+                id,
+                name,
+                short: optional(e, "short"),
+                unit: crate::model::units::normalize(&unit),
+                category: optional(e, "category"),
+                direction,
+                aliases,
+            });
+        }
+        result = Some(Indicators::new(list));
+    });
+    result
+}

@@ -1,0 +1,317 @@
+//! Reads `site.toml`, the site's settings. Every key of CONTENT.md is known here; any other
+//! key is an error naming it (with "did you mean" where one is close), never silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+
+use crate::diagnostics::{unknown_word_help, Diagnostic, Diagnostics};
+
+/// UI language of the published pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Vi,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Vi => "vi",
+            Language::En => "en",
+        }
+    }
+}
+
+/// The site's settings, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: Language,
+    pub description: Option<String>,
+    pub theme: String,
+    pub output_dir: PathBuf,
+    pub timezone: FixedOffset,
+    pub relative_urls: bool,
+    pub per_page: usize,
+    /// Extension to CONTENT.md: raw HTML in bulletins is escaped unless this is true.
+    pub allow_html: bool,
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "description",
+    "theme",
+    "output_dir",
+    "timezone",
+    "relative_urls",
+    "per_page",
+    "allow_html",
+];
+
+/// The file name of the settings, relative to the site root.
+pub const FILE: &str = "site.toml";
+
+/// Read and validate `<root>/site.toml`.
+pub fn load(root: &Path) -> Result<Settings, Diagnostics> {
+    let path = root.join(FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(_) => {
+                return Err(Diagnostic::new(FILE, "the file is not UTF-8 text")
+                    .help("save it as UTF-8")
+                    .into())
+            }
+        },
+        Err(e) => {
+            return Err(Diagnostic::new(FILE, format!("cannot read the site settings: {e}"))
+                .help("run bantin in the site's folder, pass --root DIR, or start one with `bantin init DIR`")
+                .into())
+        }
+    };
+    parse(&text)
+}
+
+/// Parse the text of a site.toml.
+pub fn parse(text: &str) -> Result<Settings, Diagnostics> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            return Err(
+                Diagnostic::new(FILE, format!("not valid TOML: {}", e.message()))
+                    .line(Some(line))
+                    .column(Some(col))
+                    .into(),
+            );
+        }
+    };
+    let mut errors = Diagnostics::new();
+    let key_line = |key: &str| {
+        text.lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|i| i + 1)
+    };
+    let err = |key: &str, msg: String| Diagnostic::new(FILE, msg).line(key_line(key));
+
+    for key in table.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            errors.push(
+                err(key, format!("unknown setting `{key}`")).help(unknown_word_help(key, KEYS)),
+            );
+        }
+    }
+
+    let string = |key: &str, errors: &mut Diagnostics| -> Option<String> {
+        match table.get(key) {
+            None => None,
+            Some(toml::Value::String(s)) => Some(crate::vi::nfc(s).into_owned()),
+            Some(other) => {
+                errors.push(err(
+                    key,
+                    format!("`{key}` must be a string, found {}", other.type_str()),
+                ));
+                None
+            }
+        }
+    };
+    let boolean = |key: &str, errors: &mut Diagnostics| -> bool {
+        match table.get(key) {
+            None => false,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(other) => {
+                errors.push(err(
+                    key,
+                    format!("`{key}` must be true or false, found {}", other.type_str()),
+                ));
+                false
+            }
+        }
+    };
+
+    let title = string("title", &mut errors);
+    if title.is_none() && !table.contains_key("title") {
+        errors.push(
+            Diagnostic::new(FILE, "the setting `title` is missing")
+                .help("add a line like: title = \"Lưu trữ bản tin kinh tế - xã hội\""),
+        );
+    }
+    let base_url = match string("base_url", &mut errors) {
+        Some(url) => match normalize_base_url(&url) {
+            Ok(u) => Some(u),
+            Err(msg) => {
+                errors.push(err("base_url", msg).help(
+                    "write the full address the site will be published at, e.g. base_url = \"https://example.org/luu-tru/\"",
+                ));
+                None
+            }
+        },
+        None => {
+            if !table.contains_key("base_url") {
+                errors.push(
+                    Diagnostic::new(FILE, "the setting `base_url` is missing")
+                        .help("add a line like: base_url = \"https://example.org/luu-tru/\""),
+                );
+            }
+            None
+        }
+    };
+    let language = match string("language", &mut errors).as_deref() {
+        None | Some("vi") => Language::Vi,
+        Some("en") => Language::En,
+        Some(other) => {
+            errors.push(
+                err("language", format!("unknown language `{other}`"))
+                    .help("use \"vi\" (Vietnamese, the default) or \"en\" (English)"),
+            );
+            Language::Vi
+        }
+    };
+    let description = string("description", &mut errors);
+    let theme = string("theme", &mut errors).unwrap_or_else(|| "default".into());
+    let output_dir = string("output_dir", &mut errors).unwrap_or_else(|| "public".into());
+    let timezone = match string("timezone", &mut errors) {
+        None => FixedOffset::east_opt(7 * 3600).expect("valid offset"),
+        Some(tz) => parse_offset(&tz).unwrap_or_else(|| {
+            errors.push(
+                err("timezone", format!("`{tz}` is not a UTC offset"))
+                    .help("write it like \"+07:00\""),
+            );
+            FixedOffset::east_opt(7 * 3600).expect("valid offset")
+        }),
+    };
+    let relative_urls = boolean("relative_urls", &mut errors);
+    let allow_html = boolean("allow_html", &mut errors);
+    let per_page = match table.get("per_page") {
+        None => 20,
+        Some(toml::Value::Integer(n)) if (1..=10_000).contains(n) => *n as usize,
+        Some(other) => {
+            errors.push(
+                err(
+                    "per_page",
+                    format!("`per_page` must be a whole number from 1 to 10000, found {other}"),
+                )
+                .help("per_page = 20"),
+            );
+            20
+        }
+    };
+
+    let settings = Settings {
+        title: title.unwrap_or_default(),
+        base_url: base_url.unwrap_or_default(),
+        language,
+        description,
+        theme,
+        output_dir: PathBuf::from(output_dir),
+        timezone,
+        relative_urls,
+        per_page,
+        allow_html,
+    };
+    errors.into_result(settings)
+}
+
+/// Check a base URL and make it end with `/`.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`base_url` must start with http:// or https://, found `{url}`"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("`base_url` has no host: `{url}`"));
+    }
+    if rest.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "`base_url` must not contain a query, fragment or space: `{url}`"
+        ));
+    }
+    let mut u = url.to_string();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    Ok(u)
+}
+
+/// "+07:00", "-05:30", "+0700", "Z".
+pub fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let s = s.trim();
+    if s == "Z" || s == "UTC" {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    if h > 14 || m > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_settings_take_defaults() {
+        let s = parse("title = \"A\"\nbase_url = \"https://example.org/luu-tru\"\n").unwrap();
+        assert_eq!(s.base_url, "https://example.org/luu-tru/");
+        assert_eq!(s.language, Language::Vi);
+        assert_eq!(s.per_page, 20);
+        assert_eq!(s.output_dir, PathBuf::from("public"));
+        assert_eq!(s.timezone.local_minus_utc(), 7 * 3600);
+        assert!(!s.relative_urls);
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_a_suggestion() {
+        let e =
+            parse("title = \"A\"\nbase_url = \"https://e.org/\"\nlanguge = \"en\"\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("`languge`"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn all_problems_are_reported_together() {
+        let e = parse("base_url = \"ftp://x\"\nper_page = 0\nlanguage = \"fr\"\n").unwrap_err();
+        assert_eq!(e.len(), 4, "{e}");
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+07:00").unwrap().local_minus_utc(), 25200);
+        assert_eq!(parse_offset("-0530").unwrap().local_minus_utc(), -19800);
+        assert!(parse_offset("7").is_none());
+    }
+}

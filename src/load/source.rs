@@ -1,0 +1,61 @@
+//! Reading source files as text: UTF-8 (a leading BOM allowed), LF or CRLF line ends, and
+//! Unicode NFC, so that Vietnamese typed with combining marks is the same text as precomposed.
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+
+/// Read a file as NFC text with LF line ends. `shown` is the path used in errors.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(shown, format!("cannot read the file: {e}")))?;
+    decode(bytes, shown)
+}
+
+/// Decode bytes read from `shown`.
+pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Diagnostic::at(shown, line, "the file is not UTF-8 text")
+            .column(Some(col))
+            .help(
+                "save the file with UTF-8 encoding (in most editors: Save As… › Encoding › UTF-8)",
+            )
+    })?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    Ok(match crate::vi::nfc(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_crlf_and_nfd_are_normalised() {
+        let t = decode(
+            "\u{feff}Đo\u{302}\u{301}ng\r\nx".as_bytes().to_vec(),
+            Path::new("a"),
+        )
+        .unwrap();
+        assert_eq!(t, "Đống\nx");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let e = decode(b"ok\nbad \xff here".to_vec(), Path::new("a.md")).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(5)));
+    }
+}

@@ -1,0 +1,60 @@
+//! Bulletins (bản tin): one article with its metadata and its body already turned into HTML.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{LocalityId, TermId};
+
+/// Index of a bulletin in [`super::Archive::bulletins`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BulletinId(pub u32);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A topic as written and its folded slug; topics whose names fold alike are one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bulletin {
+    /// The source file, relative to the site root.
+    pub file: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    /// The first is its home.
+    pub localities: Vec<LocalityId>,
+    pub term: Option<TermId>,
+    pub summary: String,
+    pub source: Option<Source>,
+    pub authors: Vec<String>,
+    pub topics: Vec<Topic>,
+    pub draft: bool,
+    /// The body rendered to HTML, inline figures marked up and linked to their indicator.
+    pub body_html: String,
+    /// The body as plain text (for search).
+    pub body_text: String,
+    /// Files beside a `<slug>/index.md`, relative to its folder, to be copied with the page.
+    pub assets: Vec<PathBuf>,
+    /// The bundle folder of a `<slug>/index.md`, relative to the site root.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+impl Bulletin {
+    pub fn home(&self) -> LocalityId {
+        self.localities[0]
+    }
+
+    pub fn year(&self) -> i32 {
+        use chrono::Datelike;
+        self.date.year()
+    }
+}

@@ -1,0 +1,201 @@
+//! Administrative units (tỉnh > huyện/thị xã/thành phố > xã/phường) and their hierarchy.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+/// Index of a locality in [`Localities::all`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalityId(pub u32);
+
+/// The kinds of administrative unit of CONTENT.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocalityKind {
+    Tinh,
+    ThanhPhoTrucThuocTrungUong,
+    ThanhPho,
+    ThiXa,
+    Quan,
+    Huyen,
+    Phuong,
+    Xa,
+    ThiTran,
+    DacKhu,
+}
+
+impl LocalityKind {
+    pub const ALL: [LocalityKind; 10] = [
+        LocalityKind::Tinh,
+        LocalityKind::ThanhPhoTrucThuocTrungUong,
+        LocalityKind::ThanhPho,
+        LocalityKind::ThiXa,
+        LocalityKind::Quan,
+        LocalityKind::Huyen,
+        LocalityKind::Phuong,
+        LocalityKind::Xa,
+        LocalityKind::ThiTran,
+        LocalityKind::DacKhu,
+    ];
+
+    /// The Vietnamese word, as written in localities.yaml.
+    pub fn word(self) -> &'static str {
+        match self {
+            LocalityKind::Tinh => "tỉnh",
+            LocalityKind::ThanhPhoTrucThuocTrungUong => "thành phố trực thuộc trung ương",
+            LocalityKind::ThanhPho => "thành phố",
+            LocalityKind::ThiXa => "thị xã",
+            LocalityKind::Quan => "quận",
+            LocalityKind::Huyen => "huyện",
+            LocalityKind::Phuong => "phường",
+            LocalityKind::Xa => "xã",
+            LocalityKind::ThiTran => "thị trấn",
+            LocalityKind::DacKhu => "đặc khu",
+        }
+    }
+
+    /// The word in the display name: a city under the central government is "Thành phố".
+    pub fn display_word(self) -> &'static str {
+        match self {
+            LocalityKind::ThanhPhoTrucThuocTrungUong => "thành phố",
+            k => k.word(),
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<LocalityKind> {
+        let w = word.trim().to_lowercase();
+        LocalityKind::ALL.into_iter().find(|k| k.word() == w)
+    }
+
+    /// The English name of the kind, for `language = "en"`.
+    pub fn english(self) -> &'static str {
+        match self {
+            LocalityKind::Tinh => "province",
+            LocalityKind::ThanhPhoTrucThuocTrungUong => "municipality",
+            LocalityKind::ThanhPho => "city",
+            LocalityKind::ThiXa => "town",
+            LocalityKind::Quan => "urban district",
+            LocalityKind::Huyen => "district",
+            LocalityKind::Phuong => "ward",
+            LocalityKind::Xa => "commune",
+            LocalityKind::ThiTran => "township",
+            LocalityKind::DacKhu => "special zone",
+        }
+    }
+}
+
+/// One administrative unit.
+#[derive(Debug, Clone)]
+pub struct Locality {
+    pub id: String,
+    pub name: String,
+    pub kind: LocalityKind,
+    pub code: Option<String>,
+    pub parent: Option<LocalityId>,
+    pub aliases: Vec<String>,
+    pub established: Option<NaiveDate>,
+    pub dissolved: Option<NaiveDate>,
+    pub successors: Vec<LocalityId>,
+    /// Units whose `successor` names this one.
+    pub predecessors: Vec<LocalityId>,
+    pub children: Vec<LocalityId>,
+    /// "Huyện Đông Sơn": the kind, capitalised, then the name.
+    pub display_name: String,
+}
+
+/// The locality registry, with the hierarchy resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Localities {
+    pub all: Vec<Locality>,
+    by_id: HashMap<String, LocalityId>,
+    /// Top-level units (no parent), in collation order of display name.
+    pub roots: Vec<LocalityId>,
+}
+
+impl Localities {
+    /// Build the registry; `parent`/`successors` must already be resolved handles. Children
+    /// and predecessors are derived here and sorted by Vietnamese collation.
+    pub fn new(mut all: Vec<Locality>) -> Self {
+        let by_id = all
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), LocalityId(i as u32)))
+            .collect();
+        let keys: Vec<_> = all
+            .iter()
+            .map(|l| crate::vi::collation_key(&l.name))
+            .collect();
+        let mut roots = Vec::new();
+        for i in 0..all.len() {
+            let id = LocalityId(i as u32);
+            match all[i].parent {
+                Some(p) => all[p.0 as usize].children.push(id),
+                None => roots.push(id),
+            }
+            for s in all[i].successors.clone() {
+                all[s.0 as usize].predecessors.push(id);
+            }
+        }
+        let order = |v: &mut Vec<LocalityId>| {
+            v.sort_by(|a, b| keys[a.0 as usize].cmp(&keys[b.0 as usize]).then(a.cmp(b)))
+        };
+        for l in all.iter_mut() {
+            order(&mut l.children);
+            order(&mut l.predecessors);
+        }
+        order(&mut roots);
+        Localities { all, by_id, roots }
+    }
+
+    pub fn get(&self, id: LocalityId) -> &Locality {
+        &self.all[id.0 as usize]
+    }
+
+    pub fn find(&self, id: &str) -> Option<LocalityId> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = LocalityId> {
+        (0..self.all.len() as u32).map(LocalityId)
+    }
+
+    /// The unit and its ancestors, the unit first.
+    pub fn self_and_ancestors(&self, id: LocalityId) -> Vec<LocalityId> {
+        let mut out = vec![id];
+        let mut cur = self.get(id).parent;
+        while let Some(p) = cur {
+            if out.contains(&p) {
+                break; // defensive: cycles are rejected at load
+            }
+            out.push(p);
+            cur = self.get(p).parent;
+        }
+        out
+    }
+
+    /// Whether `id` is `ancestor` or lies below it.
+    pub fn is_within(&self, id: LocalityId, ancestor: LocalityId) -> bool {
+        self.self_and_ancestors(id).contains(&ancestor)
+    }
+
+    /// "Huyện Đông Sơn, Tỉnh Thanh Hóa": the unit and its parents, for search and context.
+    pub fn full_name(&self, id: LocalityId) -> String {
+        self.self_and_ancestors(id)
+            .into_iter()
+            .map(|l| self.get(l).display_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// "Huyện Đông Sơn".
+pub fn display_name(kind: LocalityKind, name: &str) -> String {
+    format!("{} {}", crate::vi::capitalize(kind.display_word()), name)
+}

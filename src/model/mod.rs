@@ -1,0 +1,32 @@
+//! The archive's model: what the loaded content means, independent of files and pages.
+//! Registries (localities, terms, indicators) and bulletins refer to each other by small
+//! integer handles into the registries' vectors, so grouping and rendering never look up
+//! strings in hot loops.
+
+pub mod bulletin;
+pub mod figure;
+pub mod indicator;
+pub mod locality;
+pub mod term;
+pub mod units;
+pub mod value;
+
+pub use bulletin::{Bulletin, BulletinId, Source, Topic};
+pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
+pub use locality::{Localities, Locality, LocalityId, LocalityKind};
+pub use term::{Term, TermId, Terms};
+pub use value::{IndicatorValue, Kind, Period, Qualifier};
+
+use crate::load::settings::Settings;
+
+/// Everything a build knows once the content is loaded and validated. Bulletins are sorted
+/// newest first (then by slug), values by locality, indicator, period, kind, article date.
+#[derive(Debug)]
+pub struct Archive {
+    pub settings: Settings,
+    pub localities: Localities,
+    pub terms: Terms,
+    pub indicators: Indicators,
+    pub bulletins: Vec<Bulletin>,
+    pub values: Vec<IndicatorValue>,
+}

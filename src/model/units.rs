@@ -1,0 +1,106 @@
+//! Units of measure and conversion within a dimension (money in VND or USD, shares, growth
+//! rates); any other unit compares only with itself.
+
+/// What a unit measures, and its power of ten within that dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dimension {
+    /// Money in đồng: 10^exp đồng.
+    Vnd(i32),
+    /// Money in US dollars: 10^exp USD.
+    Usd(i32),
+    Share,
+    Growth,
+    /// Counted things (người, hộ, ha, …): compared only when the unit string is identical.
+    Other(String),
+}
+
+/// Normalise a unit as written: trim, single spaces, the spelling "tỉ" read as "tỷ".
+pub fn normalize(unit: &str) -> String {
+    let unit = crate::vi::nfc(unit);
+    unit.split_whitespace()
+        .map(|w| if w == "tỉ" { "tỷ" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The dimension of a (normalised) unit.
+pub fn dimension(unit: &str) -> Dimension {
+    let scale = |prefix: &str| -> Option<i32> {
+        match prefix.trim() {
+            "" => Some(0),
+            "nghìn" | "ngàn" => Some(3),
+            "triệu" => Some(6),
+            "tỷ" => Some(9),
+            "nghìn tỷ" | "ngàn tỷ" => Some(12),
+            _ => None,
+        }
+    };
+    if unit == "%" {
+        return Dimension::Share;
+    }
+    if unit == "%/năm" {
+        return Dimension::Growth;
+    }
+    if let Some(prefix) = unit.strip_suffix("đồng") {
+        if let Some(e) = scale(prefix) {
+            return Dimension::Vnd(e);
+        }
+    }
+    if let Some(prefix) = unit.strip_suffix("USD") {
+        if let Some(e) = scale(prefix) {
+            return Dimension::Usd(e);
+        }
+    }
+    Dimension::Other(unit.to_string())
+}
+
+/// Convert `value` in `from` to `to`; `None` when the units are of different dimensions.
+/// Powers of ten are applied by exact multiplication or division so that 507,8 tỷ đồng in
+/// triệu đồng is exactly 507800 and 5 nghìn tỷ đồng in tỷ đồng is 5000.
+pub fn convert(value: f64, from: &str, to: &str) -> Option<f64> {
+    let shift = |a: i32, b: i32| {
+        let d = a - b;
+        if d >= 0 {
+            value * 10f64.powi(d)
+        } else {
+            value / 10f64.powi(-d)
+        }
+    };
+    match (dimension(from), dimension(to)) {
+        (Dimension::Vnd(a), Dimension::Vnd(b)) | (Dimension::Usd(a), Dimension::Usd(b)) => {
+            Some(shift(a, b))
+        }
+        (Dimension::Share, Dimension::Share) | (Dimension::Growth, Dimension::Growth) => {
+            Some(value)
+        }
+        (Dimension::Other(a), Dimension::Other(b)) if a == b => Some(value),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_converts_by_powers_of_ten() {
+        assert_eq!(convert(5.0, "nghìn tỷ đồng", "tỷ đồng"), Some(5000.0));
+        assert_eq!(convert(507.8, "tỷ đồng", "triệu đồng"), Some(507800.0));
+        assert_eq!(convert(507.8, "triệu đồng", "tỷ đồng"), Some(0.5078));
+        assert_eq!(convert(45.0, "triệu USD", "nghìn USD"), Some(45000.0));
+    }
+
+    #[test]
+    fn dimensions_do_not_mix() {
+        assert_eq!(convert(1.0, "tỷ đồng", "triệu USD"), None);
+        assert_eq!(convert(1.0, "%", "%/năm"), None);
+        assert_eq!(convert(1.0, "hộ", "người"), None);
+        assert_eq!(convert(3.0, "hộ", "hộ"), Some(3.0));
+    }
+
+    #[test]
+    fn spelling_variants_normalise() {
+        assert_eq!(normalize("  tỉ   đồng "), "tỷ đồng");
+        assert_eq!(dimension(&normalize("tỉ đồng")), Dimension::Vnd(9));
+    }
+}

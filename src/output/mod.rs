@@ -1,0 +1,178 @@
+//! Stage 5 of the pipeline: write. Everything a build produces goes into a staging folder
+//! beside the output folder; only when all of it is written is the staging folder swapped in,
+//! so a failed build leaves the previous output exactly as it was.
+
+pub mod data;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// Check that `output` may be replaced: not the site root, not content/ (or other source
+/// folders), and not a folder that holds them.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root = absolute(root);
+    let out = absolute(output);
+    let sources = ["content", "themes", "static", "templates"].map(|d| root.join(d));
+    let bad = out == root
+        || root.starts_with(&out)
+        || sources
+            .iter()
+            .any(|s| s.starts_with(&out) || out.starts_with(s));
+    if bad {
+        return Err(Diagnostic::new(
+            output,
+            "refusing to write the site here: the output folder would replace the site's own files",
+        )
+        .help("choose a separate folder, e.g. `output_dir = \"public\"` in site.toml or `--output public`"));
+    }
+    Ok(())
+}
+
+/// `path` made absolute and cleaned of `.` and `..`, through symlinks where it exists.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let base = std::env::current_dir().unwrap_or_default();
+    let joined = base.join(path);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve the deepest existing ancestor so symlinked parents compare equal.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return out,
+        }
+    }
+    let mut p = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        p.push(n);
+    }
+    p
+}
+
+/// A folder being filled, to become the output when complete.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+}
+
+impl Staging {
+    /// A fresh staging folder beside `output` (so the final rename stays on one disk).
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let output = absolute(output);
+        let parent = output.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.bantin-"))
+            .tempdir_in(parent)?;
+        Ok(Staging { dir, output })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file at a site path (`du-lieu/chi-tieu.csv`, `bai-viet/x/index.html`).
+    pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        write_file(&self.dir.path().join(site_path), bytes)
+    }
+
+    /// Swap the staging folder in place of the output. The old output is removed after.
+    pub fn commit(self) -> io::Result<PathBuf> {
+        let staged = self.dir.keep();
+        let old = if self.output.exists() {
+            let parent = self.output.parent().unwrap_or(Path::new("."));
+            let aside = tempfile::Builder::new()
+                .prefix(".bantin-old-")
+                .tempdir_in(parent)?
+                .keep();
+            let aside = aside.join("old");
+            fs::rename(&self.output, &aside)?;
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&staged, &self.output) {
+            if let Some(old) = &old {
+                let _ = fs::rename(old, &self.output);
+            }
+            let _ = fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        if let Some(old) = old {
+            let holder = old.parent().map(Path::to_path_buf);
+            let _ = fs::remove_dir_all(&old);
+            if let Some(h) = holder {
+                let _ = fs::remove_dir(h);
+            }
+        }
+        Ok(self.output)
+    }
+}
+
+/// Write a file, creating its folder.
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match fs::write(path, bytes) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(path, bytes)
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_the_site_root_and_its_sources() {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir_all(root.path().join("content")).unwrap();
+        assert!(check_output_dir(root.path(), root.path()).is_err());
+        assert!(check_output_dir(root.path(), &root.path().join("content")).is_err());
+        assert!(check_output_dir(root.path(), &root.path().join("content/x")).is_err());
+        assert!(check_output_dir(root.path(), root.path().parent().unwrap()).is_err());
+        assert!(check_output_dir(root.path(), &root.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn commit_replaces_the_output_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        write_file(&out.join("old.txt"), b"old").unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.write("a/b.txt", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("old.txt").exists());
+        assert_eq!(fs::read(out.join("a/b.txt")).unwrap(), b"new");
+        let leftovers: Vec<_> = fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+    }
+}
