@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::group::Groups;
 use crate::load::{self, LoadOptions};
 use crate::model::Archive;
 use crate::output::{self, data, Staging};
-use crate::urls::{path, Urls};
+use crate::render::theme::Theme;
+use crate::render::{feeds, Renderer};
+use crate::urls::path;
 
 /// What the command line says about a build.
 #[derive(Debug, Clone, Default)]
@@ -35,15 +38,101 @@ pub fn output_dir(root: &Path, archive: &Archive, opts: &BuildOptions) -> PathBu
         .unwrap_or_else(|| root.join(&archive.settings.output_dir))
 }
 
-/// Every file of the site, as site path and bytes.
-pub fn render_files(archive: &Archive) -> Vec<(String, Vec<u8>)> {
-    let urls = Urls::new(&archive.settings.base_url, archive.settings.relative_urls);
-    let records = data::records(archive, &urls);
-    vec![
-        (path::DATA_CSV.to_string(), data::csv(&records)),
-        (path::DATA_JSON.to_string(), data::json(&records)),
-        (path::DATA_PACKAGE.to_string(), data::datapackage(archive)),
-    ]
+/// Render the whole site and hand every file to `sink` (site path, bytes).
+pub fn write_site(
+    r: &Renderer,
+    root: &Path,
+    sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+) -> Result<usize, Diagnostics> {
+    let a = r.archive;
+    let jobs = r.plan();
+    let mut count = r.render_all(&jobs, sink).map_err(Diagnostics::from_iter)?;
+    let errors = std::cell::RefCell::new(Vec::new());
+    let mut put = |p: &str, bytes: &[u8]| match sink(p, bytes) {
+        Ok(()) => count += 1,
+        Err(e) => errors
+            .borrow_mut()
+            .push(Diagnostic::new(p, format!("cannot write: {e}"))),
+    };
+    let records = data::records(a, &r.urls);
+    put(path::DATA_CSV, &data::csv(&records));
+    put(path::DATA_JSON, &data::json(&records));
+    put(path::DATA_PACKAGE, &data::datapackage(a));
+    for (p, text) in feeds::all_feeds(a, r.groups, &r.urls) {
+        put(&p, text.as_bytes());
+    }
+    let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
+    put("sitemap.xml", feeds::sitemap(&r.urls, &pages).as_bytes());
+    put("robots.txt", feeds::robots(&r.urls).as_bytes());
+    for (p, bytes) in crate::search::index_files(a, &r.urls) {
+        put(&p, &bytes);
+    }
+    for (p, bytes) in &r.theme.statics {
+        put(&format!("static/{p}"), bytes);
+    }
+    // The site's static/ folder, copied as is to the output root.
+    let own = root.join("static");
+    if own.is_dir() {
+        for e in walkdir::WalkDir::new(&own)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if e.file_type().is_file() {
+                let rel = e
+                    .path()
+                    .strip_prefix(&own)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                match std::fs::read(e.path()) {
+                    Ok(bytes) => put(&rel, &bytes),
+                    Err(err) => errors.borrow_mut().push(Diagnostic::new(
+                        crate::diagnostics::rel_path(root, e.path()),
+                        format!("cannot read: {err}"),
+                    )),
+                }
+            }
+        }
+    }
+    // Files beside a bundle's index.md go beside its page.
+    for b in &a.bulletins {
+        if let Some(dir) = &b.bundle_dir {
+            for asset in &b.assets {
+                let target = format!("{}{}", path::bulletin(&b.slug), asset.to_string_lossy());
+                match std::fs::read(root.join(dir).join(asset)) {
+                    Ok(bytes) => put(&target, &bytes),
+                    Err(err) => errors.borrow_mut().push(Diagnostic::new(
+                        dir.join(asset),
+                        format!("cannot read: {err}"),
+                    )),
+                }
+            }
+        }
+    }
+    let errors = errors.into_inner();
+    if errors.is_empty() {
+        Ok(count)
+    } else {
+        Err(Diagnostics::from_iter(errors))
+    }
+}
+
+/// Theme, groups and renderer for a loaded archive.
+pub fn prepare<'a>(
+    root: &Path,
+    archive: &'a Archive,
+    groups: &'a Groups,
+    theme: &'a mut Option<Theme>,
+) -> Result<Renderer<'a>, Diagnostics> {
+    let t = Theme::load(
+        root,
+        &archive.settings.theme,
+        archive.settings.language.code(),
+    )
+    .map_err(Diagnostics::from_iter)?;
+    let t = theme.insert(t);
+    Renderer::new(archive, groups, t).map_err(Diagnostics::from_iter)
 }
 
 /// Load, check and render the archive at `root`, then swap the result in as the output.
@@ -52,7 +141,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
     let archive = load::load(root, &opts.load)?;
     let out = output_dir(root, &archive, opts);
     output::check_output_dir(root, &out)?;
-    let files = render_files(&archive);
+    let groups = Groups::new(&archive);
+    let mut theme = None;
+    let renderer = prepare(root, &archive, &groups, &mut theme)?;
     let io_err = |e: std::io::Error| {
         Diagnostics::from(Diagnostic::new(
             &out,
@@ -60,15 +151,13 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
         ))
     };
     let staging = Staging::new(&out).map_err(io_err)?;
-    for (p, bytes) in &files {
-        staging.write(p, bytes).map_err(io_err)?;
-    }
+    let files = write_site(&renderer, root, &|p, b| staging.write(p, b))?;
     let output = staging.commit().map_err(io_err)?;
     Ok(BuildReport {
         output,
         bulletins: archive.bulletins.len(),
         values: archive.values.len(),
-        files: files.len(),
+        files,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -78,6 +167,9 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Archive, Diagnostics> {
     let archive = load::load(root, &opts.load)?;
     let out = output_dir(root, &archive, opts);
     output::check_output_dir(root, &out)?;
-    let _ = render_files(&archive);
+    let groups = Groups::new(&archive);
+    let mut theme = None;
+    let renderer = prepare(root, &archive, &groups, &mut theme)?;
+    write_site(&renderer, root, &|_, _| Ok(()))?;
     Ok(archive)
 }

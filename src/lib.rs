@@ -6,16 +6,19 @@
 //! 1. [`load`]: settings, registries and bulletins from disk, validated ([`diagnostics`]
 //!    carries every problem with its file and line);
 //! 2. [`model`]: what the content means: localities, terms, indicators, values, units;
-//! 3. group: indexes of bulletins and values by locality, term, topic, year, indicator;
-//! 4. render: small views handed to Tera templates;
+//! 3. [`group`]: indexes of bulletins and values by locality, term, topic, year, indicator;
+//! 4. [`render`]: small views handed to Tera templates;
 //! 5. [`output`]: the site written into a staging folder and swapped in whole.
 //!
 //! [`build`] runs the stages in order; [`vi`] holds the Vietnamese text helpers they share.
 
 pub mod build;
 pub mod diagnostics;
+pub mod group;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod render;
+pub mod search;
 pub mod urls;
 pub mod vi;

@@ -1,0 +1,157 @@
+//! Stage 3 of the pipeline: group. Builds, once, every index the pages need (bulletins by
+//! locality, term, topic and year; values by bulletin, indicator, locality and term), so that
+//! rendering a page never scans all bulletins. Lists keep the archive's order (newest first).
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{Archive, BulletinId, IndicatorId, LocalityId, TermId};
+
+/// A topic with its bulletins; its name is the first spelling met (newest bulletin first).
+#[derive(Debug)]
+pub struct TopicGroup {
+    pub slug: String,
+    pub name: String,
+    pub bulletins: Vec<BulletinId>,
+}
+
+/// Index of a value in [`Archive::values`].
+pub type ValueIx = usize;
+
+#[derive(Debug, Default)]
+pub struct Groups {
+    /// Bulletins about a locality or any unit within it, per locality.
+    pub by_locality: Vec<Vec<BulletinId>>,
+    /// Bulletins about a locality (or within it) in a term.
+    pub by_locality_term: HashMap<(LocalityId, TermId), Vec<BulletinId>>,
+    /// Bulletins per term.
+    pub by_term: Vec<Vec<BulletinId>>,
+    /// Topics by slug, in slug order (collation order is applied when listing).
+    pub topics: BTreeMap<String, TopicGroup>,
+    /// Bulletins per year of publication, years ascending.
+    pub by_year: BTreeMap<i32, Vec<BulletinId>>,
+    /// Values reported by each bulletin.
+    pub values_by_bulletin: Vec<Vec<ValueIx>>,
+    /// Values of each indicator.
+    pub values_by_indicator: Vec<Vec<ValueIx>>,
+    /// Values about exactly this locality in this term.
+    pub values_by_locality_term: HashMap<(LocalityId, TermId), Vec<ValueIx>>,
+    /// Values of each term.
+    pub values_by_term: Vec<Vec<ValueIx>>,
+    /// Terms in which a locality (or a unit within it) has bulletins or values, in file order.
+    pub terms_of_locality: Vec<Vec<TermId>>,
+}
+
+impl Groups {
+    pub fn new(a: &Archive) -> Groups {
+        let nl = a.localities.len();
+        let nt = a.terms.all.len();
+        let mut g = Groups {
+            by_locality: vec![Vec::new(); nl],
+            by_term: vec![Vec::new(); nt],
+            values_by_bulletin: vec![Vec::new(); a.bulletins.len()],
+            values_by_indicator: vec![Vec::new(); a.indicators.all.len()],
+            values_by_term: vec![Vec::new(); nt],
+            terms_of_locality: vec![Vec::new(); nl],
+            ..Groups::default()
+        };
+        // Ancestors are computed once per locality, not per bulletin.
+        let lineage: Vec<Vec<LocalityId>> = a
+            .localities
+            .ids()
+            .map(|l| a.localities.self_and_ancestors(l))
+            .collect();
+        let mut within: Vec<LocalityId> = Vec::new();
+        for (i, b) in a.bulletins.iter().enumerate() {
+            let id = BulletinId(i as u32);
+            within.clear();
+            for &l in &b.localities {
+                for &anc in &lineage[l.0 as usize] {
+                    if !within.contains(&anc) {
+                        within.push(anc);
+                    }
+                }
+            }
+            for &l in &within {
+                g.by_locality[l.0 as usize].push(id);
+                if let Some(t) = b.term {
+                    g.by_locality_term.entry((l, t)).or_default().push(id);
+                }
+            }
+            if let Some(t) = b.term {
+                g.by_term[t.0 as usize].push(id);
+            }
+            for topic in &b.topics {
+                g.topics
+                    .entry(topic.slug.clone())
+                    .or_insert_with(|| TopicGroup {
+                        slug: topic.slug.clone(),
+                        name: topic.name.clone(),
+                        bulletins: Vec::new(),
+                    })
+                    .bulletins
+                    .push(id);
+            }
+            g.by_year.entry(b.year()).or_default().push(id);
+        }
+        let mut locality_terms: Vec<Vec<bool>> = vec![vec![false; nt]; nl];
+        for (&(l, t), _) in g.by_locality_term.iter() {
+            locality_terms[l.0 as usize][t.0 as usize] = true;
+        }
+        for (ix, v) in a.values.iter().enumerate() {
+            g.values_by_bulletin[v.bulletin.0 as usize].push(ix);
+            g.values_by_indicator[v.indicator.0 as usize].push(ix);
+            if let Some(t) = v.term {
+                g.values_by_term[t.0 as usize].push(ix);
+                g.values_by_locality_term
+                    .entry((v.locality, t))
+                    .or_default()
+                    .push(ix);
+                for &anc in &lineage[v.locality.0 as usize] {
+                    locality_terms[anc.0 as usize][t.0 as usize] = true;
+                }
+            }
+        }
+        // A bulletin that reports a value for a term is listed with that term's table too.
+        for v in &a.values {
+            if let Some(t) = v.term {
+                for &anc in &lineage[v.locality.0 as usize] {
+                    let list = g.by_locality_term.entry((anc, t)).or_default();
+                    if !list.contains(&v.bulletin) {
+                        list.push(v.bulletin);
+                    }
+                }
+            }
+        }
+        for list in g.by_locality_term.values_mut() {
+            list.sort();
+        }
+        for (l, flags) in locality_terms.into_iter().enumerate() {
+            g.terms_of_locality[l] = flags
+                .into_iter()
+                .enumerate()
+                .filter(|(_, f)| *f)
+                .map(|(t, _)| TermId(t as u32))
+                .collect();
+        }
+        g
+    }
+
+    /// Localities that have their own values in a term, in the term's value order.
+    pub fn localities_with_values(&self, term: TermId, a: &Archive) -> Vec<LocalityId> {
+        let mut out: Vec<LocalityId> = self.values_by_term[term.0 as usize]
+            .iter()
+            .map(|&ix| a.values[ix].locality)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Indicators with values among `values`, in catalogue order.
+    pub fn indicators_of(values: &[ValueIx], a: &Archive) -> Vec<IndicatorId> {
+        let mut out: Vec<IndicatorId> = values.iter().map(|&ix| a.values[ix].indicator).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}

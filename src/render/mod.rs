@@ -1,0 +1,251 @@
+//! Stage 4 of the pipeline: render. Plans every page of OUTPUT.md as a [`Job`], builds each
+//! page's small view and renders it with the theme's Tera templates, in parallel. Feeds,
+//! sitemap, data files, the search index and static files are produced here too.
+
+pub mod chart;
+pub mod feeds;
+pub mod format;
+pub mod pages;
+pub mod table;
+pub mod theme;
+pub mod views;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::diagnostics::Diagnostic;
+use crate::group::Groups;
+use crate::model::{Archive, BulletinId, IndicatorId, LocalityId, TermId};
+use crate::urls::{path, Urls};
+
+use format::Fmt;
+use theme::Theme;
+use views::{Linker, PageContext, SiteView};
+
+/// One page to render.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    Home(usize),
+    Bulletin(BulletinId),
+    Localities,
+    Locality(LocalityId, usize),
+    LocalityTerm(LocalityId, TermId, usize),
+    Terms,
+    Term(TermId),
+    Indicators,
+    Indicator(IndicatorId),
+    Topics,
+    Topic(String, usize),
+    Year(i32, usize),
+    Search,
+    NotFound,
+}
+
+/// Everything rendering needs, shared read-only by the worker threads.
+pub struct Renderer<'a> {
+    pub archive: &'a Archive,
+    pub groups: &'a Groups,
+    pub urls: Urls,
+    pub tera: Tera,
+    pub theme: &'a Theme,
+}
+
+/// A rendering problem (a template error).
+fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    let file = theme
+        .template_files
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| std::path::PathBuf::from(name));
+    Diagnostic::new(file, format!("template error: {msg}"))
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        archive: &'a Archive,
+        groups: &'a Groups,
+        theme: &'a Theme,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let templates: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            return Err(vec![template_error(theme, "templates", &e)]);
+        }
+        let strings = Arc::new(theme.strings.clone());
+        tera.register_function(
+            "t",
+            move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+                let key = args
+                    .get("k")
+                    .and_then(|v| v.as_str())
+                    .ok_or_else(|| tera::Error::msg("t() needs k=\"key\""))?;
+                Ok(tera::Value::String(
+                    strings.get(key).cloned().unwrap_or_else(|| key.to_string()),
+                ))
+            },
+        );
+        Ok(Renderer {
+            archive,
+            groups,
+            urls: Urls::new(&archive.settings.base_url, archive.settings.relative_urls),
+            tera,
+            theme,
+        })
+    }
+
+    pub fn fmt(&self) -> Fmt<'_> {
+        Fmt {
+            language: self.archive.settings.language,
+            strings: &self.theme.strings,
+        }
+    }
+
+    /// Every page of the site.
+    pub fn plan(&self) -> Vec<Job> {
+        let a = self.archive;
+        let g = self.groups;
+        let per = a.settings.per_page;
+        let pages = |n: usize| 1..=views::page_count(n, per);
+        let mut jobs = Vec::new();
+        jobs.extend(pages(a.bulletins.len()).map(Job::Home));
+        jobs.extend((0..a.bulletins.len() as u32).map(|i| Job::Bulletin(BulletinId(i))));
+        jobs.push(Job::Localities);
+        for l in a.localities.ids() {
+            jobs.extend(pages(g.by_locality[l.0 as usize].len()).map(|n| Job::Locality(l, n)));
+            for &t in &g.terms_of_locality[l.0 as usize] {
+                let n = g.by_locality_term.get(&(l, t)).map_or(0, Vec::len);
+                jobs.extend(pages(n).map(|p| Job::LocalityTerm(l, t, p)));
+            }
+        }
+        jobs.push(Job::Terms);
+        jobs.extend(a.terms.ids().map(Job::Term));
+        jobs.push(Job::Indicators);
+        jobs.extend(a.indicators.ids().map(Job::Indicator));
+        jobs.push(Job::Topics);
+        for (slug, t) in &g.topics {
+            jobs.extend(pages(t.bulletins.len()).map(|n| Job::Topic(slug.clone(), n)));
+        }
+        for (y, list) in &g.by_year {
+            jobs.extend(pages(list.len()).map(|n| Job::Year(*y, n)));
+        }
+        jobs.push(Job::Search);
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// The site path of a job's page.
+    pub fn page_path(&self, job: &Job) -> String {
+        let a = self.archive;
+        match job {
+            Job::Home(n) => path::page("", *n),
+            Job::Bulletin(b) => path::bulletin(&a.bulletins[b.0 as usize].slug),
+            Job::Localities => path::LOCALITIES.into(),
+            Job::Locality(l, n) => path::page(&path::locality(&a.localities.get(*l).id), *n),
+            Job::LocalityTerm(l, t, n) => path::page(
+                &path::locality_term(&a.localities.get(*l).id, &a.terms.get(*t).id),
+                *n,
+            ),
+            Job::Terms => path::TERMS.into(),
+            Job::Term(t) => path::term(&a.terms.get(*t).id),
+            Job::Indicators => path::INDICATORS.into(),
+            Job::Indicator(i) => path::indicator(&a.indicators.get(*i).id),
+            Job::Topics => path::TOPICS.into(),
+            Job::Topic(s, n) => path::page(&path::topic(s), *n),
+            Job::Year(y, n) => path::page(&path::year(*y), *n),
+            Job::Search => path::SEARCH.into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    /// Render one page: its output file path and bytes.
+    pub fn render(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        let page = self.page_path(job);
+        let file = if page.ends_with('/') || page.is_empty() {
+            format!("{page}index.html")
+        } else {
+            page.clone()
+        };
+        // The 404 page is served at any depth: its links are root-relative, never relative.
+        let not_found_urls;
+        let urls = if *job == Job::NotFound && self.urls.relative {
+            not_found_urls = Urls {
+                relative: false,
+                ..self.urls.clone()
+            };
+            &not_found_urls
+        } else {
+            &self.urls
+        };
+        let l = Linker { urls, from: &page };
+        let html = pages::render_page(self, job, &l)?;
+        Ok((file, html.into_bytes()))
+    }
+
+    /// Render a template with a page view in the common frame.
+    pub fn frame<T: Serialize>(
+        &self,
+        template: &str,
+        l: &Linker,
+        title: String,
+        breadcrumbs: Vec<views::Link>,
+        feed: Option<String>,
+        page: T,
+    ) -> Result<String, Diagnostic> {
+        let ctx = PageContext {
+            site: SiteView::new(self.archive, l),
+            title,
+            canonical: self.urls.absolute(l.from),
+            breadcrumbs,
+            feed,
+            page,
+        };
+        let ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| template_error(self.theme, template, &e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(self.theme, template, &e))
+    }
+
+    /// Render all pages in parallel, handing each file to `sink`; returns how many.
+    pub fn render_all(
+        &self,
+        jobs: &[Job],
+        sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|job| match self.render(job) {
+                Ok((file, bytes)) => sink(&file, &bytes)
+                    .err()
+                    .map(|e| Diagnostic::new(&file, format!("cannot write: {e}"))),
+                Err(d) => Some(d),
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(jobs.len())
+        } else {
+            // One template error repeats on every page that uses it: report each once.
+            let mut seen = BTreeMap::new();
+            for e in errors {
+                seen.entry(e.message.clone()).or_insert(e);
+            }
+            Err(seen.into_values().collect())
+        }
+    }
+}

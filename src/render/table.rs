@@ -1,0 +1,326 @@
+//! Indicator tables: for a locality in a term, a row per indicator (grouped by category) and a
+//! column per plan year plus one for multi-year periods; for a term, a row per locality and a
+//! column per indicator; for an indicator, a row per locality and a column per period. Each
+//! cell shows target, estimate and actual with their qualifiers, each linking to its bulletin,
+//! and where a target and an actual meet, the share achieved and whether it was met.
+
+use serde::Serialize;
+
+use crate::group::ValueIx;
+use crate::model::{Archive, IndicatorId, IndicatorValue, Kind, LocalityId, Period, Term};
+use crate::urls::path;
+
+use super::format::{achievement, Fmt};
+use super::views::{Link, Linker};
+
+#[derive(Serialize)]
+pub struct TableView {
+    pub caption: String,
+    pub corner: String,
+    pub columns: Vec<String>,
+    pub groups: Vec<RowGroup>,
+}
+
+#[derive(Serialize)]
+pub struct RowGroup {
+    pub name: Option<String>,
+    pub rows: Vec<RowView>,
+}
+
+#[derive(Serialize)]
+pub struct RowView {
+    pub head: Link,
+    pub note: Option<String>,
+    pub cells: Vec<CellView>,
+}
+
+#[derive(Serialize, Default)]
+pub struct CellView {
+    pub figures: Vec<FigView>,
+    pub share: Option<String>,
+    pub met: Option<bool>,
+}
+
+#[derive(Serialize)]
+pub struct FigView {
+    pub kind: &'static str,
+    pub label: String,
+    pub text: String,
+    pub href: String,
+    pub title: String,
+    /// Machine-readable value in the indicator unit.
+    pub value: String,
+}
+
+/// Builds cells from values.
+pub struct Cells<'a> {
+    pub a: &'a Archive,
+    pub l: &'a Linker<'a>,
+    pub f: &'a Fmt<'a>,
+}
+
+impl Cells<'_> {
+    fn fig(&self, v: &IndicatorValue) -> FigView {
+        let b = &self.a.bulletins[v.bulletin.0 as usize];
+        let ind = self.a.indicators.get(v.indicator);
+        let mut title = format!(
+            "{}: {} ({})",
+            self.f.kind(v.kind),
+            b.title,
+            self.f.date(b.date.date_naive())
+        );
+        if let Some(c) = self.f.converted(v, &ind.unit) {
+            title = format!("= {c} · {title}");
+        }
+        FigView {
+            kind: v.kind.as_str(),
+            label: self.f.kind_short(v.kind).to_string(),
+            text: self.f.figure(v),
+            href: self.l.to(&path::bulletin(&b.slug)),
+            title,
+            value: match v.converted_max {
+                Some(m) => format!("{}-{}", v.converted, m),
+                None => v.converted.to_string(),
+            },
+        }
+    }
+
+    /// A cell from the values of one indicator, locality and period (in value order: oldest
+    /// article first). Shows all of them, targets first; compares the latest target with the
+    /// latest actual (else estimate).
+    pub fn cell(&self, values: &[&IndicatorValue]) -> CellView {
+        let mut sorted: Vec<&IndicatorValue> = values.to_vec();
+        sorted.sort_by_key(|v| v.kind);
+        let latest = |k: Kind| values.iter().rev().find(|v| v.kind == k).copied();
+        let target = latest(Kind::Target);
+        let result = latest(Kind::Actual).or_else(|| latest(Kind::Estimate));
+        let (share, met) = match (target, result) {
+            (Some(t), Some(r)) => {
+                let dir = self.a.indicators.get(t.indicator).direction;
+                achievement(t, r, dir)
+            }
+            _ => (None, None),
+        };
+        CellView {
+            figures: sorted.into_iter().map(|v| self.fig(v)).collect(),
+            share: share.map(|s| self.f.share(s)),
+            met,
+        }
+    }
+}
+
+/// Column of a period in a term table: single years of the term's plan years, then others.
+fn columns_for(term: &Term, periods: &[Period]) -> Vec<Period> {
+    let mut cols: Vec<Period> = term.year_list().map(Period::year).collect();
+    for p in periods {
+        if !cols.contains(p) {
+            cols.push(*p);
+        }
+    }
+    cols.sort_by_key(|p| (!p.is_single_year(), p.start, p.end));
+    cols
+}
+
+/// The table of one locality in one term.
+pub fn locality_term(
+    c: &Cells,
+    locality: LocalityId,
+    term: &Term,
+    values: &[ValueIx],
+) -> Option<TableView> {
+    if values.is_empty() {
+        return None;
+    }
+    let a = c.a;
+    let vals: Vec<&IndicatorValue> = values.iter().map(|&i| &a.values[i]).collect();
+    let periods: Vec<Period> = vals.iter().map(|v| v.period).collect();
+    let cols = columns_for(term, &periods);
+    let mut inds: Vec<IndicatorId> = vals.iter().map(|v| v.indicator).collect();
+    inds.sort();
+    inds.dedup();
+    let rows_of = |ind: IndicatorId| -> RowView {
+        let i = a.indicators.get(ind);
+        RowView {
+            head: Link {
+                href: c.l.to(&path::indicator(&i.id)),
+                label: i.name.clone(),
+            },
+            note: Some(i.unit.clone()),
+            cells: cols
+                .iter()
+                .map(|p| {
+                    let here: Vec<&IndicatorValue> = vals
+                        .iter()
+                        .copied()
+                        .filter(|v| v.indicator == ind && v.period == *p)
+                        .collect();
+                    c.cell(&here)
+                })
+                .collect(),
+        }
+    };
+    Some(TableView {
+        caption: format!(
+            "{} – {}",
+            a.localities.get(locality).display_name,
+            term.name
+        ),
+        corner: c.f.t("indicator").to_string(),
+        columns: cols.iter().map(|p| period_label(c.f, *p)).collect(),
+        groups: by_category(a, &inds, rows_of),
+    })
+}
+
+fn period_label(f: &Fmt, p: Period) -> String {
+    if p.is_single_year() {
+        p.to_string()
+    } else {
+        format!("{} {}", f.t("period_span"), p.to_string().replace('-', "–"))
+    }
+}
+
+/// Rows grouped by indicator category (catalogue order of first appearance; uncategorised last).
+fn by_category(
+    a: &Archive,
+    inds: &[IndicatorId],
+    mut row: impl FnMut(IndicatorId) -> RowView,
+) -> Vec<RowGroup> {
+    let mut groups: Vec<RowGroup> = Vec::new();
+    let mut order: Vec<Option<String>> = Vec::new();
+    for &i in inds {
+        let cat = a.indicators.get(i).category.clone();
+        if !order.contains(&cat) {
+            order.push(cat);
+        }
+    }
+    order.sort_by_key(|c| c.is_none());
+    for cat in order {
+        let rows = inds
+            .iter()
+            .copied()
+            .filter(|&i| a.indicators.get(i).category == cat)
+            .map(&mut row)
+            .collect();
+        groups.push(RowGroup { name: cat, rows });
+    }
+    groups
+}
+
+/// The term table: a row per locality with values, a column per indicator; each cell holds
+/// the latest period's figures.
+pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableView> {
+    if values.is_empty() {
+        return None;
+    }
+    let a = c.a;
+    let mut inds: Vec<IndicatorId> = values.iter().map(|&i| a.values[i].indicator).collect();
+    inds.sort();
+    inds.dedup();
+    let mut locs: Vec<LocalityId> = values.iter().map(|&i| a.values[i].locality).collect();
+    locs.sort();
+    locs.dedup();
+    let names: Vec<String> = locs.iter().map(|&l| a.localities.full_name(l)).collect();
+    let mut order: Vec<usize> = (0..locs.len()).collect();
+    order.sort_by(|&x, &y| crate::vi::collate(&names[x], &names[y]));
+    // Values per (locality, indicator), in value order.
+    let mut cells: std::collections::HashMap<(LocalityId, IndicatorId), Vec<&IndicatorValue>> =
+        Default::default();
+    for &i in values {
+        let v = &a.values[i];
+        cells.entry((v.locality, v.indicator)).or_default().push(v);
+    }
+    let rows = order
+        .into_iter()
+        .map(|k| {
+            let loc = locs[k];
+            let l = a.localities.get(loc);
+            RowView {
+                head: Link {
+                    href: c.l.to(&path::locality_term(&l.id, &term.id)),
+                    label: l.display_name.clone(),
+                },
+                note: l.parent.map(|p| a.localities.get(p).display_name.clone()),
+                cells: inds
+                    .iter()
+                    .map(|&ind| match cells.get(&(loc, ind)) {
+                        None => CellView::default(),
+                        Some(vs) => {
+                            let latest = vs
+                                .iter()
+                                .map(|v| v.period)
+                                .max_by_key(|p| (p.end, p.start))
+                                .expect("non-empty");
+                            let here: Vec<&IndicatorValue> =
+                                vs.iter().copied().filter(|v| v.period == latest).collect();
+                            let mut cell = c.cell(&here);
+                            for fig in &mut cell.figures {
+                                fig.label = format!("{} {}", fig.label, latest);
+                            }
+                            cell
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Some(TableView {
+        caption: format!("{}: {}", term.name, c.f.t("term_table_caption")),
+        corner: c.f.t("locality").to_string(),
+        columns: inds
+            .iter()
+            .map(|&i| {
+                let ind = a.indicators.get(i);
+                format!("{} ({})", ind.short_name(), ind.unit)
+            })
+            .collect(),
+        groups: vec![RowGroup { name: None, rows }],
+    })
+}
+
+/// The indicator's table: a row per locality, a column per period.
+pub fn indicator_table(
+    c: &Cells,
+    ind: IndicatorId,
+    locs: &[LocalityId],
+    values: &[ValueIx],
+) -> TableView {
+    let a = c.a;
+    let mut periods: Vec<Period> = values.iter().map(|&i| a.values[i].period).collect();
+    periods.sort_by_key(|p| (!p.is_single_year(), p.start, p.end));
+    periods.dedup();
+    let mut cells: std::collections::HashMap<(LocalityId, Period), Vec<&IndicatorValue>> =
+        Default::default();
+    for &i in values {
+        let v = &a.values[i];
+        cells.entry((v.locality, v.period)).or_default().push(v);
+    }
+    let i = a.indicators.get(ind);
+    let rows = locs
+        .iter()
+        .map(|&loc| {
+            let l = a.localities.get(loc);
+            RowView {
+                head: Link {
+                    href: c.l.to(&path::locality(&l.id)),
+                    label: l.display_name.clone(),
+                },
+                note: l.parent.map(|p| a.localities.get(p).display_name.clone()),
+                cells: periods
+                    .iter()
+                    .map(|p| {
+                        cells
+                            .get(&(loc, *p))
+                            .map(|vs| c.cell(vs))
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    TableView {
+        caption: format!("{} ({})", i.name, i.unit),
+        corner: c.f.t("locality").to_string(),
+        columns: periods.iter().map(|p| period_label(c.f, *p)).collect(),
+        groups: vec![RowGroup { name: None, rows }],
+    }
+}

@@ -1,0 +1,200 @@
+//! Small, precomputed views handed to templates. Each page gets only what it shows, with
+//! every link already written for that page (root-relative or relative), so templates stay
+//! simple and rendering never clones the model.
+
+use serde::Serialize;
+
+use crate::model::{Archive, BulletinId, LocalityId};
+use crate::urls::{path, Urls};
+
+use super::format::Fmt;
+
+/// Links as seen from one page.
+pub struct Linker<'a> {
+    pub urls: &'a Urls,
+    pub from: &'a str,
+}
+
+impl Linker<'_> {
+    pub fn to(&self, site_path: &str) -> String {
+        self.urls.href(self.from, site_path)
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+/// What every page knows about the site.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub lang: &'static str,
+    pub home: String,
+    pub root: String,
+    pub css: String,
+    pub js: String,
+    pub search: String,
+    pub localities: String,
+    pub terms: String,
+    pub indicators: String,
+    pub topics: String,
+    pub feed: String,
+    pub data_csv: String,
+    pub data_json: String,
+    pub data_package: String,
+    /// "index.html" when links must name the file (relative_urls), else "".
+    pub index_suffix: &'static str,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(a: &'a Archive, l: &Linker) -> Self {
+        SiteView {
+            title: &a.settings.title,
+            description: a.settings.description.as_deref(),
+            lang: a.settings.language.code(),
+            home: l.to(""),
+            root: l.to("").trim_end_matches("index.html").to_string(),
+            css: l.to("static/style.css"),
+            js: l.to("static/search.js"),
+            search: l.to(path::SEARCH),
+            localities: l.to(path::LOCALITIES),
+            terms: l.to(path::TERMS),
+            indicators: l.to(path::INDICATORS),
+            topics: l.to(path::TOPICS),
+            feed: l.to("atom.xml"),
+            data_csv: l.to(path::DATA_CSV),
+            data_json: l.to(path::DATA_JSON),
+            data_package: l.to(path::DATA_PACKAGE),
+            index_suffix: if l.urls.relative { "index.html" } else { "" },
+        }
+    }
+}
+
+/// The frame of every page.
+#[derive(Serialize)]
+pub struct PageContext<'a, T: Serialize> {
+    pub site: SiteView<'a>,
+    pub title: String,
+    pub canonical: String,
+    pub breadcrumbs: Vec<Link>,
+    pub feed: Option<String>,
+    pub page: T,
+}
+
+/// A bulletin in a list.
+#[derive(Serialize)]
+pub struct Item {
+    pub title: String,
+    pub href: String,
+    pub date: String,
+    pub iso: String,
+    pub localities: Vec<Link>,
+    pub summary: String,
+}
+
+pub fn item(a: &Archive, id: BulletinId, l: &Linker, f: &Fmt) -> Item {
+    let b = &a.bulletins[id.0 as usize];
+    Item {
+        title: b.title.clone(),
+        href: l.to(&path::bulletin(&b.slug)),
+        date: f.date(b.date.date_naive()),
+        iso: b.date.to_rfc3339(),
+        localities: b
+            .localities
+            .iter()
+            .map(|&x| locality_link(a, x, l))
+            .collect(),
+        summary: truncate(&b.summary, 280),
+    }
+}
+
+pub fn locality_link(a: &Archive, id: LocalityId, l: &Linker) -> Link {
+    let loc = a.localities.get(id);
+    Link {
+        href: l.to(&path::locality(&loc.id)),
+        label: loc.display_name.clone(),
+    }
+}
+
+/// Cut text at a word boundary, with an ellipsis.
+pub fn truncate(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max_chars).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max_chars / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// Page links of a paginated list.
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub n: Option<usize>,
+    pub href: String,
+    pub current: bool,
+}
+
+impl Pagination {
+    /// Pages of the list at `list`; a window around the current page, with first and last.
+    pub fn new(list: &str, current: usize, total: usize, l: &Linker) -> Option<Pagination> {
+        if total <= 1 {
+            return None;
+        }
+        let href = |n: usize| l.to(&path::page(list, n));
+        let mut pages = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=total {
+            let show = n == 1 || n == total || n.abs_diff(current) <= 2;
+            if show {
+                if last_shown + 1 < n {
+                    pages.push(PageLink {
+                        n: None,
+                        href: String::new(),
+                        current: false,
+                    });
+                }
+                pages.push(PageLink {
+                    n: Some(n),
+                    href: href(n),
+                    current: n == current,
+                });
+                last_shown = n;
+            }
+        }
+        Some(Pagination {
+            current,
+            total,
+            prev: (current > 1).then(|| href(current - 1)),
+            next: (current < total).then(|| href(current + 1)),
+            pages,
+        })
+    }
+}
+
+/// How many pages a list of `n` items takes.
+pub fn page_count(n: usize, per_page: usize) -> usize {
+    n.div_ceil(per_page).max(1)
+}
+
+/// The items of page `n` (1-based).
+pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
+    let start = ((n - 1) * per_page).min(items.len());
+    let end = (start + per_page).min(items.len());
+    &items[start..end]
+}
