@@ -115,15 +115,13 @@ impl Groups {
         for v in &a.values {
             if let Some(t) = v.term {
                 for &anc in &lineage[v.locality.0 as usize] {
-                    let list = g.by_locality_term.entry((anc, t)).or_default();
-                    if !list.contains(&v.bulletin) {
-                        list.push(v.bulletin);
-                    }
+                    g.by_locality_term.entry((anc, t)).or_default().push(v.bulletin);
                 }
             }
         }
         for list in g.by_locality_term.values_mut() {
-            list.sort();
+            list.sort_unstable();
+            list.dedup();
         }
         for (l, flags) in locality_terms.into_iter().enumerate() {
             g.terms_of_locality[l] = flags
