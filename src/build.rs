@@ -170,6 +170,19 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Archive, Diagnostics> {
     let groups = Groups::new(&archive);
     let mut theme = None;
     let renderer = prepare(root, &archive, &groups, &mut theme)?;
-    write_site(&renderer, root, &|_, _| Ok(()))?;
+    // Render into memory and check the links between the pages.
+    let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    write_site(&renderer, root, &|p, b| {
+        files
+            .lock()
+            .map_err(|_| std::io::Error::other("render worker failed"))?
+            .insert(p.to_string(), b.to_vec());
+        Ok(())
+    })?;
+    let files = files.into_inner().unwrap_or_default();
+    let problems = output::links::check(&renderer.urls, &files);
+    if !problems.is_empty() {
+        return Err(Diagnostics::from_iter(problems));
+    }
     Ok(archive)
 }

@@ -115,7 +115,10 @@ impl Groups {
         for v in &a.values {
             if let Some(t) = v.term {
                 for &anc in &lineage[v.locality.0 as usize] {
-                    g.by_locality_term.entry((anc, t)).or_default().push(v.bulletin);
+                    g.by_locality_term
+                        .entry((anc, t))
+                        .or_default()
+                        .push(v.bulletin);
                 }
             }
         }

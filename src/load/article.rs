@@ -142,7 +142,12 @@ struct ValueSpec {
     term: Option<TermId>,
     quote: Option<String>,
     note: Option<String>,
+    /// The line of the value (inline: of its link; front matter: of `value:`).
     line: usize,
+    /// Lines of the `id`, `locality` and `unit` keys, where they differ from `line`.
+    id_line: usize,
+    locality_line: usize,
+    unit_line: usize,
     inline: bool,
 }
 
@@ -268,6 +273,7 @@ impl Reader<'_> {
     ) -> Option<IndicatorValue> {
         let line = spec.line;
         let indicator: Option<IndicatorId> = self.reg.indicators.find(&spec.id);
+        let id_line = spec.id_line;
         if indicator.is_none() {
             let known: Vec<&str> = self
                 .reg
@@ -282,7 +288,7 @@ impl Reader<'_> {
                     "use an id from content/indicators.yaml, or add the indicator there".into()
                 });
             self.err(
-                line,
+                id_line,
                 format!(
                     "unknown indicator `{}`: it is not in content/indicators.yaml",
                     spec.id
@@ -293,14 +299,14 @@ impl Reader<'_> {
         let locality = match &spec.locality {
             None => localities.first().copied(),
             Some(id) => {
-                let l = self.locality(id, line);
+                let l = self.locality(id, spec.locality_line);
                 if let Some(l) = l {
                     if !localities.is_empty()
                         && !localities
                             .iter()
                             .any(|&a| self.reg.localities.is_within(l, a))
                     {
-                        self.err(line, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
+                        self.err(spec.locality_line, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
                             .help = Some("add it to the bulletin's `locality` list, or correct the id".into());
                     }
                 }
@@ -338,7 +344,7 @@ impl Reader<'_> {
         let converted = units::convert(spec.amount.0, &unit, &ind.unit);
         if converted.is_none() {
             self.err(
-                line,
+                spec.unit_line,
                 format!(
                     "the unit `{unit}` cannot be converted to `{}`, the unit of the indicator `{}`",
                     ind.unit, ind.id
@@ -442,6 +448,9 @@ impl Reader<'_> {
                 .text_field(map, "note", lines, span)
                 .filter(|s| !s.is_empty()),
             line: lines.key_line(span, "value"),
+            id_line: lines.key_line(span, "id"),
+            locality_line: lines.key_line(span, "locality"),
+            unit_line: lines.key_line(span, "unit"),
             inline: false,
         })
     }
@@ -461,6 +470,9 @@ impl Reader<'_> {
             quote: (!fig.quote.is_empty()).then_some(fig.quote.clone()),
             note: None,
             line,
+            id_line: line,
+            locality_line: line,
+            unit_line: line,
             inline: true,
         };
         if fig.indicator.is_empty() {
@@ -621,10 +633,17 @@ pub fn parse_article(
             Vec::new()
         }
         Some(v) => match string_list(v) {
-            Some(ids) if !ids.is_empty() => ids
-                .iter()
-                .filter_map(|id| r.locality(id.trim(), loc_line))
-                .collect(),
+            Some(ids) if !ids.is_empty() => {
+                // A block list names each id on its own line.
+                let items = lines.items(all, Some("locality"));
+                ids.iter()
+                    .enumerate()
+                    .filter_map(|(i, id)| {
+                        let line = items.get(i).map_or(loc_line, |s| lines.file_line(s.start));
+                        r.locality(id.trim(), line)
+                    })
+                    .collect()
+            }
             _ => {
                 r.err(loc_line, "`locality` must be an id or a list of ids");
                 Vec::new()

@@ -32,26 +32,42 @@ pub const CONTENT_DIR: &str = "content";
 
 /// Load and validate the whole archive at `root`.
 pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
-    let mut settings = settings::load(root)?;
+    let mut errors = Vec::new();
+    // Problems in site.toml do not stop the checks of the content: all are reported together.
+    let mut settings = match settings::load(root) {
+        Ok(s) => s,
+        Err(e) => {
+            errors.extend(e);
+            settings::parse("title = \"\"\nbase_url = \"http://localhost/\"\n")
+                .expect("fallback settings")
+        }
+    };
     if let Some(url) = &opts.base_url {
-        settings.base_url = settings::normalize_base_url(url)
-            .map_err(|msg| Diagnostics::from(Diagnostic::new("--base-url", msg)))?;
+        match settings::normalize_base_url(url) {
+            Ok(u) => settings.base_url = u,
+            Err(msg) => errors.push(Diagnostic::new("--base-url", msg)),
+        }
     }
     let urls = Urls::new(&settings.base_url, settings.relative_urls);
-    let mut errors = Vec::new();
-    let localities = registries::localities(root, &mut errors);
-    let terms = registries::terms(root, &mut errors).unwrap_or_default();
-    let indicators = registries::indicators(root, &mut errors);
+    let (loc_presence, localities) = registries::localities(root, &mut errors);
+    let (term_presence, terms) = registries::terms(root, &mut errors);
+    let terms = terms.unwrap_or_default();
+    let (ind_presence, indicators) = registries::indicators(root, &mut errors);
+    // A registry that cannot be read at all would make every bulletin's references look
+    // wrong: report the registry alone.
+    if [loc_presence, term_presence, ind_presence].contains(&registries::Presence::Broken) {
+        return Err(Diagnostics::from_iter(errors).sorted());
+    }
 
     let files = discover(root, &mut errors);
-    if !files.is_empty() && localities.is_none() {
+    if !files.is_empty() && loc_presence == registries::Presence::Missing {
         errors.push(
             Diagnostic::new(registries::LOCALITIES, "the localities registry is missing")
                 .help("create content/localities.yaml listing the units the bulletins are about (`- id: …`, `name`, `kind`)"),
         );
     }
     let localities = localities.unwrap_or_default();
-    let indicators_missing = indicators.is_none();
+    let indicators_missing = ind_presence == registries::Presence::Missing;
     let indicators = indicators.unwrap_or_default();
 
     let reg = article::Registries {

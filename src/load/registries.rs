@@ -26,29 +26,36 @@ struct Entry<'a> {
     span: Span,
 }
 
-/// Reads a registry file as a list of mappings. A missing file gives `Ok(None)`.
-fn read_list(
-    root: &Path,
-    rel: &str,
-    errors: &mut Vec<Diagnostic>,
-    f: &mut dyn FnMut(&[Entry], &Lines, &mut Vec<Diagnostic>),
-) -> bool {
+/// Whether a registry file was there and readable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Missing,
+    /// Present, but not readable as a list (not UTF-8, malformed YAML, not a list).
+    Broken,
+    Read,
+}
+
+/// What is done with the entries of a registry.
+type EntriesFn<'f> = dyn FnMut(&[Entry], &Lines, &mut Vec<Diagnostic>) + 'f;
+
+/// Reads a registry file as a list of mappings and hands them to `f`.
+fn read_list(root: &Path, rel: &str, errors: &mut Vec<Diagnostic>, f: &mut EntriesFn) -> Presence {
     let path = root.join(rel);
     if !path.exists() {
-        return false;
+        return Presence::Missing;
     }
     let text = match read_text(&path, Path::new(rel)) {
         Ok(t) => t,
         Err(e) => {
             errors.push(e);
-            return true;
+            return Presence::Broken;
         }
     };
     let value = match yaml::parse(&text, Path::new(rel), 1) {
         Ok(v) => v,
         Err(e) => {
             errors.push(e);
-            return true;
+            return Presence::Broken;
         }
     };
     let lines = Lines::new(&text, 1);
@@ -56,7 +63,7 @@ fn read_list(
         Value::Sequence(items) => items,
         Value::Null => {
             f(&[], &lines, errors);
-            return true;
+            return Presence::Read;
         }
         other => {
             errors.push(
@@ -70,7 +77,7 @@ fn read_list(
                 )
                 .help("start each entry with `- id: …`"),
             );
-            return true;
+            return Presence::Broken;
         }
     };
     let spans = lines.items(lines.all(), None);
@@ -91,7 +98,7 @@ fn read_list(
         }
     }
     f(&entries, &lines, errors);
-    true
+    Presence::Read
 }
 
 /// Required text field.
@@ -210,10 +217,10 @@ const LOCALITY_KEYS: &[&str] = &[
 ];
 
 /// Reads localities.yaml; `Ok(None)` when the file does not exist.
-pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Localities> {
+pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Localities>) {
     let file = LOCALITIES;
     let mut result = None;
-    read_list(root, file, errors, &mut |entries, lines, errors| {
+    let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
         let mut ids = HashMap::new();
         // First pass: the entries themselves.
         struct Pending {
@@ -413,15 +420,15 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Localitie
         }
         result = Some(Localities::new(std::mem::take(&mut list)));
     });
-    result
+    (presence, result)
 }
 
 const TERM_KEYS: &[&str] = &["id", "name", "body", "start", "end", "years"];
 
-pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Terms> {
+pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Terms>) {
     let file = TERMS;
     let mut result = None;
-    let found = read_list(root, file, errors, &mut |entries, lines, errors| {
+    let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
         let mut ids = HashMap::new();
         let mut list = Vec::new();
         for e in entries {
@@ -499,13 +506,13 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Terms> {
         }
         result = Some(Terms::new(list));
     });
-    if !found {
+    if presence == Presence::Missing {
         errors.push(
             Diagnostic::new(file, "the terms registry is missing")
                 .help("create content/terms.yaml with at least one term (`- id: \"2020-2025\"`, `name`, `start`, `end`)"),
         );
     }
-    result
+    (presence, result)
 }
 
 const INDICATOR_KEYS: &[&str] = &[
@@ -518,10 +525,10 @@ const INDICATOR_KEYS: &[&str] = &[
     "aliases",
 ];
 
-pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Indicators> {
+pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Indicators>) {
     let file = INDICATORS;
     let mut result = None;
-    read_list(root, file, errors, &mut |entries, lines, errors| {
+    let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
         let mut ids = HashMap::new();
         let mut list = Vec::new();
         for e in entries {
@@ -581,5 +588,5 @@ pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<Indicator
         }
         result = Some(Indicators::new(list));
     });
-    result
+    (presence, result)
 }

@@ -3,6 +3,7 @@
 //! so a failed build leaves the previous output exactly as it was.
 
 pub mod data;
+pub mod links;
 
 use std::fs;
 use std::io;

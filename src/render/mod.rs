@@ -54,6 +54,23 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
 }
 
+/// HTML escaping for templates: `& < > " '` only (Tera's default also escapes `/`, which
+/// bloats every address and helps nothing inside quoted attributes).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A rendering problem (a template error).
 fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Diagnostic {
     let mut msg = e.to_string();
@@ -79,6 +96,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let templates: Vec<(&str, &str)> = theme
             .templates
             .iter()

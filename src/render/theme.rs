@@ -33,10 +33,11 @@ impl Theme {
             theme.add_dir(root, &dir, language, &mut errors);
         } else if name != "default" {
             errors.push(
-                Diagnostic::new("site.toml", format!("the theme `{name}` does not exist"))
-                    .help(format!(
+                Diagnostic::new("site.toml", format!("the theme `{name}` does not exist")).help(
+                    format!(
                     "create themes/{name}/ or remove the `theme` setting to use the default theme"
-                )),
+                ),
+                ),
             );
         }
         let own = root.join("templates");
