@@ -45,8 +45,10 @@ pub fn write_site(
     sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
 ) -> Result<usize, Diagnostics> {
     let a = r.archive;
+    let mut t = Instant::now();
     let jobs = r.plan();
     let mut count = r.render_all(&jobs, sink).map_err(Diagnostics::from_iter)?;
+    phase("pages", &mut t);
     let errors = std::cell::RefCell::new(Vec::new());
     let mut put = |p: &str, bytes: &[u8]| match sink(p, bytes) {
         Ok(()) => count += 1,
@@ -58,15 +60,18 @@ pub fn write_site(
     put(path::DATA_CSV, &data::csv(&records));
     put(path::DATA_JSON, &data::json(&records));
     put(path::DATA_PACKAGE, &data::datapackage(a));
+    phase("data", &mut t);
     for (p, text) in feeds::all_feeds(a, r.groups, &r.urls) {
         put(&p, text.as_bytes());
     }
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
     put("sitemap.xml", feeds::sitemap(&r.urls, &pages).as_bytes());
     put("robots.txt", feeds::robots(&r.urls).as_bytes());
+    phase("feeds", &mut t);
     for (p, bytes) in crate::search::index_files(a, &r.urls) {
         put(&p, &bytes);
     }
+    phase("search", &mut t);
     for (p, bytes) in &r.theme.statics {
         put(&format!("static/{p}"), bytes);
     }
@@ -135,13 +140,24 @@ pub fn prepare<'a>(
     Renderer::new(archive, groups, t).map_err(Diagnostics::from_iter)
 }
 
+/// With `BANTIN_TIMINGS=1` in the environment, prints how long each stage took (stderr).
+pub fn phase(name: &str, since: &mut Instant) {
+    if std::env::var_os("BANTIN_TIMINGS").is_some() {
+        eprintln!("  {name:<10} {:>8.3} s", since.elapsed().as_secs_f64());
+    }
+    *since = Instant::now();
+}
+
 /// Load, check and render the archive at `root`, then swap the result in as the output.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
+    let mut t = Instant::now();
     let archive = load::load(root, &opts.load)?;
+    phase("load", &mut t);
     let out = output_dir(root, &archive, opts);
     output::check_output_dir(root, &out)?;
     let groups = Groups::new(&archive);
+    phase("group", &mut t);
     let mut theme = None;
     let renderer = prepare(root, &archive, &groups, &mut theme)?;
     let io_err = |e: std::io::Error| {
@@ -153,6 +169,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
     let staging = Staging::new(&out).map_err(io_err)?;
     let files = write_site(&renderer, root, &|p, b| staging.write(p, b))?;
     let output = staging.commit().map_err(io_err)?;
+    phase("swap", &mut t);
     Ok(BuildReport {
         output,
         bulletins: archive.bulletins.len(),
