@@ -11,6 +11,9 @@ const PAD_L: f64 = 48.0;
 const PAD_R: f64 = 12.0;
 const PAD_T: f64 = 12.0;
 const PAD_B: f64 = 28.0;
+/// Space between the y axis and the first year (and after the last), so that marks never sit
+/// on the axis line.
+const INSET: f64 = 16.0;
 
 /// An SVG of the single-year values (in the indicator unit), or None when there are fewer
 /// than one point. `label` names the chart for screen readers.
@@ -34,7 +37,7 @@ pub fn svg(values: &[&IndicatorValue], label: &str, f: &Fmt) -> Option<String> {
         if y0 == y1 {
             PAD_L + (W - PAD_L - PAD_R) / 2.0
         } else {
-            PAD_L + (y - y0) as f64 / span_years * (W - PAD_L - PAD_R)
+            PAD_L + INSET + (y - y0) as f64 / span_years * (W - PAD_L - PAD_R - 2.0 * INSET)
         }
     };
     let yv = |v: f64| PAD_T + (1.0 - (v - vmin) / (vmax - vmin)) * (H - PAD_T - PAD_B);

@@ -1,1 +1,632 @@
+/* bantin search: the client of the static index written by src/search.rs.
+ *
+ * The page holds <div id="search" data-index="…/tim-kiem/index/" data-root="…/"
+ * data-suffix=""> with a <form role="search"> holding <input id="q">, an <ol id="results">
+ * and a <p id="search-status" aria-live="polite">. `?q=` in the address runs that query;
+ * typing runs it again (debounced) and keeps `?q=` in sync.
+ *
+ * Index files are JavaScript files that call window.bantinSearch.add(key, data); they are
+ * loaded with <script> tags, which works over http(s) and from file:// alike. A query loads
+ * the manifest, the shards of its words, the postings of frequent tokens and the metadata
+ * chunks of the results shown; nothing else.
+ *
+ * Matching folds like the Rust side (crate::vi::fold): NFD, lowercase, marks removed,
+ * đ → d. Every word must match (AND); the last word matches as a prefix while it is being
+ * typed (no trailing space), the others as whole words (or as prefixes when no such word
+ * exists). Plain ES2017 and Unicode property escapes; no dependencies. In node, the pure
+ * functions and the engine are exported (see tests/browser/search_unit.mjs).
+ */
+(function (global) {
+  "use strict";
 
+  var MARKS, NON_WORD, WORD, TRAILING_SEP;
+  try {
+    MARKS = new RegExp("\\p{M}", "gu");
+    NON_WORD = new RegExp("[^\\p{Alphabetic}\\p{N}]+", "u");
+    WORD = new RegExp("[\\p{Alphabetic}\\p{M}\\p{N}]+", "gu");
+    TRAILING_SEP = new RegExp("[^\\p{Alphabetic}\\p{M}\\p{N}]$", "u");
+  } catch (e) {
+    MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+    NON_WORD = /[^0-9a-z\u00c0-\u024f\u1e00-\u1eff]+/;
+    WORD = /[0-9A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]+/g;
+    TRAILING_SEP = /[^0-9A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]$/;
+  }
+
+  /** Results shown at a time. */
+  var PAGE = 20;
+  /** Weights of a token matched whole and as a prefix only. */
+  var EXACT = 4;
+  var PREFIX = 3;
+
+  /** Fold for matching: "Đồng Tháp" -> "dong thap", NFC and NFD alike. */
+  function fold(s) {
+    return String(s)
+      .normalize("NFD")
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(MARKS, "")
+      .replace(/đ/g, "d");
+  }
+
+  /** Folded tokens, as crate::vi::tokens: "Thu ngân sách, 2020" -> [thu, ngan, sach, 2020]. */
+  function tokenize(s) {
+    return fold(s)
+      .split(NON_WORD)
+      .filter(function (t) {
+        return t.length > 0;
+      });
+  }
+
+  /** The words of a query: [{word, prefix}]; the last one is a prefix while being typed. */
+  function parseQuery(q) {
+    var words = tokenize(q);
+    var open = q.length > 0 && !TRAILING_SEP.test(q);
+    var seen = {};
+    var out = [];
+    words.forEach(function (w, i) {
+      var prefix = open && i === words.length - 1 && Array.from(w).length >= 2;
+      var key = w + (prefix ? "*" : "");
+      if (seen[key]) return;
+      seen[key] = true;
+      out.push({ word: w, prefix: prefix });
+    });
+    // A whole word that is also the prefix word adds nothing: "thu thu" is "thu".
+    return out.filter(function (x) {
+      return x.prefix || !out.some(function (y) {
+        return y.prefix && y !== x && y.word === x.word;
+      });
+    });
+  }
+
+  /** A key or token as a file name, as search.rs writes it. */
+  function fileName(key) {
+    var out = "";
+    Array.from(key).forEach(function (c) {
+      if (/[a-z0-9]/.test(c)) out += c;
+      else out += "_" + c.codePointAt(0).toString(16) + "_";
+    });
+    return out;
+  }
+
+  /** The shard of a token: the longest key that is a prefix of it (keys: a Set). */
+  function shardOf(keys, token) {
+    var chars = Array.from(token);
+    for (var n = chars.length; n > 0; n--) {
+      var p = chars.slice(0, n).join("");
+      if (keys.has(p)) return p;
+    }
+    return null;
+  }
+
+  /** The shards that can hold tokens starting with p (keys: sorted array). */
+  function shardsForPrefix(keys, p) {
+    var out = [];
+    var own = shardOf(new Set(keys), p);
+    if (own !== null) out.push(own);
+    keys.forEach(function (k) {
+      if (k !== own && k.length >= p.length && k.slice(0, p.length) === p) out.push(k);
+    });
+    return out;
+  }
+
+  /** Decode base64 LEB128 postings: {docs: Int32Array, scores: Uint8Array}. */
+  function decodePostings(b64) {
+    var bin = typeof atob === "function" ? atob(b64) : Buffer.from(b64, "base64").toString("latin1");
+    var n = bin.length;
+    var docs = new Int32Array(n);
+    var scores = new Uint8Array(n);
+    var k = 0, prev = -1, v = 0, mul = 1;
+    for (var i = 0; i < n; i++) {
+      var b = bin.charCodeAt(i);
+      v += (b & 127) * mul;
+      if (b & 128) {
+        mul *= 128;
+      } else {
+        var doc = prev + 1 + Math.floor(v / 16);
+        docs[k] = doc;
+        scores[k] = (v % 16) + 1;
+        k++;
+        prev = doc;
+        v = 0;
+        mul = 1;
+      }
+    }
+    return { docs: docs.subarray(0, k), scores: scores.subarray(0, k) };
+  }
+
+  /**
+   * Rank documents that match every word. `words` is an array (one per query word) of
+   * arrays of {docs, scores, weight}; a document's score for a word is its best
+   * score × weight over that word's lists, and its total the sum over words.
+   * Returns {ids, scores} (typed arrays): best first, then lower id (newer) first.
+   * Linear in the number of documents: typed arrays and a counting sort, no comparisons.
+   */
+  function rank(words, ndocs) {
+    if (words.length === 0) return { ids: new Int32Array(0), scores: new Uint32Array(0) };
+    var total = new Uint32Array(ndocs);
+    var count = new Uint16Array(ndocs);
+    var best = new Uint16Array(ndocs);
+    var touched = new Int32Array(ndocs);
+    var maxTotal = 0;
+    for (var w = 0; w < words.length; w++) {
+      var nt = 0;
+      var lists = words[w];
+      for (var l = 0; l < lists.length; l++) {
+        var docs = lists[l].docs, sc = lists[l].scores, weight = lists[l].weight;
+        for (var i = 0; i < docs.length; i++) {
+          var d = docs[i];
+          if (count[d] !== w) continue;
+          var s = sc[i] * weight;
+          if (best[d] === 0) touched[nt++] = d;
+          if (s > best[d]) best[d] = s;
+        }
+      }
+      for (var t = 0; t < nt; t++) {
+        var dd = touched[t];
+        total[dd] += best[dd];
+        if (total[dd] > maxTotal) maxTotal = total[dd];
+        count[dd] = w + 1;
+        best[dd] = 0;
+      }
+    }
+    // Counting sort by total, descending; ids ascending within a total.
+    var n = words.length;
+    var hist = new Uint32Array(maxTotal + 2);
+    var m = 0;
+    for (var e = 0; e < ndocs; e++) {
+      if (count[e] === n) {
+        hist[total[e]]++;
+        m++;
+      }
+    }
+    var pos = new Uint32Array(maxTotal + 2);
+    for (var v = maxTotal - 1, acc = hist[maxTotal]; v >= 0; v--) {
+      pos[v] = acc;
+      acc += hist[v];
+    }
+    var ids = new Int32Array(m);
+    var scores = new Uint32Array(m);
+    for (var f = 0; f < ndocs; f++) {
+      if (count[f] === n) {
+        var at = pos[total[f]]++;
+        ids[at] = f;
+        scores[at] = total[f];
+      }
+    }
+    return { ids: ids, scores: scores };
+  }
+
+  /** Whether a folded token matches a query's words (whole, or as a prefix for prefix words). */
+  function matcher(words) {
+    return function (token) {
+      return words.some(function (w) {
+        return w.prefix || w.fallback ? token.slice(0, w.word.length) === w.word : token === w.word;
+      });
+    };
+  }
+
+  /** Cut text into [[text, marked], …], marking the words that `match` accepts. */
+  function highlight(text, match) {
+    var out = [];
+    var last = 0;
+    var push = function (s, marked) {
+      if (!s) return;
+      var prev = out[out.length - 1];
+      if (prev && prev[1] === marked) prev[0] += s;
+      else out.push([s, marked]);
+    };
+    String(text).replace(WORD, function (word, offset) {
+      var hit = tokenize(word).some(match);
+      if (hit) {
+        push(text.slice(last, offset), false);
+        push(word, true);
+        last = offset + word.length;
+      }
+      return word;
+    });
+    push(text.slice(last), false);
+    return out;
+  }
+
+  /** The most tokens a prefix word expands to, by its length (shorter prefixes load less). */
+  function expansionCap(prefix) {
+    var n = Array.from(prefix).length;
+    return n <= 2 ? 8 : n === 3 ? 16 : 32;
+  }
+
+  /**
+   * A search engine over an index. `load(name)` resolves to the data of one index file:
+   * "manifest", "s/<key>", "t/<token>" or "d/<n>" (names already file-name encoded).
+   */
+  function Engine(load) {
+    this.load = load;
+    this.cache = {};
+    this.shards = {};
+    this.postings = {};
+    this.manifest = null;
+  }
+
+  Engine.prototype.get = function (name) {
+    if (!this.cache[name]) {
+      var self = this;
+      this.cache[name] = this.load(name).catch(function (e) {
+        delete self.cache[name];
+        throw e;
+      });
+    }
+    return this.cache[name];
+  };
+
+  Engine.prototype.init = async function () {
+    if (!this.manifest) {
+      var m = await this.get("manifest");
+      m.keySet = new Set(m.shards);
+      this.manifest = m;
+    }
+    return this.manifest;
+  };
+
+  /** One shard, as a Map token -> [token, df, postings]. */
+  Engine.prototype.shard = async function (key) {
+    if (!this.shards[key]) {
+      var rows = await this.get("s/" + fileName(key));
+      var map = new Map();
+      rows.forEach(function (r) {
+        map.set(r[0], r);
+      });
+      this.shards[key] = map;
+    }
+    return this.shards[key];
+  };
+
+  Engine.prototype.postingsOf = async function (entry) {
+    var tok = entry[0];
+    if (!this.postings[tok]) {
+      var b64 = typeof entry[2] === "string" ? entry[2] : await this.get("t/" + fileName(tok));
+      this.postings[tok] = decodePostings(b64);
+    }
+    return this.postings[tok];
+  };
+
+  /** The index entries a query word matches: [[entry, exact]]. */
+  Engine.prototype.entries = async function (w) {
+    var m = this.manifest;
+    if (!w.prefix) {
+      var key = shardOf(m.keySet, w.word);
+      var entry = key === null ? null : (await this.shard(key)).get(w.word);
+      if (entry || Array.from(w.word).length < 2) return entry ? [[entry, true]] : [];
+      w.fallback = true;
+    }
+    var self = this;
+    var maps = await Promise.all(
+      shardsForPrefix(m.shards, w.word).map(function (k) {
+        return self.shard(k);
+      })
+    );
+    var found = [];
+    maps.forEach(function (map) {
+      map.forEach(function (e, tok) {
+        if (tok.slice(0, w.word.length) === w.word) found.push(e);
+      });
+    });
+    found.sort(function (a, b) {
+      return (b[0] === w.word) - (a[0] === w.word) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+    });
+    return found.slice(0, expansionCap(w.word)).map(function (e) {
+      return [e, e[0] === w.word];
+    });
+  };
+
+  /**
+   * Run a query: {words, total, ids, scores}; ids ranked best first. Load the metadata of
+   * some with `docs(ids)`.
+   */
+  Engine.prototype.search = async function (q) {
+    var m = await this.init();
+    var words = parseQuery(q);
+    if (words.length === 0) {
+      return { words: words, total: 0, ids: new Int32Array(0), scores: new Uint32Array(0) };
+    }
+    var self = this;
+    // Look the words up in their shards first: a word that matches nothing ends the search
+    // before any postings are loaded.
+    var entries = await Promise.all(
+      words.map(function (w) {
+        return self.entries(w);
+      })
+    );
+    if (entries.some(function (es) { return es.length === 0; })) {
+      return { words: words, total: 0, ids: new Int32Array(0), scores: new Uint32Array(0) };
+    }
+    var perWord = await Promise.all(
+      entries.map(function (es) {
+        return Promise.all(
+          es.map(async function (pair) {
+            var p = await self.postingsOf(pair[0]);
+            return { docs: p.docs, scores: p.scores, weight: pair[1] ? EXACT : PREFIX };
+          })
+        );
+      })
+    );
+    var r = rank(perWord, m.docs);
+    return { words: words, total: r.ids.length, ids: r.ids, scores: r.scores };
+  };
+
+  /** The metadata of one bulletin: {id, path, title, date, locality, snippet}. */
+  Engine.prototype.doc = async function (id) {
+    var m = await this.init();
+    var chunk = await this.get("d/" + Math.floor(id / m.chunk));
+    var row = chunk[id % m.chunk];
+    return { id: id, path: row[0], title: row[1], date: row[2], locality: row[3], snippet: row[4] };
+  };
+
+  /** The metadata of some bulletins, in order; each chunk file is loaded once. */
+  Engine.prototype.docs = function (ids) {
+    var self = this;
+    return Promise.all(
+      Array.from(ids, function (id) {
+        return self.doc(id);
+      })
+    );
+  };
+
+  var api = {
+    fold: fold,
+    tokenize: tokenize,
+    parseQuery: parseQuery,
+    fileName: fileName,
+    shardOf: shardOf,
+    shardsForPrefix: shardsForPrefix,
+    decodePostings: decodePostings,
+    rank: rank,
+    matcher: matcher,
+    highlight: highlight,
+    Engine: Engine,
+    PAGE: PAGE
+  };
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+    return;
+  }
+
+  // ---- the page ----
+
+  var registry = (global.bantinSearch = global.bantinSearch || {});
+  var waiting = {};
+  // Data that came before it was asked for: the page may load manifest.js with a <script>
+  // tag right after this file, saving a round trip.
+  var early = {};
+  registry.api = api;
+  registry.add = function (key, data) {
+    var w = waiting[key];
+    if (w) {
+      delete waiting[key];
+      w.resolve(data);
+    } else {
+      early[key] = data;
+    }
+  };
+
+  function folderOf(href) {
+    href = href || "";
+    href = href.replace(/index\.html$/, "");
+    if (href && href.charAt(href.length - 1) !== "/") href += "/";
+    return href;
+  }
+
+  function scriptLoader(base, engine) {
+    return function (name) {
+      if (Object.prototype.hasOwnProperty.call(early, name)) {
+        var data = early[name];
+        delete early[name];
+        return Promise.resolve(data);
+      }
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        var v = engine.manifest && name !== "manifest" ? "?v=" + engine.manifest.version : "";
+        waiting[name] = { resolve: resolve };
+        s.src = base + name + ".js" + v;
+        s.async = true;
+        s.onload = function () {
+          s.remove();
+          if (waiting[name]) {
+            delete waiting[name];
+            reject(new Error("no data in " + s.src));
+          }
+        };
+        s.onerror = function () {
+          s.remove();
+          delete waiting[name];
+          reject(new Error("cannot load " + s.src));
+        };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  function text(el, s) {
+    el.textContent = s;
+    return el;
+  }
+
+  function marked(parent, segments) {
+    segments.forEach(function (seg) {
+      if (seg[1]) parent.appendChild(text(document.createElement("mark"), seg[0]));
+      else parent.appendChild(document.createTextNode(seg[0]));
+    });
+    return parent;
+  }
+
+  function init() {
+    var box = document.getElementById("search");
+    if (!box) return;
+    var input = document.getElementById("q");
+    var list = document.getElementById("results");
+    var status = document.getElementById("search-status");
+    var form = input && input.form;
+    var msg = function (name, fallback) {
+      return box.getAttribute("data-msg-" + name) || fallback;
+    };
+    var base = folderOf(box.getAttribute("data-index"));
+    var root = folderOf(box.getAttribute("data-root"));
+    var suffix = box.getAttribute("data-suffix") || "";
+    var engine = new Engine(null);
+    engine.load = scriptLoader(base, engine);
+    var seq = 0;
+    var timer = null;
+    var current = null;
+    var more = null;
+
+    function setStatus(s) {
+      if (status) status.textContent = s;
+    }
+
+    function link(path) {
+      return root + path + (path.charAt(path.length - 1) === "/" ? suffix : "");
+    }
+
+    function render(rows, words) {
+      var match = matcher(words);
+      rows.forEach(function (r) {
+        var li = document.createElement("li");
+        var h = document.createElement("h2");
+        var a = document.createElement("a");
+        a.href = link(r.path);
+        marked(a, highlight(r.title, match));
+        h.appendChild(a);
+        li.appendChild(h);
+        var meta = document.createElement("p");
+        meta.className = "meta";
+        var time = text(document.createElement("time"), r.date);
+        var dmy = r.date.split("/");
+        if (dmy.length === 3) time.setAttribute("datetime", dmy[2] + "-" + dmy[1] + "-" + dmy[0]);
+        meta.appendChild(time);
+        if (r.locality) meta.appendChild(document.createTextNode(" · " + r.locality));
+        li.appendChild(meta);
+        if (r.snippet) {
+          var p = document.createElement("p");
+          p.className = "snippet";
+          li.appendChild(marked(p, highlight(r.snippet, match)));
+        }
+        list.appendChild(li);
+      });
+    }
+
+    function moreButton() {
+      if (more) more.remove();
+      more = null;
+      if (current && current.shown < current.total) {
+        more = text(document.createElement("button"), msg("more", "Xem thêm"));
+        more.type = "button";
+        more.addEventListener("click", function () {
+          showPage(seq, current, null);
+        });
+        list.parentNode.insertBefore(more, list.nextSibling);
+      }
+    }
+
+    /**
+     * Show the next page of `res`, each result as soon as its chunk is there (in rank
+     * order). `first` runs before the first one is shown (to replace the old results).
+     */
+    async function showPage(mySeq, res, first) {
+      var ids = Array.from(res.ids.subarray(res.shown, res.shown + PAGE));
+      var pending = ids.map(function (id) {
+        return engine.doc(id);
+      });
+      for (var i = 0; i < pending.length; i++) {
+        var row = await pending[i];
+        if (mySeq !== seq) return false;
+        if (first) {
+          first();
+          first = null;
+        }
+        render([row], res.words);
+        res.shown++;
+      }
+      moreButton();
+      return true;
+    }
+
+    async function run(q, record) {
+      var mySeq = ++seq;
+      var started = performance.now();
+      if (record) {
+        try {
+          var u = new URL(location.href);
+          if (q) u.searchParams.set("q", q);
+          else u.searchParams.delete("q");
+          history.replaceState(history.state, "", u.href);
+        } catch (e) {
+          /* file:// in some browsers */
+        }
+      }
+      box.setAttribute("data-state", "busy");
+      if (!q.trim()) {
+        list.textContent = "";
+        if (more) more.remove();
+        more = null;
+        setStatus("");
+        box.setAttribute("data-state", "idle");
+        return;
+      }
+      try {
+        var res = await engine.search(q);
+        if (mySeq !== seq) return;
+        res.shown = 0;
+        var status = res.total === 0
+          ? msg("none", "Không tìm thấy bản tin nào cho “{q}”.").replace("{q}", q.trim())
+          : msg("count", "{n} bản tin cho “{q}”.")
+              .replace("{n}", res.total.toLocaleString("vi-VN"))
+              .replace("{q}", q.trim());
+        var replace = function () {
+          list.textContent = "";
+          current = res;
+          setStatus(status);
+          box.setAttribute("data-first-ms", String(Math.round(performance.now() - started)));
+        };
+        if (res.total === 0) {
+          replace();
+          moreButton();
+        } else if (!(await showPage(mySeq, res, replace))) {
+          return;
+        }
+        // For tests: how long the query took, and when it was done (ms since navigation).
+        box.setAttribute("data-ms", String(Math.round(performance.now() - started)));
+        box.setAttribute("data-done-at", String(Math.round(performance.now())));
+        box.setAttribute("data-state", "done");
+      } catch (e) {
+        if (mySeq !== seq) return;
+        setStatus(msg("error", "Không tải được chỉ mục tìm kiếm."));
+        box.setAttribute("data-state", "error");
+        if (global.console) console.error(e);
+      }
+    }
+
+    if (form) {
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        clearTimeout(timer);
+        run(input.value, true);
+      });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        run(input.value, true);
+      }, 100);
+    });
+    var q = new URLSearchParams(location.search).get("q") || "";
+    box.setAttribute("data-state", "idle");
+    if (q) {
+      input.value = q;
+      run(q, false);
+    }
+  }
+
+  if (typeof document !== "undefined") {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+    else init();
+  }
+})(typeof window !== "undefined" ? window : globalThis);

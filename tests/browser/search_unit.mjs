@@ -1,0 +1,246 @@
+// Unit tests of themes/default/static/search.js in node (20+, no dependencies):
+//   node tests/browser/search_unit.mjs [INDEX_DIR]
+// With INDEX_DIR (a built site's tim-kiem/index/), also runs queries against that index.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const S = require(join(here, "../../themes/default/static/search.js"));
+
+let failed = 0;
+const tests = [];
+const test = (name, fn) => tests.push([name, fn]);
+
+const nfd = (s) => s.normalize("NFD");
+
+// ---- helpers to build a tiny index in memory, as src/search.rs writes it ----
+function varint(out, v) {
+  while (v >= 128) {
+    out.push((v % 128) | 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+}
+function encode(postings) {
+  // postings: [[doc, score]] ascending
+  const out = [];
+  let prev = -1;
+  for (const [d, s] of postings) {
+    varint(out, (d - prev - 1) * 16 + (s - 1));
+    prev = d;
+  }
+  return Buffer.from(out).toString("base64");
+}
+function memoryIndex(docs) {
+  // docs: [{title, body}] -> loader over an in-memory index (one shard per 2-char key)
+  const inv = new Map();
+  docs.forEach((d, id) => {
+    const sc = new Map();
+    for (const t of S.tokenize(d.title)) sc.set(t, Math.min(16, (sc.get(t) || 0) + 6));
+    for (const t of S.tokenize(d.body || "")) sc.set(t, Math.min(16, (sc.get(t) || 0) + 1));
+    for (const [t, s] of sc) {
+      if (!inv.has(t)) inv.set(t, []);
+      inv.get(t).push([id, s]);
+    }
+  });
+  const files = {};
+  const shards = new Map();
+  for (const t of [...inv.keys()].sort()) {
+    const key = Array.from(t).slice(0, 2).join("");
+    if (!shards.has(key)) shards.set(key, []);
+    const b64 = encode(inv.get(t));
+    // Long postings go to their own file, as in the real index.
+    if (b64.length > 8) {
+      files["t/" + S.fileName(t)] = b64;
+      shards.get(key).push([t, inv.get(t).length, b64.length]);
+    } else shards.get(key).push([t, inv.get(t).length, b64]);
+  }
+  for (const [k, rows] of shards) files["s/" + S.fileName(k)] = rows;
+  const chunk = 1;
+  for (let c = 0; c * chunk < docs.length; c++) {
+    files["d/" + c] = docs
+      .slice(c * chunk, c * chunk + chunk)
+      .map((d, i) => ["bai-viet/" + (c * chunk + i) + "/", d.title, "01/01/2020", "Tỉnh X", d.body || ""]);
+  }
+  files.manifest = { format: 1, version: "0", docs: docs.length, chunk, shards: [...shards.keys()].sort() };
+  const loaded = [];
+  const load = async (name) => {
+    loaded.push(name);
+    if (!(name in files)) throw new Error("no file " + name);
+    return files[name];
+  };
+  return { load, loaded, files };
+}
+
+// ---- folding ----
+test("fold: Đồng Tháp == dong thap, NFC and NFD alike", () => {
+  assert.equal(S.fold("Đồng Tháp"), "dong thap");
+  assert.equal(S.fold(nfd("Đồng Tháp")), "dong thap");
+  assert.equal(S.fold("ĐỒNG THÁP"), "dong thap");
+  assert.equal(S.fold("Thanh Hoá"), S.fold("Thanh Hóa"));
+  assert.equal(S.fold("ĂÂÊÔƠƯĐ ăâêôơưđ"), "aaeooud aaeooud");
+  assert.equal(S.fold("\u0110o\u0302\u0301ng"), "dong");
+});
+
+test("tokenize: folded words, punctuation dropped", () => {
+  assert.deepEqual(S.tokenize("Thu ngân sách, 2020!"), ["thu", "ngan", "sach", "2020"]);
+  assert.deepEqual(S.tokenize(nfd("Thu ngân sách")), ["thu", "ngan", "sach"]);
+  assert.deepEqual(S.tokenize("“Quỳnh Lưu – Nghệ An”"), ["quynh", "luu", "nghe", "an"]);
+  assert.deepEqual(S.tokenize("  "), []);
+});
+
+test("parseQuery: last word is a prefix while typing", () => {
+  assert.deepEqual(S.parseQuery("thu ngân"), [
+    { word: "thu", prefix: false },
+    { word: "ngan", prefix: true },
+  ]);
+  assert.deepEqual(S.parseQuery("thu ngân "), [
+    { word: "thu", prefix: false },
+    { word: "ngan", prefix: false },
+  ]);
+  assert.deepEqual(S.parseQuery("d"), [{ word: "d", prefix: false }]);
+  assert.deepEqual(S.parseQuery("thu thu"), [{ word: "thu", prefix: true }]);
+});
+
+test("fileName, shardOf, shardsForPrefix", () => {
+  assert.equal(S.fileName("ng"), "ng");
+  assert.equal(S.fileName("中"), "_4e2d_");
+  const keys = ["a", "ng", "nga", "ngu", "nh"];
+  const set = new Set(keys);
+  assert.equal(S.shardOf(set, "ngan"), "nga");
+  assert.equal(S.shardOf(set, "ngo"), "ng");
+  assert.equal(S.shardOf(set, "ng"), "ng");
+  assert.equal(S.shardOf(set, "zz"), null);
+  assert.deepEqual(S.shardsForPrefix(keys, "ng"), ["ng", "nga", "ngu"]);
+  assert.deepEqual(S.shardsForPrefix(keys, "nga"), ["nga"]);
+  assert.deepEqual(S.shardsForPrefix(keys, "ngan"), ["nga"]);
+});
+
+test("decodePostings reads LEB128 deltas with scores", () => {
+  const b64 = encode([[0, 1], [1, 16], [5, 3], [300, 7], [100000, 2]]);
+  const p = S.decodePostings(b64);
+  assert.deepEqual([...p.docs], [0, 1, 5, 300, 100000]);
+  assert.deepEqual([...p.scores], [1, 16, 3, 7, 2]);
+});
+
+test("rank: AND of words, best first, then newest (lower id)", () => {
+  const list = (pairs, weight = 4) => ({
+    docs: Int32Array.from(pairs.map((p) => p[0])),
+    scores: Uint8Array.from(pairs.map((p) => p[1])),
+    weight,
+  });
+  const r = S.rank(
+    [
+      [list([[1, 1], [2, 6], [3, 1], [7, 1]])],
+      [list([[2, 1], [3, 1], [7, 10]]), list([[1, 16]], 3)],
+    ],
+    10
+  );
+  // 1: 1×4 + 16×3 (prefix list) = 52; 7: 4 + 40; 2: 24 + 4; 3: 4 + 4; doc 0 lacks word 1.
+  assert.deepEqual([...r.ids], [1, 7, 2, 3]);
+  assert.deepEqual([...r.scores], [52, 44, 28, 8]);
+  // Equal scores: the lower id (newer bulletin) first.
+  const r3 = S.rank([[list([[4, 2], [9, 2], [6, 2]])]], 10);
+  assert.deepEqual([...r3.ids], [4, 6, 9]);
+  // Prefix lists of one word that are not in id order still rank by id within a score.
+  const r4 = S.rank([[list([[8, 1]]), list([[2, 1], [5, 1]])]], 10);
+  assert.deepEqual([...r4.ids], [2, 5, 8]);
+  // Within one word the best list counts, not the sum.
+  const r2 = S.rank([[list([[0, 2]]), list([[0, 5]])]], 1);
+  assert.deepEqual([...r2.scores], [20]);
+  assert.deepEqual([...S.rank([], 5).ids], []);
+});
+
+test("highlight marks matched words diacritic-insensitively", () => {
+  const m = S.matcher(S.parseQuery("dong ngan"));
+  assert.deepEqual(S.highlight("Thu ngân sách Đồng Tháp", m), [
+    ["Thu ", false],
+    ["ngân", true],
+    [" sách ", false],
+    ["Đồng", true],
+    [" Tháp", false],
+  ]);
+  // prefix: "ngan" also marks "ngành"; whole word "dong" does not mark "dongs".
+  assert.deepEqual(S.highlight("ngành dongs", m), [["ngành", true], [" dongs", false]]);
+  // NFD text is marked as a whole word.
+  const seg = S.highlight(nfd("Đồng Tháp"), S.matcher(S.parseQuery("dong thap ")));
+  assert.deepEqual(seg, [[nfd("Đồng"), true], [" ", false], [nfd("Tháp"), true]]);
+  assert.deepEqual(S.highlight("", m), []);
+});
+
+test("engine: diacritics both ways, prefix, AND, only needed files loaded", async () => {
+  const idx = memoryIndex([
+    { title: "Thu ngân sách Đồng Tháp", body: "thu ngân sách năm 2020 đạt" },
+    { title: "Ngành nông nghiệp", body: "nông thôn mới Đồng Tháp" },
+    { title: "Tỷ lệ hộ nghèo", body: "giảm tỷ lệ hộ nghèo dong thap" },
+    { title: nfd("Xây dựng nông thôn mới"), body: "" },
+  ]);
+  const e = new S.Engine(idx.load);
+  const ids = async (q) => [...(await e.search(q)).ids];
+  assert.deepEqual(await ids("dong thap"), [0, 1, 2]);
+  assert.deepEqual(await ids("Đồng Tháp"), [0, 1, 2]);
+  assert.deepEqual(await ids(nfd("ĐỒNG THÁP")), [0, 1, 2]);
+  // Prefix: "ngan" finds ngân and ngành; the whole word ranks first.
+  assert.deepEqual(await ids("ngan"), [0, 1]);
+  assert.deepEqual(await ids("ngan "), [0]);
+  // Several words narrow.
+  assert.deepEqual(await ids("nong thon moi"), [3, 1]);
+  assert.deepEqual(await ids("nông thôn mới đồng"), [1]);
+  assert.deepEqual(await ids("ty le ho ngheo"), [2]);
+  assert.deepEqual(await ids("khong co"), []);
+  // Non-last words fall back to prefixes when no such whole word exists.
+  assert.deepEqual(await ids("ngh thap"), [2, 1]);
+  const rows = await e.docs([2, 0]);
+  assert.equal(rows[0].title, "Tỷ lệ hộ nghèo");
+  assert.equal(rows[1].path, "bai-viet/0/");
+  assert.ok(!idx.loaded.includes("s/ch"), "only the shards of the query's words");
+  assert.ok(!idx.loaded.includes("d/1") && !idx.loaded.includes("d/3"), "only the chunks of shown results");
+});
+
+// ---- against a real index ----
+async function realIndex(dir) {
+  const bytes = { n: 0 };
+  const load = async (name) => {
+    const text = readFileSync(join(dir, name + ".js"), "utf8");
+    bytes.n += Buffer.byteLength(text);
+    let got;
+    new Function("window", text)({ bantinSearch: { add: (k, d) => { assert.equal(k, name); got = d; } } });
+    return got;
+  };
+  return { load, bytes };
+}
+
+const dir = process.argv[2];
+if (dir) {
+  test("real index: queries run and find their words", async () => {
+    const { load } = await realIndex(dir);
+    const e = new S.Engine(load);
+    const m = await e.init();
+    assert.ok(m.docs > 0);
+    for (const q of ["ngan", "Đồng", "nong thon moi"]) {
+      const r = await e.search(q);
+      if (r.total === 0) continue;
+      const rows = await e.docs(r.ids.slice(0, 5));
+      for (const row of rows) {
+        assert.match(row.date, /^\d\d\/\d\d\/\d{4}$/);
+        assert.ok(row.path.endsWith("/"));
+      }
+    }
+  });
+}
+
+for (const [name, fn] of tests) {
+  try {
+    await fn();
+    console.log("ok   " + name);
+  } catch (e) {
+    failed++;
+    console.log("FAIL " + name + "\n" + (e && e.stack));
+  }
+}
+console.log(failed ? `${failed} failed` : `all ${tests.length} passed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,56 @@
+//! Every page of the example archive (and of the page-test fixture, which holds the awkward
+//! cases: escaped markup, ranges, converted units) passes the Nu HTML checker with zero
+//! errors. The checker is vnu.jar from the `vnu-jar` npm package (`npm ci --prefix
+//! tests/browser`), run with Java.
+
+mod common_pages;
+
+use std::process::Command;
+
+use common_pages::{browser_dir, build_copy, example_root, fixture_root, require, set_setting};
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    require(&jar, "The Nu HTML checker (vnu.jar)");
+    common_pages::require_program(
+        "java",
+        "`apt-get install default-jre-headless` (the Nu HTML checker runs on Java)",
+    );
+
+    let example = build_copy(&example_root(), None, |_| {});
+    let relative = build_copy(&example_root(), None, |root| {
+        set_setting(root, "relative_urls", "true");
+    });
+    let fixture = build_copy(&fixture_root(), None, |_| {});
+    let english = build_copy(&fixture_root(), None, |root| {
+        set_setting(root, "language", "\"en\"");
+    });
+    let dirs = [&example.out, &relative.out, &fixture.out, &english.out];
+    let pages: usize = dirs
+        .iter()
+        .map(|d| {
+            walkdir::WalkDir::new(d)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+                .count()
+        })
+        .sum();
+    assert!(pages > 150, "only {pages} pages built");
+
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .args(dirs)
+        .output()
+        .expect("run java -jar vnu.jar");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "the Nu HTML checker found errors in {pages} pages (exit {:?}):\n{stderr}{stdout}",
+        out.status.code()
+    );
+}
