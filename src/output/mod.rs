@@ -75,6 +75,9 @@ fn absolute(path: &Path) -> PathBuf {
 pub struct Staging {
     dir: tempfile::TempDir,
     output: PathBuf,
+    /// The previous output, when there is one: files that come out byte-identical are
+    /// hard-linked from it instead of written again.
+    previous: Option<PathBuf>,
 }
 
 impl Staging {
@@ -90,7 +93,12 @@ impl Staging {
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.bantin-"))
             .tempdir_in(parent)?;
-        Ok(Staging { dir, output })
+        let previous = output.is_dir().then(|| output.clone());
+        Ok(Staging {
+            dir,
+            output,
+            previous,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -99,7 +107,13 @@ impl Staging {
 
     /// Write a file at a site path (`du-lieu/chi-tieu.csv`, `bai-viet/x/index.html`).
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
-        write_file(&self.dir.path().join(site_path), bytes)
+        let target = self.dir.path().join(site_path);
+        if let Some(prev) = &self.previous {
+            if link_if_unchanged(&prev.join(site_path), &target, bytes) {
+                return Ok(());
+            }
+        }
+        write_file(&target, bytes)
     }
 
     /// Swap the staging folder in place of the output. The old output is removed after.
@@ -126,13 +140,50 @@ impl Staging {
         }
         if let Some(old) = old {
             let holder = old.parent().map(Path::to_path_buf);
-            let _ = fs::remove_dir_all(&old);
+            remove_tree(&old);
             if let Some(h) = holder {
                 let _ = fs::remove_dir(h);
             }
         }
         Ok(self.output)
     }
+}
+
+/// Hard-link `old` to `new` when `old` holds exactly `bytes`: an unchanged page costs no
+/// write now and no freed blocks when the old output is removed.
+fn link_if_unchanged(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(old) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
+    if fs::read(old).ok().as_deref() != Some(bytes) {
+        return false;
+    }
+    let linked = match fs::hard_link(old, new) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => new
+            .parent()
+            .map_or(Err(e), fs::create_dir_all)
+            .and_then(|()| fs::hard_link(old, new)),
+        other => other,
+    };
+    linked.is_ok()
+}
+
+/// Remove a folder tree, its subfolders in parallel.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(_) => return,
+    };
+    entries.par_iter().for_each(|p| {
+        if p.is_dir() && !p.is_symlink() {
+            remove_tree(p);
+        } else {
+            let _ = fs::remove_file(p);
+        }
+    });
+    let _ = fs::remove_dir(dir);
 }
 
 /// Write a file, creating its folder.
@@ -161,6 +212,23 @@ mod tests {
         assert!(check_output_dir(root.path(), &root.path().join("content/x")).is_err());
         assert!(check_output_dir(root.path(), root.path().parent().unwrap()).is_err());
         assert!(check_output_dir(root.path(), &root.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        write_file(&out.join("same.txt"), b"same").unwrap();
+        write_file(&out.join("changed.txt"), b"old").unwrap();
+        let before = fs::metadata(out.join("same.txt")).unwrap().ino();
+        let s = Staging::new(&out).unwrap();
+        s.write("same.txt", b"same").unwrap();
+        s.write("changed.txt", b"new").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::metadata(out.join("same.txt")).unwrap().ino(), before);
+        assert_eq!(fs::read(out.join("changed.txt")).unwrap(), b"new");
+        assert_eq!(fs::read(out.join("same.txt")).unwrap(), b"same");
     }
 
     #[test]

@@ -58,16 +58,21 @@ pub struct Renderer<'a> {
 /// bloats every address and helps nothing inside quoted attributes).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -212,7 +217,7 @@ impl<'a> Renderer<'a> {
         };
         let l = Linker { urls, from: &page };
         let html = pages::render_page(self, job, &l)?;
-        Ok((file, html.into_bytes()))
+        Ok((file, html))
     }
 
     /// Render a template with a page view in the common frame.
@@ -224,7 +229,7 @@ impl<'a> Renderer<'a> {
         breadcrumbs: Vec<views::Link>,
         feed: Option<String>,
         page: T,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let ctx = PageContext {
             site: SiteView::new(self.archive, l),
             title,
@@ -235,9 +240,11 @@ impl<'a> Renderer<'a> {
         };
         let ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| template_error(self.theme, template, &e))?;
+        let mut out = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(template, &ctx)
-            .map_err(|e| template_error(self.theme, template, &e))
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| template_error(self.theme, template, &e))?;
+        Ok(out)
     }
 
     /// Render all pages in parallel, handing each file to `sink`; returns how many.

@@ -262,7 +262,7 @@ struct HomePage {
 }
 
 /// Build the view of `job` and render its template.
-pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<String, Diagnostic> {
+pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagnostic> {
     let a: &Archive = r.archive;
     let g = r.groups;
     let f = r.fmt();
