@@ -8,12 +8,14 @@
 
 mod common_pages;
 
-use std::path::PathBuf;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 use common_pages::{
-    browser_dir, build_copy, example_root, require, require_program, set_setting, Site,
+    browser_dir, build_copy, build_into, copy_site, example_root, require, require_program,
+    set_setting, Site,
 };
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -35,8 +37,8 @@ fn screenshots() -> PathBuf {
     target.join("screenshots")
 }
 
-/// Run `node tests/browser/<script> <site> <screenshots>` and require exit 0.
-fn run(script: &str) {
+/// Fail (never skip) when node, playwright-core or Chromium is missing.
+fn require_tools() {
     require_program(
         "node",
         "`apt-get install nodejs npm` (the browser checks are node scripts)",
@@ -45,12 +47,24 @@ fn run(script: &str) {
         &browser_dir().join("node_modules/playwright-core/package.json"),
         "playwright-core (tests/browser/node_modules)",
     );
-    require(std::path::Path::new(CHROMIUM), "Chromium");
-    let site = relative_example();
+    require(Path::new(CHROMIUM), "Chromium");
+}
+
+/// Run `node tests/browser/<script> <site> <screenshots>` on the relative build and require
+/// exit 0.
+fn run(script: &str) {
+    require_tools();
+    run_on(script, &relative_example().out, &[]);
+}
+
+/// Run `node tests/browser/<script> <site> <screenshots> <extra…>` and require exit 0.
+fn run_on(script: &str, site: &Path, extra: &[&str]) {
+    require_tools();
     let out = Command::new("node")
         .arg(browser_dir().join(script))
-        .arg(&site.out)
+        .arg(site)
         .arg(screenshots())
+        .args(extra)
         .current_dir(example_root())
         .output()
         .expect("run node");
@@ -85,4 +99,57 @@ fn desktop_screenshots() {
         let len = std::fs::metadata(&p).map_or(0, |m| m.len());
         assert!(len > 10_000, "{} is missing or empty", p.display());
     }
+}
+
+/// Search from disk (the relative build): queries with and without diacritics, NFD, prefixes,
+/// several words; typing updates the results and ?q=; ?q= runs its query; each result shows
+/// title, date, locality and a marked snippet; without JavaScript the <noscript> text shows.
+#[test]
+fn search_finds_bulletins_from_disk_as_one_types() {
+    run("search.mjs");
+}
+
+/// The same checks over http, with the site under a sub-path: built with
+/// `--base-url http://127.0.0.1:PORT/luu-tru/` (relative_urls off) into `<tmp>/luu-tru/`,
+/// and `<tmp>/` served by the script's own static server (stopped when node exits).
+#[test]
+fn search_works_over_http_under_a_sub_path() {
+    require_tools();
+    // A free port: ask the system for one, then let the script listen on it.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}/luu-tru/");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_site(&example_root(), &root);
+    set_setting(&root, "relative_urls", "false");
+    let out = tmp.path().join("luu-tru");
+    build_into(&root, &out, Some(&base));
+    let page = std::fs::read_to_string(out.join("tim-kiem/index.html")).unwrap();
+    assert!(
+        page.contains("data-index=\"/luu-tru/tim-kiem/index/\"")
+            || page.contains(&format!("data-index=\"{base}tim-kiem/index/\"")),
+        "the search page does not point at /luu-tru/tim-kiem/index/"
+    );
+    run_on("search.mjs", &out, &[&base]);
+}
+
+/// The search client's pure functions (folding, tokenising, query parsing, ranking,
+/// highlighting) under node, with no browser.
+#[test]
+fn search_client_functions() {
+    require_program("node", "`apt-get install nodejs npm`");
+    let out = Command::new("node")
+        .arg(browser_dir().join("search_unit.mjs"))
+        .current_dir(example_root())
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "node tests/browser/search_unit.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

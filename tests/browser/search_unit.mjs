@@ -103,6 +103,8 @@ test("parseQuery: last word is a prefix while typing", () => {
     { word: "ngan", prefix: false },
   ]);
   assert.deepEqual(S.parseQuery("d"), [{ word: "d", prefix: false }]);
+  // A one-letter word being typed after others waits for its second letter.
+  assert.deepEqual(S.parseQuery("dong s"), [{ word: "dong", prefix: false }]);
   assert.deepEqual(S.parseQuery("thu thu"), [{ word: "thu", prefix: true }]);
 });
 

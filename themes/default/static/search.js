@@ -61,6 +61,12 @@
   function parseQuery(q) {
     var words = tokenize(q);
     var open = q.length > 0 && !TRAILING_SEP.test(q);
+    // A one-letter word being typed after others ("dong s") is not looked up yet: as a whole
+    // word it would empty the results at every new word, as a prefix it would load too much.
+    if (open && words.length > 1 && Array.from(words[words.length - 1]).length < 2) {
+      words.pop();
+      open = false;
+    }
     var seen = {};
     var out = [];
     words.forEach(function (w, i) {
