@@ -953,3 +953,29 @@ fn the_base_url_can_be_replaced_on_the_command_line() {
         .read("sitemap.xml")
         .contains("<loc>https://archive.example.net/a/b/bai-viet/ke-hoach-2020/</loc>"));
 }
+
+/// A cell with many reports of one figure shows the latest of each kind and how many more
+/// there are, so tables stay small on a large archive.
+#[test]
+fn a_crowded_cell_shows_the_latest_of_each_kind_and_counts_the_rest() {
+    let s = build_copy(&fixture_root(), None, |root| {
+        for (i, v) in ["100", "200", "300", "400", "500"].iter().enumerate() {
+            std::fs::write(
+                root.join(format!("content/2020/lap-lai-{i}.md")),
+                format!(
+                    "---\ntitle: \"Báo cáo {i}\"\ndate: 2020-03-0{}\nlocality: dong-son\n\
+                     indicators:\n  - {{ id: viec-lam-moi, value: {v}, period: 2018, kind: target }}\n---\nBáo cáo.\n",
+                    i + 1
+                ),
+            )
+            .unwrap();
+        }
+    });
+    let p = s.page("dia-phuong/dong-son/2015-2020/");
+    let t = Table::read(p.all("table.indicators")[0]);
+    let cell = t.cell("Số lao động được tạo việc làm mới", "2018");
+    let figs: Vec<String> = cell.select(&sel("a.fig data")).map(text).collect();
+    assert_eq!(figs, ["500 người"], "only the latest target is shown");
+    let more: Vec<String> = cell.select(&sel(".more")).map(text).collect();
+    assert_eq!(more, ["+4"]);
+}

@@ -6,7 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Archive, BulletinId, Direction, IndicatorValue, LocalityId, TermId};
 use crate::urls::path;
 
-use super::table::{self, Cells, TableView};
+use super::table::{self, Cells};
 use super::views::{self, item, locality_link, page_slice, Item, Link, Linker, Pagination};
 use super::{chart, Job, Renderer};
 
@@ -211,7 +211,7 @@ struct LocalityPage {
 struct LocalityTermPage {
     locality: Link,
     term: TermInfo,
-    table: Option<TableView>,
+    table: Option<String>,
     items: Vec<Item>,
     count: usize,
     pagination: Option<Pagination>,
@@ -221,7 +221,7 @@ struct LocalityTermPage {
 struct TermPage {
     term: TermInfo,
     localities: Vec<Link>,
-    table: Option<TableView>,
+    table: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -240,7 +240,7 @@ struct IndicatorPage {
     aliases: Vec<String>,
     count: usize,
     charts: Vec<ChartView>,
-    table: Option<TableView>,
+    table: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -455,7 +455,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 locality: locality_link(a, *id, l),
                 term: term_info(r, *t, l),
                 table: if *n == 1 {
-                    table::locality_term(&cells, *id, term, values)
+                    table::locality_term(&cells, *id, term, values).map(|t| t.to_html(&f))
                 } else {
                     None
                 },
@@ -511,7 +511,8 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             let view = TermPage {
                 term: term_info(r, *t, l),
                 localities,
-                table: table::term_table(&cells, term, &g.values_by_term[t.0 as usize]),
+                table: table::term_table(&cells, term, &g.values_by_term[t.0 as usize])
+                    .map(|t| t.to_html(&f)),
             };
             let bc = crumbs(l, &f, &[(path::TERMS, f.t("terms").to_string())]);
             r.frame("term.html", l, term.name.clone(), bc, None, view)
@@ -576,7 +577,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 count: values.len(),
                 charts,
                 table: (!values.is_empty())
-                    .then(|| table::indicator_table(&cells, *id, &locs, values)),
+                    .then(|| table::indicator_table(&cells, *id, &locs, values).to_html(&f)),
             };
             let bc = crumbs(l, &f, &[(path::INDICATORS, f.t("indicators").to_string())]);
             r.frame("indicator.html", l, ind.name.clone(), bc, None, view)

@@ -37,9 +37,14 @@ pub struct RowView {
 #[derive(Serialize, Default)]
 pub struct CellView {
     pub figures: Vec<FigView>,
+    /// Figures of the cell not shown (older reports of the same kind).
+    pub more: usize,
     pub share: Option<String>,
     pub met: Option<bool>,
 }
+
+/// A cell shows every figure up to this many; beyond, the latest of each kind.
+pub const MAX_FIGURES: usize = 4;
 
 #[derive(Serialize)]
 pub struct FigView {
@@ -89,9 +94,17 @@ impl Cells<'_> {
     /// article first). Shows all of them, targets first; compares the latest target with the
     /// latest actual (else estimate).
     pub fn cell(&self, values: &[&IndicatorValue]) -> CellView {
-        let mut sorted: Vec<&IndicatorValue> = values.to_vec();
-        sorted.sort_by_key(|v| v.kind);
         let latest = |k: Kind| values.iter().rev().find(|v| v.kind == k).copied();
+        let mut sorted: Vec<&IndicatorValue> = if values.len() <= MAX_FIGURES {
+            values.to_vec()
+        } else {
+            [Kind::Target, Kind::Estimate, Kind::Actual]
+                .into_iter()
+                .filter_map(latest)
+                .collect()
+        };
+        let more = values.len() - sorted.len();
+        sorted.sort_by_key(|v| v.kind);
         let target = latest(Kind::Target);
         let result = latest(Kind::Actual).or_else(|| latest(Kind::Estimate));
         let (share, met) = match (target, result) {
@@ -103,6 +116,7 @@ impl Cells<'_> {
         };
         CellView {
             figures: sorted.into_iter().map(|v| self.fig(v)).collect(),
+            more,
             share: share.map(|s| self.f.share(s)),
             met,
         }
@@ -322,5 +336,118 @@ pub fn indicator_table(
         corner: c.f.t("locality").to_string(),
         columns: periods.iter().map(|p| period_label(c.f, *p)).collect(),
         groups: vec![RowGroup { name: None, rows }],
+    }
+}
+
+/// Append `s` to `out`, escaped for HTML text and attributes.
+fn esc(out: &mut String, s: &str) {
+    out.push_str(&super::escape_html(s));
+}
+
+impl TableView {
+    /// The table as HTML: a real `<table>` with `<caption>` and header cells, in a box that
+    /// scrolls sideways on a phone. Written directly (not by a template): tables are the
+    /// largest part of the archive's pages and this keeps them fast at any size.
+    pub fn to_html(&self, f: &Fmt) -> String {
+        let cells: usize = self
+            .groups
+            .iter()
+            .map(|g| g.rows.len() * (self.columns.len() + 1))
+            .sum();
+        let mut o = String::with_capacity(512 + cells * 160);
+        o.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"");
+        esc(&mut o, &self.caption);
+        o.push_str("\">\n<table class=\"indicators\">\n<caption>");
+        esc(&mut o, &self.caption);
+        o.push_str("</caption>\n<thead><tr><th scope=\"col\">");
+        esc(&mut o, &self.corner);
+        o.push_str("</th>");
+        for c in &self.columns {
+            o.push_str("<th scope=\"col\">");
+            esc(&mut o, c);
+            o.push_str("</th>");
+        }
+        o.push_str("</tr></thead>\n");
+        let (met, not_met) = (f.t("met"), f.t("not_met"));
+        let more_title = f.t("more_figures");
+        for g in &self.groups {
+            o.push_str("<tbody>\n");
+            if let Some(name) = &g.name {
+                o.push_str(&format!(
+                    "<tr class=\"category\"><th scope=\"rowgroup\" colspan=\"{}\"><span>",
+                    self.columns.len() + 1
+                ));
+                esc(&mut o, name);
+                o.push_str("</span></th></tr>\n");
+            }
+            for row in &g.rows {
+                o.push_str("<tr><th scope=\"row\"><a href=\"");
+                esc(&mut o, &row.head.href);
+                o.push_str("\">");
+                esc(&mut o, &row.head.label);
+                o.push_str("</a>");
+                if let Some(note) = &row.note {
+                    o.push_str("<span class=\"note\">");
+                    esc(&mut o, note);
+                    o.push_str("</span>");
+                }
+                o.push_str("</th>");
+                for cell in &row.cells {
+                    o.push_str(match cell.met {
+                        Some(true) => "<td class=\"met\">",
+                        Some(false) => "<td class=\"not-met\">",
+                        None => "<td>",
+                    });
+                    for fig in &cell.figures {
+                        o.push_str("<a class=\"fig ");
+                        o.push_str(fig.kind);
+                        o.push_str("\" href=\"");
+                        esc(&mut o, &fig.href);
+                        o.push_str("\" title=\"");
+                        esc(&mut o, &fig.title);
+                        o.push_str("\"><span class=\"kind\">");
+                        esc(&mut o, &fig.label);
+                        o.push_str("</span> <data value=\"");
+                        esc(&mut o, &fig.value);
+                        o.push_str("\">");
+                        esc(&mut o, &fig.text);
+                        o.push_str("</data></a>");
+                    }
+                    if cell.more > 0 {
+                        o.push_str("<span class=\"more\" title=\"");
+                        esc(&mut o, more_title);
+                        o.push_str(&format!("\">+{}</span>", cell.more));
+                    }
+                    let verdict = match cell.met {
+                        Some(true) => format!(
+                            "<span class=\"verdict\">✓ {}</span>",
+                            super::escape_html(met)
+                        ),
+                        Some(false) => format!(
+                            "<span class=\"verdict\">✗ {}</span>",
+                            super::escape_html(not_met)
+                        ),
+                        None => String::new(),
+                    };
+                    match &cell.share {
+                        Some(share) => {
+                            o.push_str("<span class=\"share\">");
+                            esc(&mut o, share);
+                            if !verdict.is_empty() {
+                                o.push(' ');
+                                o.push_str(&verdict);
+                            }
+                            o.push_str("</span>");
+                        }
+                        None => o.push_str(&verdict),
+                    }
+                    o.push_str("</td>");
+                }
+                o.push_str("</tr>\n");
+            }
+            o.push_str("</tbody>\n");
+        }
+        o.push_str("</table>\n</div>\n");
+        o
     }
 }
