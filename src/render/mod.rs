@@ -52,7 +52,18 @@ pub struct Renderer<'a> {
     pub urls: Urls,
     pub tera: Tera,
     pub theme: &'a Theme,
+    /// Each bulletin's list entry (template `partials/item.html`), rendered once per page
+    /// depth and reused by every list that shows it: home, localities, terms, topics, years.
+    items: ItemCache,
 }
+
+/// List entries by page depth (links differ by depth only with relative URLs) and bulletin.
+struct ItemCache {
+    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<String>>>>,
+}
+
+/// Deepest page of OUTPUT.md: `dia-phuong/<l>/<t>/trang/<n>/`.
+const MAX_DEPTH: usize = 8;
 
 /// HTML escaping for templates: `& < > " '` only (Tera's default also escapes `/`, which
 /// bloats every address and helps nothing inside quoted attributes).
@@ -129,7 +140,52 @@ impl<'a> Renderer<'a> {
             urls: Urls::new(&archive.settings.base_url, archive.settings.relative_urls),
             tera,
             theme,
+            items: ItemCache {
+                by_depth: (0..=MAX_DEPTH)
+                    .map(|_| std::sync::OnceLock::new())
+                    .collect(),
+            },
         })
+    }
+
+    /// The list entries of `ids`, as HTML, for the page `l` is on.
+    pub fn items_html(&self, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
+        let depth = if self.urls.relative {
+            l.from.matches('/').count()
+        } else {
+            0
+        };
+        let f = self.fmt();
+        let render_one = |b: BulletinId| -> Result<String, Diagnostic> {
+            let mut ctx = tera::Context::new();
+            ctx.insert("it", &views::item(self.archive, b, l, &f));
+            self.tera
+                .render("partials/item.html", &ctx)
+                .map_err(|e| template_error(self.theme, "partials/item.html", &e))
+        };
+        let mut out = String::with_capacity(ids.len() * 700);
+        if depth > MAX_DEPTH {
+            for &b in ids {
+                out.push_str(&render_one(b)?);
+            }
+            return Ok(out);
+        }
+        let slots = self.items.by_depth[depth].get_or_init(|| {
+            (0..self.archive.bulletins.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
+        for &b in ids {
+            let slot = &slots[b.0 as usize];
+            match slot.get() {
+                Some(html) => out.push_str(html),
+                None => {
+                    let html = render_one(b)?;
+                    out.push_str(slot.get_or_init(|| html));
+                }
+            }
+        }
+        Ok(out)
     }
 
     pub fn fmt(&self) -> Fmt<'_> {

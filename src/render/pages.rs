@@ -7,14 +7,14 @@ use crate::model::{Archive, BulletinId, Direction, IndicatorValue, LocalityId, T
 use crate::urls::path;
 
 use super::table::{self, Cells};
-use super::views::{self, item, locality_link, page_slice, Item, Link, Linker, Pagination};
+use super::views::{self, locality_link, page_slice, Link, Linker, Pagination};
 use super::{chart, Job, Renderer};
 
 #[derive(Serialize)]
 struct ListPage {
     heading: String,
     intro: Option<String>,
-    items: Vec<Item>,
+    items: String,
     pagination: Option<Pagination>,
 }
 
@@ -54,9 +54,8 @@ struct IndicatorInfo {
     count: usize,
 }
 
-fn items(r: &Renderer, ids: &[BulletinId], l: &Linker) -> Vec<Item> {
-    let f = r.fmt();
-    ids.iter().map(|&b| item(r.archive, b, l, &f)).collect()
+fn items(r: &Renderer, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
+    r.items_html(ids, l)
 }
 
 fn tree(r: &Renderer, ids: &[LocalityId], l: &Linker) -> Vec<TreeNode> {
@@ -202,7 +201,7 @@ struct LocalityPage {
     predecessors: Vec<Link>,
     aliases: Vec<String>,
     feed: String,
-    items: Vec<Item>,
+    items: String,
     count: usize,
     pagination: Option<Pagination>,
 }
@@ -212,7 +211,7 @@ struct LocalityTermPage {
     locality: Link,
     term: TermInfo,
     table: Option<String>,
-    items: Vec<Item>,
+    items: String,
     count: usize,
     pagination: Option<Pagination>,
 }
@@ -252,7 +251,7 @@ struct TopicLink {
 
 #[derive(Serialize)]
 struct HomePage {
-    items: Vec<Item>,
+    items: String,
     pagination: Option<Pagination>,
     first: bool,
     tree: Vec<TreeNode>,
@@ -267,12 +266,15 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
     let g = r.groups;
     let f = r.fmt();
     let per = a.settings.per_page;
-    let paged = |list: &str, all: &[BulletinId], n: usize| -> (Vec<Item>, Option<Pagination>) {
+    let paged = |list: &str,
+                 all: &[BulletinId],
+                 n: usize|
+     -> Result<(String, Option<Pagination>), Diagnostic> {
         let total = views::page_count(all.len(), per);
-        (
-            items(r, page_slice(all, n, per), l),
+        Ok((
+            items(r, page_slice(all, n, per), l)?,
             Pagination::new(list, n, total, l),
-        )
+        ))
     };
     let page_title = |t: String, n: usize| {
         if n > 1 {
@@ -284,7 +286,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
     match job {
         Job::Home(n) => {
             let ids: Vec<BulletinId> = (0..a.bulletins.len() as u32).map(BulletinId).collect();
-            let (items, pagination) = paged("", &ids, *n);
+            let (items, pagination) = paged("", &ids, *n)?;
             let first = *n == 1;
             let view = HomePage {
                 items,
@@ -399,7 +401,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             let loc = a.localities.get(*id);
             let list = path::locality(&loc.id);
             let all = &g.by_locality[id.0 as usize];
-            let (items, pagination) = paged(&list, all, *n);
+            let (items, pagination) = paged(&list, all, *n)?;
             let links = |ids: &[LocalityId]| {
                 ids.iter()
                     .map(|&x| locality_link(a, x, l))
@@ -445,7 +447,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             let list = path::locality_term(&loc.id, &term.id);
             let empty = Vec::new();
             let all = g.by_locality_term.get(&(*id, *t)).unwrap_or(&empty);
-            let (items, pagination) = paged(&list, all, *n);
+            let (items, pagination) = paged(&list, all, *n)?;
             let cells = Cells { a, l, f: &f };
             let values = g
                 .values_by_locality_term
@@ -609,7 +611,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
         }
         Job::Topic(slug, n) => {
             let t = &g.topics[slug];
-            let (items, pagination) = paged(&path::topic(slug), &t.bulletins, *n);
+            let (items, pagination) = paged(&path::topic(slug), &t.bulletins, *n)?;
             let view = ListPage {
                 heading: t.name.clone(),
                 intro: None,
@@ -628,7 +630,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
         }
         Job::Year(y, n) => {
             let list = &g.by_year[y];
-            let (items, pagination) = paged(&path::year(*y), list, *n);
+            let (items, pagination) = paged(&path::year(*y), list, *n)?;
             let heading = format!("{} {y}", f.t("year"));
             let years: Vec<Link> = g
                 .by_year
