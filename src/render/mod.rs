@@ -45,6 +45,28 @@ pub enum Job {
     NotFound,
 }
 
+impl Job {
+    /// The kind of page, for timings.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Job::Home(_) => "home",
+            Job::Bulletin(_) => "bulletin",
+            Job::Localities => "localities",
+            Job::Locality(..) => "locality",
+            Job::LocalityTerm(..) => "locality-term",
+            Job::Terms => "terms",
+            Job::Term(_) => "term",
+            Job::Indicators => "indicators",
+            Job::Indicator(_) => "indicator",
+            Job::Topics => "topics",
+            Job::Topic(..) => "topic",
+            Job::Year(..) => "year",
+            Job::Search => "search",
+            Job::NotFound => "404",
+        }
+    }
+}
+
 /// Everything rendering needs, shared read-only by the worker threads.
 pub struct Renderer<'a> {
     pub archive: &'a Archive,
@@ -309,15 +331,36 @@ impl<'a> Renderer<'a> {
         jobs: &[Job],
         sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
     ) -> Result<usize, Vec<Diagnostic>> {
+        let timings = std::env::var_os("BANTIN_TIMINGS").is_some();
+        let spent: std::sync::Mutex<BTreeMap<&'static str, (usize, f64, f64)>> = Default::default();
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
-            .filter_map(|job| match self.render(job) {
-                Ok((file, bytes)) => sink(&file, &bytes)
-                    .err()
-                    .map(|e| Diagnostic::new(&file, format!("cannot write: {e}"))),
-                Err(d) => Some(d),
+            .filter_map(|job| {
+                let started = std::time::Instant::now();
+                let rendered = self.render(job);
+                let rendered_at = started.elapsed().as_secs_f64();
+                let result = match rendered {
+                    Ok((file, bytes)) => sink(&file, &bytes)
+                        .err()
+                        .map(|e| Diagnostic::new(&file, format!("cannot write: {e}"))),
+                    Err(d) => Some(d),
+                };
+                if timings {
+                    if let Ok(mut m) = spent.lock() {
+                        let e = m.entry(job.kind_name()).or_default();
+                        e.0 += 1;
+                        e.1 += rendered_at;
+                        e.2 += started.elapsed().as_secs_f64() - rendered_at;
+                    }
+                }
+                result
             })
             .collect();
+        if timings {
+            for (kind, (n, render, write)) in spent.into_inner().unwrap_or_default() {
+                eprintln!("    {kind:<14} {n:>7} pages  render {render:>7.3} s  write {write:>7.3} s (thread time)");
+            }
+        }
         if errors.is_empty() {
             Ok(jobs.len())
         } else {
