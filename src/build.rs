@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::group::Groups;
 use crate::load::{self, LoadOptions};
-use crate::model::Archive;
+use crate::model::{Archive, Bulletin};
 use crate::output::{self, data, Staging};
 use crate::render::theme::Theme;
 use crate::render::{feeds, Renderer};
@@ -44,82 +44,130 @@ pub fn write_site(
     root: &Path,
     sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
 ) -> Result<usize, Diagnostics> {
-    let a = r.archive;
     let mut t = Instant::now();
     let jobs = r.plan();
     let mut count = r.render_all(&jobs, sink).map_err(Diagnostics::from_iter)?;
     phase("pages", &mut t);
-    let errors = std::cell::RefCell::new(Vec::new());
+    let mut errors = Vec::new();
     let mut put = |p: &str, bytes: &[u8]| match sink(p, bytes) {
         Ok(()) => count += 1,
-        Err(e) => errors
-            .borrow_mut()
-            .push(Diagnostic::new(p, format!("cannot write: {e}"))),
+        Err(e) => errors.push(Diagnostic::new(p, format!("cannot write: {e}"))),
     };
-    let records = data::records(a, &r.urls);
-    put(path::DATA_CSV, &data::csv(&records));
-    put(path::DATA_JSON, &data::json(&records));
-    put(path::DATA_PACKAGE, &data::datapackage(a));
-    phase("data", &mut t);
-    for (p, text) in feeds::all_feeds(a, r.groups, &r.urls) {
-        put(&p, text.as_bytes());
+    for (p, bytes) in data_files(r) {
+        put(&p, &bytes);
     }
+    phase("data", &mut t);
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
-    put("sitemap.xml", feeds::sitemap(&r.urls, &pages).as_bytes());
-    put("robots.txt", feeds::robots(&r.urls).as_bytes());
+    for (p, bytes) in feed_files(r, &pages) {
+        put(&p, &bytes);
+    }
     phase("feeds", &mut t);
-    for (p, bytes) in crate::search::index_files(a, &r.urls) {
+    for (p, bytes) in crate::search::index_files(r.archive, &r.urls) {
         put(&p, &bytes);
     }
     phase("search", &mut t);
-    for (p, bytes) in &r.theme.statics {
-        put(&format!("static/{p}"), bytes);
-    }
-    // The site's static/ folder, copied as is to the output root.
-    let own = root.join("static");
-    if own.is_dir() {
-        for e in walkdir::WalkDir::new(&own)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if e.file_type().is_file() {
-                let rel = e
-                    .path()
-                    .strip_prefix(&own)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read(e.path()) {
-                    Ok(bytes) => put(&rel, &bytes),
-                    Err(err) => errors.borrow_mut().push(Diagnostic::new(
-                        crate::diagnostics::rel_path(root, e.path()),
-                        format!("cannot read: {err}"),
-                    )),
-                }
-            }
-        }
-    }
-    // Files beside a bundle's index.md go beside its page.
-    for b in &a.bulletins {
-        if let Some(dir) = &b.bundle_dir {
-            for asset in &b.assets {
-                let target = format!("{}{}", path::bulletin(&b.slug), asset.to_string_lossy());
-                match std::fs::read(root.join(dir).join(asset)) {
-                    Ok(bytes) => put(&target, &bytes),
-                    Err(err) => errors.borrow_mut().push(Diagnostic::new(
-                        dir.join(asset),
-                        format!("cannot read: {err}"),
-                    )),
-                }
-            }
-        }
-    }
-    let errors = errors.into_inner();
+    let mut read_errors = Vec::new();
+    copy_files(r, root, &mut put, &mut read_errors);
+    errors.extend(read_errors);
     if errors.is_empty() {
         Ok(count)
     } else {
         Err(Diagnostics::from_iter(errors))
+    }
+}
+
+/// The data files: every indicator value as CSV and JSON, and the data package.
+pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let records = data::records(r.archive, &r.urls);
+    vec![
+        (path::DATA_CSV.to_string(), data::csv(&records)),
+        (path::DATA_JSON.to_string(), data::json(&records)),
+        (path::DATA_PACKAGE.to_string(), data::datapackage(r.archive)),
+    ]
+}
+
+/// The feeds, then sitemap.xml (of `pages`, the site paths of every page) and robots.txt.
+pub fn feed_files(r: &Renderer, pages: &[String]) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = feeds::all_feeds(r.archive, r.groups, &r.urls)
+        .into_iter()
+        .map(|(p, text)| (p, text.into_bytes()))
+        .collect();
+    out.push((
+        "sitemap.xml".into(),
+        feeds::sitemap(&r.urls, pages).into_bytes(),
+    ));
+    out.push(("robots.txt".into(), feeds::robots(&r.urls).into_bytes()));
+    out
+}
+
+/// Files copied as they are: the theme's static files, the site's static/ folder, and the
+/// files of every bundle.
+pub fn copy_files(
+    r: &Renderer,
+    root: &Path,
+    put: &mut dyn FnMut(&str, &[u8]),
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (p, bytes) in &r.theme.statics {
+        put(&format!("static/{p}"), bytes);
+    }
+    copy_site_static(root, put, errors);
+    for b in &r.archive.bulletins {
+        copy_bundle(root, b, put, errors);
+    }
+}
+
+/// The site's static/ folder, copied as is to the output root.
+pub fn copy_site_static(
+    root: &Path,
+    put: &mut dyn FnMut(&str, &[u8]),
+    errors: &mut Vec<Diagnostic>,
+) {
+    let own = root.join("static");
+    if !own.is_dir() {
+        return;
+    }
+    for e in walkdir::WalkDir::new(&own)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(&own)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            match std::fs::read(e.path()) {
+                Ok(bytes) => put(&rel, &bytes),
+                Err(err) => errors.push(Diagnostic::new(
+                    crate::diagnostics::rel_path(root, e.path()),
+                    format!("cannot read: {err}"),
+                )),
+            }
+        }
+    }
+}
+
+/// Files beside a bundle's index.md go beside its page.
+pub fn copy_bundle(
+    root: &Path,
+    b: &Bulletin,
+    put: &mut dyn FnMut(&str, &[u8]),
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(dir) = &b.bundle_dir {
+        for asset in &b.assets {
+            let target = format!("{}{}", path::bulletin(&b.slug), asset.to_string_lossy());
+            match std::fs::read(root.join(dir).join(asset)) {
+                Ok(bytes) => put(&target, &bytes),
+                Err(err) => errors.push(Diagnostic::new(
+                    dir.join(asset),
+                    format!("cannot read: {err}"),
+                )),
+            }
+        }
     }
 }
 

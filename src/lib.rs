@@ -11,6 +11,8 @@
 //! 5. [`output`]: the site written into a staging folder and swapped in whole.
 //!
 //! [`build`] runs the stages in order; [`vi`] holds the Vietnamese text helpers they share.
+//! [`serve`] keeps the site in memory and rebuilds what a change needs; [`scaffold`] starts
+//! archives and bulletins.
 
 pub mod build;
 pub mod diagnostics;
@@ -19,6 +21,8 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod urls;
 pub mod vi;

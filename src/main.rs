@@ -40,6 +40,40 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build into memory and serve on 127.0.0.1, rebuilding and reloading pages on change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Default: 1111, or the next free port.
+        #[arg(long)]
+        port: Option<u16>,
+        /// The address to listen on (e.g. 0.0.0.0 to be reachable from other machines).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Start a new archive in DIR (which must be missing or empty).
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Start a bulletin: writes content/<year>/<slug-of-title>.md and prints its path.
+    New {
+        /// The bulletin's title.
+        title: String,
+        /// The id of its locality in content/localities.yaml.
+        #[arg(long)]
+        locality: String,
+        /// Its date (YYYY-MM-DD, …); default today.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -88,6 +122,66 @@ fn main() -> ExitCode {
                         a.bulletins.len(),
                         a.values.len()
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}", e.to_string().replace("; nothing was written", ""));
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = bantin::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                open,
+                drafts,
+            };
+            match bantin::serve::serve(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Init { dir } => match bantin::scaffold::init(&dir) {
+            Ok(files) => {
+                for f in &files {
+                    eprintln!("wrote {}", dir.join(f).display());
+                }
+                eprintln!(
+                    "a new archive is in {0}; build it with `bantin build --root {0}` or preview it with `bantin serve --root {0}`",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::New {
+            title,
+            locality,
+            date,
+            root,
+        } => {
+            let req = bantin::scaffold::NewBulletin {
+                title,
+                locality,
+                date,
+            };
+            match bantin::scaffold::new_bulletin(&root, &req) {
+                Ok(path) => {
+                    println!("{}", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

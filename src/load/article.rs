@@ -32,7 +32,7 @@ pub struct ReadOptions<'a> {
 }
 
 /// A bulletin read from its file, with its values (their `bulletin` handle not yet set).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedArticle {
     pub bulletin: Bulletin,
     pub values: Vec<IndicatorValue>,

@@ -30,90 +30,135 @@ pub struct LoadOptions {
 
 pub const CONTENT_DIR: &str = "content";
 
-/// Load and validate the whole archive at `root`.
-pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
-    let mut errors = Vec::new();
-    // Problems in site.toml do not stop the checks of the content: all are reported together.
-    let mut settings = match settings::load(root) {
-        Ok(s) => s,
-        Err(e) => {
-            errors.extend(e);
-            settings::parse("title = \"\"\nbase_url = \"http://localhost/\"\n")
-                .expect("fallback settings")
-        }
-    };
-    if let Some(url) = &opts.base_url {
-        match settings::normalize_base_url(url) {
-            Ok(u) => settings.base_url = u,
-            Err(msg) => errors.push(Diagnostic::new("--base-url", msg)),
-        }
-    }
-    let urls = Urls::new(&settings.base_url, settings.relative_urls);
-    let (loc_presence, localities) = registries::localities(root, &mut errors);
-    let (term_presence, terms) = registries::terms(root, &mut errors);
-    let terms = terms.unwrap_or_default();
-    let (ind_presence, indicators) = registries::indicators(root, &mut errors);
-    // A registry that cannot be read at all would make every bulletin's references look
-    // wrong: report the registry alone.
-    if [loc_presence, term_presence, ind_presence].contains(&registries::Presence::Broken) {
-        return Err(Diagnostics::from_iter(errors).sorted());
-    }
+/// Settings and registries: what every bulletin is read against. The first step of
+/// [`load`], kept apart so that `bantin serve` can re-read one bulletin at a time.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub settings: settings::Settings,
+    pub urls: Urls,
+    pub localities: Localities,
+    pub terms: crate::model::Terms,
+    pub indicators: Indicators,
+    /// content/localities.yaml is missing (an error once any bulletin exists).
+    pub localities_missing: bool,
+    /// content/indicators.yaml is missing (an error once any value is used).
+    pub indicators_missing: bool,
+}
 
-    let files = discover(root, &mut errors);
-    if !files.is_empty() && loc_presence == registries::Presence::Missing {
-        errors.push(
-            Diagnostic::new(registries::LOCALITIES, "the localities registry is missing")
-                .help("create content/localities.yaml listing the units the bulletins are about (`- id: …`, `name`, `kind`)"),
-        );
-    }
-    let localities = localities.unwrap_or_default();
-    let indicators_missing = ind_presence == registries::Presence::Missing;
-    let indicators = indicators.unwrap_or_default();
-
-    let reg = article::Registries {
-        localities: &localities,
-        terms: &terms,
-        indicators: &indicators,
-    };
-    let read = article::ReadOptions {
-        timezone: settings.timezone,
-        allow_html: settings.allow_html,
-        urls: &urls,
-    };
-    let results: Vec<Result<article::ParsedArticle, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|f| {
-            let text = source::read_text(&root.join(&f.path), &f.path).map_err(|e| vec![e])?;
-            article::parse_article(&f.path, &text, &f.default_slug, &reg, &read)
-        })
-        .collect();
-
-    let mut parsed = Vec::with_capacity(results.len());
-    for (r, f) in results.into_iter().zip(&files) {
-        match r {
-            Ok(mut a) => {
-                if a.bulletin.draft && !opts.drafts {
-                    continue;
-                }
-                if indicators_missing && !a.values.is_empty() {
-                    errors.push(Diagnostic::new(
-                        &f.path,
-                        "the bulletin has indicator values but content/indicators.yaml is missing",
-                    ));
-                }
-                if let Some(dir) = &f.bundle {
-                    a.bulletin.assets = bundle_assets(&root.join(dir));
-                    a.bulletin.bundle_dir = Some(dir.clone());
-                }
-                parsed.push(a);
+impl Base {
+    /// Read site.toml (applying `--base-url`) and the registries. Problems go into `errors`
+    /// (with settings in error, fallback settings are used) so that bulletins are still
+    /// checked; only a registry that cannot be read at all stops here, with every problem.
+    pub fn load(
+        root: &Path,
+        opts: &LoadOptions,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Result<Base, Diagnostics> {
+        // Problems in site.toml do not stop the checks of the content: all are reported together.
+        let mut settings = match settings::load(root) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.extend(e);
+                settings::parse("title = \"\"\nbase_url = \"http://localhost/\"\n")
+                    .expect("fallback settings")
             }
-            Err(e) => errors.extend(e),
+        };
+        if let Some(url) = &opts.base_url {
+            match settings::normalize_base_url(url) {
+                Ok(u) => settings.base_url = u,
+                Err(msg) => errors.push(Diagnostic::new("--base-url", msg)),
+            }
+        }
+        let urls = Urls::new(&settings.base_url, settings.relative_urls);
+        let (loc_presence, localities) = registries::localities(root, errors);
+        let (term_presence, terms) = registries::terms(root, errors);
+        let (ind_presence, indicators) = registries::indicators(root, errors);
+        // A registry that cannot be read at all would make every bulletin's references look
+        // wrong: report the registry alone.
+        if [loc_presence, term_presence, ind_presence].contains(&registries::Presence::Broken) {
+            return Err(Diagnostics::from_iter(std::mem::take(errors)).sorted());
+        }
+        Ok(Base {
+            settings,
+            urls,
+            localities_missing: loc_presence == registries::Presence::Missing,
+            localities: localities.unwrap_or_default(),
+            terms: terms.unwrap_or_default(),
+            indicators_missing: ind_presence == registries::Presence::Missing,
+            indicators: indicators.unwrap_or_default(),
+        })
+    }
+
+    /// The error for bulletins without a localities registry, if that is the case.
+    pub fn check_files(&self, files: &[Found], errors: &mut Vec<Diagnostic>) {
+        if !files.is_empty() && self.localities_missing {
+            errors.push(
+                Diagnostic::new(registries::LOCALITIES, "the localities registry is missing")
+                    .help("create content/localities.yaml listing the units the bulletins are about (`- id: …`, `name`, `kind`)"),
+            );
         }
     }
 
-    // Slugs are unique across the site.
+    /// Read and check one bulletin file (drafts included), with its bundle's files.
+    pub fn parse(&self, root: &Path, f: &Found) -> Result<article::ParsedArticle, Vec<Diagnostic>> {
+        let reg = article::Registries {
+            localities: &self.localities,
+            terms: &self.terms,
+            indicators: &self.indicators,
+        };
+        let read = article::ReadOptions {
+            timezone: self.settings.timezone,
+            allow_html: self.settings.allow_html,
+            urls: &self.urls,
+        };
+        let text = source::read_text(&root.join(&f.path), &f.path).map_err(|e| vec![e])?;
+        let mut a = article::parse_article(&f.path, &text, &f.default_slug, &reg, &read)?;
+        if let Some(dir) = &f.bundle {
+            a.bulletin.assets = bundle_assets(&root.join(dir));
+            a.bulletin.bundle_dir = Some(dir.clone());
+        }
+        Ok(a)
+    }
+
+    /// Whether a parsed bulletin is built (drafts only with `--drafts`); checks it against
+    /// what is missing from the registries.
+    pub fn accept(
+        &self,
+        a: &article::ParsedArticle,
+        opts: &LoadOptions,
+        errors: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if a.bulletin.draft && !opts.drafts {
+            return false;
+        }
+        if self.indicators_missing && !a.values.is_empty() {
+            errors.push(Diagnostic::new(
+                &a.bulletin.file,
+                "the bulletin has indicator values but content/indicators.yaml is missing",
+            ));
+        }
+        true
+    }
+
+    /// Order the bulletins and give them handles: see [`assemble`].
+    pub fn assemble(self, parsed: Vec<article::ParsedArticle>) -> Archive {
+        assemble(
+            self.settings,
+            self.localities,
+            self.terms,
+            self.indicators,
+            parsed,
+        )
+    }
+}
+
+/// Slugs are unique across the site: an error for each bulletin whose slug an earlier one has.
+pub fn check_slugs<'a>(
+    articles: impl IntoIterator<Item = &'a article::ParsedArticle>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for a in &parsed {
+    for a in articles {
         if let Some(first) = seen.insert(&a.bulletin.slug, &a.bulletin.file) {
             errors.push(
                 Diagnostic::new(
@@ -128,22 +173,42 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
             );
         }
     }
+}
+
+/// Load and validate the whole archive at `root`.
+pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
+    let mut errors = Vec::new();
+    let base = Base::load(root, opts, &mut errors)?;
+    let files = discover(root, &mut errors);
+    base.check_files(&files, &mut errors);
+    let results: Vec<Result<article::ParsedArticle, Vec<Diagnostic>>> =
+        files.par_iter().map(|f| base.parse(root, f)).collect();
+
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(a) if base.accept(&a, opts, &mut errors) => parsed.push(a),
+            Ok(_) => {}
+            Err(e) => errors.extend(e),
+        }
+    }
+    check_slugs(&parsed, &mut errors);
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
     }
-
-    Ok(assemble(settings, localities, terms, indicators, parsed))
+    Ok(base.assemble(parsed))
 }
 
 /// Order bulletins (newest first, then slug), give them handles, order the values.
-fn assemble(
+pub fn assemble(
     settings: settings::Settings,
     localities: Localities,
     terms: crate::model::Terms,
     indicators: Indicators,
-    mut parsed: Vec<article::ParsedArticle>,
+    parsed: Vec<article::ParsedArticle>,
 ) -> Archive {
-    parsed.sort_by(|a, b| {
+    // Large records are sorted through a permutation, so that sorting moves indexes only.
+    let parsed = sorted_by(parsed, |a, b| {
         b.bulletin
             .date
             .cmp(&a.bulletin.date)
@@ -159,18 +224,16 @@ fn assemble(
         }));
         bulletins.push(a.bulletin);
     }
-    // CSV order: locality, indicator, period, kind, then article date (oldest first).
-    values.sort_by(|a, b| {
-        let (la, lb) = (
-            &localities.get(a.locality).id,
-            &localities.get(b.locality).id,
-        );
-        let (ia, ib) = (
-            &indicators.get(a.indicator).id,
-            &indicators.get(b.indicator).id,
-        );
-        la.cmp(lb)
-            .then_with(|| ia.cmp(ib))
+    // CSV order: locality, indicator, period, kind, then article date (oldest first). Ids are
+    // unique, so comparing their ranks in id order is comparing the ids, without the strings.
+    let locality_rank = id_ranks(localities.ids().map(|l| localities.get(l).id.as_str()));
+    let indicator_rank = id_ranks(indicators.ids().map(|i| indicators.get(i).id.as_str()));
+    let values = sorted_by(values, |a, b| {
+        locality_rank[a.locality.0 as usize]
+            .cmp(&locality_rank[b.locality.0 as usize])
+            .then_with(|| {
+                indicator_rank[a.indicator.0 as usize].cmp(&indicator_rank[b.indicator.0 as usize])
+            })
             .then_with(|| a.period.cmp(&b.period))
             .then_with(|| a.kind.cmp(&b.kind))
             .then_with(|| {
@@ -188,6 +251,26 @@ fn assemble(
         bulletins,
         values,
     }
+}
+
+/// `items` stably sorted by `cmp`.
+fn sorted_by<T>(items: Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&x, &y| cmp(&items[x], &items[y]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// Each id's position in the ids sorted, by handle.
+fn id_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let ids: Vec<&str> = ids.collect();
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&x, &y| ids[x].cmp(ids[y]));
+    let mut rank = vec![0; ids.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
 }
 
 /// A bulletin file found under content/.

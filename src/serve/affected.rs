@@ -1,0 +1,248 @@
+//! Which pages a change of some bulletins touches. Bulletin handles are indexes into the
+//! sorted bulletins, so they shift when one is added, removed or re-dated: lists of the old
+//! and the new archive are compared by source file instead. A page of a list is re-rendered
+//! when its slice of the list differs, when it shows a changed bulletin, or when the list's
+//! length (shown as a count and in the pagination) changed. Registries are the same on both
+//! sides (a registry change is a full rebuild), so locality, term and indicator handles are
+//! stable.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::group::Groups;
+use crate::model::{Archive, BulletinId, IndicatorId, LocalityId, TermId};
+use crate::render::{views, Job};
+
+/// One side of the comparison.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    pub archive: &'a Archive,
+    pub groups: &'a Groups,
+}
+
+impl<'a> Side<'a> {
+    fn key(&self, b: BulletinId) -> &'a Path {
+        &self.archive.bulletins[b.0 as usize].file
+    }
+
+    /// The bulletins whose source file is in `changed`.
+    fn changed(&self, changed: &BTreeSet<PathBuf>) -> Vec<BulletinId> {
+        self.archive
+            .bulletins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| changed.contains(&b.file))
+            .map(|(i, _)| BulletinId(i as u32))
+            .collect()
+    }
+}
+
+/// What the jobs need of the old archive, taken before its bulletins are reused.
+pub struct Before {
+    /// Each old bulletin's source file, by handle.
+    files: Vec<PathBuf>,
+    touched: Touched,
+}
+
+impl Before {
+    pub fn new(old: Side, changed: &BTreeSet<PathBuf>) -> Before {
+        let mut touched = Touched::default();
+        touched.add(old, &old.changed(changed));
+        Before {
+            files: old
+                .archive
+                .bulletins
+                .iter()
+                .map(|b| b.file.clone())
+                .collect(),
+            touched,
+        }
+    }
+}
+
+/// What the changed bulletins touch.
+#[derive(Default)]
+struct Touched {
+    localities: BTreeSet<LocalityId>,
+    /// Localities of values (and their ancestors), for locality-term lists and tables.
+    value_localities: BTreeSet<LocalityId>,
+    terms: BTreeSet<TermId>,
+    indicators: BTreeSet<IndicatorId>,
+    topics: BTreeSet<String>,
+    years: BTreeSet<i32>,
+}
+
+impl Touched {
+    fn add(&mut self, s: Side, ids: &[BulletinId]) {
+        let a = s.archive;
+        for &id in ids {
+            let b = &a.bulletins[id.0 as usize];
+            for &l in &b.localities {
+                self.localities.extend(a.localities.self_and_ancestors(l));
+            }
+            self.terms.extend(b.term);
+            self.topics.extend(b.topics.iter().map(|t| t.slug.clone()));
+            self.years.insert(b.year());
+            for &ix in &s.groups.values_by_bulletin[id.0 as usize] {
+                let v = &a.values[ix];
+                self.indicators.insert(v.indicator);
+                self.terms.extend(v.term);
+                self.value_localities
+                    .extend(a.localities.self_and_ancestors(v.locality));
+            }
+        }
+    }
+}
+
+/// The pages of the new archive that a change of the bulletins read from `changed` (edited,
+/// added or removed files) makes different, given every job of the new plan and whether each
+/// job's page existed before (`existed`, in plan order). Pages that did not exist are in.
+pub fn jobs(
+    before: Before,
+    old_groups: &Groups,
+    new: Side,
+    changed: &BTreeSet<PathBuf>,
+    plan: &[Job],
+    existed: &[bool],
+) -> Vec<Job> {
+    let per = new.archive.settings.per_page;
+    let changed_new: HashSet<&Path> = new
+        .archive
+        .bulletins
+        .iter()
+        .filter(|b| changed.contains(&b.file))
+        .map(|b| b.file.as_path())
+        .collect();
+    let new_ids = new.changed(changed);
+    let Before {
+        files: old_files,
+        touched: mut t,
+    } = before;
+    t.add(new, &new_ids);
+    let old_key = |b: BulletinId| old_files.get(b.0 as usize).map(PathBuf::as_path);
+
+    let mut out: BTreeSet<Job> = BTreeSet::new();
+    // Pages of a list whose slice, shown bulletins or length changed.
+    let paged = |out: &mut BTreeSet<Job>,
+                 o: &[BulletinId],
+                 n: &[BulletinId],
+                 full: bool,
+                 mk: &dyn Fn(usize) -> Job| {
+        let all = full || o.len() != n.len();
+        for p in 1..=views::page_count(n.len(), per) {
+            let ns = views::page_slice(n, p, per);
+            let os = views::page_slice(o, p, per);
+            let differs = all
+                || ns.len() != os.len()
+                || ns
+                    .iter()
+                    .zip(os)
+                    .any(|(&x, &y)| Some(new.key(x)) != old_key(y))
+                || ns.iter().any(|&x| changed_new.contains(new.key(x)));
+            if differs {
+                out.insert(mk(p));
+            }
+        }
+    };
+
+    // The bulletins themselves, and the index pages that count them.
+    out.extend(new_ids.iter().map(|&b| Job::Bulletin(b)));
+    out.extend([
+        Job::Home(1),
+        Job::Localities,
+        Job::Terms,
+        Job::Indicators,
+        Job::Topics,
+    ]);
+    let all_old: Vec<BulletinId> = (0..old_files.len() as u32).map(BulletinId).collect();
+    let all_new: Vec<BulletinId> = (0..new.archive.bulletins.len() as u32)
+        .map(BulletinId)
+        .collect();
+    paged(&mut out, &all_old, &all_new, false, &|p| Job::Home(p));
+
+    // Localities: a page shows its children's counts and its terms too.
+    let count = |g: &Groups, l: LocalityId| g.by_locality[l.0 as usize].len();
+    for &l in &t.localities {
+        let loc = new.archive.localities.get(l);
+        let full = loc
+            .children
+            .iter()
+            .chain(std::iter::once(&l))
+            .any(|&c| count(old_groups, c) != count(new.groups, c))
+            || old_groups.terms_of_locality[l.0 as usize]
+                != new.groups.terms_of_locality[l.0 as usize];
+        paged(
+            &mut out,
+            &old_groups.by_locality[l.0 as usize],
+            &new.groups.by_locality[l.0 as usize],
+            full,
+            &|p| Job::Locality(l, p),
+        );
+    }
+
+    // Terms, and the lists of a locality in a term (whose first page holds a table).
+    let empty = Vec::new();
+    let term_count = |g: &Groups, t: TermId| g.by_term[t.0 as usize].len();
+    let mut recounted_terms = BTreeSet::new();
+    for &term in &t.terms {
+        out.insert(Job::Term(term));
+        let full = term_count(old_groups, term) != term_count(new.groups, term);
+        if full {
+            recounted_terms.insert(term);
+        }
+        for &l in t.localities.union(&t.value_localities) {
+            let key = (l, term);
+            let o = old_groups.by_locality_term.get(&key).unwrap_or(&empty);
+            let n = new.groups.by_locality_term.get(&key).unwrap_or(&empty);
+            out.insert(Job::LocalityTerm(l, term, 1));
+            paged(&mut out, o, n, full, &|p| Job::LocalityTerm(l, term, p));
+        }
+    }
+
+    out.extend(t.indicators.iter().map(|&i| Job::Indicator(i)));
+
+    // Topics: the name shown is the first spelling met, so it can change with the newest.
+    for slug in &t.topics {
+        let o = old_groups.topics.get(slug);
+        let n = new.groups.topics.get(slug);
+        let renamed = o.map(|g| &g.name) != n.map(|g| &g.name);
+        if renamed {
+            if let Some(g) = n {
+                out.extend(g.bulletins.iter().map(|&b| Job::Bulletin(b)));
+            }
+        }
+        paged(
+            &mut out,
+            o.map_or(&empty, |g| &g.bulletins),
+            n.map_or(&empty, |g| &g.bulletins),
+            renamed,
+            &|p| Job::Topic(slug.clone(), p),
+        );
+    }
+
+    // Years: every year page lists the years.
+    let years_changed = !old_groups.by_year.keys().eq(new.groups.by_year.keys());
+    for y in &t.years {
+        paged(
+            &mut out,
+            old_groups.by_year.get(y).unwrap_or(&empty),
+            new.groups.by_year.get(y).unwrap_or(&empty),
+            false,
+            &|p| Job::Year(*y, p),
+        );
+    }
+
+    // Only pages of the new plan; with them, every page that is new or must be redone whole.
+    let mut jobs: Vec<Job> = Vec::new();
+    for (j, &was) in plan.iter().zip(existed) {
+        let whole = match j {
+            Job::Year(..) => years_changed,
+            Job::LocalityTerm(_, term, _) => recounted_terms.contains(term),
+            _ => false,
+        };
+        if whole || !was || out.contains(j) {
+            jobs.push(j.clone());
+        }
+    }
+    jobs
+}

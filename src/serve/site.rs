@@ -1,0 +1,762 @@
+//! The site as `bantin serve` keeps it: every parsed bulletin cached by file, the last good
+//! archive, and what each change needs redone. A bulletin edit re-reads that file only,
+//! re-assembles the archive from the bulletins it already has (moved, not copied) and
+//! regroups (cheap), and re-renders just the pages that show it, plus the feeds, data files,
+//! sitemap and search index; a template change re-renders every page; a settings or registry
+//! change rebuilds everything.
+//!
+//! A rebuild hands its output as [`Delta`]s to apply to the served files: a bulletin edit in
+//! two, first every changed page but the heavy tables of indicators and terms (so the edited
+//! page is served at once), then those and the machine-read files. On an error nothing more
+//! is handed over and the change is kept for the next try.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::affected::{self, Before, Side};
+use crate::build;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::group::Groups;
+use crate::load::article::ParsedArticle;
+use crate::load::settings::Settings;
+use crate::load::{self, Base, Found, LoadOptions};
+use crate::model::{Archive, IndicatorValue};
+use crate::render::theme::Theme;
+use crate::render::{Job, Renderer};
+use crate::urls::{path, Urls};
+
+/// What changed on disk since the last rebuild.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// site.toml or a registry: everything is re-read.
+    pub full: bool,
+    /// A template, theme file or UI string: every page is re-rendered.
+    pub theme: bool,
+    /// The site's static/ folder.
+    pub statics: bool,
+    /// A folder under content/ appeared, moved or went: list content/ again.
+    pub rescan: bool,
+    /// Bulletin files (relative to the root) to read again.
+    pub files: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn full() -> Changes {
+        Changes {
+            full: true,
+            ..Changes::default()
+        }
+    }
+
+    /// One bulletin file changed, appeared or went.
+    pub fn file(rel: impl Into<PathBuf>) -> Changes {
+        Changes {
+            files: BTreeSet::from([rel.into()]),
+            ..Changes::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.full |= other.full;
+        self.theme |= other.theme;
+        self.statics |= other.statics;
+        self.rescan |= other.rescan;
+        self.files.extend(other.files);
+    }
+
+    /// In a few words, for the terminal.
+    pub fn describe(&self) -> String {
+        if self.full {
+            return "settings".into();
+        }
+        let mut parts = Vec::new();
+        if self.theme {
+            parts.push("templates".to_string());
+        }
+        if self.statics {
+            parts.push("static files".to_string());
+        }
+        match self.files.len() {
+            0 if self.rescan => parts.push("content".to_string()),
+            0 => {}
+            1 => parts.extend(self.files.iter().map(|f| f.display().to_string())),
+            n => parts.push(format!("{n} bulletins")),
+        }
+        parts.join(", ")
+    }
+}
+
+/// Files to change in the served site.
+#[derive(Debug, Default)]
+pub struct Delta {
+    /// Drop every file first.
+    pub replace_all: bool,
+    pub remove: Vec<String>,
+    pub insert: Vec<(String, Vec<u8>)>,
+    /// The addresses (`/bai-viet/x/`) of the pages that changed; `None`: maybe all of them.
+    pub changed: Option<Vec<String>>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Report {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Until the first delta was handed over.
+    pub first_millis: f64,
+    pub millis: f64,
+}
+
+/// Every bulletin file's parse result, against one reading of settings and registries.
+struct Cache {
+    base: Base,
+    base_errors: Vec<Diagnostic>,
+    files: Vec<Found>,
+    discover_errors: Vec<Diagnostic>,
+    parsed: HashMap<PathBuf, Result<ParsedArticle, Vec<Diagnostic>>>,
+}
+
+/// The files served, by what they are.
+#[derive(Default)]
+struct Served {
+    /// Output files of the pages.
+    pages: HashSet<String>,
+    /// Feeds, sitemap, data files, search index.
+    derived: HashSet<String>,
+    /// The theme's static files.
+    theme_statics: HashSet<String>,
+    /// The site's static/ folder.
+    site_statics: HashSet<String>,
+    /// Files of bundles.
+    bundles: HashSet<String>,
+}
+
+impl Served {
+    fn parts(&self) -> [&HashSet<String>; 5] {
+        [
+            &self.pages,
+            &self.derived,
+            &self.theme_statics,
+            &self.site_statics,
+            &self.bundles,
+        ]
+    }
+
+    fn contains(&self, p: &str) -> bool {
+        self.parts().iter().any(|s| s.contains(p))
+    }
+
+    /// What `self` serves and `now` does not.
+    fn gone(&self, now: &Served) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in self.parts() {
+            out.extend(part.iter().filter(|p| !now.contains(p)).cloned());
+        }
+        out
+    }
+}
+
+/// The last site that built.
+struct Good {
+    archive: Archive,
+    groups: Groups,
+    theme: Theme,
+    served: Served,
+}
+
+/// The site being served.
+pub struct Site {
+    root: PathBuf,
+    opts: LoadOptions,
+    cache: Option<Cache>,
+    good: Option<Good>,
+    pending: Changes,
+}
+
+/// The output file of a page path (`x/` is served from `x/index.html`).
+pub fn page_file(page: &str) -> String {
+    if page.is_empty() || page.ends_with('/') {
+        format!("{page}index.html")
+    } else {
+        page.to_string()
+    }
+}
+
+fn diags(v: Vec<Diagnostic>) -> Diagnostics {
+    Diagnostics::from_iter(v).sorted()
+}
+
+/// Render `jobs`, collecting the files.
+fn render(r: &Renderer, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let out = Mutex::new(Vec::with_capacity(jobs.len()));
+    r.render_all(jobs, &|p, b| {
+        if let Ok(mut v) = out.lock() {
+            v.push((p.to_string(), b.to_vec()));
+        }
+        Ok(())
+    })
+    .map_err(diags)?;
+    Ok(out.into_inner().unwrap_or_default())
+}
+
+/// Pages whose tables gather values from the whole archive: rendered after the others.
+fn is_heavy(j: &Job) -> bool {
+    matches!(j, Job::Indicator(_) | Job::Term(_))
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+impl Site {
+    /// A site at `root`, built with `opts` (its `base_url` should be the local address).
+    pub fn new(root: &Path, opts: LoadOptions) -> Site {
+        Site {
+            root: root.to_path_buf(),
+            opts,
+            cache: None,
+            good: None,
+            pending: Changes::full(),
+        }
+    }
+
+    /// Bring the site up to date with `changes` (and whatever failed before), handing the
+    /// output to `publish` as it is ready.
+    pub fn rebuild(
+        &mut self,
+        changes: Changes,
+        publish: &mut dyn FnMut(Delta),
+    ) -> Result<Report, Diagnostics> {
+        let started = Instant::now();
+        let mut first = None;
+        let mut publish = |d: Delta| {
+            first.get_or_insert_with(|| ms(started));
+            publish(d);
+        };
+        let mut ch = std::mem::take(&mut self.pending);
+        ch.merge(changes);
+        let result = if ch.full || self.good.is_none() || self.cache.is_none() {
+            self.full(&mut publish)
+        } else {
+            self.incremental(&mut ch, &mut publish)
+        };
+        match result {
+            Ok(pages) => {
+                let millis = ms(started);
+                Ok(Report {
+                    pages,
+                    first_millis: first.unwrap_or(millis),
+                    millis,
+                })
+            }
+            Err(e) => {
+                self.pending = ch;
+                Err(e)
+            }
+        }
+    }
+
+    /// Read settings and registries again, and every bulletin.
+    fn read_all(&mut self) -> Result<(), Diagnostics> {
+        let mut errors = Vec::new();
+        let mut base = Base::load(&self.root, &self.opts, &mut errors)?;
+        // Served pages link from the root of the local address.
+        base.settings.relative_urls = false;
+        base.urls = Urls::new(&base.settings.base_url, false);
+        let mut discover_errors = Vec::new();
+        let files = load::discover(&self.root, &mut discover_errors);
+        let root = &self.root;
+        let parsed = files
+            .par_iter()
+            .map(|f| (f.path.clone(), base.parse(root, f)))
+            .collect();
+        self.cache = Some(Cache {
+            base,
+            base_errors: errors,
+            files,
+            discover_errors,
+            parsed,
+        });
+        Ok(())
+    }
+
+    /// Read the files of `ch` again; list content/ again first when a folder changed or a
+    /// file is new or gone, and then add the files that appeared or went to `ch.files`, which
+    /// so names every file whose bulletin may differ from the last good build.
+    fn reread(&mut self, ch: &mut Changes) {
+        let root = &self.root;
+        let Some(c) = self.cache.as_mut() else {
+            return;
+        };
+        let known = |p: &PathBuf| c.parsed.contains_key(p) && root.join(p).is_file();
+        if ch.rescan || !ch.files.iter().all(known) {
+            let mut discover_errors = Vec::new();
+            let found = load::discover(root, &mut discover_errors);
+            let now: HashSet<&Path> = found.iter().map(|f| f.path.as_path()).collect();
+            c.parsed.retain(|p, _| {
+                let keep = now.contains(p.as_path());
+                if !keep {
+                    ch.files.insert(p.clone());
+                }
+                keep
+            });
+            for f in &found {
+                if !c.parsed.contains_key(&f.path) {
+                    ch.files.insert(f.path.clone());
+                }
+            }
+            c.files = found;
+            c.discover_errors = discover_errors;
+            ch.rescan = false;
+        }
+        let todo: Vec<&Found> = c
+            .files
+            .iter()
+            .filter(|f| ch.files.contains(&f.path))
+            .collect();
+        let base = &c.base;
+        let results: Vec<(PathBuf, Result<ParsedArticle, Vec<Diagnostic>>)> = todo
+            .par_iter()
+            .map(|f| (f.path.clone(), base.parse(root, f)))
+            .collect();
+        c.parsed.extend(results);
+    }
+
+    /// Every problem of the cached bulletins, or the indexes (into the cache's files) of
+    /// those to build.
+    fn check(&self) -> Result<Vec<usize>, Diagnostics> {
+        let Some(c) = &self.cache else {
+            return Err(Diagnostic::new(".", "the site has not been read").into());
+        };
+        let mut errors = c.base_errors.clone();
+        errors.extend(c.discover_errors.iter().cloned());
+        c.base.check_files(&c.files, &mut errors);
+        let mut accepted = Vec::with_capacity(c.files.len());
+        for (i, f) in c.files.iter().enumerate() {
+            match c.parsed.get(&f.path) {
+                Some(Ok(a)) if c.base.accept(a, &self.opts, &mut errors) => accepted.push(i),
+                Some(Err(e)) => errors.extend(e.iter().cloned()),
+                Some(Ok(_)) | None => {}
+            }
+        }
+        load::check_slugs(
+            accepted
+                .iter()
+                .filter_map(|&i| c.parsed.get(&c.files[i].path)?.as_ref().ok()),
+            &mut errors,
+        );
+        if errors.is_empty() {
+            Ok(accepted)
+        } else {
+            Err(diags(errors))
+        }
+    }
+
+    /// The archive of the `accepted` files: the bulletins of `old` where their file is not in
+    /// `changed`, copies of the cached ones otherwise.
+    fn assemble(
+        &self,
+        accepted: &[usize],
+        old: Option<Archive>,
+        changed: &BTreeSet<PathBuf>,
+    ) -> Result<Archive, Diagnostics> {
+        let Some(c) = &self.cache else {
+            return Err(Diagnostic::new(".", "the site has not been read").into());
+        };
+        let mut reuse: HashMap<PathBuf, ParsedArticle> = HashMap::new();
+        if let Some(old) = old {
+            let mut values: Vec<Vec<IndicatorValue>> =
+                old.bulletins.iter().map(|_| Vec::new()).collect();
+            for v in old.values {
+                if let Some(list) = values.get_mut(v.bulletin.0 as usize) {
+                    list.push(v);
+                }
+            }
+            reuse = old
+                .bulletins
+                .into_iter()
+                .zip(values)
+                .filter(|(b, _)| !changed.contains(&b.file))
+                .map(|(bulletin, values)| {
+                    (bulletin.file.clone(), ParsedArticle { bulletin, values })
+                })
+                .collect();
+        }
+        let parsed: Vec<ParsedArticle> = accepted
+            .iter()
+            .filter_map(|&i| {
+                let f = &c.files[i].path;
+                reuse
+                    .remove(f)
+                    .or_else(|| c.parsed.get(f)?.as_ref().ok().cloned())
+            })
+            .collect();
+        Ok(c.base.clone().assemble(parsed))
+    }
+
+    fn load_theme(&self, settings: &Settings) -> Result<Theme, Diagnostics> {
+        Theme::load(&self.root, &settings.theme, settings.language.code()).map_err(diags)
+    }
+
+    /// Everything from scratch.
+    fn full(&mut self, publish: &mut dyn FnMut(Delta)) -> Result<usize, Diagnostics> {
+        self.read_all()?;
+        let accepted = self.check()?;
+        let archive = self.assemble(&accepted, None, &BTreeSet::new())?;
+        let groups = Groups::new(&archive);
+        let theme = self.load_theme(&archive.settings)?;
+        let r = Renderer::new(&archive, &groups, &theme).map_err(diags)?;
+        let jobs = r.plan();
+        let page_paths: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
+        let mut insert = render(&r, &jobs)?;
+        let mut served = Served {
+            pages: page_paths.iter().map(|p| page_file(p)).collect(),
+            ..Served::default()
+        };
+        let derived = derived_files(&r, &page_paths);
+        served.derived = derived.iter().map(|(p, _)| p.clone()).collect();
+        insert.extend(derived);
+        let mut errors = Vec::new();
+        served.theme_statics = push_theme_statics(&theme, &mut insert);
+        served.site_statics = push_site_statics(&self.root, &mut insert, &mut errors);
+        for b in &archive.bulletins {
+            let mut put = |p: &str, bytes: &[u8]| {
+                served.bundles.insert(p.to_string());
+                insert.push((p.to_string(), bytes.to_vec()));
+            };
+            build::copy_bundle(&self.root, b, &mut put, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(diags(errors));
+        }
+        drop(r);
+        publish(Delta {
+            replace_all: true,
+            remove: Vec::new(),
+            insert,
+            changed: None,
+        });
+        self.good = Some(Good {
+            archive,
+            groups,
+            theme,
+            served,
+        });
+        Ok(jobs.len())
+    }
+
+    /// Only what `ch` needs. A failure once the last good archive has been taken apart
+    /// leaves no good archive: the next rebuild is a full one.
+    fn incremental(
+        &mut self,
+        ch: &mut Changes,
+        publish: &mut dyn FnMut(Delta),
+    ) -> Result<usize, Diagnostics> {
+        let content = ch.rescan || !ch.files.is_empty();
+        let accepted = if content {
+            self.reread(ch);
+            Some(self.check()?)
+        } else {
+            None
+        };
+        let Some(good) = self.good.take() else {
+            return Err(Diagnostic::new(".", "the site has not been built").into());
+        };
+        let new_theme = if ch.theme {
+            let checked = self.load_theme(&good.archive.settings).and_then(|t| {
+                Renderer::new(&good.archive, &good.groups, &t).map_err(diags)?;
+                Ok(t)
+            });
+            match checked {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.good = Some(good);
+                    return Err(e);
+                }
+            }
+        } else {
+            None
+        };
+        let Good {
+            archive: old_archive,
+            groups: old_groups,
+            theme: old_theme,
+            served: old_served,
+        } = good;
+        let (theme, old_theme) = match new_theme {
+            Some(t) => (t, Some(old_theme)),
+            None => (old_theme, None),
+        };
+        let Some(accepted) = accepted else {
+            // Templates or static files only: the archive stays.
+            let result = Renderer::new(&old_archive, &old_groups, &theme)
+                .map_err(diags)
+                .and_then(|r| {
+                    let plan = r.plan();
+                    let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
+                    let files = page_paths.iter().map(|p| page_file(p)).collect();
+                    let jobs: &[Job] = if ch.theme { &plan } else { &[] };
+                    self.update(&r, files, jobs, ch, &old_served)
+                });
+            let served = match result {
+                Ok((served, delta)) => {
+                    publish(delta);
+                    served
+                }
+                Err(e) => {
+                    self.good = Some(Good {
+                        archive: old_archive,
+                        groups: old_groups,
+                        theme: old_theme.unwrap_or(theme),
+                        served: old_served,
+                    });
+                    return Err(e);
+                }
+            };
+            let pages = if ch.theme { served.pages.len() } else { 0 };
+            self.good = Some(Good {
+                archive: old_archive,
+                groups: old_groups,
+                theme,
+                served,
+            });
+            return Ok(pages);
+        };
+        let before = Before::new(
+            Side {
+                archive: &old_archive,
+                groups: &old_groups,
+            },
+            &ch.files,
+        );
+        let old_data = data_prints(&old_archive, &old_groups, &ch.files);
+        let archive = self.assemble(&accepted, Some(old_archive), &ch.files)?;
+        let groups = Groups::new(&archive);
+        let data_changed = data_prints(&archive, &groups, &ch.files) != old_data;
+        let (served, pages) = self.update_content(
+            &archive,
+            &groups,
+            &theme,
+            (before, &old_groups),
+            data_changed,
+            ch,
+            &old_served,
+            publish,
+        )?;
+        self.good = Some(Good {
+            archive,
+            groups,
+            theme,
+            served,
+        });
+        Ok(pages)
+    }
+
+    /// After a bulletin change: the changed pages but the heavy ones, then the heavy ones and
+    /// the machine-read files. Returns what is served and how many pages were rendered.
+    #[allow(clippy::too_many_arguments)]
+    fn update_content(
+        &self,
+        archive: &Archive,
+        groups: &Groups,
+        theme: &Theme,
+        (before, old_groups): (Before, &Groups),
+        data_changed: bool,
+        ch: &Changes,
+        old: &Served,
+        publish: &mut dyn FnMut(Delta),
+    ) -> Result<(Served, usize), Diagnostics> {
+        let r = Renderer::new(archive, groups, theme).map_err(diags)?;
+        let plan = r.plan();
+        let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
+        let files: Vec<String> = page_paths.iter().map(|p| page_file(p)).collect();
+        let (light, heavy): (Vec<Job>, Vec<Job>) = if ch.theme {
+            (plan, Vec::new())
+        } else {
+            let existed: Vec<bool> = files.iter().map(|f| old.pages.contains(f)).collect();
+            let new = Side { archive, groups };
+            let jobs = affected::jobs(before, old_groups, new, &ch.files, &plan, &existed);
+            let (heavy, light) = jobs.into_iter().partition(is_heavy);
+            (light, heavy)
+        };
+        let (mut served, first) = self.update(&r, files, &light, ch, old)?;
+        publish(first);
+
+        // The heavy pages and the machine-read files, side by side; the data files only when
+        // a value, or the slug or date of a bulletin with values, changed.
+        let (rendered, derived) = rayon::join(
+            || render(&r, &heavy),
+            || {
+                let mut out = feed_files(&r, &page_paths);
+                if data_changed {
+                    out.extend(build::data_files(&r));
+                }
+                out
+            },
+        );
+        let mut insert = rendered?;
+        let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
+        if !data_changed {
+            derived_paths.extend(
+                [path::DATA_CSV, path::DATA_JSON, path::DATA_PACKAGE]
+                    .iter()
+                    .filter(|p| old.derived.contains(**p))
+                    .map(|p| p.to_string()),
+            );
+        }
+        let before_derived = std::mem::replace(&mut served.derived, derived_paths);
+        insert.extend(derived);
+        let remove: Vec<String> = before_derived
+            .into_iter()
+            .filter(|p| !served.contains(p))
+            .collect();
+        publish(Delta {
+            replace_all: false,
+            remove,
+            insert,
+            changed: Some(
+                heavy
+                    .iter()
+                    .map(|j| format!("/{}", r.page_path(j)))
+                    .collect(),
+            ),
+        });
+        Ok((served, light.len() + heavy.len()))
+    }
+
+    /// Render `jobs`, copy what changed, and work out what is served then: the pages of
+    /// `files`, the derived files as before.
+    fn update(
+        &self,
+        r: &Renderer,
+        files: Vec<String>,
+        jobs: &[Job],
+        ch: &Changes,
+        old: &Served,
+    ) -> Result<(Served, Delta), Diagnostics> {
+        let mut insert = render(r, jobs)?;
+        let mut errors = Vec::new();
+        let mut served = Served {
+            pages: files.into_iter().collect(),
+            derived: old.derived.clone(),
+            ..Served::default()
+        };
+        served.theme_statics = if ch.theme {
+            push_theme_statics(r.theme, &mut insert)
+        } else {
+            old.theme_statics.clone()
+        };
+        served.site_statics = if ch.statics {
+            push_site_statics(&self.root, &mut insert, &mut errors)
+        } else {
+            old.site_statics.clone()
+        };
+        for b in &r.archive.bulletins {
+            if b.bundle_dir.is_none() {
+                continue;
+            }
+            for asset in &b.assets {
+                served.bundles.insert(format!(
+                    "{}{}",
+                    path::bulletin(&b.slug),
+                    asset.to_string_lossy()
+                ));
+            }
+            if ch.files.contains(&b.file) {
+                let mut put = |p: &str, bytes: &[u8]| insert.push((p.to_string(), bytes.to_vec()));
+                build::copy_bundle(&self.root, b, &mut put, &mut errors);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(diags(errors));
+        }
+        let remove = old.gone(&served);
+        let changed = if ch.theme || ch.statics {
+            None
+        } else {
+            Some(
+                jobs.iter()
+                    .map(|j| format!("/{}", r.page_path(j)))
+                    .collect(),
+            )
+        };
+        Ok((
+            served,
+            Delta {
+                replace_all: false,
+                remove,
+                insert,
+                changed,
+            },
+        ))
+    }
+}
+
+/// Data files, feeds, sitemap, robots.txt and the search index.
+fn derived_files(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
+    let mut out = build::data_files(r);
+    out.extend(feed_files(r, page_paths));
+    out
+}
+
+/// Feeds, sitemap, robots.txt and the search index.
+fn feed_files(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
+    let mut out = build::feed_files(r, page_paths);
+    out.extend(crate::search::index_files(r.archive, &r.urls));
+    out
+}
+
+/// What the data files hold of each bulletin read from `changed`: its slug, date and values.
+fn data_prints(a: &Archive, g: &Groups, changed: &BTreeSet<PathBuf>) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = a
+        .bulletins
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| changed.contains(&b.file))
+        .map(|(i, b)| {
+            let values: Vec<IndicatorValue> = g.values_by_bulletin[i]
+                .iter()
+                .map(|&ix| IndicatorValue {
+                    bulletin: crate::model::BulletinId(0),
+                    ..a.values[ix].clone()
+                })
+                .collect();
+            let print = format!("{}\n{}\n{values:?}", b.slug, b.date.to_rfc3339());
+            (b.file.clone(), print)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn push_theme_statics(theme: &Theme, insert: &mut Vec<(String, Vec<u8>)>) -> HashSet<String> {
+    let mut paths = HashSet::new();
+    for (p, bytes) in &theme.statics {
+        let p = format!("static/{p}");
+        paths.insert(p.clone());
+        insert.push((p, bytes.clone()));
+    }
+    paths
+}
+
+fn push_site_statics(
+    root: &Path,
+    insert: &mut Vec<(String, Vec<u8>)>,
+    errors: &mut Vec<Diagnostic>,
+) -> HashSet<String> {
+    let mut paths = HashSet::new();
+    let mut put = |p: &str, bytes: &[u8]| {
+        paths.insert(p.to_string());
+        insert.push((p.to_string(), bytes.to_vec()));
+    };
+    build::copy_site_static(root, &mut put, errors);
+    paths
+}
