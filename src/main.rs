@@ -35,13 +35,16 @@ enum Command {
     },
     /// Run every check of a build and write nothing; exit status 1 when anything is wrong.
     Check {
+        /// The site's folder (holding site.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Include bulletins marked `draft: true`.
         #[arg(long)]
         drafts: bool,
     },
     /// Build into memory and serve on 127.0.0.1, rebuilding and reloading pages on change.
     Serve {
+        /// The site's folder (holding site.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Default: 1111, or the next free port.
@@ -53,6 +56,7 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Include bulletins marked `draft: true`.
         #[arg(long)]
         drafts: bool,
     },
@@ -71,6 +75,7 @@ enum Command {
         /// Its date (YYYY-MM-DD, …); default today.
         #[arg(long)]
         date: Option<String>,
+        /// The site's folder (holding site.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },

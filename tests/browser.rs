@@ -153,3 +153,9 @@ fn search_client_functions() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// In print the chrome is hidden and an indicator table prints whole, verdicts in words.
+#[test]
+fn a_locality_term_page_prints_whole() {
+    run("print.mjs");
+}
