@@ -140,6 +140,32 @@ fn optional(e: &Entry, key: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// What every registry entry starts with: its keys checked, its `id` (well-formed) and
+/// `name`, and the line of the `id`.
+struct Head {
+    line: usize,
+    id: Option<String>,
+    name: Option<String>,
+}
+
+fn head(
+    e: &Entry,
+    lines: &Lines,
+    file: &str,
+    keys: &[&str],
+    what: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Head {
+    yaml::check_keys(e.map, keys, what, lines, e.span, Path::new(file), errors);
+    let line = lines.key_line(e.span, "id");
+    let id = required(e, lines, file, "id", errors);
+    if let Some(Err(msg)) = id.as_deref().map(check_id) {
+        errors.push(Diagnostic::at(file, line, msg));
+    }
+    let name = required(e, lines, file, "name", errors);
+    Head { line, id, name }
+}
+
 /// Checks an id: `[a-z0-9-]+`, as used in addresses.
 pub fn check_id(id: &str) -> Result<(), String> {
     if !id.is_empty()
@@ -232,18 +258,7 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
         let mut list = Vec::new();
         let mut pending = Vec::new();
         for e in entries {
-            yaml::check_keys(
-                e.map,
-                LOCALITY_KEYS,
-                "locality",
-                lines,
-                e.span,
-                Path::new(file),
-                errors,
-            );
-            let line = lines.key_line(e.span, "id");
-            let id = required(e, lines, file, "id", errors);
-            let name = required(e, lines, file, "name", errors);
+            let Head { line, id, name } = head(e, lines, file, LOCALITY_KEYS, "locality", errors);
             let kind_word = required(e, lines, file, "kind", errors);
             let kind = kind_word.as_deref().and_then(|w| {
                 LocalityKind::parse(w).or_else(|| {
@@ -259,11 +274,6 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
                     None
                 })
             });
-            if let Some(id) = &id {
-                if let Err(msg) = check_id(id) {
-                    errors.push(Diagnostic::at(file, line, msg));
-                }
-            }
             let aliases = get(e.map, "aliases").map(|v| {
                 string_list(v).unwrap_or_else(|| {
                     errors.push(Diagnostic::at(
@@ -432,18 +442,7 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Ter
         let mut ids = HashMap::new();
         let mut list = Vec::new();
         for e in entries {
-            yaml::check_keys(
-                e.map,
-                TERM_KEYS,
-                "term",
-                lines,
-                e.span,
-                Path::new(file),
-                errors,
-            );
-            let line = lines.key_line(e.span, "id");
-            let id = required(e, lines, file, "id", errors);
-            let name = required(e, lines, file, "name", errors);
+            let Head { line, id, name } = head(e, lines, file, TERM_KEYS, "term", errors);
             let start = date(e, lines, file, "start", errors);
             let end = date(e, lines, file, "end", errors);
             for key in ["start", "end"] {
@@ -456,11 +455,6 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Ter
                         )
                         .help(format!("add `{key}: YYYY-MM-DD`")),
                     );
-                }
-            }
-            if let Some(id) = &id {
-                if let Err(msg) = check_id(id) {
-                    errors.push(Diagnostic::at(file, line, msg));
                 }
             }
             let (Some(id), Some(name), Some(start), Some(end)) = (id, name, start, end) else {
@@ -532,18 +526,7 @@ pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
         let mut ids = HashMap::new();
         let mut list = Vec::new();
         for e in entries {
-            yaml::check_keys(
-                e.map,
-                INDICATOR_KEYS,
-                "indicator",
-                lines,
-                e.span,
-                Path::new(file),
-                errors,
-            );
-            let line = lines.key_line(e.span, "id");
-            let id = required(e, lines, file, "id", errors);
-            let name = required(e, lines, file, "name", errors);
+            let Head { line, id, name } = head(e, lines, file, INDICATOR_KEYS, "indicator", errors);
             let unit = required(e, lines, file, "unit", errors);
             let direction = match optional(e, "direction").as_deref() {
                 None | Some("none") => Some(Direction::None),
@@ -561,11 +544,6 @@ pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
                     None
                 }
             };
-            if let Some(id) = &id {
-                if let Err(msg) = check_id(id) {
-                    errors.push(Diagnostic::at(file, line, msg));
-                }
-            }
             let aliases = get(e.map, "aliases")
                 .and_then(string_list)
                 .unwrap_or_default();
