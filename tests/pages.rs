@@ -979,3 +979,34 @@ fn a_crowded_cell_shows_the_latest_of_each_kind_and_counts_the_rest() {
     let more: Vec<String> = cell.select(&sel(".more")).map(text).collect();
     assert_eq!(more, ["+4"]);
 }
+
+/// Topics whose names differ only in tone placement ("Hòa bình" / "Hoà bình") or in Unicode
+/// form (precomposed / combining marks) are one topic, under one folded address.
+#[test]
+fn topics_differing_only_in_tone_placement_or_normal_form_are_one() {
+    let names = ["Hòa bình", "Hoà bình", "Ho\u{300}a bi\u{300}nh"];
+    let s = build_copy(&fixture_root(), None, |root| {
+        for (i, name) in names.iter().enumerate() {
+            std::fs::write(
+                root.join(format!("content/2020/hoa-binh-{i}.md")),
+                format!(
+                    "---\ntitle: \"Hòa bình {i}\"\ndate: 2020-05-0{}\nlocality: dong-son\ntopics: [{name}]\n---\nBài {i}.\n",
+                    i + 1
+                ),
+            )
+            .unwrap();
+        }
+    });
+    let all = s.page("chu-de/");
+    let hoa: Vec<(String, String)> = all
+        .links("main ul.chips a")
+        .into_iter()
+        .filter(|(_, h)| h.contains("hoa-binh"))
+        .collect();
+    assert_eq!(hoa.len(), 1, "one topic, not {hoa:?}");
+    assert_eq!(hoa[0].1, href("chu-de/hoa-binh/"));
+    // The fixture lists two bulletins a page.
+    let first = listed(&s.page("chu-de/hoa-binh/"));
+    let second = listed(&s.page("chu-de/hoa-binh/trang/2/"));
+    assert_eq!(first.len() + second.len(), 3, "{first:?} {second:?}");
+}
