@@ -8,10 +8,12 @@
 
 mod common_pages;
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use common_pages::{
     browser_dir, build_copy, build_into, copy_site, example_root, require, require_program,
@@ -158,4 +160,132 @@ fn search_client_functions() {
 #[test]
 fn a_locality_term_page_prints_whole() {
     run("print.mjs");
+}
+
+/// `bantin serve`, killed when the test ends, passing or not.
+struct Server {
+    child: Child,
+    /// What it printed (stderr), for the failure message.
+    log: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The status of `GET path`, or `None` when nothing answers.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
+
+/// `bantin serve --root <root>` on a free port, once it answers.
+fn serve(root: &Path, log: PathBuf) -> (Server, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port")
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args(["serve", "--root"])
+        .arg(root)
+        .args(["--port", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("the server's log"))
+        .spawn()
+        .expect("start bantin serve");
+    let mut server = Server { child, log };
+    let start = Instant::now();
+    while http_status(port, "/") != Some(200) {
+        if let Ok(Some(exit)) = server.child.try_wait() {
+            panic!(
+                "bantin serve stopped ({exit}):\n{}",
+                std::fs::read_to_string(&server.log).unwrap_or_default()
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "bantin serve does not answer on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+/// `bantin serve` in Chromium: an edited bulletin's open page reloads by itself (from a
+/// background tab too; a page the edit does not change stays), a broken date shows the error
+/// overlay (file, line, message, help; screenshot target/screenshots/serve-overlay.png) while
+/// every page is still served, and the fix removes it. `bantin build` output has no
+/// live-reload script.
+#[test]
+fn serve_reloads_open_pages_and_overlays_build_errors() {
+    require_tools();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_site(&example_root(), &root);
+
+    // Nothing of `bantin serve` in what `bantin build` writes.
+    let out = tmp.path().join("out");
+    let built = Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run bantin build");
+    assert!(
+        built.status.success(),
+        "bantin build failed:\n{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let page = std::fs::read_to_string(out.join("bai-viet/tp-yen-bai-tong-ket-2020/index.html"))
+        .expect("the built bulletin");
+    assert!(page.contains("Thành phố Yên Bái tổng kết năm 2020"));
+    for e in walkdir::WalkDir::new(&out) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
+            for live in ["__bantin", "EventSource", "bantin-error-overlay"] {
+                assert!(
+                    !text.contains(live),
+                    "{} holds {live}: `bantin serve`'s script leaked into the build",
+                    e.path().display()
+                );
+            }
+        }
+    }
+
+    let shot = screenshots().join("serve-overlay.png");
+    let _ = std::fs::remove_file(&shot);
+    let (server, port) = serve(&root, tmp.path().join("serve.log"));
+    let run = Command::new("node")
+        .arg(browser_dir().join("live_reload.mjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(&root)
+        .arg(screenshots())
+        .current_dir(example_root())
+        .output()
+        .expect("run node");
+    let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+    drop(server);
+    assert!(
+        run.status.success(),
+        "node tests/browser/live_reload.mjs failed (exit {:?}):\n{}\n{}\nbantin serve said:\n{log}",
+        run.status.code(),
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let len = std::fs::metadata(&shot).map_or(0, |m| m.len());
+    assert!(len > 10_000, "{} is missing or empty", shot.display());
 }

@@ -67,7 +67,10 @@
   }
   if (!window.EventSource) return;
   var es = new EventSource("/__bantin/events");
+  var reloading = false;
   es.addEventListener("state", function (ev) {
+    // An update coming while the page reloads would reload it again, cancelling the first.
+    if (reloading) return;
     var s;
     try { s = JSON.parse(ev.data); } catch (e) { return; }
     if (s.errors && s.errors.length) {
@@ -77,6 +80,8 @@
     hide();
     if (s.generation <= seen) return;
     if (outdated(s)) {
+      reloading = true;
+      es.close();
       location.reload();
     } else {
       seen = s.generation;
