@@ -66,9 +66,12 @@
     (document.body || document.documentElement).appendChild(box);
   }
   if (!window.EventSource) return;
-  var es = new EventSource("/__bantin/events");
+  // One event stream per visible page: a browser opens at most six connections to one
+  // server, so hidden tabs let go of theirs and catch up (reloading if their page changed
+  // meanwhile) when shown again.
+  var es = null;
   var reloading = false;
-  es.addEventListener("state", function (ev) {
+  function onState(ev) {
     // An update coming while the page reloads would reload it again, cancelling the first.
     if (reloading) return;
     var s;
@@ -86,5 +89,17 @@
     } else {
       seen = s.generation;
     }
+  }
+  function connect() {
+    es = new EventSource("/__bantin/events");
+    es.addEventListener("state", onState);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      if (es) { es.close(); es = null; }
+    } else if (!es && !reloading) {
+      connect();
+    }
   });
+  if (!document.hidden) connect();
 })();

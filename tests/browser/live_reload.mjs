@@ -177,6 +177,37 @@ main(async () => {
     await tab1.screenshot({ path: join(shots, 'serve-fixed.png') });
     step('fixed');
     await tab2.close();
+
+    // 5. A browser opens at most six connections to one server: hidden pages let go of
+    // their event stream, so a seventh, eighth… page still loads; shown again, a page
+    // reconnects and catches up with an edit made while it was hidden.
+    const hideIt = () => {
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    const showIt = () => {
+      Object.defineProperty(document, 'hidden', { value: false, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    await tab1.evaluate(hideIt);
+    const many = [];
+    for (let i = 0; i < 8; i++) {
+      const t = await b.context.newPage();
+      await open(t, OTHER);
+      await t.evaluate(hideIt);
+      many.push(t);
+    }
+    step('eight more pages loaded');
+    await mark(tab1);
+    const title3 = 'Yên Bái tổng kết 2020 (sửa lần 3)';
+    save(`title: "${title2}"`, `title: "${title3}"`);
+    await tab1.waitForTimeout(1500);
+    check(await marked(tab1), 'a hidden page reloaded (it should wait until shown)');
+    await tab1.evaluate(showIt);
+    await until(tab1, `the page shown again to catch up with "${title3}"`,
+      (t) => !window.__liveTestMark && document.querySelector('h1')?.textContent.trim() === t, title3);
+    for (const t of many) await t.close();
+    step('hidden pages catch up when shown');
   } finally {
     await b.close();
     step('closed Chromium');
