@@ -4,11 +4,13 @@
 // When SITE_DIR/tim-kiem/index.html is missing, writes a minimal search page there (and
 // search.js at the root), as the theme's page would be with relative_urls. Opens
 // file://SITE_DIR/tim-kiem/index.html?q=QUERY for each query, with a fresh profile, and prints
-// when the first results were shown (ms since navigation start) and how many there were.
+// when the first results were shown (firstMs, from the query's start), when the first page
+// was complete (ms), when the count was (completeMs), the KB of index files loaded by then
+// (pageKB) and in all (allKB), and the 1-minute load average.
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, writeFileSync, copyFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { join, dirname, resolve } from "node:path";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,8 +20,12 @@ if (!site || !queries.length) {
   process.exit(2);
 }
 const page = join(site, "tim-kiem/index.html");
+// The minimal page's search.js is refreshed every run, to time the current client (or
+// SEARCH_JS, e.g. an older one to compare with).
+if (!existsSync(page) || existsSync(join(site, "search.js"))) {
+  copyFileSync(process.env.SEARCH_JS || join(here, "../themes/default/static/search.js"), join(site, "search.js"));
+}
 if (!existsSync(page)) {
-  copyFileSync(join(here, "../themes/default/static/search.js"), join(site, "search.js"));
   writeFileSync(
     page,
     `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tìm kiếm</title></head>
@@ -97,11 +103,42 @@ for (const q of queries) {
           { ms: +b.dataset.ms, doneAt: +b.dataset.doneAt, shown: document.querySelectorAll("#results li").length,
             status: document.getElementById("search-status").textContent,
             first: (document.querySelector("#results li a") || {}).href || null,
-            marks: document.querySelectorAll("#results mark").length, firstMs: +b.dataset.firstMs } : null })()`
+            marks: document.querySelectorAll("#results mark").length, firstMs: +b.dataset.firstMs,
+            completeMs: +b.dataset.completeMs, pageAt: +b.dataset.pageAt, doneAt: +b.dataset.doneAt,
+            // The client's own work: index files loaded (by when) and the query pipeline's times.
+            startedAt: +b.dataset.startedAt, pageWorkMs: +b.dataset.pageWorkMs, workMs: +b.dataset.workMs, trace: window.bantinSearch.trace || [] } : null })()`
       );
       if (state) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    console.log(JSON.stringify({ query: q, ...(state || { error: "timeout" }) }));
+    if (state) {
+      // Bytes of the index files loaded before the first page was complete, and in all.
+      let page = 0, all = 0, pageFiles = 0;
+      const kinds = {};
+      for (const [key, at] of state.trace) {
+        const size = statSync(join(site, "tim-kiem/index", key + ".js")).size;
+        all += size;
+        if (at <= state.pageAt) {
+          page += size;
+          pageFiles++;
+          const kind = key.split("/")[0];
+          kinds[kind] = (kinds[kind] || 0) + 1;
+        }
+      }
+      state.pageKB = +(page / 1024).toFixed(1);
+      state.pageFiles = pageFiles;
+      state.allKB = +(all / 1024).toFixed(1);
+      state.allFiles = state.trace.length;
+      if (process.env.TRACE) {
+        state.trace = state.trace.map(([k, at]) => k + "@" + Math.round(at - state.startedAt)).join(" ");
+      } else delete state.trace;
+      state.pageKinds = kinds;
+      delete state.doneAt;
+      delete state.pageAt;
+      delete state.startedAt;
+      delete state.status;
+      delete state.first;
+    }
+    console.log(JSON.stringify({ query: q, ...(state || { error: "timeout" }), load: os.loadavg()[0].toFixed(2) }));
   });
 }

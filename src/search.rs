@@ -13,7 +13,8 @@
 //! `window.bantinSearch.add(key, data)`, so the page can load them with `<script>` tags, which
 //! (unlike `fetch`) also works when the site is opened from `file://`:
 //!
-//! - `manifest.js` (`"manifest"`): `{"format":1,"version":…,"docs":N,"chunk":C,"shards":[key…]}`.
+//! - `manifest.js` (`"manifest"`):
+//!   `{"format":1,"version":…,"docs":N,"chunk":C,"head":K,"shards":[key…]}`.
 //!   A token lives in the shard whose key is the longest key that is a prefix of it. Keys
 //!   start as the token's first two characters; a shard that grows past [`SHARD_BYTES`] is
 //!   split by one more character, recursively (the tokens of the key's own length, and small
@@ -22,6 +23,13 @@
 //!   a base64 string, or, for a token whose postings exceed [`OWN_FILE_BYTES`], the number of
 //!   bytes of its own file.
 //! - `t/<token>.js` (`"t/<token>"`): the postings of one frequent token, as a base64 string.
+//! - `h/<token>.js` (`"h/<token>"`): for a token with its own file and more than
+//!   [`HEAD_DOCS`] postings (the manifest's `"head"`), its head: `[score, id, postings]`, the
+//!   [`HEAD_DOCS`] postings that come first by score (highest first, then lower id, newer,
+//!   first), stored in id order like any postings; `score` and `id` are those of the last of
+//!   them in that order. Every posting left out has a lower score, or the same score and a
+//!   higher id. The client ranks the heads first to show the best results without loading the
+//!   full lists (see `search.js`).
 //! - `d/<n>.js` (`"d/<n>"`): bulletins `n*C .. n*C+C-1`, each
 //!   `[path, title, "dd/mm/yyyy", locality, snippet]`; `path` is relative to the site root.
 //!
@@ -50,6 +58,8 @@ pub const SHARD_BYTES: usize = 32 * 1024;
 const MIN_SPLIT_BYTES: usize = 2 * 1024;
 /// Postings longer than this (base64 bytes) get their own file, loaded only when needed.
 pub const OWN_FILE_BYTES: usize = 1024;
+/// Postings in the head (`h/<token>.js`) of a token with more than this many.
+pub const HEAD_DOCS: usize = 1024;
 /// Characters of the summary kept for the result snippet.
 pub const SNIPPET_CHARS: usize = 200;
 /// Bulletins indexed per parallel batch.
@@ -358,6 +368,29 @@ pub fn decode_postings(bytes: &[u8]) -> Vec<(u32, u32)> {
         }
     }
     out
+}
+
+/// The head of packed postings (ids ascending): the `k` first by score (highest first, then
+/// lower id), in id order, with the score and id of the last of them by score; `None` when
+/// there are no more than `k`.
+pub fn head(packed: &[u32], k: usize) -> Option<(u32, u32, Vec<u32>)> {
+    if packed.len() <= k || k == 0 {
+        return None;
+    }
+    // Highest score first, then lower id: sort by (15 - score bits, id).
+    let mut by_score: Vec<u32> = packed
+        .iter()
+        .map(|&p| (15 - (p & 15)) << 28 | p >> 4)
+        .collect();
+    by_score.select_nth_unstable(k - 1);
+    by_score.truncate(k);
+    let last = by_score.iter().copied().max().unwrap_or(0);
+    let mut out: Vec<u32> = by_score
+        .iter()
+        .map(|&v| (v & 0x0fff_ffff) << 4 | (15 - (v >> 28)))
+        .collect();
+    out.sort_unstable();
+    Some((16 - (last >> 28), last & 0x0fff_ffff, out))
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -798,7 +831,17 @@ fn version(files: &[(String, Vec<u8>)]) -> u64 {
 /// Every file of the search index: site paths under [`DIR`] and their bytes, sorted by path
 /// except the manifest, which comes last. Paths inside are relative to the site root, so the
 /// same index serves any `base_url` and `relative_urls`; the page turns them into links.
-pub fn index_files(archive: &Archive, _urls: &Urls) -> Vec<(String, Vec<u8>)> {
+pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
+    index_files_with(archive, urls, HEAD_DOCS, OWN_FILE_BYTES)
+}
+
+/// [`index_files`] with another head size and own-file threshold (for tests).
+pub fn index_files_with(
+    archive: &Archive,
+    _urls: &Urls,
+    head_docs: usize,
+    own_file_bytes: usize,
+) -> Vec<(String, Vec<u8>)> {
     let inverted = invert(archive);
 
     // Encode every token's postings.
@@ -811,7 +854,7 @@ pub fn index_files(archive: &Archive, _urls: &Urls) -> Vec<(String, Vec<u8>)> {
         .iter()
         .zip(&encoded)
         .map(|(t, (_, b))| {
-            let inline = if b.len() > OWN_FILE_BYTES { 8 } else { b.len() };
+            let inline = if b.len() > own_file_bytes { 8 } else { b.len() };
             (*t, t.len() + inline + 16)
         })
         .collect();
@@ -825,11 +868,16 @@ pub fn index_files(archive: &Archive, _urls: &Urls) -> Vec<(String, Vec<u8>)> {
         if s.len() > 1 {
             s.push(',');
         }
-        let postings = if b64.len() > OWN_FILE_BYTES {
+        let postings = if b64.len() > own_file_bytes {
             let key = format!("t/{}", file_name(tok));
             let bytes = js_file(&key, &json_str(b64));
             let len = bytes.len();
             files.push((format!("{DIR}{key}.js"), bytes));
+            if let Some((score, id, h)) = head(&inverted[i].1, head_docs) {
+                let key = format!("h/{}", file_name(tok));
+                let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
+                files.push((format!("{DIR}{key}.js"), js_file(&key, &json)));
+            }
             len.to_string()
         } else {
             json_str(b64)
@@ -877,10 +925,11 @@ pub fn index_files(archive: &Archive, _urls: &Urls) -> Vec<(String, Vec<u8>)> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
     let manifest = format!(
-        "{{\"format\":1,\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"shards\":{}}}",
+        "{{\"format\":1,\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"shards\":{}}}",
         version(&files),
         archive.bulletins.len(),
         CHUNK_DOCS,
+        head_docs,
         serde_json::to_string(&keys).unwrap_or_default()
     );
     files.push((format!("{DIR}manifest.js"), js_file("manifest", &manifest)));
@@ -972,6 +1021,41 @@ mod tests {
             let bytes = encode_postings(&packed);
             prop_assert_eq!(decode_postings(&bytes), docs);
             prop_assert_eq!(unbase64(&base64(&bytes)), bytes);
+        }
+    }
+
+    #[test]
+    fn heads_keep_the_best_scores_then_the_newest() {
+        let packed: Vec<u32> = [(0, 3), (1, 9), (2, 5), (3, 9), (4, 5), (5, 1), (6, 5)]
+            .iter()
+            .map(|&(d, s)| pack(d, s))
+            .collect();
+        let (score, id, h) = head(&packed, 4).unwrap();
+        assert_eq!((score, id), (5, 4));
+        assert_eq!(h, [pack(1, 9), pack(2, 5), pack(3, 9), pack(4, 5)]);
+        assert_eq!(head(&packed, 7), None);
+        assert_eq!(head(&packed, 0), None);
+        let (score, id, h) = head(&packed, 6).unwrap();
+        assert_eq!((score, id, h.len()), (3, 0, 6));
+    }
+
+    proptest! {
+        #[test]
+        fn heads_are_the_top_k(mut docs in proptest::collection::vec((0u32..5000, 1u32..=16), 0..300), k in 1usize..50) {
+            docs.sort();
+            docs.dedup_by_key(|d| d.0);
+            let packed: Vec<u32> = docs.iter().map(|&(d, s)| pack(d, s)).collect();
+            let mut by_score = docs.clone();
+            by_score.sort_by_key(|&(d, s)| (std::cmp::Reverse(s), d));
+            match head(&packed, k) {
+                None => prop_assert!(docs.len() <= k),
+                Some((score, id, h)) => {
+                    prop_assert_eq!((id, score), by_score[k - 1]);
+                    let mut want: Vec<u32> = by_score[..k].iter().map(|&(d, s)| pack(d, s)).collect();
+                    want.sort();
+                    prop_assert_eq!(h, want);
+                }
+            }
         }
     }
 

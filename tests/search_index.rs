@@ -245,6 +245,60 @@ fn index_is_deterministic_and_independent_of_base_url() {
     assert_eq!(paths, sorted);
 }
 
+#[test]
+fn frequent_tokens_have_a_head_of_their_best_postings() {
+    let a = archive(Path::new(FIXTURE));
+    let idx = Index::build(&a);
+    assert_eq!(idx.manifest()["head"], search::HEAD_DOCS);
+    assert!(
+        !idx.files.keys().any(|p| p.contains("/h/")),
+        "no head without own files"
+    );
+    // Every token in its own file, heads of one posting: every token in two or more
+    // bulletins has a head holding its best posting (the newest of the best on ties).
+    let small = Index {
+        files: search::index_files_with(&a, &urls(&a), 1, 0)
+            .into_iter()
+            .collect(),
+    };
+    assert_eq!(small.manifest()["head"], 1);
+    let mut heads = 0;
+    for key in small.keys() {
+        let shard = small.data(&format!("s/{}", search::file_name(&key)));
+        for e in shard.as_array().unwrap() {
+            let token = e[0].as_str().unwrap();
+            assert!(e[2].is_number(), "{token} has its own file");
+            let path = format!("{DIR}h/{}.js", search::file_name(token));
+            let all = small.postings(token).unwrap();
+            assert_eq!(small.files.contains_key(&path), all.len() > 1, "{token}");
+            if all.len() < 2 {
+                continue;
+            }
+            heads += 1;
+            let h = small.data(&format!("h/{}", search::file_name(token)));
+            let got = search::decode_postings(&search::unbase64(h[2].as_str().unwrap()));
+            let best = *all
+                .iter()
+                .min_by_key(|&&(d, s)| (std::cmp::Reverse(s), d))
+                .unwrap();
+            assert_eq!(got, vec![best], "{token}");
+            assert_eq!(
+                (h[0].as_u64(), h[1].as_u64()),
+                (Some(best.1 as u64), Some(best.0 as u64))
+            );
+        }
+    }
+    assert!(heads > 3, "{heads}");
+    // Same postings as without heads; a deterministic build.
+    assert_eq!(small.docs_of("dong"), idx.docs_of("dong"));
+    assert_eq!(
+        small.files,
+        search::index_files_with(&a, &urls(&a), 1, 0)
+            .into_iter()
+            .collect()
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();

@@ -35,8 +35,15 @@ function encode(postings) {
   }
   return Buffer.from(out).toString("base64");
 }
-function memoryIndex(docs) {
-  // docs: [{title, body}] -> loader over an in-memory index (one shard per 2-char key)
+/** The head of postings [[doc, score]] (ids ascending), as search.rs writes it. */
+function headOf(postings, k) {
+  const best = [...postings].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
+  const last = best[best.length - 1];
+  return [last[1], last[0], encode(best.sort((a, b) => a[0] - b[0]))];
+}
+function memoryIndex(docs, head = 0) {
+  // docs: [{title, body}] -> loader over an in-memory index (one shard per 2-char key);
+  // with `head`, longer postings in their own file have a head of that many.
   const inv = new Map();
   docs.forEach((d, id) => {
     const sc = new Map();
@@ -56,6 +63,7 @@ function memoryIndex(docs) {
     // Long postings go to their own file, as in the real index.
     if (b64.length > 8) {
       files["t/" + S.fileName(t)] = b64;
+      if (head && inv.get(t).length > head) files["h/" + S.fileName(t)] = headOf(inv.get(t), head);
       shards.get(key).push([t, inv.get(t).length, b64.length]);
     } else shards.get(key).push([t, inv.get(t).length, b64]);
   }
@@ -67,6 +75,7 @@ function memoryIndex(docs) {
       .map((d, i) => ["bai-viet/" + (c * chunk + i) + "/", d.title, "01/01/2020", "Tỉnh X", d.body || ""]);
   }
   files.manifest = { format: 1, version: "0", docs: docs.length, chunk, shards: [...shards.keys()].sort() };
+  if (head) files.manifest.head = head;
   const loaded = [];
   const load = async (name) => {
     loaded.push(name);
@@ -203,6 +212,141 @@ test("engine: diacritics both ways, prefix, AND, only needed files loaded", asyn
   assert.ok(!idx.loaded.includes("d/1") && !idx.loaded.includes("d/3"), "only the chunks of shown results");
 });
 
+// ---- heads ----
+/** A deterministic pseudo-random generator (xorshift). */
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+const listOf = (pairs, weight = 4) => ({
+  docs: Int32Array.from(pairs.map((p) => p[0])),
+  scores: Uint8Array.from(pairs.map((p) => p[1])),
+  weight,
+});
+/** A list's head of k postings, as the engine passes it to rankHeads (or the list itself). */
+function headList(pairs, k, weight = 4) {
+  if (pairs.length <= k) return { ...listOf(pairs, weight), complete: true };
+  const [minScore, lastId, b64] = headOf(pairs, k);
+  const d = S.decodePostings(b64);
+  return { docs: d.docs, scores: d.scores, weight, complete: false, minScore, lastId };
+}
+
+test("rankHeads on complete lists is rank", () => {
+  const words = [
+    [listOf([[1, 1], [2, 6], [3, 1], [7, 1]])],
+    [listOf([[2, 1], [3, 1], [7, 10]]), listOf([[1, 16]], 3)],
+  ];
+  const r = S.rankHeads(words);
+  assert.deepEqual([...r.ids], [1, 7, 2, 3]);
+  assert.deepEqual([...r.scores], [52, 44, 28, 8]);
+  assert.equal(r.matched, 4);
+  assert.deepEqual([...S.rankHeads([]).ids], []);
+});
+
+test("rankHeads: the intersection of heads, proven when nothing left out can beat it", () => {
+  // Word a: docs 0..99, doc d scores 16 when d % 3 == 0, else 2. Word b: docs 0..99, all 8.
+  const a = [...Array(100).keys()].map((d) => [d, d % 3 === 0 ? 16 : 2]);
+  const b = [...Array(100).keys()].map((d) => [d, 8]);
+  const full = S.rank([[listOf(a)], [listOf(b)]], 100);
+  // Heads of 40: a's are its 34 docs at 16 and 6 at 2 (ids 1..8); b's the first 40 ids.
+  const r = S.rankHeads([[headList(a, 40)], [headList(b, 40)]]);
+  // Both heads hold 20 docs. Proven: the 14 at 16 + 8 (ids 0..39); after them could come a
+  // doc at 16 with a higher id left out of b's head (42 is in a's head, b's score unknown).
+  assert.deepEqual([...r.ids], [...full.ids.slice(0, 14)]);
+  assert.deepEqual([...r.scores], [...full.scores.slice(0, 14)]);
+  assert.equal(r.matched, 20);
+  // With heads of 60 all 34 docs at 16 are proven, and nothing else.
+  const r2 = S.rankHeads([[headList(a, 60)], [headList(b, 60)]]);
+  assert.deepEqual([...r2.ids], [...full.ids.slice(0, 20)]);
+  // A head whose last score is 1 leaves out docs that are not in the list at all.
+  const c = [...Array(50).keys()].map((d) => [d * 2, 1]);
+  const r3 = S.rankHeads([[headList(c, 10)]]);
+  assert.deepEqual([...r3.ids], [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+});
+
+test("rankHeads proves only leading results of the full ranking (random lists)", () => {
+  const rand = rng(7);
+  let proven = 0;
+  for (let round = 0; round < 400; round++) {
+    const ndocs = 20 + rand(300);
+    const nwords = 1 + rand(3);
+    const k = 1 + rand(60);
+    const full = [], heads = [];
+    for (let w = 0; w < nwords; w++) {
+      const fl = [], hl = [];
+      const nlists = 1 + (rand(4) === 0 ? rand(3) : 0);
+      for (let l = 0; l < nlists; l++) {
+        const density = 1 + rand(10);
+        const top = 1 + rand(16);
+        const pairs = [];
+        for (let d = 0; d < ndocs; d++) if (rand(10) < density) pairs.push([d, 1 + rand(top)]);
+        const weight = l === 0 ? 4 : 3;
+        fl.push(listOf(pairs, weight));
+        hl.push(headList(pairs, k, weight));
+      }
+      full.push(fl);
+      heads.push(hl);
+    }
+    const want = S.rank(full, ndocs);
+    const got = S.rankHeads(heads);
+    proven += got.ids.length;
+    assert.ok(got.ids.length <= want.ids.length, `round ${round}`);
+    assert.deepEqual([...got.ids], [...want.ids.slice(0, got.ids.length)], `round ${round}`);
+    assert.deepEqual([...got.scores], [...want.scores.slice(0, got.ids.length)], `round ${round}`);
+    assert.ok(got.matched <= want.ids.length, `round ${round}`);
+  }
+  assert.ok(proven > 1000, `${proven} results proven`);
+});
+
+test("engine.first: the first page from heads, the rest after; full lists when heads fall short", async () => {
+  // 60 bulletins, every third titled "Đồng Tháp"; "đồng tháp tháp" in every body; "xã" in
+  // the title of bulletin 59 only. Heads of 25: the 20 titled ones and 5 more.
+  const docs = [...Array(60).keys()].map((i) => ({
+    title: (i % 3 === 0 ? "Đồng Tháp " : "Tin ") + (i === 59 ? "xã" : "số"),
+    body: "đồng tháp tháp",
+  }));
+  const idx = memoryIndex(docs, 25);
+  // One word: its head alone, the full list only when asked for.
+  const one = await new S.Engine(idx.load).first("dong ", 20);
+  assert.equal(one.complete, false);
+  assert.ok(idx.loaded.includes("h/dong") && !idx.loaded.includes("t/dong"), idx.loaded.join(" "));
+  const oneFull = await new S.Engine(idx.load).search("dong ");
+  assert.deepEqual([...one.ids], [...oneFull.ids.slice(0, one.ids.length)]);
+  assert.equal(one.ids.length, 25, "a head of one word proves all of itself");
+  assert.deepEqual([...(await one.rest()).ids], [...oneFull.ids]);
+  // Several words: the heads prove the first page; the full lists load meanwhile.
+  const e = new S.Engine(idx.load);
+  const r = await e.first("dong thap ", 20);
+  assert.equal(r.complete, false);
+  assert.ok(r.ids.length >= 20 && r.total <= 60, `${r.ids.length} ${r.total}`);
+  const full = await e.search("dong thap ");
+  assert.deepEqual([...r.ids], [...full.ids.slice(0, r.ids.length)]);
+  const rest = await r.rest();
+  assert.equal(rest.complete, true);
+  assert.equal(rest.total, 60);
+  assert.deepEqual([...rest.ids], [...full.ids]);
+  // "dong xa": the heads of dong hold no bulletin with xa at all: the full lists answer.
+  const e2 = new S.Engine(idx.load);
+  idx.loaded.length = 0;
+  const r2 = await e2.first("dong xa ", 20);
+  assert.equal(r2.complete, true);
+  assert.deepEqual([...r2.ids], [59]);
+  assert.ok(idx.loaded.includes("t/dong"));
+  // Without heads in the index (or for short lists) first() is search().
+  const plain = memoryIndex(docs);
+  const r3 = await new S.Engine(plain.load).first("dong thap ", 20);
+  assert.equal(r3.complete, true);
+  assert.deepEqual([...r3.ids], [...full.ids]);
+  assert.ok(!plain.loaded.some((n) => n.startsWith("h/")));
+});
+
 // ---- against a real index ----
 async function realIndex(dir) {
   const bytes = { n: 0 };
@@ -225,6 +369,8 @@ if (dir) {
     assert.ok(m.docs > 0);
     for (const q of ["ngan", "Đồng", "nong thon moi"]) {
       const r = await e.search(q);
+      const f = await new S.Engine(load).first(q, S.PAGE);
+      assert.deepEqual([...f.ids], [...r.ids.slice(0, f.ids.length)], q);
       if (r.total === 0) continue;
       const rows = await e.docs(r.ids.slice(0, 5));
       for (const row of rows) {

@@ -10,6 +10,11 @@
  * the manifest, the shards of its words, the postings of frequent tokens and the metadata
  * chunks of the results shown; nothing else.
  *
+ * The first page comes from the heads of frequent tokens (h/<token>.js: their best postings
+ * by score, a few KB, see src/search.rs) when that is enough to know the best results for
+ * sure (rankHeads); the full postings are then loaded in the background for the count and
+ * the later pages. Otherwise the full postings are ranked first, as for a rare word.
+ *
  * Matching folds like the Rust side (crate::vi::fold): NFD, lowercase, marks removed,
  * đ → d. Every word must match (AND); the last word matches as a prefix while it is being
  * typed (no trailing space), the others as whole words (or as prefixes when no such word
@@ -31,6 +36,10 @@
     WORD = /[0-9A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]+/g;
     TRAILING_SEP = /[^0-9A-Za-z\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]$/;
   }
+
+  var now = function () {
+    return typeof performance === "object" ? performance.now() : Date.now();
+  };
 
   /** Results shown at a time. */
   var PAGE = 20;
@@ -146,45 +155,57 @@
    * score × weight over that word's lists, and its total the sum over words.
    * Returns {ids, scores} (typed arrays): best first, then lower id (newer) first.
    * Linear in the number of documents: typed arrays and a counting sort, no comparisons.
+   * Each loop is a function of its own, so that the engine optimises each as it gets hot
+   * (one function of many loops runs mostly unoptimised on a fresh page).
    */
   function rank(words, ndocs) {
-    if (words.length === 0) return { ids: new Int32Array(0), scores: new Uint32Array(0) };
-    var total = new Uint32Array(ndocs);
-    var count = new Uint16Array(ndocs);
-    var best = new Uint16Array(ndocs);
-    var touched = new Int32Array(ndocs);
-    var maxTotal = 0;
-    for (var w = 0; w < words.length; w++) {
+    var acc = new Ranking(words.length, ndocs);
+    words.forEach(function (lists) {
+      acc.add(lists);
+    });
+    return acc.finish();
+  }
+
+  /**
+   * rank(), one word at a time in any order (as their postings arrive): add(lists) for each
+   * of the n words, then finish().
+   */
+  function Ranking(n, ndocs) {
+    this.n = n;
+    this.total = new Uint32Array(ndocs);
+    this.count = new Uint16Array(ndocs);
+    this.best = null;
+    this.touched = null;
+    this.max = 0;
+    this.result = null;
+  }
+
+  Ranking.prototype.add = function (lists) {
+    var max;
+    if (lists.length === 1) {
+      max = addList(lists[0].docs, lists[0].scores, lists[0].weight, this.total, this.count);
+    } else {
+      // The best of the word's lists for each document, then added once.
+      if (!this.best) {
+        this.best = new Uint16Array(this.total.length);
+        this.touched = new Int32Array(this.total.length);
+      }
       var nt = 0;
-      var lists = words[w];
       for (var l = 0; l < lists.length; l++) {
-        var docs = lists[l].docs, sc = lists[l].scores, weight = lists[l].weight;
-        for (var i = 0; i < docs.length; i++) {
-          var d = docs[i];
-          if (count[d] !== w) continue;
-          var s = sc[i] * weight;
-          if (best[d] === 0) touched[nt++] = d;
-          if (s > best[d]) best[d] = s;
-        }
+        nt = bestOf(lists[l].docs, lists[l].scores, lists[l].weight, this.best, this.touched, nt);
       }
-      for (var t = 0; t < nt; t++) {
-        var dd = touched[t];
-        total[dd] += best[dd];
-        if (total[dd] > maxTotal) maxTotal = total[dd];
-        count[dd] = w + 1;
-        best[dd] = 0;
-      }
+      max = addBest(this.touched, nt, this.total, this.count, this.best);
     }
-    // Counting sort by total, descending; ids ascending within a total.
-    var n = words.length;
+    if (max > this.max) this.max = max;
+  };
+
+  Ranking.prototype.finish = function () {
+    if (this.result) return this.result;
+    var n = this.n, count = this.count, total = this.total, maxTotal = this.max;
+    if (n === 0) return (this.result = { ids: new Int32Array(0), scores: new Uint32Array(0) });
     var hist = new Uint32Array(maxTotal + 2);
-    var m = 0;
-    for (var e = 0; e < ndocs; e++) {
-      if (count[e] === n) {
-        hist[total[e]]++;
-        m++;
-      }
-    }
+    var m = histogram(count, total, n, hist);
+    // Counting sort by total, descending; ids ascending within a total.
     var pos = new Uint32Array(maxTotal + 2);
     for (var v = maxTotal - 1, acc = hist[maxTotal]; v >= 0; v--) {
       pos[v] = acc;
@@ -192,14 +213,185 @@
     }
     var ids = new Int32Array(m);
     var scores = new Uint32Array(m);
-    for (var f = 0; f < ndocs; f++) {
+    place(count, total, n, pos, ids, scores);
+    return (this.result = { ids: ids, scores: scores });
+  };
+
+  /** Add one list (a word's only one) to the totals; returns the highest total reached. */
+  function addList(docs, sc, weight, total, count) {
+    var max = 0;
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      var x = total[d] + sc[i] * weight;
+      total[d] = x;
+      if (x > max) max = x;
+      count[d]++;
+    }
+    return max;
+  }
+
+  /** The best score of each document of a list, kept in `best` (touched: those seen). */
+  function bestOf(docs, sc, weight, best, touched, nt) {
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      var s = sc[i] * weight;
+      if (best[d] === 0) touched[nt++] = d;
+      if (s > best[d]) best[d] = s;
+    }
+    return nt;
+  }
+
+  /** Add the best scores of a word to the totals; returns the highest total reached. */
+  function addBest(touched, nt, total, count, best) {
+    var max = 0;
+    for (var t = 0; t < nt; t++) {
+      var d = touched[t];
+      var x = total[d] + best[d];
+      total[d] = x;
+      if (x > max) max = x;
+      count[d]++;
+      best[d] = 0;
+    }
+    return max;
+  }
+
+  /** Documents matching all n words, counted by total; returns how many. */
+  function histogram(count, total, n, hist) {
+    var m = 0;
+    for (var e = 0; e < count.length; e++) {
+      if (count[e] === n) {
+        hist[total[e]]++;
+        m++;
+      }
+    }
+    return m;
+  }
+
+  function place(count, total, n, pos, ids, scores) {
+    for (var f = 0; f < count.length; f++) {
       if (count[f] === n) {
         var at = pos[total[f]]++;
         ids[at] = f;
         scores[at] = total[f];
       }
     }
-    return { ids: ids, scores: scores };
+  }
+
+  /**
+   * Rank from heads: `words` as for rank, but a list may be a head, {docs, scores, weight,
+   * complete: false, minScore, lastId}, holding the best postings of a longer list by score
+   * (then lower id); every posting left out scores below minScore, or equal with an id above
+   * lastId. Complete lists have `complete` true (or undefined).
+   * Returns {ids, scores, matched}: ids are the leading results of the full ranking that the
+   * heads prove (best first, then lower id; exactly those of rank() on the full lists, as far
+   * as they go, maybe none), and matched the number of documents known to match every word
+   * (a lower bound of the total). Work is linear in the lengths of the heads.
+   */
+  function rankHeads(words) {
+    var nw = words.length;
+    var none = { ids: new Int32Array(0), scores: new Uint32Array(0), matched: 0 };
+    if (nw === 0) return none;
+    var cap = 0;
+    words.forEach(function (lists) {
+      lists.forEach(function (l) {
+        cap += l.docs.length;
+      });
+    });
+    var index = new Map();
+    var seen = new Int32Array(cap);
+    var known = new Uint16Array(cap * nw);
+    var n = 0;
+    // Per word, the bounds of what its incomplete lists leave out: [lastId, hi, lo] each.
+    var bounds = [];
+    for (var w = 0; w < nw; w++) {
+      var lists = words[w];
+      var b = [];
+      for (var l = 0; l < lists.length; l++) {
+        var L = lists[l], docs = L.docs, sc = L.scores, weight = L.weight;
+        if (L.complete === false) b.push([L.lastId, L.minScore * weight, (L.minScore - 1) * weight]);
+        for (var i = 0; i < docs.length; i++) {
+          var d = docs[i];
+          var k = index.get(d);
+          if (k === undefined) {
+            k = n++;
+            index.set(d, k);
+            seen[k] = d;
+          }
+          var s = sc[i] * weight;
+          if (s > known[k * nw + w]) known[k * nw + w] = s;
+        }
+      }
+      bounds.push(b);
+    }
+    // The most a document with id d can score for word w in the postings left out.
+    var bound = function (w, d) {
+      var b = bounds[w], best = 0;
+      for (var j = 0; j < b.length; j++) {
+        var v = d > b[j][0] ? b[j][1] : b[j][2];
+        if (v > best) best = v;
+      }
+      return best;
+    };
+    // The most a document seen in no head can score (monotone in its id).
+    var unseen = function (d) {
+      var t = 0;
+      for (var w = 0; w < nw; w++) {
+        var v = bound(w, d);
+        if (v === 0) return 0;
+        t += v;
+      }
+      return t;
+    };
+    var exactIds = [], exactScores = [];
+    var matched = 0;
+    var mUb = 0, mId = -1;
+    for (var e = 0; e < n; e++) {
+      var doc = seen[e];
+      var total = 0, ub = 0, all = true, exact = true, out = false;
+      for (var x = 0; x < nw; x++) {
+        var kn = known[e * nw + x];
+        var bd = bound(x, doc);
+        if (kn === 0) {
+          all = false;
+          if (bd === 0) {
+            out = true;
+            break;
+          }
+        }
+        if (kn < bd) exact = false;
+        total += kn;
+        ub += kn > bd ? kn : bd;
+      }
+      if (out) continue;
+      if (all) matched++;
+      if (all && exact) {
+        exactIds.push(doc);
+        exactScores.push(total);
+      } else if (ub > mUb || (ub === mUb && doc < mId)) {
+        mUb = ub;
+        mId = doc;
+      }
+    }
+    var order = exactIds.map(function (_, i) {
+      return i;
+    });
+    order.sort(function (a, b) {
+      return exactScores[b] - exactScores[a] || exactIds[a] - exactIds[b];
+    });
+    var top = unseen(Infinity);
+    var sure = 0;
+    for (; sure < order.length; sure++) {
+      var S = exactScores[order[sure]], id = exactIds[order[sure]];
+      if (mUb > S || (mUb === S && mId < id)) break;
+      if (top > S) break;
+      if (id > 0 && unseen(id - 1) >= S) break;
+    }
+    var ids = new Int32Array(sure), scores = new Uint32Array(sure);
+    for (var r = 0; r < sure; r++) {
+      ids[r] = exactIds[order[r]];
+      scores[r] = exactScores[order[r]];
+    }
+    return { ids: ids, scores: scores, matched: matched };
   }
 
   /** Whether a folded token matches a query's words (whole, or as a prefix for prefix words). */
@@ -249,7 +441,10 @@
     this.cache = {};
     this.shards = {};
     this.postings = {};
+    this.heads = {};
     this.manifest = null;
+    /** Milliseconds spent decoding and ranking postings (for benchmarks). */
+    this.work = 0;
   }
 
   Engine.prototype.get = function (name) {
@@ -289,7 +484,9 @@
     var tok = entry[0];
     if (!this.postings[tok]) {
       var b64 = typeof entry[2] === "string" ? entry[2] : await this.get("t/" + fileName(tok));
+      var t0 = now();
       this.postings[tok] = decodePostings(b64);
+      this.work += now() - t0;
     }
     return this.postings[tok];
   };
@@ -323,16 +520,28 @@
     });
   };
 
-  /**
-   * Run a query: {words, total, ids, scores}; ids ranked best first. Load the metadata of
-   * some with `docs(ids)`.
-   */
-  Engine.prototype.search = async function (q) {
-    var m = await this.init();
-    var words = parseQuery(q);
-    if (words.length === 0) {
-      return { words: words, total: 0, ids: new Int32Array(0), scores: new Uint32Array(0) };
+  /** The head of an entry's postings: the full postings when they are short or inline. */
+  Engine.prototype.headOf = async function (entry) {
+    var m = this.manifest;
+    var tok = entry[0];
+    if (typeof entry[2] === "string" || !m.head || entry[1] <= m.head) {
+      var p = await this.postingsOf(entry);
+      return { docs: p.docs, scores: p.scores, complete: true };
     }
+    if (!this.heads[tok]) {
+      var h = await this.get("h/" + fileName(tok));
+      var t0 = now();
+      var d = decodePostings(h[2]);
+      this.work += now() - t0;
+      this.heads[tok] = { docs: d.docs, scores: d.scores, complete: false, minScore: h[0], lastId: h[1] };
+    }
+    return this.heads[tok];
+  };
+
+  /** The words of a query and the index entries of each ([] for all when one has none). */
+  Engine.prototype.lookup = async function (q) {
+    await this.init();
+    var words = parseQuery(q);
     var self = this;
     // Look the words up in their shards first: a word that matches nothing ends the search
     // before any postings are loaded.
@@ -341,21 +550,118 @@
         return self.entries(w);
       })
     );
-    if (entries.some(function (es) { return es.length === 0; })) {
-      return { words: words, total: 0, ids: new Int32Array(0), scores: new Uint32Array(0) };
+    if (words.length === 0 || entries.some(function (es) { return es.length === 0; })) {
+      entries = [];
     }
-    var perWord = await Promise.all(
+    return { words: words, entries: entries };
+  };
+
+  /** Load `of(entry)` for every entry: per word, [{docs, scores, weight, …}]. */
+  function lists(entries, of) {
+    return Promise.all(
       entries.map(function (es) {
+        return Promise.all(
+          es.map(async function (pair) {
+            var p = await of(pair[0]);
+            return {
+              docs: p.docs,
+              scores: p.scores,
+              weight: pair[1] ? EXACT : PREFIX,
+              complete: p.complete,
+              minScore: p.minScore,
+              lastId: p.lastId
+            };
+          })
+        );
+      })
+    );
+  }
+
+  /** The full ranking of a lookup; `loaded` (optional) is fullLists(found), under way. */
+  Engine.prototype.rankFull = async function (found, loaded) {
+    if (found.entries.length === 0) {
+      return { words: found.words, total: 0, ids: new Int32Array(0), scores: new Uint32Array(0), complete: true };
+    }
+    var acc = await (loaded || this.fullLists(found));
+    var t0 = now();
+    var r = acc.finish();
+    this.work += now() - t0;
+    return { words: found.words, total: r.ids.length, ids: r.ids, scores: r.scores, complete: true };
+  };
+
+  /**
+   * Load the full postings of a lookup's words, adding each word to a Ranking as soon as its
+   * lists are in (so that the work overlaps the loading); resolves to that Ranking.
+   */
+  Engine.prototype.fullLists = function (found) {
+    var self = this;
+    var acc = new Ranking(found.entries.length, this.manifest.docs);
+    return Promise.all(
+      found.entries.map(function (es) {
         return Promise.all(
           es.map(async function (pair) {
             var p = await self.postingsOf(pair[0]);
             return { docs: p.docs, scores: p.scores, weight: pair[1] ? EXACT : PREFIX };
           })
-        );
+        ).then(function (ls) {
+          var t0 = now();
+          acc.add(ls);
+          self.work += now() - t0;
+        });
       })
-    );
-    var r = rank(perWord, m.docs);
-    return { words: words, total: r.ids.length, ids: r.ids, scores: r.scores };
+    ).then(function () {
+      return acc;
+    });
+  };
+
+  /**
+   * Run a query: {words, total, ids, scores, complete: true}; ids ranked best first. Load the
+   * metadata of some with `docs(ids)`.
+   */
+  Engine.prototype.search = async function (q) {
+    return this.rankFull(await this.lookup(q));
+  };
+
+  /**
+   * Run a query for its first `want` results, from the heads of frequent tokens when they
+   * prove them: {words, total, ids, scores, complete: false, rest}, with ids the proven
+   * leading results (at least `want`), total the number of matches known so far and rest()
+   * the full answer, as search(q) gives; or, when the heads prove fewer, that full answer.
+   * With a single word the full lists load only when rest() is called.
+   */
+  Engine.prototype.first = async function (q, want) {
+    var found = await this.lookup(q);
+    var self = this;
+    var m = this.manifest;
+    var big = 0;
+    found.entries.forEach(function (es) {
+      es.forEach(function (pair) {
+        if (typeof pair[0][2] !== "string" && m.head && pair[0][1] > m.head) big++;
+      });
+    });
+    if (big === 0) return this.rankFull(found);
+    // One word's heads prove its best results; an AND of several frequent words often needs
+    // the full lists (when the words' best bulletins differ), so these load meanwhile.
+    var heads = lists(found.entries, function (e) {
+      return self.headOf(e);
+    });
+    var full = found.words.length > 1 ? this.fullLists(found) : null;
+    if (full) full.catch(function () {}); // the error, if any, is rest()'s
+    var perWord = await heads;
+    var t0 = now();
+    var r = rankHeads(perWord);
+    this.work += now() - t0;
+    if (r.ids.length < want) return this.rankFull(found, full);
+    return {
+      words: found.words,
+      total: r.matched,
+      ids: r.ids,
+      scores: r.scores,
+      complete: false,
+      rest: function () {
+        return self.rankFull(found, full);
+      }
+    };
   };
 
   /** The metadata of one bulletin: {id, path, title, date, locality, snippet}. */
@@ -385,6 +691,7 @@
     shardsForPrefix: shardsForPrefix,
     decodePostings: decodePostings,
     rank: rank,
+    rankHeads: rankHeads,
     matcher: matcher,
     highlight: highlight,
     Engine: Engine,
@@ -404,7 +711,10 @@
   // tag right after this file, saving a round trip.
   var early = {};
   registry.api = api;
+  // For benchmarks: each index file's key and when it arrived (ms since navigation).
+  registry.trace = [];
   registry.add = function (key, data) {
+    registry.trace.push([key, performance.now()]);
     var w = waiting[key];
     if (w) {
       delete waiting[key];
@@ -522,7 +832,7 @@
     function moreButton() {
       if (more) more.remove();
       more = null;
-      if (current && current.shown < current.total) {
+      if (current && current.complete && current.shown < current.total) {
         more = text(document.createElement("button"), msg("more", "Xem thêm"));
         more.type = "button";
         more.addEventListener("click", function () {
@@ -578,18 +888,22 @@
         return;
       }
       try {
-        var res = await engine.search(q);
+        box.setAttribute("data-started-at", String(Math.round(started)));
+        engine.work = 0;
+        var res = await engine.first(q, PAGE);
         if (mySeq !== seq) return;
         res.shown = 0;
-        var status = res.total === 0
-          ? msg("none", "Không tìm thấy bản tin nào cho “{q}”.").replace("{q}", q.trim())
-          : msg("count", "{n} bản tin cho “{q}”.")
-              .replace("{n}", res.total.toLocaleString("vi-VN"))
-              .replace("{q}", q.trim());
+        var count = function (r) {
+          if (r.total === 0) return msg("none", "Không tìm thấy bản tin nào cho “{q}”.").replace("{q}", q.trim());
+          var n = r.total.toLocaleString("vi-VN");
+          return r.complete
+            ? msg("count", "{n} bản tin cho “{q}”.").replace("{n}", n).replace("{q}", q.trim())
+            : msg("partial", "Ít nhất {n} bản tin cho “{q}”…").replace("{n}", n).replace("{q}", q.trim());
+        };
         var replace = function () {
           list.textContent = "";
           current = res;
-          setStatus(status);
+          setStatus(count(res));
           box.setAttribute("data-first-ms", String(Math.round(performance.now() - started)));
         };
         if (res.total === 0) {
@@ -598,8 +912,22 @@
         } else if (!(await showPage(mySeq, res, replace))) {
           return;
         }
-        // For tests: how long the query took, and when it was done (ms since navigation).
+        // For tests: how long the first page took, the whole query (with the count), and when
+        // it was done (ms since navigation).
         box.setAttribute("data-ms", String(Math.round(performance.now() - started)));
+        box.setAttribute("data-page-work-ms", engine.work.toFixed(1));
+        box.setAttribute("data-page-at", String(Math.round(performance.now())));
+        if (!res.complete) {
+          // The page shown is proven; the full postings give the count and the later pages.
+          var full = await res.rest();
+          if (mySeq !== seq) return;
+          full.shown = res.shown;
+          current = full;
+          setStatus(count(full));
+          moreButton();
+        }
+        box.setAttribute("data-complete-ms", String(Math.round(performance.now() - started)));
+        box.setAttribute("data-work-ms", engine.work.toFixed(1));
         box.setAttribute("data-done-at", String(Math.round(performance.now())));
         box.setAttribute("data-state", "done");
       } catch (e) {
