@@ -46,26 +46,38 @@ pub fn write_site(
 ) -> Result<usize, Diagnostics> {
     let mut t = Instant::now();
     let jobs = r.plan();
-    let mut count = r.render_all(&jobs, sink).map_err(Diagnostics::from_iter)?;
+    let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
+    // The data files, feeds and search index are made and written on one thread while the
+    // pages render on the others; each kind is dropped once written.
+    let (rendered, (extra, mut errors)) = rayon::join(
+        || r.render_all(&jobs, sink),
+        || {
+            let mut t = Instant::now();
+            let mut count = 0;
+            let mut errors = Vec::new();
+            let mut put = |files: Vec<(String, Vec<u8>)>| {
+                for (p, bytes) in files {
+                    match sink(&p, &bytes) {
+                        Ok(()) => count += 1,
+                        Err(e) => errors.push(Diagnostic::new(&p, format!("cannot write: {e}"))),
+                    }
+                }
+            };
+            put(data_files(r));
+            phase("data", &mut t);
+            put(feed_files(r, &pages));
+            phase("feeds", &mut t);
+            put(crate::search::index_files(r.archive, &r.urls));
+            phase("search", &mut t);
+            (count, errors)
+        },
+    );
+    let mut count = rendered.map_err(Diagnostics::from_iter)? + extra;
     phase("pages", &mut t);
-    let mut errors = Vec::new();
     let mut put = |p: &str, bytes: &[u8]| match sink(p, bytes) {
         Ok(()) => count += 1,
         Err(e) => errors.push(Diagnostic::new(p, format!("cannot write: {e}"))),
     };
-    for (p, bytes) in data_files(r) {
-        put(&p, &bytes);
-    }
-    phase("data", &mut t);
-    let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
-    for (p, bytes) in feed_files(r, &pages) {
-        put(&p, &bytes);
-    }
-    phase("feeds", &mut t);
-    for (p, bytes) in crate::search::index_files(r.archive, &r.urls) {
-        put(&p, &bytes);
-    }
-    phase("search", &mut t);
     let mut read_errors = Vec::new();
     copy_files(r, root, &mut put, &mut read_errors);
     errors.extend(read_errors);
@@ -86,16 +98,18 @@ pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-/// The feeds, then sitemap.xml (of `pages`, the site paths of every page) and robots.txt.
+/// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of
+/// numbered sitemaps past 50,000 pages) and robots.txt.
 pub fn feed_files(r: &Renderer, pages: &[String]) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = feeds::all_feeds(r.archive, r.groups, &r.urls)
         .into_iter()
         .map(|(p, text)| (p, text.into_bytes()))
         .collect();
-    out.push((
-        "sitemap.xml".into(),
-        feeds::sitemap(&r.urls, pages).into_bytes(),
-    ));
+    out.extend(
+        feeds::sitemaps(&r.urls, pages, feeds::SITEMAP_MAX_URLS)
+            .into_iter()
+            .map(|(p, text)| (p, text.into_bytes())),
+    );
     out.push(("robots.txt".into(), feeds::robots(&r.urls).into_bytes()));
     out
 }
@@ -215,6 +229,15 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
         ))
     };
     let staging = Staging::new(&out).map_err(io_err)?;
+    let pages: Vec<String> = renderer
+        .plan()
+        .iter()
+        .map(|j| renderer.page_path(j))
+        .collect();
+    staging
+        .make_dirs(pages.iter().map(String::as_str))
+        .map_err(io_err)?;
+    phase("mkdir", &mut t);
     let files = write_site(&renderer, root, &|p, b| staging.write(p, b))?;
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;

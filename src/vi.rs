@@ -16,6 +16,9 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// NFC-normalise. Returns `Cow::Borrowed` when the input is already NFC.
 pub fn nfc(s: &str) -> Cow<'_, str> {
+    if s.chars().all(nfc_starter) {
+        return Cow::Borrowed(s);
+    }
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => Cow::Borrowed(s),
         IsNormalized::No => Cow::Owned(s.nfc().collect()),
@@ -28,6 +31,13 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
             }
         }
     }
+}
+
+/// Characters that are NFC wherever they stand: combining class 0 and NFC quick check
+/// "yes" (ASCII, and the precomposed Latin letters and punctuation of Vietnamese text). Text
+/// made only of them is NFC without the table look-ups of the full check.
+fn nfc_starter(c: char) -> bool {
+    matches!(c, '\0'..='\u{2FF}' | '\u{1E00}'..='\u{1EFF}' | '\u{2002}'..='\u{206F}')
 }
 
 /// NFD, then lowercase, then NFD again (lowercasing can yield decomposable characters).
@@ -349,6 +359,22 @@ mod tests {
 
     fn nfd(s: &str) -> String {
         s.nfd().collect()
+    }
+
+    #[test]
+    fn nfc_fast_path_agrees_with_the_full_check() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfc_starter(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            let one = c.to_string();
+            assert_eq!(is_nfc_quick(one.chars()), IsNormalized::Yes, "{c:?}");
+            // After a combining mark, it still starts a new cluster, in NFC as it stands.
+            let after = format!("a\u{301}{c}");
+            assert_eq!(after.nfc().collect::<String>(), format!("á{c}"), "{c:?}");
+        }
     }
 
     // ---- nfc ----

@@ -112,17 +112,42 @@ pub fn all_feeds(a: &Archive, g: &Groups, urls: &Urls) -> Vec<(String, String)> 
 }
 
 /// sitemap.xml of every page path (404 excluded).
-pub fn sitemap(urls: &Urls, pages: &[String]) -> String {
+/// The most addresses one sitemap file may list (the sitemap protocol's limit).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// The sitemap of `pages` (site paths; files such as `404.html` are left out). Up to
+/// `max_urls` addresses it is one `sitemap.xml`; past that, `sitemap.xml` is a sitemap index
+/// of `sitemap-1.xml`, `sitemap-2.xml`, … with at most `max_urls` addresses each.
+pub fn sitemaps(urls: &Urls, pages: &[String], max_urls: usize) -> Vec<(String, String)> {
+    let locs: Vec<&String> = pages.iter().filter(|p| !p.ends_with(".html")).collect();
+    if locs.len() <= max_urls {
+        return vec![("sitemap.xml".into(), urlset(urls, &locs))];
+    }
+    let parts: Vec<(String, String)> = locs
+        .chunks(max_urls.max(1))
+        .enumerate()
+        .map(|(i, chunk)| (format!("sitemap-{}.xml", i + 1), urlset(urls, chunk)))
+        .collect();
+    let mut index = String::with_capacity(100 + parts.len() * 100);
+    index.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (p, _) in &parts {
+        index.push_str("<sitemap><loc>");
+        index.push_str(&esc(&urls.absolute(p)));
+        index.push_str("</loc></sitemap>\n");
+    }
+    index.push_str("</sitemapindex>\n");
+    let mut out = vec![("sitemap.xml".to_string(), index)];
+    out.extend(parts);
+    out
+}
+
+fn urlset(urls: &Urls, pages: &[&String]) -> String {
     let mut s = String::with_capacity(100 + pages.len() * 80);
     s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in pages {
-        if p.ends_with(".html") {
-            continue;
-        }
-        s.push_str(&format!(
-            "<url><loc>{}</loc></url>\n",
-            esc(&urls.absolute(p))
-        ));
+        s.push_str("<url><loc>");
+        s.push_str(&esc(&urls.absolute(p)));
+        s.push_str("</loc></url>\n");
     }
     s.push_str("</urlset>\n");
     s
@@ -133,4 +158,85 @@ pub fn robots(urls: &Urls) -> String {
         "User-agent: *\nAllow: /\nSitemap: {}\n",
         urls.absolute("sitemap.xml")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locs(xml: &str) -> Vec<&str> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|x| x.split("</loc>").next().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn one_sitemap_up_to_the_limit() {
+        let urls = Urls::new("https://example.org/a/", false);
+        let pages: Vec<String> = vec!["".into(), "x/".into(), "404.html".into(), "y/".into()];
+        let files = sitemaps(&urls, &pages, 3);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "sitemap.xml");
+        assert!(files[0].1.contains("<urlset"));
+        assert_eq!(
+            locs(&files[0].1),
+            [
+                "https://example.org/a/",
+                "https://example.org/a/x/",
+                "https://example.org/a/y/"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sitemap_index_past_the_limit() {
+        let urls = Urls::new("https://example.org/a/", false);
+        let pages: Vec<String> = (0..7)
+            .map(|i| format!("p{i}/"))
+            .chain(["404.html".into()])
+            .collect();
+        let files = sitemaps(&urls, &pages, 3);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let index = &files[0].1;
+        assert!(
+            index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">")
+        );
+        assert!(!index.contains("<urlset"));
+        assert_eq!(
+            locs(index),
+            [
+                "https://example.org/a/sitemap-1.xml",
+                "https://example.org/a/sitemap-2.xml",
+                "https://example.org/a/sitemap-3.xml"
+            ]
+        );
+        let listed: Vec<&str> = files[1..].iter().flat_map(|(_, x)| locs(x)).collect();
+        let want: Vec<String> = (0..7)
+            .map(|i| format!("https://example.org/a/p{i}/"))
+            .collect();
+        assert_eq!(listed, want, "every page once, in order");
+        assert!(files[1..].iter().all(|(_, x)| locs(x).len() <= 3));
+    }
+
+    #[test]
+    fn the_limit_is_the_protocols() {
+        let urls = Urls::new("https://example.org/", false);
+        let pages: Vec<String> = (0..SITEMAP_MAX_URLS + 1)
+            .map(|i| format!("p{i}/"))
+            .collect();
+        let files = sitemaps(&urls, &pages, SITEMAP_MAX_URLS);
+        assert_eq!(files.len(), 3);
+        assert_eq!(locs(&files[1].1).len(), SITEMAP_MAX_URLS);
+        assert_eq!(locs(&files[2].1), ["https://example.org/p50000/"]);
+    }
 }

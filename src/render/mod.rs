@@ -333,8 +333,13 @@ impl<'a> Renderer<'a> {
     ) -> Result<usize, Vec<Diagnostic>> {
         let timings = std::env::var_os("BANTIN_TIMINGS").is_some();
         let spent: std::sync::Mutex<BTreeMap<&'static str, (usize, f64, f64)>> = Default::default();
-        let errors: Vec<Diagnostic> = jobs
+        // The few heavy pages (indicators and terms: charts and tables over every value)
+        // go first, so that none of them is left running alone on one thread at the end.
+        let mut order: Vec<&Job> = jobs.iter().collect();
+        order.sort_by_key(|j| !matches!(j, Job::Indicator(_) | Job::Term(_)));
+        let errors: Vec<Diagnostic> = order
             .par_iter()
+            .with_max_len(16)
             .filter_map(|job| {
                 let started = std::time::Instant::now();
                 let rendered = self.render(job);

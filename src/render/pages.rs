@@ -153,8 +153,8 @@ fn locality_crumbs(r: &Renderer, id: LocalityId, l: &Linker, include_self: bool)
 }
 
 #[derive(Serialize)]
-struct BulletinPage {
-    title: String,
+struct BulletinPage<'a> {
+    title: &'a str,
     date: String,
     iso: String,
     localities: Vec<Link>,
@@ -162,8 +162,8 @@ struct BulletinPage {
     authors: Vec<String>,
     topics: Vec<Link>,
     source: Option<SourceView>,
-    summary: String,
-    body: String,
+    summary: &'a str,
+    body: &'a str,
     values: Vec<ValueRow>,
     year: Link,
 }
@@ -338,7 +338,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 })
                 .collect();
             let view = BulletinPage {
-                title: b.title.clone(),
+                title: &b.title,
                 date: f.date(b.date.date_naive()),
                 iso: b.date.to_rfc3339(),
                 localities: b
@@ -369,8 +369,8 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                     name: s.name.clone(),
                     url: s.url.clone(),
                 }),
-                summary: b.summary.clone(),
-                body: b.body_html.clone(),
+                summary: &b.summary,
+                body: &b.body_html,
                 values,
                 year: Link {
                     href: l.to(&path::year(b.year())),
