@@ -11,6 +11,7 @@
 //! 5. [`output`]: the site written into a staging folder and swapped in whole.
 //!
 //! [`build`] runs the stages in order; [`vi`] holds the Vietnamese text helpers they share.
+//! [`search`] writes the static search index; [`urls`] the addresses of OUTPUT.md.
 //! [`serve`] keeps the site in memory and rebuilds what a change needs; [`scaffold`] starts
 //! archives and bulletins.
 
