@@ -7,18 +7,17 @@
 //! them. When one is missing these tests fail (they never pass silently).
 
 mod common_pages;
+mod common_serve;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use common_pages::{
     browser_dir, build_copy, build_into, copy_site, example_root, require, require_program,
     set_setting, Site,
 };
+use common_serve::{free_port, Server};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -118,10 +117,7 @@ fn search_finds_bulletins_from_disk_as_one_types() {
 fn search_works_over_http_under_a_sub_path() {
     require_tools();
     // A free port: ask the system for one, then let the script listen on it.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free local port")
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}/luu-tru/");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
@@ -160,67 +156,6 @@ fn search_client_functions() {
 #[test]
 fn a_locality_term_page_prints_whole() {
     run("print.mjs");
-}
-
-/// `bantin serve`, killed when the test ends, passing or not.
-struct Server {
-    child: Child,
-    /// What it printed (stderr), for the failure message.
-    log: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The status of `GET path`, or `None` when nothing answers.
-fn http_status(port: u16, path: &str) -> Option<u16> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut head = [0u8; 12];
-    s.read_exact(&mut head).ok()?;
-    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
-}
-
-/// `bantin serve --root <root>` on a free port, once it answers.
-fn serve(root: &Path, log: PathBuf) -> (Server, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free local port")
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_bantin"))
-        .args(["serve", "--root"])
-        .arg(root)
-        .args(["--port", &port.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("the server's log"))
-        .spawn()
-        .expect("start bantin serve");
-    let mut server = Server { child, log };
-    let start = Instant::now();
-    while http_status(port, "/") != Some(200) {
-        if let Ok(Some(exit)) = server.child.try_wait() {
-            panic!(
-                "bantin serve stopped ({exit}):\n{}",
-                std::fs::read_to_string(&server.log).unwrap_or_default()
-            );
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "bantin serve does not answer on port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
 }
 
 /// `bantin serve` in Chromium: an edited bulletin's open page reloads by itself (from a
@@ -268,7 +203,8 @@ fn serve_reloads_open_pages_and_overlays_build_errors() {
 
     let shot = screenshots().join("serve-overlay.png");
     let _ = std::fs::remove_file(&shot);
-    let (server, port) = serve(&root, tmp.path().join("serve.log"));
+    let server = Server::start(&root, tmp.path().join("serve.log"));
+    let port = server.port;
     let run = Command::new("node")
         .arg(browser_dir().join("live_reload.mjs"))
         .arg(format!("http://127.0.0.1:{port}/"))
@@ -277,7 +213,7 @@ fn serve_reloads_open_pages_and_overlays_build_errors() {
         .current_dir(example_root())
         .output()
         .expect("run node");
-    let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+    let log = server.said();
     drop(server);
     assert!(
         run.status.success(),

@@ -3,47 +3,13 @@
 //! fixed, and no request path reaches outside the built site.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Kills the server when the test ends, passing or not.
-struct Server {
-    child: Child,
-    port: u16,
-}
+mod common_serve;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A raw GET (the path is sent as is, `..` and all): status and body.
-fn get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).ok()?;
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split(' ').nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
-    Some((status, body))
-}
+use common_serve::{get, Server};
 
 /// The first event of the live-reload stream.
 fn first_event(port: u16) -> String {
@@ -87,24 +53,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn start(root: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_bantin"))
-        .args(["serve", "--root"])
-        .arg(root)
-        .args(["--port", &port.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("bantin serve starts");
-    let server = Server { child, port };
-    wait_for("the server", || {
-        get(port, "/").is_some_and(|(status, _)| status == 200)
-    });
-    server
-}
-
 #[test]
 fn serves_rebuilds_reports_errors_and_stays_inside_the_site() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,7 +61,8 @@ fn serves_rebuilds_reports_errors_and_stays_inside_the_site() {
     copy_dir(&repo.join("content"), &root.join("content"));
     std::fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
     std::fs::write(root.join("secret.txt"), "secret").unwrap();
-    let server = start(root);
+    let logs = tempfile::tempdir().unwrap();
+    let server = Server::start(root, logs.path().join("serve.log"));
     let port = server.port;
 
     // Pages, with the live-reload script and local links.
