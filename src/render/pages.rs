@@ -7,7 +7,7 @@ use crate::model::{Archive, BulletinId, Direction, IndicatorValue, LocalityId, T
 use crate::urls::path;
 
 use super::table::{self, Cells};
-use super::views::{self, locality_link, page_slice, Link, Linker, Pagination};
+use super::views::{self, locality_link, locality_links, page_slice, Link, Linker, Pagination};
 use super::{chart, Job, Renderer};
 
 #[derive(Serialize)]
@@ -341,11 +341,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 title: &b.title,
                 date: f.date(b.date.date_naive()),
                 iso: b.date.to_rfc3339(),
-                localities: b
-                    .localities
-                    .iter()
-                    .map(|&x| locality_link(a, x, l))
-                    .collect(),
+                localities: locality_links(a, &b.localities, l),
                 term: b.term.map(|t| {
                     let term = a.terms.get(t);
                     Link {
@@ -402,11 +398,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             let list = path::locality(&loc.id);
             let all = &g.by_locality[id.0 as usize];
             let (items, pagination) = paged(&list, all, *n)?;
-            let links = |ids: &[LocalityId]| {
-                ids.iter()
-                    .map(|&x| locality_link(a, x, l))
-                    .collect::<Vec<_>>()
-            };
+            let links = |ids: &[LocalityId]| locality_links(a, ids, l);
             let view = LocalityPage {
                 name: loc.display_name.clone(),
                 kind: loc.kind.word().to_string(),

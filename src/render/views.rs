@@ -103,13 +103,14 @@ pub fn item(a: &Archive, id: BulletinId, l: &Linker, f: &Fmt) -> Item {
         href: l.to(&path::bulletin(&b.slug)),
         date: f.date(b.date.date_naive()),
         iso: b.date.to_rfc3339(),
-        localities: b
-            .localities
-            .iter()
-            .map(|&x| locality_link(a, x, l))
-            .collect(),
+        localities: locality_links(a, &b.localities, l),
         summary: truncate(&b.summary, 280),
     }
+}
+
+/// Links to several localities, in the given order.
+pub fn locality_links(a: &Archive, ids: &[LocalityId], l: &Linker) -> Vec<Link> {
+    ids.iter().map(|&x| locality_link(a, x, l)).collect()
 }
 
 pub fn locality_link(a: &Archive, id: LocalityId, l: &Linker) -> Link {
