@@ -68,6 +68,7 @@ fn bulletin(c: &mut Criterion) {
         timezone: base.settings.timezone,
         allow_html: base.settings.allow_html,
         urls: &base.urls,
+        bodies: &base.bodies,
     };
     c.bench_function("parse_article (typical bulletin)", |b| {
         b.iter(|| {

@@ -8,7 +8,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::group::Groups;
 use crate::load::{self, LoadOptions};
 use crate::model::{Archive, Bulletin};
-use crate::output::{self, data, Staging};
+use crate::output::{self, data, Sink, Staging};
 use crate::render::theme::Theme;
 use crate::render::{feeds, Renderer};
 use crate::urls::path;
@@ -39,11 +39,7 @@ pub fn output_dir(root: &Path, archive: &Archive, opts: &BuildOptions) -> PathBu
 }
 
 /// Render the whole site and hand every file to `sink` (site path, bytes).
-pub fn write_site(
-    r: &Renderer,
-    root: &Path,
-    sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
-) -> Result<usize, Diagnostics> {
+pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, Diagnostics> {
     let mut t = Instant::now();
     let jobs = r.plan();
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
@@ -55,16 +51,22 @@ pub fn write_site(
             let mut t = Instant::now();
             let mut count = 0;
             let mut errors = Vec::new();
+            match write_data_files(r, sink) {
+                Ok(n) => count += n,
+                Err(e) => errors.push(Diagnostic::new(
+                    "du-lieu/",
+                    format!("cannot write the data files: {e}"),
+                )),
+            }
+            phase("data", &mut t);
             let mut put = |files: Vec<(String, Vec<u8>)>| {
                 for (p, bytes) in files {
-                    match sink(&p, &bytes) {
+                    match sink.put(&p, &bytes) {
                         Ok(()) => count += 1,
                         Err(e) => errors.push(Diagnostic::new(&p, format!("cannot write: {e}"))),
                     }
                 }
             };
-            put(data_files(r));
-            phase("data", &mut t);
             put(feed_files(r, &pages));
             phase("feeds", &mut t);
             put(crate::search::index_files(r.archive, &r.urls));
@@ -74,7 +76,7 @@ pub fn write_site(
     );
     let mut count = rendered.map_err(Diagnostics::from_iter)? + extra;
     phase("pages", &mut t);
-    let mut put = |p: &str, bytes: &[u8]| match sink(p, bytes) {
+    let mut put = |p: &str, bytes: &[u8]| match sink.put(p, bytes) {
         Ok(()) => count += 1,
         Err(e) => errors.push(Diagnostic::new(p, format!("cannot write: {e}"))),
     };
@@ -88,14 +90,32 @@ pub fn write_site(
     }
 }
 
-/// The data files: every indicator value as CSV and JSON, and the data package.
+/// The data files: every indicator value as CSV and JSON, and the data package. The CSV
+/// and JSON are made record by record as `sink` takes them.
+pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<usize> {
+    sink.put_with(path::DATA_CSV, &mut |w| {
+        data::write_csv(data::records(r.archive, &r.urls), w)
+    })?;
+    sink.put_with(path::DATA_JSON, &mut |w| {
+        data::write_json(data::records(r.archive, &r.urls), w)
+    })?;
+    sink.put(path::DATA_PACKAGE, &data::datapackage(r.archive))?;
+    Ok(3)
+}
+
+/// The data files, in memory.
 pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
-    let records = data::records(r.archive, &r.urls);
-    vec![
-        (path::DATA_CSV.to_string(), data::csv(&records)),
-        (path::DATA_JSON.to_string(), data::json(&records)),
-        (path::DATA_PACKAGE.to_string(), data::datapackage(r.archive)),
-    ]
+    let files = std::sync::Mutex::new(Vec::new());
+    let keep = |p: &str, b: &[u8]| {
+        files
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .push((p.to_string(), b.to_vec()));
+        Ok(())
+    };
+    // Writing to memory cannot fail.
+    let _ = write_data_files(r, &keep);
+    files.into_inner().unwrap_or_default()
 }
 
 /// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of
@@ -205,9 +225,32 @@ pub fn prepare<'a>(
 /// With `BANTIN_TIMINGS=1` in the environment, prints how long each stage took (stderr).
 pub fn phase(name: &str, since: &mut Instant) {
     if std::env::var_os("BANTIN_TIMINGS").is_some() {
-        eprintln!("  {name:<10} {:>8.3} s", since.elapsed().as_secs_f64());
+        eprintln!(
+            "  {name:<10} {:>8.3} s  {}",
+            since.elapsed().as_secs_f64(),
+            memory_now()
+        );
     }
     *since = Instant::now();
+}
+
+/// Resident and peak memory of this process, from /proc (Linux); empty elsewhere.
+fn memory_now() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).map(|v| {
+            v.trim()
+                .trim_end_matches(" kB")
+                .trim()
+                .parse::<u64>()
+                .unwrap_or(0)
+                / 1024
+        })
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("rss {rss} MB, peak {peak} MB"),
+        _ => String::new(),
+    }
 }
 
 /// Load, check and render the archive at `root`, then swap the result in as the output.
@@ -238,7 +281,7 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
         .make_dirs(pages.iter().map(String::as_str))
         .map_err(io_err)?;
     phase("mkdir", &mut t);
-    let files = write_site(&renderer, root, &|p, b| staging.write(p, b))?;
+    let files = write_site(&renderer, root, &staging)?;
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;
     phase("swap", &mut t);
@@ -261,7 +304,7 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Archive, Diagnostics> {
     let renderer = prepare(root, &archive, &groups, &mut theme)?;
     // Render into memory and check the links between the pages.
     let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
-    write_site(&renderer, root, &|p, b| {
+    write_site(&renderer, root, &|p: &str, b: &[u8]| {
         files
             .lock()
             .map_err(|_| std::io::Error::other("render worker failed"))?

@@ -12,8 +12,8 @@ use super::yaml::{self, get, scalar_text, string_list, type_name, Lines, Span};
 use crate::diagnostics::{did_you_mean, unknown_word_help, Diagnostic};
 use crate::model::figure::parse_amount;
 use crate::model::{
-    units, Bulletin, IndicatorId, IndicatorValue, Indicators, Kind, Localities, LocalityId, Period,
-    Qualifier, Source, TermId, Terms, Topic,
+    units, BodyStore, Bulletin, IndicatorId, IndicatorValue, Indicators, Kind, Localities,
+    LocalityId, Period, Qualifier, Source, TermId, Terms, Topic,
 };
 use crate::urls::{path, Urls};
 
@@ -29,6 +29,8 @@ pub struct ReadOptions<'a> {
     pub timezone: FixedOffset,
     pub allow_html: bool,
     pub urls: &'a Urls,
+    /// Where the body's HTML is kept.
+    pub bodies: &'a BodyStore,
 }
 
 /// A bulletin read from its file, with its values (their `bulletin` handle not yet set).
@@ -850,6 +852,14 @@ pub fn parse_article(
         return Err(r.errors);
     }
     let summary = summary.or(rendered.first_paragraph).unwrap_or_default();
+    let body = opts.bodies.put(&rendered.html).map_err(|e| {
+        vec![Diagnostic::new(
+            file,
+            format!("cannot keep the body in the temporary folder: {e}"),
+        )
+        .help("make room in the temporary folder (TMPDIR), or point TMPDIR elsewhere")]
+    })?;
+    let body_terms = crate::search::body_terms(&rendered.text);
     Ok(ParsedArticle {
         bulletin: Bulletin {
             file: file.to_path_buf(),
@@ -863,8 +873,8 @@ pub fn parse_article(
             authors,
             topics,
             draft,
-            body_html: rendered.html,
-            body_text: rendered.text,
+            body,
+            body_terms,
             assets: Vec::new(),
             bundle_dir: None,
         },

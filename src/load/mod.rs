@@ -11,12 +11,13 @@ pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Archive, BulletinId, Indicators, Localities};
+use crate::model::{Archive, BodyStore, BulletinId, Indicators, Localities};
 use crate::urls::Urls;
 
 /// What the command line changes about a build.
@@ -36,6 +37,8 @@ pub const CONTENT_DIR: &str = "content";
 pub struct Base {
     pub settings: settings::Settings,
     pub urls: Urls,
+    /// Where the bodies of the bulletins read against this base are kept.
+    pub bodies: Arc<BodyStore>,
     pub localities: Localities,
     pub terms: crate::model::Terms,
     pub indicators: Indicators,
@@ -81,6 +84,7 @@ impl Base {
         Ok(Base {
             settings,
             urls,
+            bodies: Arc::new(BodyStore::new()),
             localities_missing: loc_presence == registries::Presence::Missing,
             localities: localities.unwrap_or_default(),
             terms: terms.unwrap_or_default(),
@@ -110,6 +114,7 @@ impl Base {
             timezone: self.settings.timezone,
             allow_html: self.settings.allow_html,
             urls: &self.urls,
+            bodies: &self.bodies,
         };
         let text = source::read_text(&root.join(&f.path), &f.path).map_err(|e| vec![e])?;
         let mut a = article::parse_article(&f.path, &text, &f.default_slug, &reg, &read)?;
@@ -147,6 +152,7 @@ impl Base {
             self.localities,
             self.terms,
             self.indicators,
+            self.bodies,
             parsed,
         )
     }
@@ -178,11 +184,16 @@ pub fn check_slugs<'a>(
 /// Load and validate the whole archive at `root`.
 pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
     let mut errors = Vec::new();
+    let mut t = std::time::Instant::now();
     let base = Base::load(root, opts, &mut errors)?;
+    crate::build::phase(" base", &mut t);
     let files = discover(root, &mut errors);
+    crate::build::phase(" discover", &mut t);
     base.check_files(&files, &mut errors);
+    crate::build::phase(" checkf", &mut t);
     let results: Vec<Result<article::ParsedArticle, Vec<Diagnostic>>> =
         files.par_iter().map(|f| base.parse(root, f)).collect();
+    crate::build::phase(" parse", &mut t);
 
     let mut parsed = Vec::with_capacity(results.len());
     for r in results {
@@ -193,10 +204,13 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
         }
     }
     check_slugs(&parsed, &mut errors);
+    crate::build::phase(" accept", &mut t);
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
     }
-    Ok(base.assemble(parsed))
+    let a = base.assemble(parsed);
+    crate::build::phase(" assemble", &mut t);
+    Ok(a)
 }
 
 /// Order bulletins (newest first, then slug), give them handles, order the values.
@@ -205,6 +219,7 @@ pub fn assemble(
     localities: Localities,
     terms: crate::model::Terms,
     indicators: Indicators,
+    bodies: Arc<BodyStore>,
     parsed: Vec<article::ParsedArticle>,
 ) -> Archive {
     // Large records are sorted through a permutation, so that sorting moves indexes only.
@@ -250,6 +265,7 @@ pub fn assemble(
         indicators,
         bulletins,
         values,
+        bodies,
     }
 }
 

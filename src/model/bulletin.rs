@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{LocalityId, TermId};
+use super::{BodyRef, LocalityId, TermId};
 
 /// Index of a bulletin in [`super::Archive::bulletins`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,10 +38,12 @@ pub struct Bulletin {
     pub authors: Vec<String>,
     pub topics: Vec<Topic>,
     pub draft: bool,
-    /// The body rendered to HTML, inline figures marked up and linked to their indicator.
-    pub body_html: String,
-    /// The body as plain text (for search).
-    pub body_text: String,
+    /// The body rendered to HTML, inline figures marked up and linked to their indicator,
+    /// kept in the archive's [`super::BodyStore`] until its page is rendered.
+    pub body: BodyRef,
+    /// The body's tokens with their counts, for the search index
+    /// ([`crate::search::body_terms`]).
+    pub body_terms: String,
     /// Files beside a `<slug>/index.md`, relative to its folder, to be copied with the page.
     pub assets: Vec<PathBuf>,
     /// The bundle folder of a `<slug>/index.md`, relative to the site root.

@@ -3,6 +3,7 @@
 //! integer handles into the registries' vectors, so grouping and rendering never look up
 //! strings in hot loops.
 
+pub mod body;
 pub mod bulletin;
 pub mod figure;
 pub mod indicator;
@@ -11,6 +12,7 @@ pub mod term;
 pub mod units;
 pub mod value;
 
+pub use body::{BodyRef, BodyStore};
 pub use bulletin::{Bulletin, BulletinId, Source, Topic};
 pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
 pub use locality::{Localities, Locality, LocalityId, LocalityKind};
@@ -29,4 +31,6 @@ pub struct Archive {
     pub indicators: Indicators,
     pub bulletins: Vec<Bulletin>,
     pub values: Vec<IndicatorValue>,
+    /// The bodies' HTML, read back when their pages are rendered.
+    pub bodies: std::sync::Arc<BodyStore>,
 }

@@ -2,6 +2,8 @@
 //! (RFC 4180, via the csv crate), the same records as `du-lieu/chi-tieu.json`, and a
 //! Frictionless Tabular Data Package describing the CSV in `du-lieu/datapackage.json`.
 
+use std::io::{self, Write};
+
 use serde::{Serialize, Serializer};
 
 use crate::model::Archive;
@@ -48,68 +50,70 @@ fn opt_number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
-/// The records of every value, in the archive's value order.
-pub fn records<'a>(archive: &'a Archive, urls: &Urls) -> Vec<Record<'a>> {
-    archive
-        .values
-        .iter()
-        .map(|v| {
-            let loc = archive.localities.get(v.locality);
-            let ind = archive.indicators.get(v.indicator);
-            let b = &archive.bulletins[v.bulletin.0 as usize];
-            let page = path::bulletin(&b.slug);
-            Record {
-                locality: &loc.id,
-                locality_name: &loc.display_name,
-                term: v.term.map(|t| archive.terms.get(t).id.as_str()),
-                indicator: &ind.id,
-                indicator_name: &ind.name,
-                period: v.period.to_string(),
-                kind: v.kind.as_str(),
-                qualifier: v.qualifier.map(|q| q.as_str()),
-                value: v.value,
-                value_max: v.value_max,
-                unit: &v.unit,
-                value_in_indicator_unit: v.converted,
-                indicator_unit: &ind.unit,
-                article: &b.slug,
-                article_date: b.date.date_naive().format("%Y-%m-%d").to_string(),
-                url: if urls.relative {
-                    page
-                } else {
-                    urls.absolute(&page)
-                },
-                quote: v.quote.as_deref(),
-            }
-        })
-        .collect()
+/// The records of every value, in the archive's value order, made one at a time.
+pub fn records<'a>(archive: &'a Archive, urls: &'a Urls) -> impl Iterator<Item = Record<'a>> + 'a {
+    archive.values.iter().map(move |v| {
+        let loc = archive.localities.get(v.locality);
+        let ind = archive.indicators.get(v.indicator);
+        let b = &archive.bulletins[v.bulletin.0 as usize];
+        let page = path::bulletin(&b.slug);
+        Record {
+            locality: &loc.id,
+            locality_name: &loc.display_name,
+            term: v.term.map(|t| archive.terms.get(t).id.as_str()),
+            indicator: &ind.id,
+            indicator_name: &ind.name,
+            period: v.period.to_string(),
+            kind: v.kind.as_str(),
+            qualifier: v.qualifier.map(|q| q.as_str()),
+            value: v.value,
+            value_max: v.value_max,
+            unit: &v.unit,
+            value_in_indicator_unit: v.converted,
+            indicator_unit: &ind.unit,
+            article: &b.slug,
+            article_date: b.date.date_naive().format("%Y-%m-%d").to_string(),
+            url: if urls.relative {
+                page
+            } else {
+                urls.absolute(&page)
+            },
+            quote: v.quote.as_deref(),
+        }
+    })
 }
 
-pub fn csv(records: &[Record]) -> Vec<u8> {
+/// The records as CSV (RFC 4180, CRLF line ends, a header row even when there are none).
+pub fn write_csv<'a>(
+    records: impl Iterator<Item = Record<'a>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(out);
+    let mut any = false;
     for r in records {
-        w.serialize(r).expect("writing to memory cannot fail");
+        w.serialize(&r)?;
+        any = true;
     }
-    if records.is_empty() {
-        w.write_record(FIELDS.iter().map(|f| f.0))
-            .expect("writing to memory cannot fail");
+    if !any {
+        w.write_record(FIELDS.iter().map(|f| f.0))?;
     }
-    w.into_inner().expect("writing to memory cannot fail")
+    w.flush()
 }
 
 /// The records as a JSON array, one compact record per line (readable, and a third of the
 /// size of pretty-printed JSON on a large archive).
-pub fn json(records: &[Record]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.len() * 600 + 4);
-    out.push(b'[');
-    for (i, r) in records.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        serde_json::to_writer(&mut out, r).expect("records serialise");
+pub fn write_json<'a>(
+    records: impl Iterator<Item = Record<'a>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, r) in records.enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &r)?;
     }
-    out.extend_from_slice(b"\n]\n");
-    out
+    out.write_all(b"\n]\n")
 }
 
 /// Name, Table Schema type and description of each column.

@@ -254,6 +254,52 @@ fn remove_tree(dir: &Path) {
     let _ = fs::remove_dir(dir);
 }
 
+/// Where the files of a build go: the staging folder of `bantin build`, or memory
+/// (`bantin check`, `bantin serve`). Called from several threads at once.
+pub trait Sink: Sync {
+    /// Keep `bytes` as the file at `site_path`.
+    fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Keep the file that `fill` writes piece by piece (for large files, so they need not be
+    /// whole in memory). By default the pieces are gathered and [`Sink::put`] whole.
+    fn put_with(
+        &self,
+        site_path: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.put(site_path, &bytes)
+    }
+}
+
+impl<F: Fn(&str, &[u8]) -> io::Result<()> + Sync> Sink for F {
+    fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self(site_path, bytes)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write(site_path, bytes)
+    }
+
+    /// Streamed straight to the file (never linked from the previous output).
+    fn put_with(
+        &self,
+        site_path: &str,
+        fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let target = self.root.join(site_path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut w = io::BufWriter::with_capacity(256 * 1024, fs::File::create(&target)?);
+        fill(&mut w)?;
+        io::Write::flush(&mut w)
+    }
+}
+
 /// Write a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     match fs::write(path, bytes) {

@@ -329,7 +329,7 @@ impl<'a> Renderer<'a> {
     pub fn render_all(
         &self,
         jobs: &[Job],
-        sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+        sink: &dyn crate::output::Sink,
     ) -> Result<usize, Vec<Diagnostic>> {
         let timings = std::env::var_os("BANTIN_TIMINGS").is_some();
         let spent: std::sync::Mutex<BTreeMap<&'static str, (usize, f64, f64)>> = Default::default();
@@ -345,7 +345,8 @@ impl<'a> Renderer<'a> {
                 let rendered = self.render(job);
                 let rendered_at = started.elapsed().as_secs_f64();
                 let result = match rendered {
-                    Ok((file, bytes)) => sink(&file, &bytes)
+                    Ok((file, bytes)) => sink
+                        .put(&file, &bytes)
                         .err()
                         .map(|e| Diagnostic::new(&file, format!("cannot write: {e}"))),
                     Err(d) => Some(d),

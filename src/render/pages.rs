@@ -316,6 +316,10 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
         }
         Job::Bulletin(id) => {
             let b = &a.bulletins[id.0 as usize];
+            let body = a
+                .bodies
+                .get(b.body)
+                .map_err(|e| Diagnostic::new(&b.file, format!("cannot read the body back: {e}")))?;
             let values = g.values_by_bulletin[id.0 as usize]
                 .iter()
                 .map(|&ix| {
@@ -366,7 +370,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                     url: s.url.clone(),
                 }),
                 summary: &b.summary,
-                body: &b.body_html,
+                body: &body,
                 values,
                 year: Link {
                     href: l.to(&path::year(b.year())),

@@ -197,7 +197,7 @@ fn diags(v: Vec<Diagnostic>) -> Diagnostics {
 /// Render `jobs`, collecting the files.
 fn render(r: &Renderer, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let out = Mutex::new(Vec::with_capacity(jobs.len()));
-    r.render_all(jobs, &|p, b| {
+    r.render_all(jobs, &|p: &str, b: &[u8]| {
         if let Ok(mut v) = out.lock() {
             v.push((p.to_string(), b.to_vec()));
         }

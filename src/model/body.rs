@@ -1,0 +1,161 @@
+//! Where the bodies of bulletins wait between parsing and rendering.
+//!
+//! A body's HTML is made when its file is read but needed only when its page is rendered, at
+//! the very end. Kept in memory, the bodies of 100,000 bulletins would be a third of a
+//! gigabyte of a build's peak memory; so they are appended to an unnamed scratch file (it
+//! lives in the page cache and is gone when the build ends) and read back by offset. Where no
+//! scratch file can be made, they stay in memory.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::sync::Mutex;
+
+/// Where one body is in a [`BodyStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BodyRef {
+    offset: u64,
+    len: u32,
+}
+
+#[derive(Debug)]
+enum Backing {
+    /// The file, and its length (held while appending, so appends do not interleave).
+    File {
+        file: File,
+        end: Mutex<u64>,
+    },
+    Memory(Mutex<Vec<u8>>),
+}
+
+/// An append-only store of HTML bodies, shared by the threads that parse and render.
+#[derive(Debug)]
+pub struct BodyStore {
+    backing: Backing,
+}
+
+impl Default for BodyStore {
+    fn default() -> Self {
+        BodyStore::new()
+    }
+}
+
+impl BodyStore {
+    /// A store backed by a scratch file in the temporary folder, or memory without one.
+    pub fn new() -> BodyStore {
+        match tempfile::tempfile() {
+            Ok(f) => BodyStore {
+                backing: Backing::File {
+                    file: f,
+                    end: Mutex::new(0),
+                },
+            },
+            Err(_) => BodyStore::in_memory(),
+        }
+    }
+
+    /// A store that keeps everything in memory.
+    pub fn in_memory() -> BodyStore {
+        BodyStore {
+            backing: Backing::Memory(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Keep `html`; its handle reads it back.
+    pub fn put(&self, html: &str) -> io::Result<BodyRef> {
+        let len =
+            u32::try_from(html.len()).map_err(|_| io::Error::other("a bulletin body over 4 GB"))?;
+        match &self.backing {
+            Backing::File { file, end } => {
+                let mut end = end.lock().map_err(|_| poisoned())?;
+                let offset = *end;
+                (&*file).write_all(html.as_bytes())?;
+                *end += u64::from(len);
+                Ok(BodyRef { offset, len })
+            }
+            Backing::Memory(m) => {
+                let mut g = m.lock().map_err(|_| poisoned())?;
+                let offset = g.len() as u64;
+                g.extend_from_slice(html.as_bytes());
+                Ok(BodyRef { offset, len })
+            }
+        }
+    }
+
+    /// The HTML kept under `r`.
+    pub fn get(&self, r: BodyRef) -> io::Result<String> {
+        let mut buf = vec![0u8; r.len as usize];
+        match &self.backing {
+            Backing::File { file, end } => read_at(file, end, &mut buf, r.offset)?,
+            Backing::Memory(m) => {
+                let g = m.lock().map_err(|_| poisoned())?;
+                let start = r.offset as usize;
+                let bytes = g
+                    .get(start..start + buf.len())
+                    .ok_or_else(|| io::Error::other("body handle out of range"))?;
+                buf.copy_from_slice(bytes);
+            }
+        }
+        String::from_utf8(buf).map_err(|_| io::Error::other("body is not UTF-8"))
+    }
+}
+
+/// Positioned read, which leaves the file's position (where appends go) alone and needs no
+/// lock.
+#[cfg(unix)]
+fn read_at(file: &File, _end: &Mutex<u64>, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+/// Elsewhere: seek, read and seek back to the end, under the append lock.
+#[cfg(not(unix))]
+fn read_at(file: &File, end: &Mutex<u64>, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let end = end.lock().map_err(|_| poisoned())?;
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    let r = f.read_exact(buf);
+    f.seek(SeekFrom::Start(*end))?;
+    r
+}
+
+fn poisoned() -> io::Error {
+    io::Error::other("a worker thread failed while holding the body store")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_come_back_as_they_went_in() {
+        for store in [BodyStore::new(), BodyStore::in_memory()] {
+            let texts = [
+                "<p>Thu ngân sách đạt 507,8 tỷ đồng.</p>",
+                "",
+                "<p>Hộ nghèo</p>",
+            ];
+            let refs: Vec<BodyRef> = texts.iter().map(|t| store.put(t).unwrap()).collect();
+            for (t, r) in texts.iter().zip(&refs).rev() {
+                assert_eq!(store.get(*r).unwrap(), *t);
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_writers_keep_their_own_bodies() {
+        use rayon::prelude::*;
+        let store = BodyStore::new();
+        let refs: Vec<(String, BodyRef)> = (0..2000)
+            .into_par_iter()
+            .map(|i| {
+                let t = format!("<p>bản tin {i}</p>").repeat(i % 7 + 1);
+                let r = store.put(&t).unwrap();
+                (t, r)
+            })
+            .collect();
+        for (t, r) in refs {
+            assert_eq!(store.get(r).unwrap(), t);
+        }
+    }
+}
