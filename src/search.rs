@@ -46,6 +46,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::model::{Archive, Bulletin, IndicatorId};
+use crate::output::Sink;
 use crate::urls::{path, Urls};
 
 /// Where the index goes, relative to the site root.
@@ -859,29 +860,9 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// A hash of every file, for the manifest's `version` (files hashed in parallel, 8 bytes a
-/// step, then combined in order).
-fn version(files: &[(String, Vec<u8>)]) -> u64 {
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|(p, b)| {
-            let mut h = Fx::default();
-            h.write(p.as_bytes());
-            h.write_u64(b.len() as u64);
-            h.write(b);
-            h.finish()
-        })
-        .collect();
-    let mut h = Fx::default();
-    for x in hashes {
-        h.write_u64(x);
-    }
-    h.finish()
-}
-
-/// Every file of the search index: site paths under [`DIR`] and their bytes, sorted by path
-/// except the manifest, which comes last. Paths inside are relative to the site root, so the
-/// same index serves any `base_url` and `relative_urls`; the page turns them into links.
+/// Every file of the search index, in memory: site paths under [`DIR`] and their bytes,
+/// sorted by path. Paths inside are relative to the site root, so the same index serves any
+/// `base_url` and `relative_urls`; the page turns them into links.
 pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
     index_files_with(archive, urls, HEAD_DOCS, OWN_FILE_BYTES)
 }
@@ -889,56 +870,88 @@ pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
 /// [`index_files`] with another head size and own-file threshold (for tests).
 pub fn index_files_with(
     archive: &Archive,
-    _urls: &Urls,
+    urls: &Urls,
     head_docs: usize,
     own_file_bytes: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let keep = |p: &str, b: &[u8]| {
+        files
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .push((p.to_string(), b.to_vec()));
+        Ok(())
+    };
+    // Writing to memory cannot fail.
+    let _ = write_index_with(archive, urls, &keep, head_docs, own_file_bytes);
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Write the index into `sink` file by file, as each is made (at 100,000 bulletins the whole
+/// index would be a few hundred megabytes in memory); returns how many files.
+pub fn write_index(archive: &Archive, urls: &Urls, sink: &dyn Sink) -> std::io::Result<usize> {
+    write_index_with(archive, urls, sink, HEAD_DOCS, OWN_FILE_BYTES)
+}
+
+fn write_index_with(
+    archive: &Archive,
+    _urls: &Urls,
+    sink: &dyn Sink,
+    head_docs: usize,
+    own_file_bytes: usize,
+) -> std::io::Result<usize> {
+    let out = Writer::new(sink);
     let inverted = invert(archive);
 
-    // Encode every token's postings.
-    let encoded: Vec<(usize, String)> = inverted
+    // Encode every token's postings; a frequent token's own file and head go out at once.
+    // (document frequency, postings as written in the shard, whether in their own file)
+    let encoded: Vec<std::io::Result<(usize, String, bool)>> = inverted
         .par_iter()
-        .map(|(_, p)| (p.len(), base64(&encode_postings(p))))
+        .map(|(tok, p)| {
+            let b64 = base64(&encode_postings(p));
+            if b64.len() <= own_file_bytes {
+                return Ok((p.len(), json_str(&b64), false));
+            }
+            let key = format!("t/{}", file_name(tok));
+            let bytes = js_file(&key, &json_str(&b64));
+            let len = bytes.len();
+            out.put(&key, &bytes)?;
+            if let Some((score, id, h)) = head(p, head_docs) {
+                let key = format!("h/{}", file_name(tok));
+                let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
+                out.put(&key, &js_file(&key, &json))?;
+            }
+            Ok((p.len(), len.to_string(), true))
+        })
         .collect();
-    let names: Vec<&str> = inverted.iter().map(|(t, _)| &**t).collect();
-    let sizes: Vec<(&str, usize)> = names
+    let tokens: Vec<Box<str>> = inverted.into_iter().map(|(t, _)| t).collect();
+    let encoded = encoded.into_iter().collect::<std::io::Result<Vec<_>>>()?;
+
+    // Shards: each token's entry with its postings inline, or the size of its own file.
+    let sizes: Vec<(&str, usize)> = tokens
         .iter()
         .zip(&encoded)
-        .map(|(t, (_, b))| {
-            let inline = if b.len() > own_file_bytes { 8 } else { b.len() };
-            (*t, t.len() + inline + 16)
+        .map(|(t, (_, postings, own))| {
+            let inline = if *own { 8 } else { postings.len() - 2 };
+            (&**t, t.len() + inline + 16)
         })
         .collect();
     let (keys, shard_index) = shard_tokens(&sizes);
-
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    // Shards, and the own files of frequent tokens.
     let mut shard_json: Vec<String> = vec![String::from("["); keys.len()];
-    for (i, (tok, (df, b64))) in names.iter().zip(&encoded).enumerate() {
+    for (i, (tok, (df, postings, _))) in tokens.iter().zip(encoded).enumerate() {
         let s = &mut shard_json[shard_index[i]];
         if s.len() > 1 {
             s.push(',');
         }
-        let postings = if b64.len() > own_file_bytes {
-            let key = format!("t/{}", file_name(tok));
-            let bytes = js_file(&key, &json_str(b64));
-            let len = bytes.len();
-            files.push((format!("{DIR}{key}.js"), bytes));
-            if let Some((score, id, h)) = head(&inverted[i].1, head_docs) {
-                let key = format!("h/{}", file_name(tok));
-                let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
-                files.push((format!("{DIR}{key}.js"), js_file(&key, &json)));
-            }
-            len.to_string()
-        } else {
-            json_str(b64)
-        };
         s.push_str(&format!("[{},{df},{postings}]", json_str(tok)));
     }
+    drop(tokens);
     for (key, mut json) in keys.iter().zip(shard_json) {
         json.push(']');
         let k = format!("s/{}", file_name(key));
-        files.push((format!("{DIR}{k}.js"), js_file(&k, &json)));
+        out.put(&k, &js_file(&k, &json))?;
     }
 
     // Bulletin metadata, in chunks. The locality shown is the home unit and its parents.
@@ -947,11 +960,11 @@ pub fn index_files_with(
         .ids()
         .map(|id| json_str(&archive.localities.full_name(id)))
         .collect();
-    let chunks: Vec<(String, Vec<u8>)> = archive
+    archive
         .bulletins
         .par_chunks(CHUNK_DOCS)
         .enumerate()
-        .map(|(n, docs)| {
+        .try_for_each(|(n, docs)| {
             let rows: Vec<String> = docs
                 .iter()
                 .map(|b| {
@@ -966,25 +979,64 @@ pub fn index_files_with(
                 })
                 .collect();
             let key = format!("d/{n}");
-            (
-                format!("{DIR}{key}.js"),
-                js_file(&key, &format!("[{}]", rows.join(",\n"))),
-            )
-        })
-        .collect();
-    files.extend(chunks);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+            out.put(&key, &js_file(&key, &format!("[{}]", rows.join(",\n"))))
+        })?;
 
     let manifest = format!(
         "{{\"format\":1,\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"shards\":{}}}",
-        version(&files),
+        out.version(),
         archive.bulletins.len(),
         CHUNK_DOCS,
         head_docs,
         serde_json::to_string(&keys).unwrap_or_default()
     );
-    files.push((format!("{DIR}manifest.js"), js_file("manifest", &manifest)));
-    files
+    sink.put(&format!("{DIR}manifest.js"), &js_file("manifest", &manifest))?;
+    Ok(out.count() + 1)
+}
+
+/// Writes index files into a sink, counting them and folding each into the index version.
+struct Writer<'s> {
+    sink: &'s dyn Sink,
+    /// (files, wrapping sum of each file's hash): a sum, so the order files are written in
+    /// (which depends on threads) does not change it.
+    seen: std::sync::Mutex<(usize, u64)>,
+}
+
+impl<'s> Writer<'s> {
+    fn new(sink: &'s dyn Sink) -> Self {
+        Writer {
+            sink,
+            seen: Default::default(),
+        }
+    }
+
+    /// Write the file of `key` (`s/th`, `d/0`).
+    fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = format!("{DIR}{key}.js");
+        let mut h = Fx::default();
+        h.write(path.as_bytes());
+        h.write_u64(bytes.len() as u64);
+        h.write(bytes);
+        let hash = h.finish();
+        self.sink.put(&path, bytes)?;
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.0 += 1;
+            seen.1 = seen.1.wrapping_add(hash);
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.seen.lock().map_or(0, |s| s.0)
+    }
+
+    /// A hash of every file written so far.
+    fn version(&self) -> u64 {
+        let sum = self.seen.lock().map_or(0, |s| s.1);
+        let mut h = Fx::default();
+        h.write_u64(sum);
+        h.finish()
+    }
 }
 
 #[cfg(test)]

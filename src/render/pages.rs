@@ -505,7 +505,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                     label: a.localities.get(x).display_name.clone(),
                 })
                 .collect();
-            localities.sort_by(|x, y| crate::vi::collate(&x.label, &y.label));
+            localities.sort_by_cached_key(|x| crate::vi::collation_key(&x.label));
             let view = TermPage {
                 term: term_info(r, *t, l),
                 localities,
@@ -541,16 +541,19 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             locs.dedup();
             let names: Vec<String> = locs.iter().map(|&x| a.localities.full_name(x)).collect();
             let mut order: Vec<usize> = (0..locs.len()).collect();
-            order.sort_by(|&x, &y| crate::vi::collate(&names[x], &names[y]));
+            order.sort_by_cached_key(|&x| crate::vi::collation_key(&names[x]));
             let locs: Vec<LocalityId> = order.into_iter().map(|k| locs[k]).collect();
+            // The values of each locality, in value order, gathered in one pass.
+            let mut of_locality: std::collections::HashMap<LocalityId, Vec<&IndicatorValue>> =
+                Default::default();
+            for &ix in values {
+                let v = &a.values[ix];
+                of_locality.entry(v.locality).or_default().push(v);
+            }
             let charts = locs
                 .iter()
                 .filter_map(|&loc| {
-                    let vs: Vec<&IndicatorValue> = values
-                        .iter()
-                        .map(|&ix| &a.values[ix])
-                        .filter(|v| v.locality == loc)
-                        .collect();
+                    let vs = of_locality.remove(&loc).unwrap_or_default();
                     let name = &a.localities.get(loc).display_name;
                     chart::svg(&vs, &format!("{} – {}", ind.name, name), &f).map(|svg| ChartView {
                         locality: locality_link(a, loc, l),
@@ -594,7 +597,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                     count: t.bulletins.len(),
                 })
                 .collect();
-            topics.sort_by(|x, y| crate::vi::collate(&x.name, &y.name));
+            topics.sort_by_cached_key(|x| crate::vi::collation_key(&x.name));
             let bc = crumbs(l, &f, &[]);
             r.frame(
                 "topics.html",

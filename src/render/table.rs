@@ -235,7 +235,7 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
     locs.dedup();
     let names: Vec<String> = locs.iter().map(|&l| a.localities.full_name(l)).collect();
     let mut order: Vec<usize> = (0..locs.len()).collect();
-    order.sort_by(|&x, &y| crate::vi::collate(&names[x], &names[y]));
+    order.sort_by_cached_key(|&x| crate::vi::collation_key(&names[x]));
     // Values per (locality, indicator), in value order.
     let mut cells: std::collections::HashMap<(LocalityId, IndicatorId), Vec<&IndicatorValue>> =
         Default::default();
