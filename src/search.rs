@@ -990,7 +990,10 @@ fn write_index_with(
         head_docs,
         serde_json::to_string(&keys).unwrap_or_default()
     );
-    sink.put(&format!("{DIR}manifest.js"), &js_file("manifest", &manifest))?;
+    sink.put(
+        &format!("{DIR}manifest.js"),
+        &js_file("manifest", &manifest),
+    )?;
     Ok(out.count() + 1)
 }
 
