@@ -14,7 +14,10 @@
 //! (unlike `fetch`) also works when the site is opened from `file://`:
 //!
 //! - `manifest.js` (`"manifest"`):
-//!   `{"format":1,"version":…,"docs":N,"chunk":C,"head":K,"shards":[key…]}`.
+//!   `{"format":1,"version":…,"docs":N,"chunk":C,"head":K,"shards":[key…],"own":{token:[df,bytes]…}}`.
+//!   `own` lists the tokens whose postings have their own file (as their shard entries do),
+//!   so that a query of frequent words can load their postings at once, without waiting
+//!   for their shards.
 //!   A token lives in the shard whose key is the longest key that is a prefix of it. Keys
 //!   start as the token's first two characters; a shard that grows past [`SHARD_BYTES`] is
 //!   split by one more character, recursively (the tokens of the key's own length, and small
@@ -940,13 +943,21 @@ fn write_index_with(
         .collect();
     let (keys, shard_index) = shard_tokens(&sizes);
     let mut shard_json: Vec<String> = vec![String::from("["); keys.len()];
-    for (i, (tok, (df, postings, _))) in tokens.iter().zip(encoded).enumerate() {
+    let mut own = String::from("{");
+    for (i, (tok, (df, postings, own_file))) in tokens.iter().zip(encoded).enumerate() {
+        if own_file {
+            if own.len() > 1 {
+                own.push(',');
+            }
+            own.push_str(&format!("{}:[{df},{postings}]", json_str(tok)));
+        }
         let s = &mut shard_json[shard_index[i]];
         if s.len() > 1 {
             s.push(',');
         }
         s.push_str(&format!("[{},{df},{postings}]", json_str(tok)));
     }
+    own.push('}');
     drop(tokens);
     for (key, mut json) in keys.iter().zip(shard_json) {
         json.push(']');
@@ -983,7 +994,7 @@ fn write_index_with(
         })?;
 
     let manifest = format!(
-        "{{\"format\":1,\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"shards\":{}}}",
+        "{{\"format\":1,\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"shards\":{},\"own\":{own}}}",
         out.version(),
         archive.bulletins.len(),
         CHUNK_DOCS,

@@ -246,6 +246,42 @@ fn index_is_deterministic_and_independent_of_base_url() {
 }
 
 #[test]
+fn the_manifest_lists_the_tokens_with_own_files() {
+    let a = archive(Path::new(FIXTURE));
+    // Without own files, none is listed.
+    let idx = Index::build(&a);
+    assert_eq!(idx.manifest()["own"], serde_json::json!({}));
+    // Every token in its own file: each listed with its shard entry's df and file size.
+    let small = Index {
+        files: search::index_files_with(&a, &urls(&a), 1, 0)
+            .into_iter()
+            .collect(),
+    };
+    let own = small.manifest()["own"].as_object().unwrap().clone();
+    let mut entries = 0;
+    for key in small.keys() {
+        let shard = small.data(&format!("s/{}", search::file_name(&key)));
+        for e in shard.as_array().unwrap() {
+            let token = e[0].as_str().unwrap();
+            assert_eq!(own[token], serde_json::json!([e[1], e[2]]), "{token}");
+            let file = format!("{DIR}t/{}.js", search::file_name(token));
+            assert_eq!(
+                Some(small.files[&file].len() as u64),
+                e[2].as_u64(),
+                "{token}"
+            );
+            entries += 1;
+        }
+    }
+    assert_eq!(own.len(), entries);
+    assert!(
+        own.contains_key("ngan"),
+        "{:?}",
+        own.keys().take(5).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn frequent_tokens_have_a_head_of_their_best_postings() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);

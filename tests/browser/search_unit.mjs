@@ -41,7 +41,7 @@ function headOf(postings, k) {
   const last = best[best.length - 1];
   return [last[1], last[0], encode(best.sort((a, b) => a[0] - b[0]))];
 }
-function memoryIndex(docs, head = 0) {
+function memoryIndex(docs, head = 0, own = true) {
   // docs: [{title, body}] -> loader over an in-memory index (one shard per 2-char key);
   // with `head`, longer postings in their own file have a head of that many.
   const inv = new Map();
@@ -75,6 +75,12 @@ function memoryIndex(docs, head = 0) {
       .map((d, i) => ["bai-viet/" + (c * chunk + i) + "/", d.title, "01/01/2020", "Tỉnh X", d.body || ""]);
   }
   files.manifest = { format: 1, version: "0", docs: docs.length, chunk, shards: [...shards.keys()].sort() };
+  // Tokens with own files, as search.rs lists them (unless `own` is false: an older index).
+  if (own) {
+    files.manifest.own = {};
+    for (const rows of shards.values())
+      for (const r of rows) if (typeof r[2] === "number") files.manifest.own[r[0]] = [r[1], r[2]];
+  }
   if (head) files.manifest.head = head;
   const loaded = [];
   const load = async (name) => {
@@ -303,6 +309,31 @@ test("rankHeads proves only leading results of the full ranking (random lists)",
     assert.ok(got.matched <= want.ids.length, `round ${round}`);
   }
   assert.ok(proven > 1000, `${proven} results proven`);
+});
+
+test("engine.first: frequent words load their heads and postings before any shard", async () => {
+  const docs = [...Array(60).keys()].map((i) => ({
+    title: (i % 3 === 0 ? "Đồng Tháp " : "Tin ") + (i === 59 ? "xã" : "số"),
+    body: "đồng tháp tháp",
+  }));
+  for (const q of ["dong thap ", "dong thap", "dong ", "dong xa ", "thap so"]) {
+    const idx = memoryIndex(docs, 25);
+    const e = new S.Engine(idx.load);
+    const r = await e.first(q, 20);
+    const firstShard = idx.loaded.findIndex((n) => n.startsWith("s/"));
+    const early = idx.loaded.slice(0, firstShard === -1 ? idx.loaded.length : firstShard);
+    const w = S.parseQuery(q)[0].word;
+    assert.ok(early.includes("h/" + w), `${q}: ${idx.loaded.join(" ")}`);
+    // Several words: the full postings too, at once; one word: its head only.
+    assert.equal(early.includes("t/" + w), S.parseQuery(q).length > 1, `${q}: ${idx.loaded.join(" ")}`);
+    // The same answer as an index without the manifest's list.
+    const old = memoryIndex(docs, 25, false);
+    const want = await new S.Engine(old.load).first(q, 20);
+    assert.deepEqual([...r.ids], [...want.ids], q);
+    assert.equal(r.total, want.total, q);
+    // Whole words listed in the manifest need no shard at all.
+    if (q === "dong thap ") assert.equal(firstShard, -1, idx.loaded.join(" "));
+  }
 });
 
 test("engine.first: the first page from heads, the rest after; full lists when heads fall short", async () => {

@@ -124,6 +124,11 @@
     return out;
   }
 
+  /** A load whose failure is reported where its result is used, not here. */
+  function swallow(promise) {
+    promise.catch(function () {});
+  }
+
   /** Decode base64 LEB128 postings: {docs: Int32Array, scores: Uint8Array}. */
   function decodePostings(b64) {
     var bin = typeof atob === "function" ? atob(b64) : Buffer.from(b64, "base64").toString("latin1");
@@ -462,6 +467,8 @@
     if (!this.manifest) {
       var m = await this.get("manifest");
       m.keySet = new Set(m.shards);
+      // Tokens with postings of their own: token -> [df, bytes].
+      m.ownMap = new Map(Object.entries(m.own || {}));
       this.manifest = m;
     }
     return this.manifest;
@@ -495,6 +502,9 @@
   Engine.prototype.entries = async function (w) {
     var m = this.manifest;
     if (!w.prefix) {
+      // A frequent word is in the manifest: no need to wait for its shard.
+      var own = m.ownMap.get(w.word);
+      if (own) return [[[w.word, own[0], own[1]], true]];
       var key = shardOf(m.keySet, w.word);
       var entry = key === null ? null : (await this.shard(key)).get(w.word);
       if (entry || Array.from(w.word).length < 2) return entry ? [[entry, true]] : [];
@@ -630,6 +640,7 @@
    * With a single word the full lists load only when rest() is called.
    */
   Engine.prototype.first = async function (q, want) {
+    this.prefetch(parseQuery(q), await this.init());
     var found = await this.lookup(q);
     var self = this;
     var m = this.manifest;
@@ -662,6 +673,22 @@
         return self.rankFull(found, full);
       }
     };
+  };
+
+  /**
+   * Start loading, without waiting for the shards, what first() will need of the query's
+   * frequent words (listed in the manifest): their heads, and with several words their
+   * full postings. The loads are cached; lookups then find them under way.
+   */
+  Engine.prototype.prefetch = function (words, m) {
+    var self = this;
+    words.forEach(function (w) {
+      var own = m.ownMap.get(w.word);
+      if (!own) return;
+      var name = fileName(w.word);
+      if (m.head && own[0] > m.head) swallow(self.get("h/" + name));
+      if (words.length > 1) swallow(self.get("t/" + name));
+    });
   };
 
   /** The metadata of one bulletin: {id, path, title, date, locality, snippet}. */
