@@ -111,17 +111,10 @@ pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<usize>
 
 /// The data files, in memory.
 pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
-    let files = std::sync::Mutex::new(Vec::new());
-    let keep = |p: &str, b: &[u8]| {
-        files
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .push((p.to_string(), b.to_vec()));
-        Ok(())
-    };
+    let memory = output::MemorySink::default();
     // Writing to memory cannot fail.
-    let _ = write_data_files(r, &keep);
-    files.into_inner().unwrap_or_default()
+    let _ = write_data_files(r, &memory);
+    memory.into_files()
 }
 
 /// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of

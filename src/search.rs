@@ -877,17 +877,10 @@ pub fn index_files_with(
     head_docs: usize,
     own_file_bytes: usize,
 ) -> Vec<(String, Vec<u8>)> {
-    let files = std::sync::Mutex::new(Vec::new());
-    let keep = |p: &str, b: &[u8]| {
-        files
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .push((p.to_string(), b.to_vec()));
-        Ok(())
-    };
+    let memory = crate::output::MemorySink::default();
     // Writing to memory cannot fail.
-    let _ = write_index_with(archive, urls, &keep, head_docs, own_file_bytes);
-    let mut files = files.into_inner().unwrap_or_default();
+    let _ = write_index_with(archive, urls, &memory, head_docs, own_file_bytes);
+    let mut files = memory.into_files();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }

@@ -279,6 +279,29 @@ impl<F: Fn(&str, &[u8]) -> io::Result<()> + Sync> Sink for F {
     }
 }
 
+/// A sink that keeps the files in memory (`bantin serve`, tests, in-memory helpers).
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("a worker thread failed while writing to memory"))?
+            .push((site_path.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// The files kept, in the order they came.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
 impl Sink for Staging {
     fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         self.write(site_path, bytes)

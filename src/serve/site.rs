@@ -12,7 +12,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -196,15 +195,9 @@ fn diags(v: Vec<Diagnostic>) -> Diagnostics {
 
 /// Render `jobs`, collecting the files.
 fn render(r: &Renderer, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let out = Mutex::new(Vec::with_capacity(jobs.len()));
-    r.render_all(jobs, &|p: &str, b: &[u8]| {
-        if let Ok(mut v) = out.lock() {
-            v.push((p.to_string(), b.to_vec()));
-        }
-        Ok(())
-    })
-    .map_err(diags)?;
-    Ok(out.into_inner().unwrap_or_default())
+    let out = crate::output::MemorySink::default();
+    r.render_all(jobs, &out).map_err(diags)?;
+    Ok(out.into_files())
 }
 
 /// Pages whose tables gather values from the whole archive: rendered after the others.
