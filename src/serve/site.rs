@@ -365,6 +365,10 @@ impl Site {
             return Err(Diagnostic::new(".", "the site has not been read").into());
         };
         let mut reuse: HashMap<PathBuf, ParsedArticle> = HashMap::new();
+        // Old bulletins keep their bodies in the store of the base they were read against.
+        // A failed full rebuild stays pending, so `old` always shares the cache's base; were
+        // it not so, every bulletin comes from the cache instead of reading another store.
+        let old = old.filter(|o| std::sync::Arc::ptr_eq(&o.bodies, &c.base.bodies));
         if let Some(old) = old {
             let mut values: Vec<Vec<IndicatorValue>> =
                 old.bulletins.iter().map(|_| Vec::new()).collect();
