@@ -639,10 +639,26 @@ pub fn body_terms(text: &str) -> String {
         }
         distinct.sort_unstable_by(|&a, &b| dict.tokens[a as usize].cmp(&dict.tokens[b as usize]));
         let mut out = String::with_capacity(distinct.len() * 8);
+        let mut digits = [0u8; 10];
         for id in distinct {
-            use std::fmt::Write;
-            let count = std::mem::take(&mut counts[id as usize]);
-            let _ = write!(out, "{} {count} ", dict.tokens[id as usize]);
+            let mut count = std::mem::take(&mut counts[id as usize]);
+            out.push_str(&dict.tokens[id as usize]);
+            out.push(' ');
+            // The count's digits, without the formatting machinery (this runs for every
+            // distinct word of every bulletin).
+            let mut n = digits.len();
+            loop {
+                n -= 1;
+                digits[n] = b'0' + (count % 10) as u8;
+                count /= 10;
+                if count == 0 {
+                    break;
+                }
+            }
+            for &d in &digits[n..] {
+                out.push(d as char);
+            }
+            out.push(' ');
         }
         out.pop();
         out
@@ -1103,6 +1119,13 @@ mod tests {
             assert_eq!(dict_tokens(&mut d, s), crate::vi::tokens(s), "{s}");
             assert_eq!(dict_tokens(&mut d, &nfd(s)), crate::vi::tokens(s), "{s}");
         }
+    }
+
+    #[test]
+    fn body_terms_write_counts_of_several_digits() {
+        let text = format!("{} ngân sách {}", "thu ".repeat(1234), "Sách ".repeat(10));
+        assert_eq!(body_terms(&text), "ngan 1 sach 11 thu 1234");
+        assert_eq!(body_terms(""), "");
     }
 
     proptest! {
