@@ -225,7 +225,7 @@ pub fn prepare<'a>(
 pub fn phase(name: &str, since: &mut Instant) {
     if std::env::var_os("BANTIN_TIMINGS").is_some() {
         eprintln!(
-            "  {name:<10} {:>8.3} s  {}",
+            "  {name:<15} {:>8.3} s  {}",
             since.elapsed().as_secs_f64(),
             memory_now()
         );
