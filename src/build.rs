@@ -233,17 +233,6 @@ pub fn phase(name: &str, since: &mut Instant) {
     *since = Instant::now();
 }
 
-/// Hand memory freed by the allocator back to the system. Reading leaves the heap full of
-/// holes (every file's YAML tree, text and HTML came and went); glibc keeps them resident
-/// until told, and at 100,000 bulletins they are a few hundred megabytes.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator's own heaps.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// Resident and peak memory of this process, from /proc (Linux); empty elsewhere.
 fn memory_now() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -283,7 +272,6 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
     let started = Instant::now();
     let mut t = Instant::now();
     let archive = load::load(root, &opts.load)?;
-    release_free_memory();
     phase("load", &mut t);
     let out = output_dir(root, &archive, opts);
     output::check_output_dir(root, &out)?;
