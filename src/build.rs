@@ -45,8 +45,20 @@ pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, D
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
     // The data files, feeds and search index are made and written on one thread while the
     // pages render on the others; each kind is dropped once written.
+    // Meanwhile the sink makes the pages' folders (one thread: see `Staging::make_dirs`),
+    // and only then do the pages render, on every thread that is free.
     let (rendered, (extra, mut errors)) = rayon::join(
-        || r.render_all(&jobs, sink),
+        || {
+            let mut t = Instant::now();
+            sink.prepare(&pages).map_err(|e| {
+                vec![Diagnostic::new(
+                    pages.first().map_or("", String::as_str),
+                    format!("cannot make the output folders: {e}"),
+                )]
+            })?;
+            phase("mkdir", &mut t);
+            r.render_all(&jobs, sink)
+        },
         || {
             let mut t = Instant::now();
             let mut count = 0;
@@ -286,15 +298,6 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
         ))
     };
     let staging = Staging::new(&out).map_err(io_err)?;
-    let pages: Vec<String> = renderer
-        .plan()
-        .iter()
-        .map(|j| renderer.page_path(j))
-        .collect();
-    staging
-        .make_dirs(pages.iter().map(String::as_str))
-        .map_err(io_err)?;
-    phase("mkdir", &mut t);
     let files = write_site(&renderer, root, &staging)?;
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;

@@ -116,11 +116,11 @@ impl Staging {
         &self.root
     }
 
-    /// Create the folders that the files at `site_paths` go into, all at once before any
-    /// file is written: parents first, each level in parallel. Writing a file then never
-    /// fails first for a missing folder, and no folder is asked for twice.
+    /// Create the folders that the files at `site_paths` go into, parents first, each once,
+    /// on the calling thread. Made one after another: most of them share a parent
+    /// (`bai-viet/`), and the file system lets only one thread at a time add to a folder, so
+    /// a second thread would only spin on the lock. The build runs this beside other work.
     pub fn make_dirs<'p>(&self, site_paths: impl IntoIterator<Item = &'p str>) -> io::Result<()> {
-        use rayon::prelude::*;
         let mut levels: Vec<std::collections::BTreeSet<&str>> = Vec::new();
         for p in site_paths {
             let mut d = p;
@@ -135,14 +135,11 @@ impl Staging {
                 }
             }
         }
-        for level in levels {
-            let level: Vec<&str> = level.into_iter().collect();
-            level.par_iter().with_min_len(64).try_for_each(|d| {
-                match fs::create_dir(self.root.join(d)) {
-                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
-                    _ => Ok(()),
-                }
-            })?;
+        for d in levels.into_iter().flatten() {
+            match fs::create_dir(self.root.join(d)) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -271,6 +268,14 @@ pub trait Sink: Sync {
         fill(&mut bytes)?;
         self.put(site_path, &bytes)
     }
+
+    /// Get ready for the files at `site_paths` (pages and their folders); runs beside the
+    /// first writes, so a sink must also take a file whose folder is not made yet. By
+    /// default there is nothing to do.
+    fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
+        let _ = site_paths;
+        Ok(())
+    }
 }
 
 impl<F: Fn(&str, &[u8]) -> io::Result<()> + Sync> Sink for F {
@@ -305,6 +310,11 @@ impl MemorySink {
 impl Sink for Staging {
     fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         self.write(site_path, bytes)
+    }
+
+    /// Make every folder at once (see [`Staging::make_dirs`]).
+    fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
+        self.make_dirs(site_paths.iter().map(String::as_str))
     }
 
     /// Streamed straight to the file (never linked from the previous output).
@@ -380,5 +390,30 @@ mod tests {
         assert_eq!(fs::read(out.join("a/b.txt")).unwrap(), b"new");
         let leftovers: Vec<_> = fs::read_dir(root.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+    }
+
+    #[test]
+    fn prepare_makes_every_page_folder_while_files_arrive() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        let pages: Vec<String> = ["", "bai-viet/a/", "dia-phuong/x/2020-2025/trang/2/"]
+            .map(String::from)
+            .into();
+        // A file may come before its folder is made, from another thread.
+        let ((), made) = rayon::join(
+            || s.put("dia-phuong/x/atom.xml", b"feed").unwrap(),
+            || s.prepare(&pages),
+        );
+        made.unwrap();
+        // Making them again (a page asked for twice) is no error.
+        s.prepare(&pages).unwrap();
+        for d in ["bai-viet/a", "dia-phuong/x/2020-2025/trang/2"] {
+            assert!(s.path().join(d).is_dir(), "{d}");
+        }
+        assert_eq!(
+            fs::read(s.path().join("dia-phuong/x/atom.xml")).unwrap(),
+            b"feed"
+        );
     }
 }
