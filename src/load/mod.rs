@@ -230,7 +230,7 @@ pub fn assemble(
             .then_with(|| a.bulletin.slug.cmp(&b.bulletin.slug))
     });
     let mut bulletins = Vec::with_capacity(parsed.len());
-    let mut values = Vec::new();
+    let mut values = Vec::with_capacity(parsed.iter().map(|a| a.values.len()).sum());
     for (i, a) in parsed.into_iter().enumerate() {
         let id = BulletinId(i as u32);
         values.extend(a.values.into_iter().map(|mut v| {
@@ -269,12 +269,34 @@ pub fn assemble(
     }
 }
 
-/// `items` stably sorted by `cmp`.
-fn sorted_by<T>(items: Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+/// `items` stably sorted by `cmp`: the comparisons run in parallel over a permutation of
+/// indexes, then the items move into place, each once, without a second copy of them.
+fn sorted_by<T: Send + Sync>(
+    mut items: Vec<T>,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
+) -> Vec<T> {
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&x, &y| cmp(&items[x], &items[y]));
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    order.par_sort_by(|&x, &y| cmp(&items[x], &items[y]));
+    apply_order(&mut items, &order);
+    items
+}
+
+/// Rearrange `items` so that position `k` holds what was at `order[k]` (a permutation), by
+/// following each cycle of the permutation with swaps.
+fn apply_order<T>(items: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut k = start;
+        while !placed[k] {
+            placed[k] = true;
+            let from = order[k];
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
 }
 
 /// Each id's position in the ids sorted, by handle.
@@ -372,5 +394,28 @@ impl FromIterator<Diagnostic> for Diagnostics {
         let mut d = Diagnostics::new();
         d.extend(iter);
         d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The parallel sort through a permutation gives what a stable sort gives.
+        #[test]
+        fn sorted_by_is_a_stable_sort(items in proptest::collection::vec((0u8..5, any::<u16>()), 0..300)) {
+            let mut expected = items.clone();
+            expected.sort_by_key(|x| x.0);
+            prop_assert_eq!(sorted_by(items, |a, b| a.0.cmp(&b.0)), expected);
+        }
+    }
+
+    #[test]
+    fn apply_order_follows_every_cycle() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        apply_order(&mut items, &[2, 0, 1, 4, 3]);
+        assert_eq!(items, ['c', 'a', 'b', 'e', 'd']);
     }
 }
