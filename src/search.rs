@@ -622,14 +622,22 @@ impl Dict {
 /// bulletin's text need not be kept from parsing to indexing.
 pub fn body_terms(text: &str) -> String {
     thread_local! {
-        static SCRATCH: std::cell::RefCell<(Dict, Vec<u32>, Vec<u32>)> = Default::default();
+        static SCRATCH: std::cell::RefCell<(Dict, Vec<u32>, Vec<u32>, Vec<u128>)> = Default::default();
     }
     SCRATCH.with(|cell| {
         let mut guard = cell.borrow_mut();
-        let (dict, ids, counts) = &mut *guard;
+        let (dict, ids, counts, order_keys) = &mut *guard;
         ids.clear();
         dict.scan(text, ids);
         counts.resize(dict.tokens.len(), 0);
+        // Each token's first 16 bytes as one big-endian number (zero-padded: tokens hold no
+        // NUL), so that most comparisons of the sort below are one integer comparison.
+        for t in &dict.tokens[order_keys.len()..] {
+            let mut b = [0u8; 16];
+            let n = t.len().min(16);
+            b[..n].copy_from_slice(&t.as_bytes()[..n]);
+            order_keys.push(u128::from_be_bytes(b));
+        }
         let mut distinct = Vec::new();
         for &id in ids.iter() {
             if counts[id as usize] == 0 {
@@ -637,7 +645,11 @@ pub fn body_terms(text: &str) -> String {
             }
             counts[id as usize] += 1;
         }
-        distinct.sort_unstable_by(|&a, &b| dict.tokens[a as usize].cmp(&dict.tokens[b as usize]));
+        distinct.sort_unstable_by(|&a, &b| {
+            order_keys[a as usize]
+                .cmp(&order_keys[b as usize])
+                .then_with(|| dict.tokens[a as usize].cmp(&dict.tokens[b as usize]))
+        });
         let mut out = String::with_capacity(distinct.len() * 8);
         let mut digits = [0u8; 10];
         for id in distinct {
@@ -1126,6 +1138,17 @@ mod tests {
         let text = format!("{} ngân sách {}", "thu ".repeat(1234), "Sách ".repeat(10));
         assert_eq!(body_terms(&text), "ngan 1 sach 11 thu 1234");
         assert_eq!(body_terms(""), "");
+    }
+
+    #[test]
+    fn body_terms_sort_long_tokens_past_their_first_sixteen_bytes() {
+        let t = body_terms(
+            "abcdefghijklmnopqrz abcdefghijklmnopq abcdefghijklmnopqra abcdefghijklmnopq b",
+        );
+        assert_eq!(
+            t,
+            "abcdefghijklmnopq 2 abcdefghijklmnopqra 1 abcdefghijklmnopqrz 1 b 1"
+        );
     }
 
     proptest! {
