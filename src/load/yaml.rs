@@ -66,6 +66,10 @@ impl<'a> Lines<'a> {
 
     /// The file line of `key` in `span`, else of the span's first line.
     pub fn key_line(&self, span: Span, key: &str) -> usize {
+        if span.end <= span.start + 1 {
+            // One line (a flow mapping `- {id: a, value: 1}`): no need to look.
+            return self.file_line(span.start);
+        }
         self.file_line(self.key(span, key).unwrap_or(span.start))
     }
 
