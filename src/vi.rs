@@ -332,6 +332,23 @@ pub fn collate(a: &str, b: &str) -> Ordering {
 
 /// Format a date as `dd/mm/yyyy`.
 pub fn format_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if (0..=9999).contains(&d.year()) {
+        // Written directly: chrono's `format` parses its pattern anew on every call, and
+        // every list, table and page shows dates.
+        let mut out = String::with_capacity(10);
+        for (n, width) in [(d.day(), 2), (d.month(), 2), (d.year() as u32, 4)] {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            let mut div = 10u32.pow(width - 1);
+            while div > 0 {
+                out.push(char::from(b'0' + (n / div % 10) as u8));
+                div /= 10;
+            }
+        }
+        return out;
+    }
     d.format("%d/%m/%Y").to_string()
 }
 
@@ -354,7 +371,7 @@ pub fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
+    use chrono::{Datelike, NaiveDate};
     use proptest::prelude::*;
 
     fn nfd(s: &str) -> String {
@@ -721,6 +738,16 @@ mod tests {
         assert_eq!(format_date(d), "09/02/2020");
         let d = NaiveDate::from_ymd_opt(1999, 12, 31).unwrap();
         assert_eq!(format_date(d), "31/12/1999");
+        // The same text as chrono's pattern, every day of several years, and far years too.
+        let mut d = NaiveDate::from_ymd_opt(995, 1, 1).unwrap();
+        while d.year() < 1005 {
+            assert_eq!(format_date(d), d.format("%d/%m/%Y").to_string());
+            d = d.succ_opt().unwrap();
+        }
+        for y in [0, 7, 2024, 9999, 10000, -5] {
+            let d = NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
+            assert_eq!(format_date(d), d.format("%d/%m/%Y").to_string(), "{y}");
+        }
     }
 
     #[test]

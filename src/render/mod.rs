@@ -90,19 +90,36 @@ const MAX_DEPTH: usize = 8;
 /// HTML escaping for templates: `& < > " '` only (Tera's default also escapes `/`, which
 /// bloats every address and helps nothing inside quoted attributes).
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
+    /// The bytes to escape, as a table: one lookup per byte instead of five comparisons.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t
+    };
+    let bytes = s.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
+        // Most text (addresses, names, numbers) has nothing to escape.
+        return s.to_owned();
+    };
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push_str(&s[..first]);
+    let mut start = first;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        out.push_str(match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(rep);
+            _ => "&#39;",
+        });
         start = i + 1;
     }
     out.push_str(&s[start..]);
@@ -377,5 +394,21 @@ impl<'a> Renderer<'a> {
             }
             Err(seen.into_values().collect())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_the_five_characters_and_leaves_the_rest() {
+        assert_eq!(escape_html("Đông Sơn /a?b=1"), "Đông Sơn /a?b=1");
+        assert_eq!(
+            escape_html("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("Thu ngân sách > 500"), "Thu ngân sách &gt; 500");
+        assert_eq!(escape_html(""), "");
     }
 }
