@@ -621,12 +621,28 @@ impl Dict {
 /// sorted by token: all the index needs of a body, at a fraction of its text's size, so a
 /// bulletin's text need not be kept from parsing to indexing.
 pub fn body_terms(text: &str) -> String {
+    /// What [`body_terms`] keeps between calls on one thread.
+    #[derive(Default)]
+    struct TermsScratch {
+        dict: Dict,
+        /// The tokens of the text.
+        ids: Vec<u32>,
+        /// Occurrences, by token.
+        counts: Vec<u32>,
+        /// Sort keys, by token (see below).
+        order_keys: Vec<u128>,
+    }
     thread_local! {
-        static SCRATCH: std::cell::RefCell<(Dict, Vec<u32>, Vec<u32>, Vec<u128>)> = Default::default();
+        static SCRATCH: std::cell::RefCell<TermsScratch> = Default::default();
     }
     SCRATCH.with(|cell| {
         let mut guard = cell.borrow_mut();
-        let (dict, ids, counts, order_keys) = &mut *guard;
+        let TermsScratch {
+            dict,
+            ids,
+            counts,
+            order_keys,
+        } = &mut *guard;
         ids.clear();
         dict.scan(text, ids);
         counts.resize(dict.tokens.len(), 0);
