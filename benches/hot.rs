@@ -54,7 +54,13 @@ fn bulletin(c: &mut Criterion) {
     let base = Base::load(root, &LoadOptions::default(), &mut errors).expect("example site");
     assert!(errors.is_empty(), "the example site loads: {errors:?}");
     let (file, text) = typical_bulletin(root);
-    let (_, body, _) = article::split_front_matter(&text, &file).expect("front matter");
+    let (front, body, _) = article::split_front_matter(&text, &file).expect("front matter");
+    c.bench_function("serde_yaml tiny document", |b| {
+        b.iter(|| serde_yaml::from_str::<serde_yaml::Value>(black_box("a: 1\n")).expect("valid"))
+    });
+    c.bench_function("yaml::parse (typical front matter)", |b| {
+        b.iter(|| bantin::load::yaml::parse(black_box(front), &file, 2).expect("valid YAML"))
+    });
     let href = |id: &str| format!("/chi-tieu/{id}/");
     c.bench_function("markdown::render (typical body)", |b| {
         b.iter(|| markdown::render(black_box(body), false, &href))
