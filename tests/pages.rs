@@ -209,6 +209,10 @@ fn list_pages_paginate() {
         l2.hrefs("nav.pagination a[rel=prev]"),
         [href("dia-phuong/dong-son/")]
     );
+    // The units within head the first page only; later pages continue the list.
+    assert!(l1.links_to(&href("dia-phuong/dong-tien/")));
+    assert!(!l1.all("main ul.tree").is_empty());
+    assert!(l2.all("main ul.tree").is_empty());
 }
 
 #[test]

@@ -408,7 +408,13 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 kind: loc.kind.word().to_string(),
                 code: loc.code.clone(),
                 parent: loc.parent.map(|p| locality_link(a, p, l)),
-                children: tree(r, &loc.children, l),
+                // The units within (the whole subtree) head the first page only: later
+                // pages continue the list of bulletins, as on the home page.
+                children: if *n == 1 {
+                    tree(r, &loc.children, l)
+                } else {
+                    Vec::new()
+                },
                 terms: g.terms_of_locality[id.0 as usize]
                     .iter()
                     .map(|&t| Link {
