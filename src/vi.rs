@@ -333,23 +333,38 @@ pub fn collate(a: &str, b: &str) -> Ordering {
 /// Format a date as `dd/mm/yyyy`.
 pub fn format_date(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    if (0..=9999).contains(&d.year()) {
-        // Written directly: chrono's `format` parses its pattern anew on every call, and
-        // every list, table and page shows dates.
-        let mut out = String::with_capacity(10);
-        for (n, width) in [(d.day(), 2), (d.month(), 2), (d.year() as u32, 4)] {
-            if !out.is_empty() {
-                out.push('/');
-            }
-            let mut div = 10u32.pow(width - 1);
-            while div > 0 {
-                out.push(char::from(b'0' + (n / div % 10) as u8));
-                div /= 10;
-            }
-        }
-        return out;
+    date_fields(d, [(d.day(), 2), (d.month(), 2), (d.year() as u32, 4)], '/')
+        .unwrap_or_else(|| d.format("%d/%m/%Y").to_string())
+}
+
+/// `2020-02-09`, as in data files.
+pub fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    date_fields(d, [(d.year() as u32, 4), (d.month(), 2), (d.day(), 2)], '-')
+        .unwrap_or_else(|| d.format("%Y-%m-%d").to_string())
+}
+
+/// Date fields, each zero-padded to its width, joined by `sep`,
+/// written directly: chrono's `format` parses its pattern anew on every call, and every
+/// list, table, page and data record shows dates. `None` for years outside 0–9999, which
+/// chrono writes its own way.
+fn date_fields(d: chrono::NaiveDate, fields: [(u32, u32); 3], sep: char) -> Option<String> {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&d.year()) {
+        return None;
     }
-    d.format("%d/%m/%Y").to_string()
+    let mut out = String::with_capacity(10);
+    for (n, width) in fields {
+        if !out.is_empty() {
+            out.push(sep);
+        }
+        let mut div = 10u32.pow(width - 1);
+        while div > 0 {
+            out.push(char::from(b'0' + (n / div % 10) as u8));
+            div /= 10;
+        }
+    }
+    Some(out)
 }
 
 /// Capitalise the first letter (Unicode-aware): `"thành phố"` -> `"Thành phố"`,
@@ -742,11 +757,13 @@ mod tests {
         let mut d = NaiveDate::from_ymd_opt(995, 1, 1).unwrap();
         while d.year() < 1005 {
             assert_eq!(format_date(d), d.format("%d/%m/%Y").to_string());
+            assert_eq!(iso_date(d), d.format("%Y-%m-%d").to_string());
             d = d.succ_opt().unwrap();
         }
-        for y in [0, 7, 2024, 9999, 10000, -5] {
+        for y in [0, 3, 4, 7, 2024, 9999, 10000, -5] {
             let d = NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
             assert_eq!(format_date(d), d.format("%d/%m/%Y").to_string(), "{y}");
+            assert_eq!(iso_date(d), d.format("%Y-%m-%d").to_string(), "{y}");
         }
     }
 

@@ -72,7 +72,7 @@ pub fn records<'a>(archive: &'a Archive, urls: &'a Urls) -> impl Iterator<Item =
             value_in_indicator_unit: v.converted,
             indicator_unit: &ind.unit,
             article: &b.slug,
-            article_date: b.date.date_naive().format("%Y-%m-%d").to_string(),
+            article_date: crate::vi::iso_date(b.date.date_naive()),
             url: if urls.relative {
                 page
             } else {
