@@ -152,11 +152,20 @@ impl<'a> Renderer<'a> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
-        let templates: Vec<(&str, &str)> = theme
+        // Tera escapes the output of templates with these endings (autoescape_on above).
+        let escaped = |name: &str| name.ends_with(".html") || name.ends_with(".xml");
+        let sources: Vec<(&str, String)> = theme
             .templates
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(k, v)| {
+                let escape = escaped(k).then_some(escape_html as fn(&str) -> String);
+                (
+                    k.as_str(),
+                    theme::inline_translations(v, &theme.strings, escape),
+                )
+            })
             .collect();
+        let templates: Vec<(&str, &str)> = sources.iter().map(|(k, v)| (*k, v.as_str())).collect();
         if let Err(e) = tera.add_raw_templates(templates) {
             return Err(vec![template_error(theme, "templates", &e)]);
         }
