@@ -44,54 +44,64 @@ pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, D
     let jobs = r.plan();
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
     // The data files, feeds and search index are made and written on one thread while the
-    // pages render on the others; each kind is dropped once written.
-    // Meanwhile the sink makes the pages' folders (one thread: see `Staging::make_dirs`),
-    // and only then do the pages render, on every thread that is free.
-    let (rendered, (extra, mut errors)) = rayon::join(
-        || {
+    // pages render on the others; each kind is dropped once written. Beside them a thread
+    // of its own makes the pages' folders, in page order (one thread: see
+    // `Staging::make_dirs`); a page whose folder is not made yet makes it itself.
+    let (rendered, (extra, mut errors), made) = std::thread::scope(|scope| {
+        let folders = scope.spawn(|| {
             let mut t = Instant::now();
-            sink.prepare(&pages).map_err(|e| {
-                vec![Diagnostic::new(
-                    pages.first().map_or("", String::as_str),
-                    format!("cannot make the output folders: {e}"),
-                )]
-            })?;
+            let made = sink.prepare(&pages);
             phase("mkdir", &mut t);
-            r.render_all(&jobs, sink)
-        },
-        || {
-            let mut t = Instant::now();
-            let mut count = 0;
-            let mut errors = Vec::new();
-            match write_data_files(r, sink) {
-                Ok(n) => count += n,
-                Err(e) => errors.push(Diagnostic::new(
-                    "du-lieu/",
-                    format!("cannot write the data files: {e}"),
-                )),
-            }
-            phase("data", &mut t);
-            let mut put = |files: Vec<(String, Vec<u8>)>| {
-                for (p, bytes) in files {
-                    match sink.put(&p, &bytes) {
-                        Ok(()) => count += 1,
-                        Err(e) => errors.push(Diagnostic::new(&p, format!("cannot write: {e}"))),
-                    }
+            made
+        });
+        let (rendered, side) = rayon::join(
+            || r.render_all(&jobs, sink),
+            || {
+                let mut t = Instant::now();
+                let mut count = 0;
+                let mut errors = Vec::new();
+                match write_data_files(r, sink) {
+                    Ok(n) => count += n,
+                    Err(e) => errors.push(Diagnostic::new(
+                        "du-lieu/",
+                        format!("cannot write the data files: {e}"),
+                    )),
                 }
-            };
-            put(feed_files(r, &pages));
-            phase("feeds", &mut t);
-            match crate::search::write_index(r.archive, &r.urls, sink) {
-                Ok(n) => count += n,
-                Err(e) => errors.push(Diagnostic::new(
-                    crate::search::DIR,
-                    format!("cannot write the search index: {e}"),
-                )),
-            }
-            phase("search", &mut t);
-            (count, errors)
-        },
-    );
+                phase("data", &mut t);
+                let mut put = |files: Vec<(String, Vec<u8>)>| {
+                    for (p, bytes) in files {
+                        match sink.put(&p, &bytes) {
+                            Ok(()) => count += 1,
+                            Err(e) => {
+                                errors.push(Diagnostic::new(&p, format!("cannot write: {e}")))
+                            }
+                        }
+                    }
+                };
+                put(feed_files(r, &pages));
+                phase("feeds", &mut t);
+                match crate::search::write_index(r.archive, &r.urls, sink) {
+                    Ok(n) => count += n,
+                    Err(e) => errors.push(Diagnostic::new(
+                        crate::search::DIR,
+                        format!("cannot write the search index: {e}"),
+                    )),
+                }
+                phase("search", &mut t);
+                (count, errors)
+            },
+        );
+        let made = folders
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the folder thread failed")));
+        (rendered, side, made)
+    });
+    if let Err(e) = made {
+        errors.push(Diagnostic::new(
+            "output",
+            format!("cannot make the output folders: {e}"),
+        ));
+    }
     let mut count = rendered.map_err(Diagnostics::from_iter)? + extra;
     phase("pages", &mut t);
     let mut put = |p: &str, bytes: &[u8]| match sink.put(p, bytes) {
