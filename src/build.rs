@@ -45,7 +45,7 @@ pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, D
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
     // The data files, feeds and search index are made and written on one thread while the
     // pages render on the others; each kind is dropped once written. Beside them a thread
-    // of its own makes the pages' folders, in page order (one thread: see
+    // of its own makes the pages' folders, parents first (one thread: see
     // `Staging::make_dirs`); a page whose folder is not made yet makes it itself.
     let (rendered, (extra, mut errors), made) = std::thread::scope(|scope| {
         let folders = scope.spawn(|| {
