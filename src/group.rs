@@ -19,6 +19,8 @@ pub type ValueIx = usize;
 
 #[derive(Debug, Default)]
 pub struct Groups {
+    /// Every bulletin, in the archive's order (newest first): the home page's list.
+    pub all: Vec<BulletinId>,
     /// Bulletins about a locality or any unit within it, per locality.
     pub by_locality: Vec<Vec<BulletinId>>,
     /// Bulletins about a locality (or within it) in a term.
@@ -46,6 +48,7 @@ impl Groups {
         let nl = a.localities.len();
         let nt = a.terms.all.len();
         let mut g = Groups {
+            all: (0..a.bulletins.len() as u32).map(BulletinId).collect(),
             by_locality: vec![Vec::new(); nl],
             by_term: vec![Vec::new(); nt],
             values_by_bulletin: vec![Vec::new(); a.bulletins.len()],

@@ -285,8 +285,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
     };
     match job {
         Job::Home(n) => {
-            let ids: Vec<BulletinId> = (0..a.bulletins.len() as u32).map(BulletinId).collect();
-            let (items, pagination) = paged("", &ids, *n)?;
+            let (items, pagination) = paged("", &g.all, *n)?;
             let first = *n == 1;
             let view = HomePage {
                 items,
