@@ -7,7 +7,10 @@ runs each, every run into a new output folder. Prints the median wall time and p
 memory (max RSS) of each tool, their ratios, and bantin's time per bulletin so linear
 growth can be read off.
 
-Outputs are removed only after the last run. On ext4 without a journal (this machine's
+Before each run, untimed, the script writes back what earlier runs left in memory (`sync`)
+and reads the tool's input once, so that both tools start from the same state: input in
+the page cache, no earlier output waiting to be written. Outputs are removed only after the
+last run. On ext4 without a journal (this machine's
 disk) the kernel skips inodes freed in the last seconds one by one when it allocates new
 ones, so removing a 100,000-page output right before a run would charge tens of seconds of
 the removal to whichever tool runs next. Start it on a quiet disk, too: a large `rm -rf`
@@ -55,6 +58,18 @@ def run(cmd, cwd=None, timeout=None):
     return wall, usage.ru_maxrss / 1024.0, not stopped
 
 
+def warm(folder):
+    """Read every file under `folder`, so that the timed run finds its input in the page
+    cache. Runs of 100,000 bulletins leave gigabytes of output in memory, and the kernel may
+    drop part of the next run's input to keep it: without this, whichever tool runs next
+    would pay for reading its input back from disk, by chance."""
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(parent, name), "rb") as f:
+                while f.read(1 << 20):
+                    pass
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000")
@@ -87,7 +102,10 @@ def main():
                     cmd = [BANTIN, "build", "--root", os.path.join(corpus, "bantin"), "--output", out]
                 else:
                     cmd = [hugo, "--source", os.path.join(corpus, "hugo"), "--destination", out, "--quiet"]
+                # Untimed, before every run of either tool: write back what earlier runs left
+                # in memory, and read this tool's input so that it is in the page cache.
                 subprocess.run(["sync"])
+                warm(os.path.join(corpus, name))
                 wall, mb, finished = run(cmd, timeout=args.hugo_timeout if name == "hugo" else None)
                 results[name].append((wall, mb))
                 if not finished:
