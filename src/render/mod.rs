@@ -24,7 +24,7 @@ use crate::urls::{path, Urls};
 
 use format::Fmt;
 use theme::Theme;
-use views::{Linker, PageContext, SiteView};
+use views::{Linker, SiteView};
 
 /// One page to render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,8 +67,39 @@ impl Job {
     }
 }
 
+/// The part of the frame that is the same on every page at one depth.
+#[derive(Serialize)]
+struct SiteFrame<'a> {
+    site: SiteView<'a>,
+}
+
+/// Each thread's frame contexts, by (relative links, page depth), for one renderer.
+#[derive(Default)]
+struct FrameCache {
+    renderer: u64,
+    contexts: HashMap<(bool, usize), tera::Context>,
+}
+
+thread_local! {
+    static FRAMES: std::cell::RefCell<FrameCache> = Default::default();
+}
+
+/// Tells renderers apart in [`FRAMES`] (tests and `serve` make many in one process).
+static NEXT_RENDERER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The depth that the links of a page's frame depend on.
+fn site_depth(l: &Linker) -> usize {
+    if l.urls.relative {
+        l.from.matches('/').count()
+    } else {
+        0
+    }
+}
+
 /// Everything rendering needs, shared read-only by the worker threads.
 pub struct Renderer<'a> {
+    /// Unique in the process: keys this renderer's frame contexts.
+    id: u64,
     pub archive: &'a Archive,
     pub groups: &'a Groups,
     pub urls: Urls,
@@ -183,6 +214,7 @@ impl<'a> Renderer<'a> {
             },
         );
         Ok(Renderer {
+            id: NEXT_RENDERER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             archive,
             groups,
             urls: Urls::new(&archive.settings.base_url, archive.settings.relative_urls),
@@ -325,6 +357,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Render a template with a page view in the common frame.
+    ///
+    /// The frame's `site` view is the same on every page at one depth (links differ by depth
+    /// only, and only with relative URLs), so each thread keeps a context per depth with
+    /// `site` in it and puts only the page's own values in, instead of building and
+    /// serialising the whole frame for each of 100,000 pages.
     pub fn frame<T: Serialize>(
         &self,
         template: &str,
@@ -334,21 +371,42 @@ impl<'a> Renderer<'a> {
         feed: Option<String>,
         page: T,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let ctx = PageContext {
-            site: SiteView::new(self.archive, l),
-            title,
-            canonical: self.urls.absolute(l.from),
-            breadcrumbs,
-            feed,
-            page,
+        let error = |e: tera::Error| template_error(self.theme, template, &e);
+        let render = |ctx: &mut tera::Context| -> Result<Vec<u8>, Diagnostic> {
+            ctx.try_insert("title", &title).map_err(error)?;
+            ctx.try_insert("canonical", &self.urls.absolute(l.from))
+                .map_err(error)?;
+            ctx.try_insert("breadcrumbs", &breadcrumbs).map_err(error)?;
+            ctx.try_insert("feed", &feed).map_err(error)?;
+            ctx.try_insert("page", &page).map_err(error)?;
+            let mut out = Vec::with_capacity(16 * 1024);
+            let rendered = self.tera.render_to(template, ctx, &mut out).map_err(error);
+            // The next page puts its own; the view of this one need not stay in memory.
+            ctx.remove("page");
+            rendered.map(|()| out)
         };
-        let ctx = tera::Context::from_serialize(&ctx)
-            .map_err(|e| template_error(self.theme, template, &e))?;
-        let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(template, &ctx, &mut out)
-            .map_err(|e| template_error(self.theme, template, &e))?;
-        Ok(out)
+        let key = (l.urls.relative, site_depth(l));
+        let site = || {
+            tera::Context::from_serialize(SiteFrame {
+                site: SiteView::new(self.archive, l),
+            })
+        };
+        FRAMES.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut cache) => {
+                if cache.renderer != self.id {
+                    cache.renderer = self.id;
+                    cache.contexts.clear();
+                }
+                let ctx = match cache.contexts.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(site().map_err(error)?)
+                    }
+                };
+                render(ctx)
+            }
+            Err(_) => render(&mut site().map_err(error)?),
+        })
     }
 
     /// Render all pages in parallel, handing each file to `sink`; returns how many.

@@ -74,17 +74,6 @@ impl<'a> SiteView<'a> {
     }
 }
 
-/// The frame of every page.
-#[derive(Serialize)]
-pub struct PageContext<'a, T: Serialize> {
-    pub site: SiteView<'a>,
-    pub title: String,
-    pub canonical: String,
-    pub breadcrumbs: Vec<Link>,
-    pub feed: Option<String>,
-    pub page: T,
-}
-
 /// A bulletin in a list.
 #[derive(Serialize)]
 pub struct Item {
