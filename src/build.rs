@@ -121,11 +121,12 @@ pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, D
 /// The data files: every indicator value as CSV and JSON, and the data package. The CSV
 /// and JSON are made record by record as `sink` takes them.
 pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<usize> {
+    let articles = data::Articles::new(r.archive, &r.urls);
     sink.put_with(path::DATA_CSV, &mut |w| {
-        data::write_csv(data::records(r.archive, &r.urls), w)
+        data::write_csv(data::records(r.archive, &articles), w)
     })?;
     sink.put_with(path::DATA_JSON, &mut |w| {
-        data::write_json(data::records(r.archive, &r.urls), w)
+        data::write_json(data::records(r.archive, &articles), w)
     })?;
     sink.put(path::DATA_PACKAGE, &data::datapackage(r.archive))?;
     Ok(3)

@@ -29,8 +29,8 @@ pub struct Record<'a> {
     pub value_in_indicator_unit: f64,
     pub indicator_unit: &'a str,
     pub article: &'a str,
-    pub article_date: String,
-    pub url: String,
+    pub article_date: &'a str,
+    pub url: &'a str,
     pub quote: Option<&'a str>,
 }
 
@@ -50,13 +50,43 @@ fn opt_number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
+/// What the records of one bulletin's values share: its address and its date, written out
+/// once per bulletin rather than once per value.
+pub struct Articles {
+    urls: Vec<String>,
+    dates: Vec<String>,
+}
+
+impl Articles {
+    pub fn new(archive: &Archive, urls: &Urls) -> Articles {
+        let page = |slug: &str| {
+            let page = path::bulletin(slug);
+            if urls.relative {
+                page
+            } else {
+                urls.absolute(&page)
+            }
+        };
+        Articles {
+            urls: archive.bulletins.iter().map(|b| page(&b.slug)).collect(),
+            dates: archive
+                .bulletins
+                .iter()
+                .map(|b| crate::vi::iso_date(b.date.date_naive()))
+                .collect(),
+        }
+    }
+}
+
 /// The records of every value, in the archive's value order, made one at a time.
-pub fn records<'a>(archive: &'a Archive, urls: &'a Urls) -> impl Iterator<Item = Record<'a>> + 'a {
+pub fn records<'a>(
+    archive: &'a Archive,
+    articles: &'a Articles,
+) -> impl Iterator<Item = Record<'a>> + 'a {
     archive.values.iter().map(move |v| {
         let loc = archive.localities.get(v.locality);
         let ind = archive.indicators.get(v.indicator);
-        let b = &archive.bulletins[v.bulletin.0 as usize];
-        let page = path::bulletin(&b.slug);
+        let i = v.bulletin.0 as usize;
         Record {
             locality: &loc.id,
             locality_name: &loc.display_name,
@@ -71,13 +101,9 @@ pub fn records<'a>(archive: &'a Archive, urls: &'a Urls) -> impl Iterator<Item =
             unit: &v.unit,
             value_in_indicator_unit: v.converted,
             indicator_unit: &ind.unit,
-            article: &b.slug,
-            article_date: crate::vi::iso_date(b.date.date_naive()),
-            url: if urls.relative {
-                page
-            } else {
-                urls.absolute(&page)
-            },
+            article: &archive.bulletins[i].slug,
+            article_date: &articles.dates[i],
+            url: &articles.urls[i],
             quote: v.quote.as_deref(),
         }
     })
@@ -108,12 +134,21 @@ pub fn write_json<'a>(
     records: impl Iterator<Item = Record<'a>>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    out.write_all(b"[")?;
+    // Records are serialised into a buffer of our own and handed over in large writes:
+    // serde_json writes each key and comma on its own, and through `dyn Write` each of those
+    // small writes was a call of its own.
+    let mut buf = Vec::with_capacity(64 * 1024);
+    buf.push(b'[');
     for (i, r) in records.enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &r)?;
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        serde_json::to_writer(&mut buf, &r)?;
+        if buf.len() >= 60 * 1024 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    out.write_all(b"\n]\n")
+    buf.extend_from_slice(b"\n]\n");
+    out.write_all(&buf)
 }
 
 /// Name, Table Schema type and description of each column.
