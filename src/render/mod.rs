@@ -121,6 +121,13 @@ const MAX_DEPTH: usize = 8;
 /// HTML escaping for templates: `& < > " '` only (Tera's default also escapes `/`, which
 /// bloats every address and helps nothing inside quoted attributes).
 pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    escape_html_into(&mut out, s);
+    out
+}
+
+/// [`escape_html`] appended to `out`, for HTML written piece by piece (tables).
+pub fn escape_html_into(out: &mut String, s: &str) {
     /// The bytes to escape, as a table: one lookup per byte instead of five comparisons.
     const SPECIAL: [bool; 256] = {
         let mut t = [false; 256];
@@ -134,9 +141,9 @@ pub fn escape_html(s: &str) -> String {
     let bytes = s.as_bytes();
     let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
         // Most text (addresses, names, numbers) has nothing to escape.
-        return s.to_owned();
+        out.push_str(s);
+        return;
     };
-    let mut out = String::with_capacity(s.len() + 16);
     out.push_str(&s[..first]);
     let mut start = first;
     for (i, &b) in bytes.iter().enumerate().skip(first) {
@@ -154,7 +161,6 @@ pub fn escape_html(s: &str) -> String {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out
 }
 
 /// A rendering problem (a template error).
@@ -477,5 +483,13 @@ mod tests {
         );
         assert_eq!(escape_html("Thu ngân sách > 500"), "Thu ngân sách &gt; 500");
         assert_eq!(escape_html(""), "");
+    }
+
+    #[test]
+    fn escapes_into_a_string_after_what_it_holds() {
+        let mut out = String::from("<b>");
+        super::escape_html_into(&mut out, "a < b & \"c\"");
+        super::escape_html_into(&mut out, "đ");
+        assert_eq!(out, "<b>a &lt; b &amp; &quot;c&quot;đ");
     }
 }

@@ -341,7 +341,7 @@ pub fn indicator_table(
 
 /// Append `s` to `out`, escaped for HTML text and attributes.
 fn esc(out: &mut String, s: &str) {
-    out.push_str(&super::escape_html(s));
+    super::escape_html_into(out, s);
 }
 
 impl TableView {
@@ -369,6 +369,15 @@ impl TableView {
         }
         o.push_str("</tr></thead>\n");
         let (met, not_met) = (f.t("met"), f.t("not_met"));
+        // The same two verdicts in every cell: written once.
+        let verdict_met = format!(
+            "<span class=\"verdict\">✓ {}</span>",
+            super::escape_html(met)
+        );
+        let verdict_not_met = format!(
+            "<span class=\"verdict\">✗ {}</span>",
+            super::escape_html(not_met)
+        );
         let more_title = f.t("more_figures");
         for g in &self.groups {
             o.push_str("<tbody>\n");
@@ -419,15 +428,9 @@ impl TableView {
                         o.push_str(&format!("\">+{}</span>", cell.more));
                     }
                     let verdict = match cell.met {
-                        Some(true) => format!(
-                            "<span class=\"verdict\">✓ {}</span>",
-                            super::escape_html(met)
-                        ),
-                        Some(false) => format!(
-                            "<span class=\"verdict\">✗ {}</span>",
-                            super::escape_html(not_met)
-                        ),
-                        None => String::new(),
+                        Some(true) => verdict_met.as_str(),
+                        Some(false) => verdict_not_met.as_str(),
+                        None => "",
                     };
                     match &cell.share {
                         Some(share) => {
@@ -435,11 +438,11 @@ impl TableView {
                             esc(&mut o, share);
                             if !verdict.is_empty() {
                                 o.push(' ');
-                                o.push_str(&verdict);
+                                o.push_str(verdict);
                             }
                             o.push_str("</span>");
                         }
-                        None => o.push_str(&verdict),
+                        None => o.push_str(verdict),
                     }
                     o.push_str("</td>");
                 }
