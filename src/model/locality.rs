@@ -109,6 +109,9 @@ pub struct Localities {
     by_id: HashMap<String, LocalityId>,
     /// Top-level units (no parent), in collation order of display name.
     pub roots: Vec<LocalityId>,
+    /// Each unit's place among all, by [`Localities::full_name`] in Vietnamese collation
+    /// (ties by id): made once, when a page first sorts units by it.
+    full_name_ranks: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Localities {
@@ -143,7 +146,12 @@ impl Localities {
             order(&mut l.predecessors);
         }
         order(&mut roots);
-        Localities { all, by_id, roots }
+        Localities {
+            all,
+            by_id,
+            roots,
+            full_name_ranks: Default::default(),
+        }
     }
 
     pub fn get(&self, id: LocalityId) -> &Locality {
@@ -185,6 +193,26 @@ impl Localities {
         self.self_and_ancestors(id).contains(&ancestor)
     }
 
+    /// Where the unit comes when units are sorted by [`Localities::full_name`] in Vietnamese
+    /// collation, ties by id. Indicator and term pages sort thousands of units this way; the
+    /// collation keys are made once for all of them instead of on every page.
+    pub fn full_name_rank(&self, id: LocalityId) -> u32 {
+        let ranks = self.full_name_ranks.get_or_init(|| {
+            let keys: Vec<_> = self
+                .ids()
+                .map(|l| crate::vi::collation_key(&self.full_name(l)))
+                .collect();
+            let mut order: Vec<usize> = (0..self.all.len()).collect();
+            order.sort_by(|&x, &y| keys[x].cmp(&keys[y]).then(x.cmp(&y)));
+            let mut ranks = vec![0; self.all.len()];
+            for (rank, &i) in order.iter().enumerate() {
+                ranks[i] = rank as u32;
+            }
+            ranks
+        });
+        ranks[id.0 as usize]
+    }
+
     /// "Huyện Đông Sơn, Tỉnh Thanh Hóa": the unit and its parents, for search and context.
     pub fn full_name(&self, id: LocalityId) -> String {
         self.self_and_ancestors(id)
@@ -198,4 +226,61 @@ impl Localities {
 /// "Huyện Đông Sơn".
 pub fn display_name(kind: LocalityKind, name: &str) -> String {
     format!("{} {}", crate::vi::capitalize(kind.display_word()), name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: &str, kind: LocalityKind, name: &str, parent: Option<u32>) -> Locality {
+        Locality {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            code: None,
+            parent: parent.map(LocalityId),
+            aliases: Vec::new(),
+            established: None,
+            dissolved: None,
+            successors: Vec::new(),
+            predecessors: Vec::new(),
+            children: Vec::new(),
+            display_name: display_name(kind, name),
+        }
+    }
+
+    #[test]
+    fn full_name_ranks_follow_vietnamese_collation_of_full_names() {
+        use LocalityKind::*;
+        let l = Localities::new(vec![
+            unit("thanh-hoa", Tinh, "Thanh Hóa", None),
+            unit("yen-bai", Tinh, "Yên Bái", None),
+            // Full names "Huyện Đông Sơn, Tỉnh Thanh Hóa", "Huyện Dương Kinh, Tỉnh Yên Bái",
+            // "Huyện Ân Định, Tỉnh Yên Bái": in Vietnamese Â comes right after A and Đ right
+            // after D; in bytes, "Ân" would come after "Dương".
+            unit("dong-son", Huyen, "Đông Sơn", Some(0)),
+            unit("duong-kinh", Huyen, "Dương Kinh", Some(1)),
+            // Same full name as dong-son: the tie goes by id.
+            unit("dong-son-2", Huyen, "Đông Sơn", Some(0)),
+            unit("an-dinh", Huyen, "Ân Định", Some(1)),
+        ]);
+        let mut ids: Vec<LocalityId> = l.ids().collect();
+        ids.sort_by_key(|&x| l.full_name_rank(x));
+        let names: Vec<&str> = ids.iter().map(|&x| l.get(x).id.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "an-dinh",
+                "duong-kinh",
+                "dong-son",
+                "dong-son-2",
+                "thanh-hoa",
+                "yen-bai"
+            ]
+        );
+        // The same order as sorting by the collation keys of the full names themselves.
+        let mut by_key: Vec<LocalityId> = l.ids().collect();
+        by_key.sort_by_cached_key(|&x| crate::vi::collation_key(&l.full_name(x)));
+        assert_eq!(ids, by_key);
+    }
 }

@@ -544,10 +544,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 values.iter().map(|&ix| a.values[ix].locality).collect();
             locs.sort();
             locs.dedup();
-            let names: Vec<String> = locs.iter().map(|&x| a.localities.full_name(x)).collect();
-            let mut order: Vec<usize> = (0..locs.len()).collect();
-            order.sort_by_cached_key(|&x| crate::vi::collation_key(&names[x]));
-            let locs: Vec<LocalityId> = order.into_iter().map(|k| locs[k]).collect();
+            locs.sort_by_key(|&x| a.localities.full_name_rank(x));
             // The values of each locality, in value order, gathered in one pass.
             let mut of_locality: std::collections::HashMap<LocalityId, Vec<&IndicatorValue>> =
                 Default::default();

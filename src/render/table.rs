@@ -233,9 +233,8 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
     let mut locs: Vec<LocalityId> = values.iter().map(|&i| a.values[i].locality).collect();
     locs.sort();
     locs.dedup();
-    let names: Vec<String> = locs.iter().map(|&l| a.localities.full_name(l)).collect();
     let mut order: Vec<usize> = (0..locs.len()).collect();
-    order.sort_by_cached_key(|&x| crate::vi::collation_key(&names[x]));
+    order.sort_by_key(|&x| a.localities.full_name_rank(locs[x]));
     // Values per (locality, indicator), in value order.
     let mut cells: std::collections::HashMap<(LocalityId, IndicatorId), Vec<&IndicatorValue>> =
         Default::default();
