@@ -1,6 +1,8 @@
 //! Charts drawn at build time as inline SVG (no JavaScript): targets and actuals of one
 //! indicator for one locality over the years, targets dashed with hollow marks, actuals solid.
 
+use std::fmt::Write;
+
 use crate::model::{IndicatorValue, Kind};
 
 use super::format::Fmt;
@@ -46,27 +48,31 @@ pub fn svg(values: &[&IndicatorValue], label: &str, f: &Fmt) -> Option<String> {
         esc(label)
     );
     // Axes and labels.
-    s.push_str(&format!(
+    write!(s,
         "<line class=\"axis\" x1=\"{PAD_L}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\"/><line class=\"axis\" x1=\"{PAD_L}\" y1=\"{PAD_T}\" x2=\"{PAD_L}\" y2=\"{b}\"/>",
         b = H - PAD_B,
         r = W - PAD_R
-    ));
+    ).expect("writing to a String cannot fail");
     for (v, anchor) in [(vmax, PAD_T + 4.0), (vmin, H - PAD_B)] {
-        s.push_str(&format!(
+        write!(
+            s,
             "<text class=\"tick\" x=\"{}\" y=\"{anchor:.1}\" text-anchor=\"end\">{}</text>",
             PAD_L - 4.0,
             esc(&f.number_max(v, 2))
-        ));
+        )
+        .expect("writing to a String cannot fail");
     }
     let mut years: Vec<i32> = pts.iter().map(|p| p.0).collect();
     years.sort();
     years.dedup();
     for y in &years {
-        s.push_str(&format!(
+        write!(
+            s,
             "<text class=\"tick\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{y}</text>",
             x(*y),
             H - 8.0
-        ));
+        )
+        .expect("writing to a String cannot fail");
     }
     for (kind, class) in [
         (Kind::Target, "target"),
@@ -86,23 +92,24 @@ pub fn svg(values: &[&IndicatorValue], label: &str, f: &Fmt) -> Option<String> {
             continue;
         }
         if series.len() > 1 {
-            let d: Vec<String> = series
-                .iter()
-                .map(|(y, v)| format!("{:.1},{:.1}", x(*y), yv(*v)))
-                .collect();
-            s.push_str(&format!(
-                "<polyline class=\"{class}\" points=\"{}\"/>",
-                d.join(" ")
-            ));
+            s.push_str("<polyline class=\"");
+            s.push_str(class);
+            s.push_str("\" points=\"");
+            for (i, (y, v)) in series.iter().enumerate() {
+                let sep = if i == 0 { "" } else { " " };
+                write!(s, "{sep}{:.1},{:.1}", x(*y), yv(*v))
+                    .expect("writing to a String cannot fail");
+            }
+            s.push_str("\"/>");
         }
         for (y, v) in &series {
-            s.push_str(&format!(
+            write!(s,
                 "<circle class=\"{class}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\"><title>{} {y}: {}</title></circle>",
                 x(*y),
                 yv(*v),
                 esc(f.kind(kind)),
                 esc(&f.number(*v))
-            ));
+            ).expect("writing to a String cannot fail");
         }
     }
     s.push_str("</svg>");
