@@ -51,25 +51,34 @@ fn two_archives_built_in_one_process_keep_their_own_frames() {
         .collect::<Vec<_>>();
     assert!(pages.len() > 3, "the fixture has bulletins: {pages:?}");
     for rel in &pages {
-        let (pa, pb) = (page(&a, rel), page(&b, rel));
-        assert!(pa.contains("Lưu trữ thử nghiệm"), "{rel} of A names A");
-        assert!(
-            !pa.contains("Kho bản tin thứ hai"),
-            "{rel} of A does not name B"
+        assert_frame_of(
+            &page(&a, rel),
+            rel,
+            "Lưu trữ thử nghiệm",
+            "/luu-tru/",
+            "Kho bản tin thứ hai",
+        );
+        assert_frame_of(
+            &page(&b, rel),
+            rel,
+            "Kho bản tin thứ hai",
+            "/kho-hai/",
+            "Lưu trữ thử nghiệm",
         );
         assert!(
-            pa.contains("href=\"/luu-tru/static/style.css\""),
-            "{rel} of A links A's style sheet"
+            !page(&b, rel).contains("/luu-tru/"),
+            "{rel} of B has no link into A"
         );
-        assert!(pb.contains("Kho bản tin thứ hai"), "{rel} of B names B");
-        assert!(
-            !pb.contains("Lưu trữ thử nghiệm"),
-            "{rel} of B does not name A"
-        );
-        assert!(
-            pb.contains("href=\"/kho-hai/static/style.css\""),
-            "{rel} of B links B's style sheet"
-        );
-        assert!(!pb.contains("/luu-tru/"), "{rel} of B has no link into A");
     }
+}
+
+/// The page names its own archive, links its own style sheet, and does not name the other.
+fn assert_frame_of(html: &str, rel: &str, title: &str, base_path: &str, other_title: &str) {
+    assert!(html.contains(title), "{rel} names {title}");
+    assert!(
+        !html.contains(other_title),
+        "{rel} does not name {other_title}"
+    );
+    let css = format!("href=\"{base_path}static/style.css\"");
+    assert!(html.contains(&css), "{rel} links {css}");
 }

@@ -87,7 +87,7 @@ thread_local! {
 /// Tells renderers apart in [`FRAMES`] (tests and `serve` make many in one process).
 static NEXT_RENDERER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// The depth that the links of a page's frame depend on.
+/// The depth that a page's links to other pages depend on (0 unless they are relative).
 fn site_depth(l: &Linker) -> usize {
     if l.urls.relative {
         l.from.matches('/').count()
@@ -236,11 +236,7 @@ impl<'a> Renderer<'a> {
 
     /// The list entries of `ids`, as HTML, for the page `l` is on.
     pub fn items_html(&self, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
-        let depth = if self.urls.relative {
-            l.from.matches('/').count()
-        } else {
-            0
-        };
+        let depth = site_depth(l);
         let f = self.fmt();
         let render_one = |b: BulletinId| -> Result<String, Diagnostic> {
             let mut ctx = tera::Context::new();
