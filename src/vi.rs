@@ -189,7 +189,7 @@ pub fn format_number(x: f64) -> String {
     if !x.is_finite() {
         return NOT_A_NUMBER.to_owned();
     }
-    vietnamese_style(&format!("{x}"))
+    vietnamese_style(&shortest(x, &mut ryu::Buffer::new()))
 }
 
 /// Like [`format_number`], rounded to at most `decimals` decimals (the exact binary value is
@@ -200,7 +200,119 @@ pub fn format_number_max(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return NOT_A_NUMBER.to_owned();
     }
-    vietnamese_style(&format!("{x:.decimals$}"))
+    let mut buf = ryu::Buffer::new();
+    let short = shortest(x, &mut buf);
+    // When the shortest digits have no more than `decimals` decimals, rounding the exact
+    // value to `decimals` gives those digits (padded with zeros, which are dropped anyway):
+    // the exact value is within half an ulp of them, and below 2^40 an ulp is far smaller
+    // than the 0.0005 that rounding to three decimals could move.
+    let fits = decimals <= 3
+        && x.abs() < (1u64 << 40) as f64
+        && short
+            .split_once('.')
+            .is_none_or(|(_, frac)| frac.trim_end_matches('0').len() <= decimals);
+    if fits {
+        vietnamese_style(&short)
+    } else {
+        vietnamese_style(&format!("{x:.decimals$}"))
+    }
+}
+
+/// `x` (finite) with the digits `format!("{x}")` writes: the shortest that read back as `x`,
+/// never an exponent. Made by ryu, several times faster than the standard formatting; an
+/// integer may keep a trailing `.0`, which [`vietnamese_style`] drops.
+///
+/// ryu's digits are taken only when there are at most 15 of them: then no other number of
+/// as many digits reads back as `x` (15 digits are finer than an f64), so both algorithms
+/// must give these. With 16 or 17, two candidates can be equally near, and ryu breaks the
+/// tie another way than the standard library; those, and exponents (which ryu writes below
+/// 1e-5 and from 1e16, and `{}` never does), go through `format!`.
+fn shortest(x: f64, buf: &mut ryu::Buffer) -> std::borrow::Cow<'_, str> {
+    if let Some(s) = few_decimals(x) {
+        return std::borrow::Cow::Owned(s);
+    }
+    let s = buf.format_finite(x);
+    let significant = s
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|&b| b == b'0')
+        .count();
+    if significant <= 15 && !s.contains('e') {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(format!("{x}"))
+    }
+}
+
+/// The digits of `x` when it has at most three decimals and fewer than 15 digits in all, as
+/// most figures of bulletins do (`507.8`, `22`, `1.12`): `x` times 1, 10, 100 or 1000 is
+/// then a whole number `m`, and `m / 10^k` reads back as `x` (a division is correctly
+/// rounded, as reading a decimal is). Two different decimals of at most 15 digits are
+/// farther apart than two neighbouring f64, so this is the only one that reads back as `x`
+/// and the digits of `format!("{x}")`.
+fn few_decimals(x: f64) -> Option<String> {
+    const LIMIT: f64 = 1e14;
+    for (k, scale) in [1.0f64, 10.0, 100.0, 1000.0].into_iter().enumerate() {
+        let m = x * scale;
+        if m.abs() >= LIMIT {
+            return None;
+        }
+        if m.fract() == 0.0 && m / scale == x {
+            let whole = m.abs() as u64;
+            let pow = 10u64.pow(k as u32);
+            let mut out = String::with_capacity(24);
+            if x.is_sign_negative() {
+                out.push('-');
+            }
+            let mut digits = itoa::Buffer::new();
+            out.push_str(digits.format(whole / pow));
+            // The product can round, so that a larger `k` is found first (1.12 * 100 is
+            // 112.00000000000001, 1.12 * 1000 is 1120): drop the zeros it leaves.
+            let frac = digits.format(whole % pow + pow)[1..].trim_end_matches('0');
+            if !frac.is_empty() {
+                out.push('.');
+                out.push_str(frac);
+            }
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// `x` written exactly as `format!("{x}")` would (`5078`, `507.8`, `0.000001`), by ryu.
+pub fn plain_number(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let mut buf = ryu::Buffer::new();
+    let s = shortest(x, &mut buf);
+    match s.strip_suffix(".0") {
+        Some(int) => int.to_string(),
+        None => s.into_owned(),
+    }
+}
+
+/// Append `x` with one decimal, exactly as `write!(out, "{x:.1}")` would, with a fast path
+/// for the common case (a chart coordinate): a non-negative value well below 2^40 whose
+/// tenths are not within a hair of a tie.
+pub fn push_tenths(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    let scaled = x * 10.0;
+    let rounded = scaled.round();
+    // Off a tie by more than the error of the multiplication, the rounded product is the
+    // rounding of the exact value.
+    if x.is_sign_positive()
+        && x < (1u64 << 40) as f64
+        && ((scaled - rounded).abs() - 0.5).abs() > 1e-6
+    {
+        let tenths = rounded as u64;
+        let mut digits = itoa::Buffer::new();
+        out.push_str(digits.format(tenths / 10));
+        out.push('.');
+        out.push(char::from(b'0' + (tenths % 10) as u8));
+    } else {
+        write!(out, "{x:.1}").expect("writing to a String cannot fail");
+    }
 }
 
 /// A sort key with the same ordering as [`collate`]; compare keys with `Ord`
@@ -670,6 +782,76 @@ mod tests {
         ] {
             assert_eq!(collate(a, b), Ordering::Less, "{a:?} < {b:?}");
             assert_eq!(collate(b, a), Ordering::Greater, "{b:?} > {a:?}");
+        }
+    }
+
+    /// Values like those of bulletins and charts, and stranger ones: random mantissas at
+    /// many scales, short decimals, integers, halves and near-ties.
+    fn sample_numbers() -> Vec<f64> {
+        let mut out = vec![
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            1.45,
+            2.675,
+            99.95,
+            99.96,
+            1e15,
+            1e16,
+            1.5e16,
+            1e-5,
+            1e-6,
+            1.5e-7,
+            123456789.125,
+            4500.0,
+            507.8,
+            22.0,
+            1.12,
+            0.1 + 0.2,
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let r = next();
+            let scale = 10f64.powi((r % 24) as i32 - 8);
+            let unit = (next() >> 11) as f64 / (1u64 << 53) as f64;
+            out.push(unit * scale);
+            out.push(-(unit * scale));
+            // Short decimals as written in bulletins: 507.8, 1.12, 3202.15.
+            let cents = (next() % 10_000_000) as f64;
+            out.push(cents / 10.0);
+            out.push(cents / 100.0);
+            out.push(cents / 1000.0);
+            // Halves of tenths, the ties of `{:.1}`.
+            out.push((next() % 100_000) as f64 / 20.0);
+            out.push(f64::from_bits(next() >> 2));
+        }
+        out
+    }
+
+    #[test]
+    fn fast_number_formatting_matches_std() {
+        for x in sample_numbers() {
+            assert_eq!(plain_number(x), format!("{x}"), "{x:e}");
+            assert_eq!(format_number(x), vietnamese_style(&format!("{x}")), "{x:e}");
+            for d in 0..=3 {
+                assert_eq!(
+                    format_number_max(x, d),
+                    vietnamese_style(&format!("{x:.d$}")),
+                    "{x:e} to {d}"
+                );
+            }
+            let mut s = String::new();
+            push_tenths(&mut s, x);
+            assert_eq!(s, format!("{x:.1}"), "{x:e}");
         }
     }
 

@@ -84,8 +84,12 @@ impl Cells<'_> {
             href: self.l.to(&path::bulletin(&b.slug)),
             title,
             value: match v.converted_max {
-                Some(m) => format!("{}-{}", v.converted, m),
-                None => v.converted.to_string(),
+                Some(m) => format!(
+                    "{}-{}",
+                    crate::vi::plain_number(v.converted),
+                    crate::vi::plain_number(m)
+                ),
+                None => crate::vi::plain_number(v.converted),
             },
         }
     }
