@@ -35,38 +35,45 @@ impl Fmt<'_> {
     }
 
     /// "22%", "507,8 tỷ đồng".
-    pub fn with_unit(&self, number: String, unit: &str) -> String {
-        if unit.is_empty() {
-            number
-        } else if unit.starts_with('%') {
-            format!("{number}{unit}")
-        } else {
-            format!("{number} {unit}")
+    pub fn with_unit(&self, mut number: String, unit: &str) -> String {
+        if !unit.is_empty() {
+            if !unit.starts_with('%') {
+                number.push(' ');
+            }
+            number.push_str(unit);
         }
+        number
+    }
+
+    /// "10–11" or "10": a value, or a range.
+    fn low_high(&self, low: f64, high: Option<f64>) -> String {
+        let mut n = self.number(low);
+        if let Some(high) = high {
+            n.push('–');
+            n.push_str(&self.number(high));
+        }
+        n
     }
 
     /// "trên 22%", "10–11%", "khoảng 1.000 tỷ đồng", as written (unit as written).
     pub fn figure(&self, v: &IndicatorValue) -> String {
-        let n = match v.value_max {
-            Some(max) => format!("{}–{}", self.number(v.value), self.number(max)),
-            None => self.number(v.value),
-        };
-        let text = self.with_unit(n, &v.unit);
+        let text = self.with_unit(self.low_high(v.value, v.value_max), &v.unit);
         match v.qualifier {
-            Some(q) => format!("{} {text}", self.qualifier(q)),
+            Some(q) => {
+                let q = self.qualifier(q);
+                let mut s = String::with_capacity(q.len() + 1 + text.len());
+                s.push_str(q);
+                s.push(' ');
+                s.push_str(&text);
+                s
+            }
             None => text,
         }
     }
 
     /// The value in the indicator's unit, for a note when the unit differs.
     pub fn converted(&self, v: &IndicatorValue, unit: &str) -> Option<String> {
-        (v.unit != unit).then(|| {
-            let n = match v.converted_max {
-                Some(max) => format!("{}–{}", self.number(v.converted), self.number(max)),
-                None => self.number(v.converted),
-            };
-            self.with_unit(n, unit)
-        })
+        (v.unit != unit).then(|| self.with_unit(self.low_high(v.converted, v.converted_max), unit))
     }
 
     pub fn qualifier(&self, q: Qualifier) -> &str {
@@ -101,7 +108,9 @@ impl Fmt<'_> {
 
     /// "101,3%".
     pub fn share(&self, share: f64) -> String {
-        format!("{}%", self.number_max(share * 100.0, 1))
+        let mut s = self.number_max(share * 100.0, 1);
+        s.push('%');
+        s
     }
 }
 

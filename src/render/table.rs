@@ -68,15 +68,29 @@ impl Cells<'_> {
     fn fig(&self, v: &IndicatorValue) -> FigView {
         let b = &self.a.bulletins[v.bulletin.0 as usize];
         let ind = self.a.indicators.get(v.indicator);
-        let mut title = format!(
-            "{}: {} ({})",
-            self.f.kind(v.kind),
-            b.title,
-            self.f.date(b.date.date_naive())
+        // "= 1.234 tỷ đồng · Kế hoạch: <title> (dd/mm/yyyy)", built in place: this runs for
+        // every figure of every table.
+        let kind = self.f.kind(v.kind);
+        let date = self.f.date(b.date.date_naive());
+        let converted = self.f.converted(v, &ind.unit);
+        let mut title = String::with_capacity(
+            kind.len()
+                + b.title.len()
+                + date.len()
+                + 8
+                + converted.as_ref().map_or(0, |c| c.len() + 8),
         );
-        if let Some(c) = self.f.converted(v, &ind.unit) {
-            title = format!("= {c} · {title}");
+        if let Some(c) = &converted {
+            title.push_str("= ");
+            title.push_str(c);
+            title.push_str(" · ");
         }
+        title.push_str(kind);
+        title.push_str(": ");
+        title.push_str(&b.title);
+        title.push_str(" (");
+        title.push_str(&date);
+        title.push(')');
         FigView {
             kind: v.kind.as_str(),
             label: self.f.kind_short(v.kind).to_string(),
