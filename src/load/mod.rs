@@ -117,7 +117,7 @@ impl Base {
             bodies: &self.bodies,
         };
         let text = source::read_text(&root.join(&f.path), &f.path).map_err(|e| vec![e])?;
-        let mut a = article::parse_article(&f.path, &text, &f.default_slug, &reg, &read)?;
+        let mut a = article::parse_article(&f.path, &text, &f.default_slug(), &reg, &read)?;
         if let Some(dir) = &f.bundle {
             a.bulletin.assets = bundle_assets(&root.join(dir));
             a.bulletin.bundle_dir = Some(dir.clone());
@@ -316,9 +316,22 @@ fn id_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
 pub struct Found {
     /// Relative to the site root.
     pub path: PathBuf,
-    pub default_slug: String,
     /// For `<slug>/index.md`: the folder, relative to the site root.
     pub bundle: Option<PathBuf>,
+}
+
+impl Found {
+    /// The slug of the file name (of the folder, for a bundle), unless the front matter
+    /// gives one. Made when the file is parsed, on the parsing threads: the walk that finds
+    /// the files runs on one thread while the others wait.
+    pub fn default_slug(&self) -> String {
+        let name = match &self.bundle {
+            Some(dir) => dir.file_name(),
+            None => self.path.file_stem(),
+        };
+        name.map(|n| crate::vi::slugify(&crate::vi::nfc(&n.to_string_lossy())))
+            .unwrap_or_default()
+    }
 }
 
 /// Every `*.md` under content/, in a stable order; hidden files and folders are skipped.
@@ -355,19 +368,7 @@ pub fn discover(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
         let bundle = is_index
             .then(|| rel.parent().map(Path::to_path_buf))
             .flatten();
-        let name_source = if is_index {
-            rel.parent().and_then(|p| p.file_name())
-        } else {
-            rel.file_stem()
-        };
-        let default_slug = name_source
-            .map(|n| crate::vi::slugify(&crate::vi::nfc(&n.to_string_lossy())))
-            .unwrap_or_default();
-        out.push(Found {
-            path: rel,
-            default_slug,
-            bundle,
-        });
+        out.push(Found { path: rel, bundle });
     }
     out
 }
