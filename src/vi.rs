@@ -293,18 +293,15 @@ pub fn plain_number(x: f64) -> String {
 }
 
 /// Append `x` with one decimal, exactly as `write!(out, "{x:.1}")` would, with a fast path
-/// for the common case (a chart coordinate): a non-negative value well below 2^40 whose
+/// for the common case (a chart coordinate): a non-negative value below a million whose
 /// tenths are not within a hair of a tie.
 pub fn push_tenths(out: &mut String, x: f64) {
     use std::fmt::Write;
     let scaled = x * 10.0;
     let rounded = scaled.round();
-    // Off a tie by more than the error of the multiplication, the rounded product is the
-    // rounding of the exact value.
-    if x.is_sign_positive()
-        && x < (1u64 << 40) as f64
-        && ((scaled - rounded).abs() - 0.5).abs() > 1e-6
-    {
+    // Below a million, `x * 10` is off the exact product by less than 1e-9; farther than
+    // 1e-6 from a tie, it rounds the same way as the exact value.
+    if x.is_sign_positive() && x < 1e6 && ((scaled - rounded).abs() - 0.5).abs() > 1e-6 {
         let tenths = rounded as u64;
         let mut digits = itoa::Buffer::new();
         out.push_str(digits.format(tenths / 10));
