@@ -322,8 +322,9 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostic
     };
     // Freeing the archive and its groups, millions of allocations, takes half a second at
     // 100,000 bulletins; `bantin build` exits right after, when the kernel takes the memory
-    // back at once. So they are freed on a thread of their own that nobody waits for (in
-    // `bantin serve`, it finishes beside the next request).
+    // back at once. So they are freed on a thread of their own that nobody waits for. (A
+    // caller that builds again at once, as the tests do, may briefly hold two archives;
+    // `bantin serve` keeps its own site and does not come here.)
     drop(renderer);
     drop(theme);
     std::thread::spawn(move || drop((archive, groups)));
