@@ -249,13 +249,12 @@ pub fn assemble(
     let keys: Vec<_> = values
         .iter()
         .map(|v| {
-            let date = &bulletins[v.bulletin.0 as usize].date;
             (
                 locality_rank[v.locality.0 as usize],
                 indicator_rank[v.indicator.0 as usize],
                 v.period,
                 v.kind,
-                (date.timestamp(), date.timestamp_subsec_nanos()),
+                bulletins[v.bulletin.0 as usize].date,
                 std::cmp::Reverse(v.bulletin),
             )
         })
