@@ -17,7 +17,7 @@ pub use bulletin::{Bulletin, BulletinId, Source, Topic};
 pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
 pub use locality::{Localities, Locality, LocalityId, LocalityKind};
 pub use term::{Term, TermId, Terms};
-pub use value::{IndicatorValue, Kind, Period, Qualifier};
+pub use value::{Basis, IndicatorValue, Kind, Part, Period, PeriodError, Qualifier};
 
 use crate::load::settings::Settings;
 
