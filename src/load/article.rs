@@ -12,7 +12,7 @@ use super::yaml::{self, get, scalar_text, string_list, type_name, Lines, Span};
 use crate::diagnostics::{did_you_mean, unknown_word_help, Diagnostic};
 use crate::model::figure::parse_amount;
 use crate::model::{
-    units, BodyStore, Bulletin, IndicatorId, IndicatorValue, Indicators, Kind, Localities,
+    units, Basis, BodyStore, Bulletin, IndicatorId, IndicatorValue, Indicators, Kind, Localities,
     LocalityId, Period, Qualifier, Source, TermId, Terms, Topic,
 };
 use crate::urls::{path, Urls};
@@ -63,11 +63,12 @@ const VALUE_KEYS: &[&str] = &[
     "kind",
     "qualifier",
     "term",
+    "basis",
     "quote",
     "note",
 ];
-const DEFAULT_KEYS: &[&str] = &["period", "kind", "qualifier", "term"];
-const QUERY_KEYS: &[&str] = &["period", "kind", "qualifier", "term", "locality"];
+const DEFAULT_KEYS: &[&str] = &["period", "kind", "qualifier", "term", "basis"];
+const QUERY_KEYS: &[&str] = &["period", "kind", "qualifier", "basis", "term", "locality"];
 const SOURCE_KEYS: &[&str] = &["name", "url"];
 
 /// Split the front matter from the body: `(yaml, body, body's first line)`.
@@ -129,6 +130,8 @@ struct Defaults {
     kind: Option<Kind>,
     qualifier: Option<Qualifier>,
     term: Option<TermId>,
+    /// Applies to targets only.
+    basis: Option<Basis>,
 }
 
 /// A value as written, before it is checked against the registries.
@@ -142,6 +145,7 @@ struct ValueSpec {
     kind: Option<Kind>,
     qualifier: Option<Qualifier>,
     term: Option<TermId>,
+    basis: Option<Basis>,
     quote: Option<String>,
     note: Option<String>,
     /// The line of the value (inline: of its link; front matter: of `value:`).
@@ -150,6 +154,7 @@ struct ValueSpec {
     id_line: usize,
     locality_line: usize,
     unit_line: usize,
+    basis_line: usize,
     inline: bool,
 }
 
@@ -208,15 +213,25 @@ impl Reader<'_> {
 
     fn period(&mut self, v: &Value, line: usize) -> Option<Period> {
         let s = scalar_text(v).unwrap_or_default();
-        let p = Period::parse(&s);
-        if p.is_none() {
-            self.err(
-                line,
-                format!("`period: {s}` is not a year or a span of years"),
-            )
-            .help = Some("write a year (2020) or a span in quotes (\"2016-2020\")".into());
+        match Period::read(&s) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.err(line, format!("`period: {s}`: {}", e.message)).help =
+                    Some(format!("{} (in quotes: period: \"2023-M9\")", e.help));
+                None
+            }
         }
-        p
+    }
+
+    fn basis(&mut self, s: &str, line: usize) -> Option<Basis> {
+        let b = Basis::parse(s);
+        if b.is_none() {
+            self.err(line, format!("unknown basis of a target `{s}`")).help = Some(format!(
+                "{} (plan: kế hoạch, dự toán giao; resolution: nghị quyết; assigned: cấp trên giao; adjusted: kế hoạch điều chỉnh)",
+                unknown_word_help(s, Basis::WORDS)
+            ));
+        }
+        b
     }
 
     fn kind(&mut self, s: &str, line: usize) -> Option<Kind> {
@@ -357,16 +372,55 @@ impl Reader<'_> {
                 ind.unit
             ));
         }
-        let term = spec.term.or(d.term);
+        if let (Some(b), Some(k)) = (spec.basis, kind) {
+            if k != Kind::Target {
+                self.err(
+                    spec.basis_line,
+                    format!(
+                        "`basis={}` is written on {} value, but only a target has a basis",
+                        b.as_str(),
+                        if k == Kind::Actual {
+                            "an actual"
+                        } else {
+                            "an estimate"
+                        }
+                    ),
+                )
+                .help = Some(format!(
+                    "remove `basis` here; if the figure is a target of the {}, write kind=target",
+                    b.as_str()
+                ));
+            }
+        }
+        let basis =
+            (kind == Some(Kind::Target)).then(|| spec.basis.or(d.basis).unwrap_or(Basis::Plan));
         let (locality, period, kind, converted) = (locality?, period?, kind?, converted?);
+        let term = self
+            .reg
+            .terms
+            .for_value(spec.term.or(d.term), article_term, period);
+        if term.is_none() {
+            self.err(
+                line,
+                format!(
+                    "the value of `{}` for {period} falls in no term of content/terms.yaml, so no table would show it",
+                    spec.id
+                ),
+            )
+            .help = Some(format!(
+                "add a term whose `years` hold {period} to content/terms.yaml, or give the value a `term`"
+            ));
+            return None;
+        }
         Some(IndicatorValue {
             bulletin: crate::model::BulletinId(0),
             locality,
             indicator,
-            term: self.reg.terms.for_value(term, article_term, period),
+            term,
             period,
             kind,
             qualifier,
+            basis,
             value: spec.amount.0,
             value_max: spec.amount.1,
             converted_max: spec
@@ -433,6 +487,9 @@ impl Reader<'_> {
         let term = self
             .text_field(map, "term", lines, span)
             .and_then(|t| self.term(&t, lines.key_line(span, "term")));
+        let basis = self
+            .text_field(map, "basis", lines, span)
+            .and_then(|b| self.basis(&b, lines.key_line(span, "basis")));
         Some(ValueSpec {
             id: id?,
             amount: amount?,
@@ -443,6 +500,7 @@ impl Reader<'_> {
             kind,
             qualifier,
             term,
+            basis,
             quote: self
                 .text_field(map, "quote", lines, span)
                 .filter(|s| !s.is_empty()),
@@ -453,6 +511,7 @@ impl Reader<'_> {
             id_line: lines.key_line(span, "id"),
             locality_line: lines.key_line(span, "locality"),
             unit_line: lines.key_line(span, "unit"),
+            basis_line: lines.key_line(span, "basis"),
             inline: false,
         })
     }
@@ -469,12 +528,14 @@ impl Reader<'_> {
             kind: None,
             qualifier: None,
             term: None,
+            basis: None,
             quote: (!fig.quote.is_empty()).then_some(fig.quote.clone()),
             note: None,
             line,
             id_line: line,
             locality_line: line,
             unit_line: line,
+            basis_line: line,
             inline: true,
         };
         if fig.indicator.is_empty() {
@@ -507,14 +568,21 @@ impl Reader<'_> {
             };
             let v = v.replace('+', " ");
             match k {
-                "period" => match Period::parse(&v) {
-                    Some(p) => spec.period = Some(p),
-                    None => {
-                        self.err(line, format!("malformed annotation: `period={v}` is not a year or a span of years")).help =
-                            Some("write period=2020 or period=2016-2020".into());
+                "period" => match Period::read(&v) {
+                    Ok(p) => spec.period = Some(p),
+                    Err(e) => {
+                        self.err(
+                            line,
+                            format!("malformed annotation: `period={v}`: {}", e.message),
+                        )
+                        .help = Some(e.help);
                         ok = false;
                     }
                 },
+                "basis" => {
+                    spec.basis = self.basis(&v, line);
+                    ok &= spec.basis.is_some();
+                }
                 "kind" => {
                     spec.kind = self.kind(&v, line);
                     ok &= spec.kind.is_some();
@@ -555,6 +623,51 @@ impl Reader<'_> {
         }
         ok.then_some(spec)
     }
+}
+
+/// The error for an `ind:` annotation that the Markdown parser did not read as a link: it
+/// would make no record, and the reader would see its raw text.
+fn lost_annotation(
+    file: &Path,
+    body: &str,
+    body_line: usize,
+    lost: &markdown::LostAnnotation,
+) -> Diagnostic {
+    use markdown::LostIn;
+    let before = &body[..lost.offset.min(body.len())];
+    let line = body_line + before.matches('\n').count();
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    let (why, help) = match lost.place {
+        LostIn::CodeSpan => (
+            "is inside a code span (between backticks)",
+            "remove the backticks around it",
+        ),
+        LostIn::CodeBlock => (
+            "is inside a code block",
+            "move it out of the fenced or indented block",
+        ),
+        LostIn::Html => (
+            "is inside raw HTML or an HTML comment, where Markdown links are not read",
+            "move it out of the HTML, or delete it if it was commented out on purpose",
+        ),
+        LostIn::Text => (
+            "is not a well-formed Markdown link (a bracket missing, a space before `(` or in the address), or a reference definition no link uses",
+            "write it as [507,8 tỷ đồng](ind:thu-ngan-sach?period=2020&kind=target), with no space in the address",
+        ),
+    };
+    Diagnostic::at(
+        file,
+        line,
+        format!(
+            "the annotation `{}` {why}, so it makes no record and shows as raw text",
+            lost.text
+        ),
+    )
+    .column(Some(column))
+    .help(help)
 }
 
 /// Read one bulletin. `file` is relative to the site root, `text` already decoded.
@@ -779,6 +892,9 @@ pub fn parse_article(
             defaults.term = get(m, "term")
                 .and_then(scalar_text)
                 .and_then(|t| r.term(&t, line));
+            defaults.basis = get(m, "basis")
+                .and_then(scalar_text)
+                .and_then(|b| r.basis(&b, line));
         }
         Some(other) => {
             r.err(
@@ -836,6 +952,9 @@ pub fn parse_article(
         if let Some(s) = r.inline_value(fig, line) {
             specs.push(s);
         }
+    }
+    for lost in &rendered.lost {
+        r.errors.push(lost_annotation(file, body, body_line, lost));
     }
     let values: Vec<IndicatorValue> = specs
         .into_iter()

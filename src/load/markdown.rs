@@ -25,6 +25,30 @@ pub struct RenderedBody {
     pub text: String,
     pub first_paragraph: Option<String>,
     pub figures: Vec<InlineFigure>,
+    /// `ind:` annotations of the source that the Markdown parser did not read as links.
+    pub lost: Vec<LostAnnotation>,
+}
+
+/// An `ind:` annotation written in the source that makes no record: inside a code span or
+/// block, inside raw HTML or an HTML comment, or not a well-formed link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LostAnnotation {
+    /// Byte offset in the body of its first character (`[`, or `ind:` when none precedes).
+    pub offset: usize,
+    /// The annotation as written (shortened when long).
+    pub text: String,
+    pub place: LostIn,
+}
+
+/// Where a lost annotation sits, which says why the parser passed over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostIn {
+    CodeSpan,
+    CodeBlock,
+    Html,
+    /// Not inside anything: the link itself is malformed (a bracket missing, a space in the
+    /// address), or a reference definition that no link uses.
+    Text,
 }
 
 /// Scheme of inline annotation links.
@@ -51,10 +75,22 @@ pub fn render(
     // The figure being read: its start in `block`, and its link text so far.
     let mut in_figure: Option<(InlineFigure, usize)> = None;
     let mut paragraph_depth = 0usize;
+    // Where annotations were read as links, and the places where the parser reads none.
+    let mut read: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut opaque: Vec<(std::ops::Range<usize>, LostIn)> = Vec::new();
 
     for (event, range) in parser {
+        match &event {
+            Event::Code(_) => opaque.push((range.clone(), LostIn::CodeSpan)),
+            Event::Start(Tag::CodeBlock(_)) => opaque.push((range.clone(), LostIn::CodeBlock)),
+            Event::Start(Tag::HtmlBlock) | Event::Html(_) | Event::InlineHtml(_) => {
+                opaque.push((range.clone(), LostIn::Html))
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with(SCHEME) => {
+                read.push(range.clone());
                 let (indicator, query) = match dest_url[SCHEME.len()..].split_once('?') {
                     Some((i, q)) => (i.to_string(), q.to_string()),
                     None => (dest_url[SCHEME.len()..].to_string(), String::new()),
@@ -161,9 +197,81 @@ pub fn render(
         }
         out.text.push_str(block.trim());
     }
+    out.lost = lost_annotations(body, &read, &opaque);
     out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Every `ind:` annotation of `body` (a link target `](ind:`, `](<ind:`, or a reference
+/// definition `]: ind:`) that lies outside the links the parser read.
+fn lost_annotations(
+    body: &str,
+    read: &[std::ops::Range<usize>],
+    opaque: &[(std::ops::Range<usize>, LostIn)],
+) -> Vec<LostAnnotation> {
+    let mut lost = Vec::new();
+    for (at, _) in body.match_indices(SCHEME) {
+        let before = body[..at].trim_end_matches(['<', ' ', '\t']);
+        // `](ind:`, also with spaces (`] (ind:`), or a reference definition `]: ind:`.
+        let is_link = before
+            .strip_suffix('(')
+            .is_some_and(|b| b.trim_end().ends_with(']'));
+        let is_target = is_link || before.ends_with("]:");
+        let is_autolink = body[..at].ends_with('<') && !is_target;
+        if !(is_target || is_autolink) {
+            continue;
+        }
+        if read.iter().any(|r| r.contains(&at)) {
+            continue;
+        }
+        // A reference definition used by a link read as a figure is not lost: its links are.
+        if before.ends_with("]:") && !read.is_empty() && definition_is_used(body, before, read) {
+            continue;
+        }
+        let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+        let start = if is_autolink && !is_target {
+            at - 1
+        } else {
+            body[line_start..at]
+                .rfind('[')
+                .map_or(at, |i| line_start + i)
+        };
+        let line_end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+        let end = body[at..line_end]
+            .find([')', '>'])
+            .map_or(line_end, |i| at + i + 1);
+        let mut text: String = body[start..end].chars().take(80).collect();
+        if text.len() < end - start {
+            text.push('…');
+        }
+        let place = opaque
+            .iter()
+            .filter(|(r, _)| r.contains(&at))
+            .map(|(_, p)| *p)
+            .next()
+            .unwrap_or(LostIn::Text);
+        lost.push(LostAnnotation {
+            offset: start,
+            text,
+            place,
+        });
+    }
+    lost
+}
+
+/// Whether the reference definition ending in `before` (`…[label]:`) has its label used by a
+/// link that was read: `[text][label]`, `[label][]` or `[label]`.
+fn definition_is_used(body: &str, before: &str, read: &[std::ops::Range<usize>]) -> bool {
+    let head = &before[..before.len() - 2];
+    let Some(open) = head.rfind('[') else {
+        return false;
+    };
+    let label = head[open + 1..].trim().to_lowercase();
+    read.iter().any(|r| {
+        body.get(r.clone())
+            .is_some_and(|link| link.to_lowercase().contains(&format!("[{label}]")))
+    })
 }
 
 fn collapse_spaces(s: &str) -> String {
@@ -258,6 +366,41 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>y</del>"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn annotations_the_parser_passes_over_are_found() {
+        let body = "Đạt [1%](ind:a?kind=actual).\n\nMã `[0,35%](ind:b)` ở đây.\n\n<div>\n[2%](ind:c)\n</div>\n\n<!-- [3%](ind:d) -->\n\nHỏng [4%] (ind:e) và [5%](ind:f x).\n\n```\n[6%](ind:g)\n```\n";
+        let r = render(body, false, &href);
+        assert_eq!(r.figures.len(), 1);
+        let places: Vec<(LostIn, &str)> = r
+            .lost
+            .iter()
+            .map(|l| (l.place, &body[l.offset..l.offset + 1]))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (LostIn::CodeSpan, "["),
+                (LostIn::Html, "["),
+                (LostIn::Html, "["),
+                (LostIn::Text, "["),
+                (LostIn::Text, "["),
+                (LostIn::CodeBlock, "[")
+            ]
+        );
+        assert_eq!(r.lost[0].text, "[0,35%](ind:b)");
+        // Words that merely contain the scheme are not annotations.
+        let r = render("Find ind: here, and kind:x.\n", false, &href);
+        assert!(r.lost.is_empty(), "{:?}", r.lost);
+    }
+
+    #[test]
+    fn reference_definitions_count_when_used() {
+        let r = render("Đạt [1%][a].\n\n[a]: ind:x?kind=actual\n", false, &href);
+        assert_eq!((r.figures.len(), r.lost.len()), (1, 0));
+        let r = render("Đạt 1%.\n\n[a]: ind:x?kind=actual\n", false, &href);
+        assert_eq!(r.lost.len(), 1);
     }
 
     #[test]

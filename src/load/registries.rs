@@ -240,7 +240,47 @@ const LOCALITY_KEYS: &[&str] = &[
     "established",
     "dissolved",
     "successor",
+    "website",
 ];
+
+/// Whether `host` is a host name as a portal's address has it (`thanhphoyenbai.yenbai.gov.vn`):
+/// dot-separated labels of a-z, 0-9 and `-`, none starting or ending with `-`, at least two.
+fn check_host(host: &str) -> Result<(), String> {
+    let labels: Vec<&str> = host.split('.').collect();
+    let good_label = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if labels.len() >= 2 && labels.iter().all(good_label) && host.len() <= 253 {
+        return Ok(());
+    }
+    // Say what to write instead: the host of an address, in lower case.
+    let bare = host
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split(['/', ':', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Err(if bare != host && labels_ok(&bare) {
+        format!("write the host name alone: `{bare}`")
+    } else {
+        "write a host name such as `dongson.thanhhoa.gov.vn` (letters a-z, digits, `-` and dots)"
+            .to_string()
+    })
+}
+
+fn labels_ok(host: &str) -> bool {
+    host.contains('.')
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
 
 /// Reads localities.yaml; `Ok(None)` when the file does not exist.
 pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Localities>) {
@@ -257,6 +297,8 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
         }
         let mut list = Vec::new();
         let mut pending = Vec::new();
+        // Each portal's host name, with the unit and line that first named it.
+        let mut hosts: HashMap<String, (String, usize)> = HashMap::new();
         for e in entries {
             let Head { line, id, name } = head(e, lines, file, LOCALITY_KEYS, "locality", errors);
             let kind_word = required(e, lines, file, "kind", errors);
@@ -296,6 +338,49 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
                     })
                 })
                 .unwrap_or_default();
+            let website_line = lines.key_line(e.span, "website");
+            let website: Vec<String> = get(e.map, "website")
+                .map(|v| {
+                    string_list(v).unwrap_or_else(|| {
+                        errors.push(Diagnostic::at(
+                            file,
+                            website_line,
+                            "`website` must be a host name or a list of host names",
+                        ));
+                        Vec::new()
+                    })
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|host| match check_host(host) {
+                    Ok(()) => true,
+                    Err(help) => {
+                        errors.push(
+                            Diagnostic::at(
+                                file,
+                                website_line,
+                                format!("`{host}` in `website` is not a host name"),
+                            )
+                            .help(help),
+                        );
+                        false
+                    }
+                })
+                .collect();
+            for host in &website {
+                if let Some((other, other_line)) = hosts.get(host) {
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            website_line,
+                            format!("the website `{host}` is already the portal of `{other}` (line {other_line})"),
+                        )
+                        .help("a host name belongs to one unit: remove it from one of them"),
+                    );
+                } else if let Some(id) = optional(e, "id") {
+                    hosts.insert(host.clone(), (id, website_line));
+                }
+            }
             let established = date(e, lines, file, "established", errors);
             let dissolved = date(e, lines, file, "dissolved", errors);
             if let (Some(a), Some(b)) = (established, dissolved) {
@@ -337,6 +422,7 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
                 code: optional(e, "code"),
                 parent: None,
                 aliases: aliases.unwrap_or_default(),
+                website,
                 established,
                 dissolved,
                 successors: Vec::new(),
@@ -472,8 +558,8 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Ter
             let years = match optional(e, "years") {
                 None => (start.year() + 1, end.year()),
                 Some(y) => match crate::model::Period::parse(&y) {
-                    Some(p) => (p.start, p.end),
-                    None => {
+                    Some(p) if !p.is_part_year() => (p.start, p.end),
+                    _ => {
                         errors.push(
                             Diagnostic::at(
                                 file,

@@ -92,6 +92,8 @@ pub struct Locality {
     pub code: Option<String>,
     pub parent: Option<LocalityId>,
     pub aliases: Vec<String>,
+    /// Host names of the unit's own portal (`bantin import` finds a bulletin's unit by them).
+    pub website: Vec<String>,
     pub established: Option<NaiveDate>,
     pub dissolved: Option<NaiveDate>,
     pub successors: Vec<LocalityId>,
@@ -160,6 +162,25 @@ impl Localities {
 
     pub fn find(&self, id: &str) -> Option<LocalityId> {
         self.by_id.get(id).copied()
+    }
+
+    /// The unit whose `website` names the host of an address (`www.` aside, any case), or
+    /// whose host is a subdomain of one of its websites (`vanphong.dongson.thanhhoa.gov.vn`);
+    /// the longest match wins. Host names are unique across units, so there is one at most.
+    pub fn by_website(&self, host: &str) -> Option<LocalityId> {
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host);
+        let mut best: Option<(usize, LocalityId)> = None;
+        for (i, l) in self.all.iter().enumerate() {
+            for w in &l.website {
+                let w = w.strip_prefix("www.").unwrap_or(w);
+                let hit = host == w || host.strip_suffix(w).is_some_and(|head| head.ends_with('.'));
+                if hit && best.is_none_or(|(len, _)| w.len() > len) {
+                    best = Some((w.len(), LocalityId(i as u32)));
+                }
+            }
+        }
+        best.map(|(_, id)| id)
     }
 
     pub fn len(&self) -> usize {
@@ -240,6 +261,7 @@ mod tests {
             code: None,
             parent: parent.map(LocalityId),
             aliases: Vec::new(),
+            website: Vec::new(),
             established: None,
             dissolved: None,
             successors: Vec::new(),
