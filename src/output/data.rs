@@ -20,6 +20,7 @@ pub struct Record<'a> {
     pub period: String,
     pub kind: &'static str,
     pub qualifier: Option<&'static str>,
+    pub basis: Option<&'static str>,
     #[serde(serialize_with = "number")]
     pub value: f64,
     #[serde(serialize_with = "opt_number")]
@@ -96,6 +97,7 @@ pub fn records<'a>(
             period: v.period.to_string(),
             kind: v.kind.as_str(),
             qualifier: v.qualifier.map(|q| q.as_str()),
+            basis: v.basis.map(|b| b.as_str()),
             value: v.value,
             value_max: v.value_max,
             unit: &v.unit,
@@ -169,13 +171,18 @@ pub const FIELDS: &[(&str, &str, &str)] = &[
     (
         "period",
         "string",
-        "Plan year (2020) or span of years (2016-2020)",
+        "Plan year (2020), span of years (2016-2020), first n months of a year (2023-M9) or one quarter (2023-Q3)",
     ),
     ("kind", "string", "target, actual or estimate"),
     (
         "qualifier",
         "string",
         "about, over, at_least, under or at_most; empty when exact",
+    ),
+    (
+        "basis",
+        "string",
+        "For a target, where it comes from: plan (also when the source names none), resolution, assigned or adjusted; empty for actuals and estimates",
     ),
     (
         "value",
@@ -224,8 +231,16 @@ pub fn datapackage(archive: &Archive) -> Vec<u8> {
                     f["constraints"] =
                         json!({ "enum": ["about", "over", "at_least", "under", "at_most"] })
                 }
-                "locality" | "indicator" | "period" | "value" | "unit" | "article"
-                | "article_date" => f["constraints"] = json!({ "required": true }),
+                "basis" => f["constraints"] = json!({ "enum": crate::model::Basis::WORDS }),
+                "period" => {
+                    f["constraints"] = json!({
+                        "required": true,
+                        "pattern": "[0-9]{4}(-[0-9]{4}|-M([1-9]|1[01])|-Q[1-4])?"
+                    })
+                }
+                "locality" | "indicator" | "value" | "unit" | "article" | "article_date" => {
+                    f["constraints"] = json!({ "required": true })
+                }
                 "url" => f["format"] = json!("uri"),
                 _ => {}
             }

@@ -330,9 +330,14 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                             label: ind.name.clone(),
                         },
                         locality: a.localities.get(v.locality).display_name.clone(),
-                        period: v.period.to_string(),
+                        period: f.period(v.period),
                         kind: v.kind.as_str(),
-                        kind_label: f.kind(v.kind).to_string(),
+                        kind_label: match v.basis {
+                            Some(b) if b != crate::model::Basis::Plan => {
+                                format!("{} ({})", f.kind(v.kind), f.basis(b))
+                            }
+                            _ => f.kind(v.kind).to_string(),
+                        },
                         figure: f.figure(v),
                         converted: f.converted(v, &ind.unit),
                         quote: v.quote.clone(),

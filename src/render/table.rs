@@ -7,10 +7,10 @@
 use serde::Serialize;
 
 use crate::group::ValueIx;
-use crate::model::{Archive, IndicatorId, IndicatorValue, Kind, LocalityId, Period, Term};
+use crate::model::{Archive, Basis, IndicatorId, IndicatorValue, Kind, LocalityId, Period, Term};
 use crate::urls::path;
 
-use super::format::{achievement, Fmt};
+use super::format::{self, Fmt};
 use super::views::{Link, Linker};
 
 #[derive(Serialize)]
@@ -39,11 +39,16 @@ pub struct CellView {
     pub figures: Vec<FigView>,
     /// Figures of the cell not shown (older reports of the same kind).
     pub more: usize,
-    pub share: Option<String>,
+    /// How the result compares with the cell's reference target: "105%", "cao hơn mục tiêu
+    /// 0,18 điểm %".
+    pub comparison: Option<String>,
+    /// How the result compares with the cell's other targets, each with its basis: "NQ: 72%".
+    pub other_comparisons: Vec<String>,
     pub met: Option<bool>,
 }
 
-/// A cell shows every figure up to this many; beyond, the latest of each kind.
+/// A cell shows every figure up to this many; beyond, the latest target of each basis, the
+/// latest actual, the latest estimate and the latest part-year value.
 pub const MAX_FIGURES: usize = 4;
 
 #[derive(Serialize)]
@@ -55,6 +60,10 @@ pub struct FigView {
     pub title: String,
     /// Machine-readable value in the indicator unit.
     pub value: String,
+    /// Whether the figure is of a part of the year (shown after the year's comparison).
+    pub part_year: bool,
+    /// A part-year value's progress against the year's target ("75%").
+    pub progress: Option<String>,
 }
 
 /// Builds cells from values.
@@ -64,13 +73,96 @@ pub struct Cells<'a> {
     pub f: &'a Fmt<'a>,
 }
 
+/// The figures of one cell, sorted out: what a cell compares and what it shows.
+struct CellParts<'v> {
+    /// The target that the verdict is given against: the latest `plan` or `adjusted` target
+    /// of the whole period, else its latest target.
+    reference: Option<&'v IndicatorValue>,
+    /// The latest target of each other basis.
+    others: Vec<&'v IndicatorValue>,
+    /// The whole period's latest actual, else its latest estimate.
+    result: Option<&'v IndicatorValue>,
+    /// The figures to show, in value order.
+    shown: Vec<&'v IndicatorValue>,
+}
+
+impl<'v> CellParts<'v> {
+    fn new(values: &[&'v IndicatorValue]) -> Self {
+        let whole = |v: &&&IndicatorValue| !v.period.is_part_year();
+        let latest_whole = |k: Kind| {
+            values
+                .iter()
+                .rev()
+                .filter(whole)
+                .find(|v| v.kind == k)
+                .copied()
+        };
+        // The latest target of each basis, in value order.
+        let mut by_basis: Vec<&IndicatorValue> = Vec::new();
+        for v in values
+            .iter()
+            .rev()
+            .filter(whole)
+            .filter(|v| v.kind == Kind::Target)
+        {
+            if !by_basis.iter().any(|t| t.basis == v.basis) {
+                by_basis.push(v);
+            }
+        }
+        by_basis.reverse();
+        let reference = by_basis
+            .iter()
+            .rev()
+            .find(|t| t.basis.is_some_and(|b| b.is_plan()))
+            .or(by_basis.last())
+            .copied();
+        let others = by_basis
+            .iter()
+            .copied()
+            .filter(|t| reference.is_some_and(|r| !std::ptr::eq(*t, r)))
+            .collect();
+        let result = latest_whole(Kind::Actual).or_else(|| latest_whole(Kind::Estimate));
+        let shown = if values.len() <= MAX_FIGURES {
+            values.to_vec()
+        } else {
+            let latest_part = values
+                .iter()
+                .filter(|v| v.period.is_part_year())
+                .max_by_key(|v| v.period)
+                .copied();
+            let keep: Vec<&IndicatorValue> = by_basis
+                .iter()
+                .copied()
+                .chain(latest_whole(Kind::Actual))
+                .chain(latest_whole(Kind::Estimate))
+                .chain(latest_part)
+                .collect();
+            values
+                .iter()
+                .copied()
+                .filter(|v| keep.iter().any(|k| std::ptr::eq(*k, *v)))
+                .collect()
+        };
+        CellParts {
+            reference,
+            others,
+            result,
+            shown,
+        }
+    }
+}
+
 impl Cells<'_> {
-    fn fig(&self, v: &IndicatorValue) -> FigView {
+    fn fig(&self, v: &IndicatorValue, year_target: Option<&IndicatorValue>) -> FigView {
         let b = &self.a.bulletins[v.bulletin.0 as usize];
         let ind = self.a.indicators.get(v.indicator);
         // "= 1.234 tỷ đồng · Kế hoạch: <title> (dd/mm/yyyy)", built in place: this runs for
         // every figure of every table.
         let kind = self.f.kind(v.kind);
+        let basis = v
+            .basis
+            .filter(|&b| b != Basis::Plan)
+            .map(|b| self.f.basis(b));
         let date = self.f.date(b.date.date_naive());
         let converted = self.f.converted(v, &ind.unit);
         let mut title = String::with_capacity(
@@ -86,14 +178,32 @@ impl Cells<'_> {
             title.push_str(" · ");
         }
         title.push_str(kind);
+        if let Some(basis) = basis {
+            title.push_str(" (");
+            title.push_str(basis);
+            title.push(')');
+        }
         title.push_str(": ");
         title.push_str(&b.title);
         title.push_str(" (");
         title.push_str(&date);
         title.push(')');
+        let mut label = match v.basis {
+            Some(basis) => self.f.basis_short(basis).to_string(),
+            None => self.f.kind_short(v.kind).to_string(),
+        };
+        let mut progress = None;
+        if v.period.is_part_year() {
+            label.push(' ');
+            label.push_str(&self.f.part(v.period.part));
+            progress = year_target
+                .filter(|_| v.kind != Kind::Target)
+                .and_then(|t| format::progress(t, v, ind))
+                .map(|p| self.f.share(p));
+        }
         FigView {
             kind: v.kind.as_str(),
-            label: self.f.kind_short(v.kind).to_string(),
+            label,
             text: self.f.figure(v),
             href: self.l.to(&path::bulletin(&b.slug)),
             title,
@@ -105,37 +215,43 @@ impl Cells<'_> {
                 ),
                 None => crate::vi::plain_number(v.converted),
             },
+            part_year: v.period.is_part_year(),
+            progress,
         }
     }
 
-    /// A cell from the values of one indicator, locality and period (in value order: oldest
-    /// article first). Shows all of them, targets first; compares the latest target with the
-    /// latest actual (else estimate).
+    /// A cell from the values of one indicator, locality and whole period, with the part-year
+    /// values of that year (in value order: oldest article first). Shows the figures whole
+    /// period first, targets first, then the parts of the year in time order; compares the
+    /// result with the reference target (OUTPUT.md, "What a cell says").
     pub fn cell(&self, values: &[&IndicatorValue]) -> CellView {
-        let latest = |k: Kind| values.iter().rev().find(|v| v.kind == k).copied();
-        let mut sorted: Vec<&IndicatorValue> = if values.len() <= MAX_FIGURES {
-            values.to_vec()
-        } else {
-            [Kind::Target, Kind::Estimate, Kind::Actual]
-                .into_iter()
-                .filter_map(latest)
-                .collect()
+        let parts = CellParts::new(values);
+        let more = values.len() - parts.shown.len();
+        let mut shown = parts.shown;
+        shown.sort_by_key(|v| (v.period.is_part_year(), v.period, v.kind));
+        let Some(first) = values.first() else {
+            return CellView::default();
         };
-        let more = values.len() - sorted.len();
-        sorted.sort_by_key(|v| v.kind);
-        let target = latest(Kind::Target);
-        let result = latest(Kind::Actual).or_else(|| latest(Kind::Estimate));
-        let (share, met) = match (target, result) {
-            (Some(t), Some(r)) => {
-                let dir = self.a.indicators.get(t.indicator).direction;
-                achievement(t, r, dir)
+        let ind = self.a.indicators.get(first.indicator);
+        let (mut comparison, mut met, mut other_comparisons) = (None, None, Vec::new());
+        if let (Some(t), Some(r)) = (parts.reference, parts.result) {
+            comparison = format::compare(t, r, ind).map(|c| self.f.comparison(c, &ind.unit));
+            met = format::verdict(t, r, ind.direction);
+            for o in &parts.others {
+                if let Some(c) = format::compare(o, r, ind) {
+                    let basis = o.basis.map_or("", |b| self.f.basis_short(b));
+                    other_comparisons.push(format!("{basis}: {}", self.f.comparison(c, &ind.unit)));
+                }
             }
-            _ => (None, None),
-        };
+        }
         CellView {
-            figures: sorted.into_iter().map(|v| self.fig(v)).collect(),
+            figures: shown
+                .into_iter()
+                .map(|v| self.fig(v, parts.reference))
+                .collect(),
             more,
-            share: share.map(|s| self.f.share(s)),
+            comparison,
+            other_comparisons,
             met,
         }
     }
@@ -149,7 +265,7 @@ fn columns_for(term: &Term, periods: &[Period]) -> Vec<Period> {
             cols.push(*p);
         }
     }
-    cols.sort_by_key(|p| (!p.is_single_year(), p.start, p.end));
+    cols.sort_by_key(|p| (p.is_span(), p.start, p.end));
     cols
 }
 
@@ -165,7 +281,8 @@ pub fn locality_term(
     }
     let a = c.a;
     let vals: Vec<&IndicatorValue> = values.iter().map(|&i| &a.values[i]).collect();
-    let periods: Vec<Period> = vals.iter().map(|v| v.period).collect();
+    // Parts of a year sit in their year's cell.
+    let periods: Vec<Period> = vals.iter().map(|v| v.period.whole()).collect();
     let cols = columns_for(term, &periods);
     let mut inds: Vec<IndicatorId> = vals.iter().map(|v| v.indicator).collect();
     inds.sort();
@@ -184,7 +301,7 @@ pub fn locality_term(
                     let here: Vec<&IndicatorValue> = vals
                         .iter()
                         .copied()
-                        .filter(|v| v.indicator == ind && v.period == *p)
+                        .filter(|v| v.indicator == ind && v.period.whole() == *p)
                         .collect();
                     c.cell(&here)
                 })
@@ -276,13 +393,20 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
                     .map(|&ind| match cells.get(&(loc, ind)) {
                         None => CellView::default(),
                         Some(vs) => {
+                            // The latest whole year or span; a part of a year only shows
+                            // within its year's cell, or alone when no whole period has a value.
                             let latest = vs
                                 .iter()
+                                .filter(|v| !v.period.is_part_year())
                                 .map(|v| v.period)
                                 .max_by_key(|p| (p.end, p.start))
+                                .or_else(|| vs.iter().map(|v| v.period.whole()).max())
                                 .expect("non-empty");
-                            let here: Vec<&IndicatorValue> =
-                                vs.iter().copied().filter(|v| v.period == latest).collect();
+                            let here: Vec<&IndicatorValue> = vs
+                                .iter()
+                                .copied()
+                                .filter(|v| v.period.whole() == latest)
+                                .collect();
                             let mut cell = c.cell(&here);
                             for fig in &mut cell.figures {
                                 fig.label = format!("{} {}", fig.label, latest);
@@ -316,14 +440,17 @@ pub fn indicator_table(
     values: &[ValueIx],
 ) -> TableView {
     let a = c.a;
-    let mut periods: Vec<Period> = values.iter().map(|&i| a.values[i].period).collect();
-    periods.sort_by_key(|p| (!p.is_single_year(), p.start, p.end));
+    let mut periods: Vec<Period> = values.iter().map(|&i| a.values[i].period.whole()).collect();
+    periods.sort_by_key(|p| (p.is_span(), p.start, p.end));
     periods.dedup();
     let mut cells: std::collections::HashMap<(LocalityId, Period), Vec<&IndicatorValue>> =
         Default::default();
     for &i in values {
         let v = &a.values[i];
-        cells.entry((v.locality, v.period)).or_default().push(v);
+        cells
+            .entry((v.locality, v.period.whole()))
+            .or_default()
+            .push(v);
     }
     let i = a.indicators.get(ind);
     let rows = locs
@@ -361,6 +488,34 @@ fn esc(out: &mut String, s: &str) {
     super::escape_html_into(out, s);
 }
 
+/// One figure of a cell: its label, its text linking to its bulletin, and the progress of a
+/// part of the year.
+fn fig_html(o: &mut String, fig: &FigView, progress_title: &str) {
+    o.push_str("<a class=\"fig ");
+    o.push_str(fig.kind);
+    if fig.part_year {
+        o.push_str(" part-year");
+    }
+    o.push_str("\" href=\"");
+    esc(o, &fig.href);
+    o.push_str("\" title=\"");
+    esc(o, &fig.title);
+    o.push_str("\"><span class=\"kind\">");
+    esc(o, &fig.label);
+    o.push_str("</span> <data value=\"");
+    esc(o, &fig.value);
+    o.push_str("\">");
+    esc(o, &fig.text);
+    o.push_str("</data></a>");
+    if let Some(p) = &fig.progress {
+        o.push_str("<span class=\"progress\" title=\"");
+        esc(o, progress_title);
+        o.push_str("\">");
+        esc(o, p);
+        o.push_str("</span>");
+    }
+}
+
 impl TableView {
     /// The table as HTML: a real `<table>` with `<caption>` and header cells, in a box that
     /// scrolls sideways on a phone. Written directly (not by a template): tables are the
@@ -396,6 +551,7 @@ impl TableView {
             super::escape_html(not_met)
         );
         let more_title = f.t("more_figures");
+        let progress_title = f.t("progress_of_year");
         for g in &self.groups {
             o.push_str("<tbody>\n");
             if let Some(name) = &g.name {
@@ -424,20 +580,11 @@ impl TableView {
                         Some(false) => "<td class=\"not-met\">",
                         None => "<td>",
                     });
-                    for fig in &cell.figures {
-                        o.push_str("<a class=\"fig ");
-                        o.push_str(fig.kind);
-                        o.push_str("\" href=\"");
-                        esc(&mut o, &fig.href);
-                        o.push_str("\" title=\"");
-                        esc(&mut o, &fig.title);
-                        o.push_str("\"><span class=\"kind\">");
-                        esc(&mut o, &fig.label);
-                        o.push_str("</span> <data value=\"");
-                        esc(&mut o, &fig.value);
-                        o.push_str("\">");
-                        esc(&mut o, &fig.text);
-                        o.push_str("</data></a>");
+                    // The whole period's figures, its comparison and verdict, then the
+                    // parts of the year with their progress.
+                    let whole = cell.figures.iter().take_while(|f| !f.part_year).count();
+                    for fig in &cell.figures[..whole] {
+                        fig_html(&mut o, fig, progress_title);
                     }
                     if cell.more > 0 {
                         o.push_str("<span class=\"more\" title=\"");
@@ -449,7 +596,7 @@ impl TableView {
                         Some(false) => verdict_not_met.as_str(),
                         None => "",
                     };
-                    match &cell.share {
+                    match &cell.comparison {
                         Some(share) => {
                             o.push_str("<span class=\"share\">");
                             esc(&mut o, share);
@@ -460,6 +607,14 @@ impl TableView {
                             o.push_str("</span>");
                         }
                         None => o.push_str(verdict),
+                    }
+                    for other in &cell.other_comparisons {
+                        o.push_str("<span class=\"share other\">");
+                        esc(&mut o, other);
+                        o.push_str("</span>");
+                    }
+                    for fig in &cell.figures[whole..] {
+                        fig_html(&mut o, fig, progress_title);
                     }
                     o.push_str("</td>");
                 }

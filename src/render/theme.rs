@@ -159,6 +159,13 @@ impl Theme {
     }
 }
 
+/// The default theme's UI strings in one language, without loading templates from disk.
+pub fn default_strings(language: crate::load::settings::Language) -> BTreeMap<String, String> {
+    let mut theme = Theme::default();
+    theme.add_embedded(&DEFAULT_THEME, language.code(), &mut Vec::new());
+    theme.strings
+}
+
 fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
     let mut out: Vec<&include_dir::File> = dir.files().collect();
     for d in dir.dirs() {
