@@ -680,3 +680,214 @@ fn site_toml_and_content_errors_are_reported_together() {
     });
     assert_eq!(blocks.len(), 2);
 }
+
+// ---------------------------------------------------------------- basis, part-year periods,
+// lost annotations, values in no term, websites
+
+#[test]
+fn unknown_basis_inline() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "",
+                "Mở đầu.\nThu [900 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=target&basis=nghi-quyet).\n",
+            ),
+        );
+        vec![expect(
+            NEW,
+            Some(7),
+            &["unknown basis of a target `nghi-quyet`", "resolution"],
+        )]
+    });
+}
+
+#[test]
+fn unknown_basis_in_defaults() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "defaults: { period: 2021, kind: target, basis: plans }\n",
+                "x\n",
+            ),
+        );
+        vec![expect(
+            NEW,
+            Some(5),
+            &["unknown basis of a target `plans`", "did you mean `plan`?"],
+        )]
+    });
+}
+
+#[test]
+fn basis_on_an_actual() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "indicators:\n  - id: thu-ngan-sach\n    value: 900\n    period: 2021\n    kind: actual\n    basis: resolution\n",
+                "Thu [900 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=estimate&basis=plan).\n",
+            ),
+        );
+        vec![
+            expect(
+                NEW,
+                Some(10),
+                &[
+                    "`basis=resolution` is written on an actual value",
+                    "only a target has a basis",
+                    "remove `basis`",
+                ],
+            ),
+            expect(
+                NEW,
+                Some(12),
+                &[
+                    "`basis=plan` is written on an estimate value",
+                    "remove `basis`",
+                ],
+            ),
+        ]
+    });
+}
+
+#[test]
+fn part_year_periods_that_do_not_exist() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "",
+                "A [1%](ind:tang-truong?period=2016-2020-M6&kind=actual).\n\nB [2%](ind:tang-truong?period=2021-M12&kind=actual).\n\nC [3%](ind:tang-truong?period=2021-M0&kind=actual).\n\nD [4%](ind:tang-truong?period=2021-Q5&kind=actual).\n",
+            ),
+        );
+        vec![
+            expect(
+                NEW,
+                Some(6),
+                &[
+                    "`period=2016-2020-M6`",
+                    "part of a year on a span",
+                    "2020-M6",
+                ],
+            ),
+            expect(
+                NEW,
+                Some(8),
+                &[
+                    "`period=2021-M12`",
+                    "twelve months are the whole year",
+                    "write the year alone: 2021",
+                ],
+            ),
+            expect(
+                NEW,
+                Some(10),
+                &["`period=2021-M0`", "from M1 to M11", "2021-M6"],
+            ),
+            expect(
+                NEW,
+                Some(12),
+                &["`period=2021-Q5`", "from Q1 to Q4", "2021-Q4"],
+            ),
+        ]
+    });
+}
+
+#[test]
+fn part_year_period_in_front_matter() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "indicators:\n  - id: tang-truong\n    value: 5\n    period: 2021-M13\n    kind: actual\n",
+                "x\n",
+            ),
+        );
+        vec![expect(
+            NEW,
+            Some(8),
+            &["`period: 2021-M13`", "from M1 to M11", "2021-M9"],
+        )]
+    });
+}
+
+#[test]
+fn annotations_the_markdown_parser_passes_over() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "",
+                "Đạt [1%](ind:tang-truong?period=2021&kind=actual).\n\nMã `[0,35%](ind:tang-truong?period=2021&kind=actual)` đây.\n\n<!-- [2%](ind:tang-truong?period=2021&kind=actual) -->\n\nHỏng [3%] (ind:tang-truong?period=2021&kind=actual).\n\n<div>\n[4%](ind:tang-truong)\n</div>\n",
+            ),
+        );
+        vec![
+            expect(
+                &format!("{NEW}:8:5"),
+                None,
+                &[
+                    "`[0,35%](ind:tang-truong?period=2021&kind=actual)`",
+                    "code span",
+                    "makes no record",
+                    "remove the backticks",
+                ],
+            ),
+            expect(
+                NEW,
+                Some(10),
+                &["raw HTML or an HTML comment", "move it out of the HTML"],
+            ),
+            expect(
+                NEW,
+                Some(12),
+                &["not a well-formed Markdown link", "no space in the address"],
+            ),
+            expect(NEW, Some(15), &["`[4%](ind:tang-truong)`", "raw HTML"]),
+        ]
+    });
+}
+
+#[test]
+fn a_value_in_no_term() {
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            "---\ntitle: A\ndate: 2014-05-01\nlocality: dong-son\n---\nNăm 2014 đạt [120 lao động](ind:lao-dong?period=2014&kind=actual).\n",
+        );
+        vec![expect(
+            NEW,
+            Some(6),
+            &[
+                "`lao-dong` for 2014 falls in no term of content/terms.yaml",
+                "add a term whose `years` hold 2014",
+            ],
+        )]
+    });
+}
+
+#[test]
+fn websites_must_be_host_names_and_unique() {
+    assert_defect(|s| {
+        let before = s.append(
+            "content/localities.yaml",
+            "\n- id: xa-a\n  name: A\n  kind: xã\n  parent: dong-son\n  website: [https://xaa.gov.vn/trang-chu]\n\n- id: xa-b\n  name: B\n  kind: xã\n  parent: dong-son\n  website: [xab.gov.vn]\n\n- id: xa-c\n  name: C\n  kind: xã\n  parent: dong-son\n  website: xab.gov.vn\n",
+        );
+        vec![
+            expect(
+                "content/localities.yaml",
+                Some(before + 6),
+                &[
+                    "`https://xaa.gov.vn/trang-chu` in `website` is not a host name",
+                    "write the host name alone: `xaa.gov.vn`",
+                ],
+            ),
+            expect(
+                "content/localities.yaml",
+                Some(before + 18),
+                &["the website `xab.gov.vn` is already the portal of `xa-b`"],
+            ),
+        ]
+    });
+}

@@ -562,7 +562,7 @@ fn the_locality_term_table_puts_each_figure_in_its_row_and_column() {
     const HN: &str = "Tỷ lệ hộ nghèo";
     const VL: &str = "Số lao động được tạo việc làm mới";
 
-    // A qualified target met by the actual, with the share achieved.
+    // A qualified rate met by the actual: the difference in percentage points, not a share.
     let c = t.cell(TT, "2020");
     let f = figures(c);
     assert_eq!(f.len(), 2, "{f:?}");
@@ -577,7 +577,7 @@ fn the_locality_term_table_puts_each_figure_in_its_row_and_column() {
     assert_eq!(class_of(c), Some("met"));
     assert_eq!(
         text(c.select(&sel(".share")).next().unwrap()),
-        "106,8% ✓ đạt"
+        "cao hơn mục tiêu 1,5 điểm % ✓ đạt"
     );
     // Each figure links to the bulletin it came from.
     let links: Vec<&str> = c
@@ -629,11 +629,16 @@ fn the_locality_term_table_puts_each_figure_in_its_row_and_column() {
     assert!(text(c).contains("✗ không đạt"), "{}", text(c));
     let f = figures(c);
     assert_eq!((f[0].1.as_str(), f[1].1.as_str()), ("1,5%", "1,8%"));
+    // It reads as a rate above its target, never as "120% achieved".
+    assert_eq!(
+        text(c.select(&sel(".share")).next().unwrap()),
+        "cao hơn mục tiêu 0,3 điểm % ✗ không đạt"
+    );
 
-    // No direction: the share, but no verdict.
+    // No direction: neither a comparison nor a verdict.
     let c = t.cell(VL, "2020");
     assert_eq!(class_of(c), None);
-    assert_eq!(text(c.select(&sel(".share")).next().unwrap()), "110%");
+    assert!(c.select(&sel(".share")).next().is_none());
     assert!(c.select(&sel(".verdict")).next().is_none());
 
     // The table is readable without CSS: a caption, header cells with scope.
@@ -841,7 +846,7 @@ fn data_files() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "locality,locality_name,term,indicator,indicator_name,period,kind,qualifier,value,value_max,unit,value_in_indicator_unit,indicator_unit,article,article_date,url,quote"
+        "locality,locality_name,term,indicator,indicator_name,period,kind,qualifier,basis,value,value_max,unit,value_in_indicator_unit,indicator_unit,article,article_date,url,quote"
     );
     assert_eq!(lines.count(), 11);
     let json: serde_json::Value = serde_json::from_str(&s.read("du-lieu/chi-tieu.json")).unwrap();
@@ -895,7 +900,7 @@ fn english_ui() {
     assert_eq!(f[1].1, "23.5%");
     assert_eq!(
         text(c.select(&sel(".share")).next().unwrap()),
-        "106.8% ✓ met"
+        "1.5 points above target ✓ met"
     );
     let c = t.cell("Thu ngân sách nhà nước trên địa bàn", "2020");
     let f = figures(c);
