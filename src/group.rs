@@ -41,6 +41,8 @@ pub struct Groups {
     pub values_by_term: Vec<Vec<ValueIx>>,
     /// Terms in which a locality (or a unit within it) has bulletins or values, in file order.
     pub terms_of_locality: Vec<Vec<TermId>>,
+    /// Drafts waiting for review (only in a build with drafts), newest first.
+    pub drafts: Vec<BulletinId>,
 }
 
 impl Groups {
@@ -95,6 +97,9 @@ impl Groups {
                     .push(id);
             }
             g.by_year.entry(b.year()).or_default().push(id);
+            if b.draft {
+                g.drafts.push(id);
+            }
         }
         let mut locality_terms: Vec<Vec<bool>> = vec![vec![false; nt]; nl];
         for (&(l, t), _) in g.by_locality_term.iter() {

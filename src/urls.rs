@@ -110,6 +110,8 @@ pub mod path {
     pub const INDICATORS: &str = "chi-tieu/";
     pub const TOPICS: &str = "chu-de/";
     pub const SEARCH: &str = "tim-kiem/";
+    /// Drafts waiting for review, only in a build with drafts (`serve --drafts`).
+    pub const DRAFTS: &str = "nhap/";
     pub const DATA_CSV: &str = "du-lieu/chi-tieu.csv";
     pub const DATA_JSON: &str = "du-lieu/chi-tieu.json";
     pub const DATA_PACKAGE: &str = "du-lieu/datapackage.json";

@@ -225,3 +225,31 @@ fn serve_reloads_open_pages_and_overlays_build_errors() {
     let len = std::fs::metadata(&shot).map_or(0, |m| m.len());
     assert!(len > 10_000, "{} is missing or empty", shot.display());
 }
+
+/// `bantin serve --drafts` in Chromium: the home page says a draft waits, the list of drafts
+/// links to it, and on its page each proposed figure has its reading visible beside it
+/// (screenshot target/screenshots/review-draft.png).
+#[test]
+fn serve_drafts_shows_each_figure_with_its_reading() {
+    require_tools();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_site(&example_root(), &root);
+    let server = Server::start_with(&root, tmp.path().join("serve.log"), &["--drafts"]);
+    let run = Command::new("node")
+        .arg(browser_dir().join("review.mjs"))
+        .arg(format!("http://127.0.0.1:{}/", server.port))
+        .arg(screenshots())
+        .current_dir(example_root())
+        .output()
+        .expect("run node");
+    let log = server.said();
+    drop(server);
+    assert!(
+        run.status.success(),
+        "node tests/browser/review.mjs failed (exit {:?}):\n{}\n{}\nbantin serve said:\n{log}",
+        run.status.code(),
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

@@ -625,6 +625,52 @@ impl Reader<'_> {
     }
 }
 
+/// How an inline figure of a draft reads, with the article's defaults filled in: the
+/// indicator's short name, then kind, period, qualifier and a basis other than the plan, as
+/// the content format writes them ("Thu ngân sách · target · 2024 · about"). A parameter that
+/// is missing or unknown reads "?", so that the reviewer sees it before the build says so.
+fn draft_reading(fig: &InlineFigure, d: &Defaults, reg: &Registries) -> String {
+    let query: Vec<(&str, &str)> = fig
+        .query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .collect();
+    let get = |k: &str| query.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+    let indicator = reg
+        .indicators
+        .find(&fig.indicator)
+        .map(|i| reg.indicators.get(i).short_name().to_string())
+        .unwrap_or_else(|| format!("{}?", fig.indicator));
+    let kind = get("kind")
+        .and_then(Kind::parse)
+        .or(d.kind)
+        .map_or("kind?", Kind::as_str);
+    let period = get("period")
+        .and_then(Period::parse)
+        .or(d.period)
+        .map_or_else(|| "period?".to_string(), |p| p.to_string());
+    let mut parts = vec![indicator, kind.to_string(), period];
+    let text_qualifier = fig.figure.as_ref().ok().and_then(|f| f.qualifier);
+    if let Some(q) = get("qualifier")
+        .and_then(Qualifier::parse)
+        .or(d.qualifier)
+        .or(text_qualifier)
+    {
+        parts.push(q.as_str().to_string());
+    }
+    if kind == "target" {
+        if let Some(b) = get("basis").and_then(Basis::parse).or(d.basis) {
+            if b != Basis::Plan {
+                parts.push(b.as_str().to_string());
+            }
+        }
+    }
+    if let Some(l) = get("locality") {
+        parts.push(l.to_string());
+    }
+    parts.join(" · ")
+}
+
 /// The error for an `ind:` annotation that the Markdown parser did not read as a link: it
 /// would make no record, and the reader would see its raw text.
 fn lost_annotation(
@@ -946,7 +992,14 @@ pub fn parse_article(
     // The body: rendered once, figures collected on the way.
     let page = path::bulletin(&slug);
     let href = |id: &str| opts.urls.href(&page, &path::indicator(id));
-    let rendered = markdown::render(body, opts.allow_html, &href);
+    // A draft shows each figure's reading beside it, for its reviewer (IMPORT.md, Review).
+    let reading = |fig: &InlineFigure| draft_reading(fig, &defaults, reg);
+    let rendered = markdown::render_with_readings(
+        body,
+        opts.allow_html,
+        &href,
+        draft.then_some(&reading as markdown::Reading),
+    );
     for fig in rendered.figures.iter().cloned() {
         let line = body_line + body[..fig.offset.min(body.len())].matches('\n').count();
         if let Some(s) = r.inline_value(fig, line) {

@@ -42,6 +42,8 @@ pub enum Job {
     Topic(String, usize),
     Year(i32, usize),
     Search,
+    /// Drafts waiting for review.
+    Drafts,
     NotFound,
 }
 
@@ -62,6 +64,7 @@ impl Job {
             Job::Topic(..) => "topic",
             Job::Year(..) => "year",
             Job::Search => "search",
+            Job::Drafts => "drafts",
             Job::NotFound => "404",
         }
     }
@@ -306,6 +309,9 @@ impl<'a> Renderer<'a> {
             jobs.extend(pages(list.len()).map(|n| Job::Year(*y, n)));
         }
         jobs.push(Job::Search);
+        if !g.drafts.is_empty() {
+            jobs.push(Job::Drafts);
+        }
         jobs.push(Job::NotFound);
         jobs
     }
@@ -330,6 +336,7 @@ impl<'a> Renderer<'a> {
             Job::Topic(s, n) => path::page(&path::topic(s), *n),
             Job::Year(y, n) => path::page(&path::year(*y), *n),
             Job::Search => path::SEARCH.into(),
+            Job::Drafts => path::DRAFTS.into(),
             Job::NotFound => "404.html".into(),
         }
     }

@@ -166,6 +166,8 @@ struct BulletinPage<'a> {
     body: &'a str,
     values: Vec<ValueRow>,
     year: Link,
+    /// For a draft: the list of drafts waiting for review.
+    drafts: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -258,6 +260,8 @@ struct HomePage {
     terms: Vec<TermInfo>,
     categories: Vec<CategoryView>,
     count: usize,
+    /// "3 bản nháp chờ duyệt", linking to their list, in a build with drafts.
+    drafts: Option<Link>,
 }
 
 /// Build the view of `job` and render its template.
@@ -303,6 +307,12 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 },
                 categories: if first { categories(r, l) } else { Vec::new() },
                 count: a.bulletins.len(),
+                drafts: (first && !g.drafts.is_empty()).then(|| Link {
+                    href: l.to(path::DRAFTS),
+                    label: f
+                        .t("drafts_count")
+                        .replace("{n}", &g.drafts.len().to_string()),
+                }),
             };
             r.frame(
                 "index.html",
@@ -380,6 +390,10 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                     href: l.to(&path::year(b.year())),
                     label: b.year().to_string(),
                 },
+                drafts: b.draft.then(|| Link {
+                    href: l.to(path::DRAFTS),
+                    label: f.t("drafts_waiting").to_string(),
+                }),
             };
             let bc = locality_crumbs(r, b.home(), l, true);
             r.frame("bulletin.html", l, b.title.clone(), bc, None, view)
@@ -688,6 +702,23 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                         .trim_end_matches("index.html")
                         .to_string(),
                 },
+            )
+        }
+        Job::Drafts => {
+            let view = ListPage {
+                heading: f.t("drafts_waiting").to_string(),
+                intro: Some(f.t("drafts_intro").to_string()),
+                items: items(r, &g.drafts, l)?,
+                pagination: None,
+            };
+            let bc = crumbs(l, &f, &[]);
+            r.frame(
+                "list.html",
+                l,
+                f.t("drafts_waiting").to_string(),
+                bc,
+                None,
+                view,
             )
         }
         Job::NotFound => r.frame(

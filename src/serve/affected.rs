@@ -232,12 +232,17 @@ pub fn jobs(
         );
     }
 
+    let drafts_changed = old_groups.drafts.len() != new.groups.drafts.len();
     // Only pages of the new plan; with them, every page that is new or must be redone whole.
     let mut jobs: Vec<Job> = Vec::new();
     for (j, &was) in plan.iter().zip(existed) {
         let whole = match j {
             Job::Year(..) => years_changed,
             Job::LocalityTerm(_, term, _) => recounted_terms.contains(term),
+            // The list of drafts is short and shows every draft: always redone. The home
+            // page says how many there are.
+            Job::Drafts => true,
+            Job::Home(1) => drafts_changed,
             _ => false,
         };
         if whole || !was || out.contains(j) {

@@ -27,11 +27,17 @@ impl Drop for Server {
 impl Server {
     /// `bantin serve --root <root>` on a free port, its stderr in `log`, once it answers.
     pub fn start(root: &Path, log: PathBuf) -> Server {
+        Server::start_with(root, log, &[])
+    }
+
+    /// [`Server::start`] with more arguments (`--drafts`).
+    pub fn start_with(root: &Path, log: PathBuf, extra: &[&str]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_bantin"))
             .args(["serve", "--root"])
             .arg(root)
             .args(["--port", &port.to_string()])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("the server's log"))
