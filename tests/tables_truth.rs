@@ -244,3 +244,37 @@ fn the_data_files_carry_basis_and_part_year_periods_in_time_order() {
         serde_json::json!(["plan", "resolution", "assigned", "adjusted"])
     );
 }
+
+/// The example archive's own cells: Yên Bái's 2020 budget against the plan, not the
+/// resolution; its poverty rate as a rate above its target.
+#[test]
+fn the_example_archive_reads_right() {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    let s = SITE.get_or_init(|| build_copy(&common_pages::example_root(), None, |_| {}));
+    let p = s.page("dia-phuong/tp-yen-bai/2015-2020/");
+    let t = table(&p);
+    let c = t.cell(TNS, "2020");
+    assert_eq!(
+        figures(c),
+        [
+            ("KH".to_string(), "507,8 tỷ đồng".to_string()),
+            ("NQ".to_string(), "850 tỷ đồng".to_string()),
+            ("TH".to_string(), "612,4 tỷ đồng".to_string()),
+        ]
+    );
+    assert_eq!(c.value().attr("class"), Some("met"));
+    assert_eq!(texts(c, ".share:not(.other)"), ["120,6% ✓ đạt"]);
+    assert_eq!(texts(c, ".share.other"), ["NQ: 72%"]);
+    let c = t.cell("Tỷ lệ hộ nghèo", "2020");
+    assert_eq!(c.value().attr("class"), Some("not-met"));
+    assert_eq!(
+        texts(c, ".share"),
+        ["cao hơn mục tiêu 0,18 điểm % ✗ không đạt"]
+    );
+    // Đông Sơn's 9 months of 2020 sit in 2020's cell as progress of the year's 3.000 tỷ đồng.
+    let p = s.page("dia-phuong/dong-son/2015-2020/");
+    let t = table(&p);
+    let c = t.cell("Tổng vốn đầu tư phát triển trên địa bàn", "2020");
+    assert_eq!(texts(c, ".share"), ["103,3% ✓ đạt"]);
+    assert_eq!(texts(c, ".progress"), ["47,3%", "77%"]);
+}
