@@ -98,6 +98,8 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         } => {
+            // Ctrl+C or SIGTERM removes the build's staging folder before exiting.
+            bantin::output::interrupt::install();
             let opts = BuildOptions {
                 load: LoadOptions { drafts, base_url },
                 output,

@@ -3,6 +3,8 @@
 //! so a failed build leaves the previous output exactly as it was.
 
 pub mod data;
+pub mod interrupt;
+pub mod leftovers;
 pub mod links;
 
 use std::fs;
@@ -73,18 +75,30 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// A folder being filled, to become the output when complete.
 pub struct Staging {
-    /// A folder beside the output that holds `root` (and is removed with it on failure).
-    dir: tempfile::TempDir,
+    /// A folder beside the output that holds `root` (and is removed with it on failure, or
+    /// by the next build when this one is killed: see [`leftovers`]).
+    dir: Option<tempfile::TempDir>,
     /// The folder being filled: renamed to the output by [`Staging::commit`].
     root: PathBuf,
     output: PathBuf,
     /// The previous output, when there is one: files that come out byte-identical are
     /// hard-linked from it instead of written again.
     previous: Option<PathBuf>,
+    /// The lock that tells other builds this staging folder is in use.
+    _lock: fs::File,
 }
+
+/// The prefix of the staging folders of the output named `name`.
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.bantin-")
+}
+
+/// What earlier versions left while removing a replaced output.
+const LEGACY_OLD_PREFIX: &str = ".bantin-old-";
 
 impl Staging {
     /// A fresh staging folder beside `output` (so the final rename stays on one disk).
+    /// Staging folders of this output left by builds that were killed are removed first.
     pub fn new(output: &Path) -> io::Result<Staging> {
         let output = absolute(output);
         let parent = output.parent().unwrap_or(Path::new("."));
@@ -93,9 +107,13 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        let prefix = staging_prefix(&name);
+        leftovers::remove_stale(parent, &[&prefix, LEGACY_OLD_PREFIX]);
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.bantin-"))
+            .prefix(&prefix)
             .tempdir_in(parent)?;
+        let lock = leftovers::lock(dir.path())?;
+        interrupt::register(dir.path(), &output);
         // The site is written one level down, in a folder with a fresh random name made in
         // a folder marked as a top of a directory tree: see [`mark_top_dir`].
         mark_top_dir(dir.path());
@@ -105,10 +123,11 @@ impl Staging {
             .keep();
         let previous = output.is_dir().then(|| output.clone());
         Ok(Staging {
-            dir,
+            dir: Some(dir),
             root,
             output,
             previous,
+            _lock: lock,
         })
     }
 
@@ -155,36 +174,60 @@ impl Staging {
         write_file(&target, bytes)
     }
 
-    /// Swap the staging folder in place of the output. The old output is removed after.
-    pub fn commit(self) -> io::Result<PathBuf> {
-        let old = if self.output.exists() {
-            let parent = self.output.parent().unwrap_or(Path::new("."));
-            let aside = tempfile::Builder::new()
-                .prefix(".bantin-old-")
-                .tempdir_in(parent)?
-                .keep();
-            let aside = aside.join("old");
-            fs::rename(&self.output, &aside)?;
-            Some(aside)
-        } else {
-            None
-        };
-        if let Err(e) = fs::rename(&self.root, &self.output) {
-            if let Some(old) = &old {
-                let _ = fs::rename(old, &self.output);
+    /// Swap the staging folder in place of the output. The old output is moved into the
+    /// staging folder, then removed with it. Two builds of one output swap one after the
+    /// other (an advisory lock on the output's parent folder), so each ends with a complete
+    /// output; a signal waits for the two renames (see [`interrupt`]).
+    pub fn commit(mut self) -> io::Result<PathBuf> {
+        let dir = self.dir.take().expect("a staging folder until committed");
+        let parent = self.output.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let parent_lock = fs::File::open(&parent)?;
+        parent_lock.lock()?;
+        let old = dir.path().join("old");
+        let swapped = {
+            let mut active = interrupt::active();
+            let had_output = self.output.exists();
+            let result = if had_output {
+                fs::rename(&self.output, &old)
+            } else {
+                Ok(())
             }
-            // Dropping `self.dir` removes what was staged.
+            .and_then(|()| match fs::rename(&self.root, &self.output) {
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    if had_output {
+                        let _ = fs::rename(&old, &self.output);
+                    }
+                    Err(e)
+                }
+            });
+            if result.is_ok() {
+                if let Some(a) = active.iter_mut().find(|a| a.staging == dir.path()) {
+                    a.swapped = true;
+                }
+            }
+            result
+        };
+        drop(parent_lock);
+        if let Err(e) = swapped {
+            interrupt::unregister(dir.path());
+            // Dropping `dir` removes what was staged.
             return Err(e);
         }
-        drop(self.dir);
-        if let Some(old) = old {
-            let holder = old.parent().map(Path::to_path_buf);
-            remove_tree(&old);
-            if let Some(h) = holder {
-                let _ = fs::remove_dir(h);
-            }
+        remove_tree(&old);
+        interrupt::unregister(dir.path());
+        drop(dir);
+        Ok(self.output.clone())
+    }
+}
+
+impl Drop for Staging {
+    /// A staging folder given up (a failed build) is removed, and no signal handler looks
+    /// for it any more.
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            interrupt::unregister(dir.path());
         }
-        Ok(self.output)
     }
 }
 
@@ -333,6 +376,30 @@ impl Sink for Staging {
     }
 }
 
+/// Write a file of the site's sources (a new bulletin, a draft, a new archive's files)
+/// through a temporary name in its folder and a rename, so that an interrupted run leaves
+/// either no file or the whole file, never half of one. With `replace` false an existing
+/// file is never replaced (the error is `AlreadyExists`), even one that appeared meanwhile.
+pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bantin-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    io::Write::write_all(&mut tmp, bytes)?;
+    tmp.as_file().sync_all()?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
 /// Write a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     match fs::write(path, bytes) {
@@ -349,6 +416,20 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atomic_writes_replace_only_when_asked() {
+        let root = tempfile::tempdir().unwrap();
+        let f = root.path().join("a/b.md");
+        write_atomic(&f, b"one", false).unwrap();
+        let e = write_atomic(&f, b"two", false).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&f).unwrap(), b"one");
+        write_atomic(&f, b"three", true).unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"three");
+        // No temporary file is left beside it.
+        assert_eq!(fs::read_dir(root.path().join("a")).unwrap().count(), 1);
+    }
 
     #[test]
     fn refuses_the_site_root_and_its_sources() {
