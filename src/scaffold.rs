@@ -142,11 +142,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        crate::output::write_atomic(&path, text.as_bytes(), false)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(PathBuf::from(rel));
     }
     Ok(written)
@@ -285,17 +282,8 @@ pub fn new_bulletin(root: &Path, req: &NewBulletin) -> Result<PathBuf, Diagnosti
     );
     let io_err =
         |e: std::io::Error| Diagnostics::from(Diagnostic::new(&rel, format!("cannot write: {e}")));
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io_err)?;
-    }
-    // create_new: never replace a file that appeared meanwhile.
-    use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(io_err)?;
-    f.write_all(text.as_bytes()).map_err(io_err)?;
+    // Never replace a file that appeared meanwhile; never leave half a file.
+    crate::output::write_atomic(&path, text.as_bytes(), false).map_err(io_err)?;
     Ok(path)
 }
 
