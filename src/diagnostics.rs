@@ -167,6 +167,14 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        let mut d = Diagnostics::new();
+        d.extend(iter);
+        d
+    }
+}
+
 /// A path shown relative to the site root when it lies inside it.
 pub fn rel_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)

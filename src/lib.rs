@@ -25,5 +25,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod site_files;
+pub mod timings;
 pub mod urls;
 pub mod vi;

@@ -186,14 +186,14 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
     let mut errors = Vec::new();
     let mut t = std::time::Instant::now();
     let base = Base::load(root, opts, &mut errors)?;
-    crate::build::phase("load/registries", &mut t);
+    crate::timings::phase("load/registries", &mut t);
     let files = discover(root, &mut errors);
-    crate::build::phase("load/discover", &mut t);
+    crate::timings::phase("load/discover", &mut t);
     base.check_files(&files, &mut errors);
-    crate::build::phase("load/check", &mut t);
+    crate::timings::phase("load/check", &mut t);
     let results: Vec<Result<article::ParsedArticle, Vec<Diagnostic>>> =
         files.par_iter().map(|f| base.parse(root, f)).collect();
-    crate::build::phase("load/parse", &mut t);
+    crate::timings::phase("load/parse", &mut t);
 
     let mut parsed = Vec::with_capacity(results.len());
     for r in results {
@@ -204,12 +204,12 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
         }
     }
     check_slugs(&parsed, &mut errors);
-    crate::build::phase("load/accept", &mut t);
+    crate::timings::phase("load/accept", &mut t);
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
     }
     let a = base.assemble(parsed);
-    crate::build::phase("load/assemble", &mut t);
+    crate::timings::phase("load/assemble", &mut t);
     Ok(a)
 }
 
@@ -401,14 +401,6 @@ fn bundle_assets(dir: &Path) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
-}
-
-impl FromIterator<Diagnostic> for Diagnostics {
-    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
-        let mut d = Diagnostics::new();
-        d.extend(iter);
-        d
-    }
 }
 
 #[cfg(test)]
