@@ -39,17 +39,7 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// `String::from_utf8`, with the check done by simdutf8 (SIMD, several times faster on
-/// Vietnamese text, where most letters take two or three bytes); the standard check runs
-/// only on bad input, to say where it goes wrong.
-pub fn utf8_string(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: simdutf8 has just checked that these very bytes are UTF-8.
-        Ok(unsafe { String::from_utf8_unchecked(bytes) })
-    } else {
-        String::from_utf8(bytes)
-    }
-}
+pub use crate::vi::utf8_string;
 
 #[cfg(test)]
 mod tests {

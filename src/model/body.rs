@@ -95,7 +95,7 @@ impl BodyStore {
                 buf.copy_from_slice(bytes);
             }
         }
-        crate::load::source::utf8_string(buf).map_err(|_| io::Error::other("body is not UTF-8"))
+        crate::vi::utf8_string(buf).map_err(|_| io::Error::other("body is not UTF-8"))
     }
 }
 

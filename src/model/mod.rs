@@ -8,6 +8,7 @@ pub mod bulletin;
 pub mod figure;
 pub mod indicator;
 pub mod locality;
+pub mod settings;
 pub mod term;
 pub mod units;
 pub mod value;
@@ -19,7 +20,7 @@ pub use locality::{Localities, Locality, LocalityId, LocalityKind};
 pub use term::{Term, TermId, Terms};
 pub use value::{Basis, IndicatorValue, Kind, Part, Period, PeriodError, Qualifier};
 
-use crate::load::settings::Settings;
+use settings::Settings;
 
 /// Everything a build knows once the content is loaded and validated. Bulletins are sorted
 /// newest first (then by slug), values by locality, indicator, period, kind, article date.

@@ -1,0 +1,40 @@
+//! The site's settings as the rest of the build sees them, validated (`load::settings` reads
+//! them from site.toml).
+
+use std::path::PathBuf;
+
+use chrono::FixedOffset;
+
+/// UI language of the published pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Vi,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Vi => "vi",
+            Language::En => "en",
+        }
+    }
+}
+
+/// The site's settings, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: Language,
+    pub description: Option<String>,
+    pub theme: String,
+    pub output_dir: PathBuf,
+    pub timezone: FixedOffset,
+    pub relative_urls: bool,
+    pub per_page: usize,
+    /// Extension to CONTENT.md: raw HTML in bulletins is escaped unless this is true.
+    pub allow_html: bool,
+}
