@@ -17,15 +17,15 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::affected::{self, Before, Side};
-use crate::build;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::group::Groups;
 use crate::load::article::ParsedArticle;
-use crate::load::settings::Settings;
 use crate::load::{self, Base, Found, LoadOptions};
+use crate::model::settings::Settings;
 use crate::model::{Archive, IndicatorValue};
 use crate::render::theme::Theme;
 use crate::render::{Job, Renderer};
+use crate::site_files;
 use crate::urls::{path, Urls};
 
 /// What changed on disk since the last rebuild.
@@ -429,7 +429,7 @@ impl Site {
                 served.bundles.insert(p.to_string());
                 insert.push((p.to_string(), bytes.to_vec()));
             };
-            build::copy_bundle(&self.root, b, &mut put, &mut errors);
+            site_files::copy_bundle(&self.root, b, &mut put, &mut errors);
         }
         if !errors.is_empty() {
             return Err(diags(errors));
@@ -592,9 +592,9 @@ impl Site {
         let (rendered, derived) = rayon::join(
             || render(&r, &heavy),
             || {
-                let mut out = feed_files(&r, &page_paths);
+                let mut out = feeds_and_index(&r, &page_paths);
                 if data_changed {
-                    out.extend(build::data_files(&r));
+                    out.extend(site_files::data_files(&r));
                 }
                 out
             },
@@ -669,7 +669,7 @@ impl Site {
             }
             if ch.files.contains(&b.file) {
                 let mut put = |p: &str, bytes: &[u8]| insert.push((p.to_string(), bytes.to_vec()));
-                build::copy_bundle(&self.root, b, &mut put, &mut errors);
+                site_files::copy_bundle(&self.root, b, &mut put, &mut errors);
             }
         }
         if !errors.is_empty() {
@@ -699,14 +699,14 @@ impl Site {
 
 /// Data files, feeds, sitemap, robots.txt and the search index.
 fn derived_files(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
-    let mut out = build::data_files(r);
-    out.extend(feed_files(r, page_paths));
+    let mut out = site_files::data_files(r);
+    out.extend(feeds_and_index(r, page_paths));
     out
 }
 
 /// Feeds, sitemap, robots.txt and the search index.
-fn feed_files(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
-    let mut out = build::feed_files(r, page_paths);
+fn feeds_and_index(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
+    let mut out = site_files::feed_files(r, page_paths);
     out.extend(crate::search::index_files(r.archive, &r.urls));
     out
 }
@@ -754,6 +754,6 @@ fn push_site_statics(
         paths.insert(p.to_string());
         insert.push((p.to_string(), bytes.to_vec()));
     };
-    build::copy_site_static(root, &mut put, errors);
+    site_files::copy_site_static(root, &mut put, errors);
     paths
 }

@@ -1,0 +1,204 @@
+//! Every file of a site, from a prepared renderer into a [`Sink`]: the pages (rendered on
+//! all threads), and beside them the data files, feeds, sitemap, robots.txt and search
+//! index, then the static files of the theme and the site and the files of bundles. Shared
+//! by `bantin build` and `bantin check` (through [`crate::build`]) and by `bantin serve`,
+//! which redoes some of them after a change.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Bulletin;
+use crate::output::{self, data, Sink};
+use crate::render::{feeds, Renderer};
+use crate::timings::phase;
+use crate::urls::path;
+
+/// Render the whole site and hand every file to `sink` (site path, bytes).
+pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let mut t = Instant::now();
+    let jobs = r.plan();
+    let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
+    // The data files, feeds and search index are made and written on one thread while the
+    // pages render on the others; each kind is dropped once written. Beside them a thread
+    // of its own makes the pages' folders, parents first (one thread: see
+    // `Staging::make_dirs`); a page whose folder is not made yet makes it itself.
+    let (rendered, (extra, mut errors), made) = std::thread::scope(|scope| {
+        let folders = scope.spawn(|| {
+            let mut t = Instant::now();
+            let made = sink.prepare(&pages);
+            phase("mkdir", &mut t);
+            made
+        });
+        let (rendered, side) = rayon::join(
+            || r.render_all(&jobs, sink),
+            || {
+                let mut t = Instant::now();
+                let mut count = 0;
+                let mut errors = Vec::new();
+                match write_data_files(r, sink) {
+                    Ok(n) => count += n,
+                    Err(e) => errors.push(Diagnostic::new(
+                        "du-lieu/",
+                        format!("cannot write the data files: {e}"),
+                    )),
+                }
+                phase("data", &mut t);
+                let mut put = |files: Vec<(String, Vec<u8>)>| {
+                    for (p, bytes) in files {
+                        match sink.put(&p, &bytes) {
+                            Ok(()) => count += 1,
+                            Err(e) => {
+                                errors.push(Diagnostic::new(&p, format!("cannot write: {e}")))
+                            }
+                        }
+                    }
+                };
+                put(feed_files(r, &pages));
+                phase("feeds", &mut t);
+                match crate::search::write_index(r.archive, &r.urls, sink) {
+                    Ok(n) => count += n,
+                    Err(e) => errors.push(Diagnostic::new(
+                        crate::search::DIR,
+                        format!("cannot write the search index: {e}"),
+                    )),
+                }
+                phase("search", &mut t);
+                (count, errors)
+            },
+        );
+        let made = folders
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the folder thread failed")));
+        (rendered, side, made)
+    });
+    if let Err(e) = made {
+        errors.push(Diagnostic::new(
+            "output",
+            format!("cannot make the output folders: {e}"),
+        ));
+    }
+    let mut count = rendered.map_err(Diagnostics::from_iter)? + extra;
+    phase("pages", &mut t);
+    let mut put = |p: &str, bytes: &[u8]| match sink.put(p, bytes) {
+        Ok(()) => count += 1,
+        Err(e) => errors.push(Diagnostic::new(p, format!("cannot write: {e}"))),
+    };
+    let mut read_errors = Vec::new();
+    copy_files(r, root, &mut put, &mut read_errors);
+    errors.extend(read_errors);
+    if errors.is_empty() {
+        Ok(count)
+    } else {
+        Err(Diagnostics::from_iter(errors))
+    }
+}
+
+/// The data files: every indicator value as CSV and JSON, and the data package. The CSV
+/// and JSON are made record by record as `sink` takes them.
+pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<usize> {
+    let articles = data::Articles::new(r.archive, &r.urls);
+    sink.put_with(path::DATA_CSV, &mut |w| {
+        data::write_csv(data::records(r.archive, &articles), w)
+    })?;
+    sink.put_with(path::DATA_JSON, &mut |w| {
+        data::write_json(data::records(r.archive, &articles), w)
+    })?;
+    sink.put(path::DATA_PACKAGE, &data::datapackage(r.archive))?;
+    Ok(3)
+}
+
+/// The data files, in memory.
+pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
+    let memory = output::MemorySink::default();
+    // Writing to memory cannot fail.
+    let _ = write_data_files(r, &memory);
+    memory.into_files()
+}
+
+/// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of
+/// numbered sitemaps past 50,000 pages) and robots.txt.
+pub fn feed_files(r: &Renderer, pages: &[String]) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = feeds::all_feeds(r.archive, r.groups, &r.urls)
+        .into_iter()
+        .map(|(p, text)| (p, text.into_bytes()))
+        .collect();
+    out.extend(
+        feeds::sitemaps(&r.urls, pages, feeds::SITEMAP_MAX_URLS)
+            .into_iter()
+            .map(|(p, text)| (p, text.into_bytes())),
+    );
+    out.push(("robots.txt".into(), feeds::robots(&r.urls).into_bytes()));
+    out
+}
+
+/// Files copied as they are: the theme's static files, the site's static/ folder, and the
+/// files of every bundle.
+pub fn copy_files(
+    r: &Renderer,
+    root: &Path,
+    put: &mut dyn FnMut(&str, &[u8]),
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (p, bytes) in &r.theme.statics {
+        put(&format!("static/{p}"), bytes);
+    }
+    copy_site_static(root, put, errors);
+    for b in &r.archive.bulletins {
+        copy_bundle(root, b, put, errors);
+    }
+}
+
+/// The site's static/ folder, copied as is to the output root.
+pub fn copy_site_static(
+    root: &Path,
+    put: &mut dyn FnMut(&str, &[u8]),
+    errors: &mut Vec<Diagnostic>,
+) {
+    let own = root.join("static");
+    if !own.is_dir() {
+        return;
+    }
+    for e in walkdir::WalkDir::new(&own)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(&own)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            match std::fs::read(e.path()) {
+                Ok(bytes) => put(&rel, &bytes),
+                Err(err) => errors.push(Diagnostic::new(
+                    crate::diagnostics::rel_path(root, e.path()),
+                    format!("cannot read: {err}"),
+                )),
+            }
+        }
+    }
+}
+
+/// Files beside a bundle's index.md go beside its page.
+pub fn copy_bundle(
+    root: &Path,
+    b: &Bulletin,
+    put: &mut dyn FnMut(&str, &[u8]),
+    errors: &mut Vec<Diagnostic>,
+) {
+    if let Some(dir) = &b.bundle_dir {
+        for asset in &b.assets {
+            let target = format!("{}{}", path::bulletin(&b.slug), asset.to_string_lossy());
+            match std::fs::read(root.join(dir).join(asset)) {
+                Ok(bytes) => put(&target, &bytes),
+                Err(err) => errors.push(Diagnostic::new(
+                    dir.join(asset),
+                    format!("cannot read: {err}"),
+                )),
+            }
+        }
+    }
+}
