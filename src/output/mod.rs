@@ -114,9 +114,8 @@ impl Staging {
             .tempdir_in(parent)?;
         let lock = leftovers::lock(dir.path())?;
         interrupt::register(dir.path(), &output);
-        // The site is written one level down, in a folder with a fresh random name made in
-        // a folder marked as a top of a directory tree: see [`mark_top_dir`].
-        mark_top_dir(dir.path());
+        // The site is written one level down, so that the old output can be moved in beside
+        // it at the swap and removed with the staging folder.
         let root = tempfile::Builder::new()
             .prefix("site-")
             .tempdir_in(dir.path())?
@@ -230,32 +229,6 @@ impl Drop for Staging {
         }
     }
 }
-
-/// Mark a folder as the top of a directory tree (`chattr +T`). On ext4 a folder made in such
-/// a folder is placed in a block group of its own choosing (by its name, here a random one)
-/// instead of beside its parent, and the whole site is then written into that group. Beside
-/// the parent lie the inodes of the output that was just removed, and on ext4 without a
-/// journal every new inode is found only after a scan past each one of those freed in the
-/// last minute: thousands of files made there cost seconds. Elsewhere this does nothing.
-#[cfg(target_os = "linux")]
-fn mark_top_dir(dir: &Path) {
-    use std::os::fd::AsRawFd;
-    const FS_TOPDIR_FL: libc::c_long = 0x0002_0000;
-    let Ok(f) = fs::File::open(dir) else { return };
-    let mut flags: libc::c_long = 0;
-    // SAFETY: FS_IOC_GETFLAGS and FS_IOC_SETFLAGS read and write one `long` at the pointer
-    // given, which is valid for the call; the descriptor stays open for both calls. Where
-    // the file system has no such flags they fail, and nothing changes.
-    unsafe {
-        if libc::ioctl(f.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) == 0 {
-            flags |= FS_TOPDIR_FL;
-            libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags);
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn mark_top_dir(_dir: &Path) {}
 
 /// Hard-link `old` to `new` when `old` holds exactly `bytes`: an unchanged page costs no
 /// write now and no freed blocks when the old output is removed.
