@@ -716,6 +716,311 @@ fn lost_annotation(
     .help(help)
 }
 
+/// The front matter of one bulletin, parsed, with the lines of its keys.
+struct FrontMatter<'t> {
+    map: Mapping,
+    lines: Lines<'t>,
+    all: Span,
+}
+
+/// One method per field or group of fields of the front matter; each reports its own
+/// problems and returns what it could read.
+impl Reader<'_> {
+    /// Unknown keys, and unquoted numbers that YAML read with a decimal point where
+    /// Vietnamese style means thousands.
+    fn check_front_matter(&mut self, fm: &FrontMatter) {
+        yaml::check_keys(
+            &fm.map,
+            KEYS,
+            "front-matter",
+            &fm.lines,
+            fm.all,
+            &self.file,
+            &mut self.errors,
+        );
+        for (line, num) in fm.lines.three_decimal_numbers("value") {
+            self.err(
+                line,
+                format!(
+                    "`value: {num}` was read as {} by YAML, but in Vietnamese style it means {}",
+                    num.parse::<f64>().unwrap_or(0.0),
+                    num.replace('.', "")
+                ),
+            )
+            .help = Some(format!(
+                "write `{}` (a number) or `\"{num}\"` (Vietnamese style, in quotes)",
+                num.replace('.', "").trim_start_matches('0')
+            ));
+        }
+    }
+
+    fn title(&mut self, fm: &FrontMatter) -> Option<String> {
+        let title = self
+            .text_field(&fm.map, "title", &fm.lines, fm.all)
+            .filter(|t| !t.is_empty());
+        if title.is_none() {
+            self.err(1, "the bulletin has no `title`").help =
+                Some("add `title: \"…\"` to the front matter".into());
+        }
+        title
+    }
+
+    fn date(&mut self, fm: &FrontMatter, timezone: FixedOffset) -> Option<DateTime<FixedOffset>> {
+        let date = match self.text_field(&fm.map, "date", &fm.lines, fm.all) {
+            None => {
+                self.err(1, "the bulletin has no `date`").help =
+                    Some("add `date: 2020-02-19` (or `2020-02-19T10:55:00+07:00`)".into());
+                None
+            }
+            Some(s) => {
+                let d = parse_date(&s, timezone);
+                if d.is_none() {
+                    self.err(fm.lines.key_line(fm.all, "date"), format!("`date: {s}` is not a valid date")).help =
+                        Some("write YYYY-MM-DD, YYYY-MM-DD HH:MM, or RFC 3339 such as 2020-02-19T10:55:00+07:00".into());
+                }
+                d
+            }
+        };
+        date
+    }
+
+    /// The bulletin's localities, its home first.
+    fn article_localities(&mut self, fm: &FrontMatter) -> Vec<LocalityId> {
+        let loc_line = fm.lines.key_line(fm.all, "locality");
+        let localities: Vec<LocalityId> = match get(&fm.map, "locality") {
+            None => {
+                self.err(1, "the bulletin has no `locality`").help = Some(
+                    "add `locality:` with an id from content/localities.yaml (or a list of ids)"
+                        .into(),
+                );
+                Vec::new()
+            }
+            Some(v) => match string_list(v) {
+                Some(ids) if !ids.is_empty() => {
+                    // A block list names each id on its own line.
+                    let items = fm.lines.items(fm.all, Some("locality"));
+                    ids.iter()
+                        .enumerate()
+                        .filter_map(|(i, id)| {
+                            let line = items
+                                .get(i)
+                                .map_or(loc_line, |s| fm.lines.file_line(s.start));
+                            self.locality(id.trim(), line)
+                        })
+                        .collect()
+                }
+                _ => {
+                    self.err(loc_line, "`locality` must be an id or a list of ids");
+                    Vec::new()
+                }
+            },
+        };
+        localities
+    }
+
+    fn slug(&mut self, fm: &FrontMatter, default_slug: &str) -> String {
+        let slug = match self.text_field(&fm.map, "slug", &fm.lines, fm.all) {
+            Some(s) => {
+                if let Err(msg) = super::registries::check_id(&s) {
+                    self.err(fm.lines.key_line(fm.all, "slug"), format!("the slug {msg}"));
+                }
+                s
+            }
+            None => default_slug.to_string(),
+        };
+        if slug.is_empty() {
+            self.err(1, "the &self.file name gives no slug").help =
+                Some("add `slug: …` made of a-z, 0-9 and -".into());
+        }
+        slug
+    }
+
+    fn source(&mut self, fm: &FrontMatter) -> Option<Source> {
+        let source = match get(&fm.map, "source") {
+            None => None,
+            Some(Value::Mapping(m)) => {
+                let line = fm.lines.key_line(fm.all, "source");
+                let span = Span {
+                    start: line - 2,
+                    end: (line - 1).min(fm.lines.all().end),
+                };
+                yaml::check_keys(
+                    m,
+                    SOURCE_KEYS,
+                    "source",
+                    &fm.lines,
+                    span,
+                    &self.file,
+                    &mut self.errors,
+                );
+                let name = get(m, "name").and_then(scalar_text);
+                let url = get(m, "url").and_then(scalar_text);
+                if let Some(u) = &url {
+                    if !(u.starts_with("http://") || u.starts_with("https://")) {
+                        self.err(
+                            line,
+                            format!("the source address `{u}` must start with http:// or https://"),
+                        );
+                    }
+                }
+                Some(Source { name, url })
+            }
+            Some(Value::String(s)) => Some(Source {
+                name: Some(s.clone()),
+                url: None,
+            }),
+            Some(other) => {
+                self.err(
+                    fm.lines.key_line(fm.all, "source"),
+                    format!(
+                        "`source` must be `{{ name: …, url: … }}`, found {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        source
+    }
+
+    /// A list of names (`authors`, `topics`), trimmed, empty ones left out.
+    fn list(&mut self, fm: &FrontMatter, key: &str) -> Vec<String> {
+        match get(&fm.map, key) {
+            None => Vec::new(),
+            Some(v) => string_list(v)
+                .map(|l| {
+                    l.into_iter()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_else(|| {
+                    self.err(
+                        fm.lines.key_line(fm.all, key),
+                        format!("`{key}` must be a list like [a, b]"),
+                    );
+                    Vec::new()
+                }),
+        }
+    }
+
+    /// Topics with their slugs; names that slug alike are one topic.
+    fn topics(&mut self, fm: &FrontMatter) -> Vec<Topic> {
+        let mut topics: Vec<Topic> = Vec::new();
+        for name in self.list(fm, "topics") {
+            let slug = crate::vi::slugify(&name);
+            if slug.is_empty() {
+                self.err(
+                    fm.lines.key_line(fm.all, "topics"),
+                    format!("the topic `{name}` has no letters or digits"),
+                );
+            } else if !topics.iter().any(|t| t.slug == slug) {
+                topics.push(Topic { name, slug });
+            }
+        }
+        topics
+    }
+
+    fn draft(&mut self, fm: &FrontMatter) -> bool {
+        let draft = match get(&fm.map, "draft") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.err(
+                    fm.lines.key_line(fm.all, "draft"),
+                    format!("`draft` must be true or false, found {}", type_name(other)),
+                );
+                false
+            }
+        };
+        draft
+    }
+
+    fn defaults(&mut self, fm: &FrontMatter) -> Defaults {
+        let mut defaults = Defaults::default();
+        match get(&fm.map, "defaults") {
+            None => {}
+            Some(Value::Mapping(m)) => {
+                let line = fm.lines.key_line(fm.all, "defaults");
+                let span = Span {
+                    start: line - 2,
+                    end: fm.lines.all().end,
+                };
+                yaml::check_keys(
+                    m,
+                    DEFAULT_KEYS,
+                    "defaults",
+                    &fm.lines,
+                    span,
+                    &self.file,
+                    &mut self.errors,
+                );
+                defaults.period = get(m, "period").and_then(|v| self.period(v, line));
+                defaults.kind = get(m, "kind")
+                    .and_then(scalar_text)
+                    .and_then(|k| self.kind(&k, line));
+                defaults.qualifier = get(m, "qualifier")
+                    .and_then(scalar_text)
+                    .and_then(|q| self.qualifier(&q, line));
+                defaults.term = get(m, "term")
+                    .and_then(scalar_text)
+                    .and_then(|t| self.term(&t, line));
+                defaults.basis = get(m, "basis")
+                    .and_then(scalar_text)
+                    .and_then(|b| self.basis(&b, line));
+            }
+            Some(other) => {
+                self.err(
+                    fm.lines.key_line(fm.all, "defaults"),
+                    format!(
+                        "`defaults` must be a mapping like {{ period: 2020, kind: target }}, found {}",
+                        type_name(other)
+                    ),
+                );
+            }
+        }
+        defaults
+    }
+
+    /// The values listed under `indicators`.
+    fn front_matter_values(&mut self, fm: &FrontMatter) -> Vec<ValueSpec> {
+        let mut specs = Vec::new();
+        match get(&fm.map, "indicators") {
+            None => {}
+            Some(Value::Sequence(items)) => {
+                let spans = fm.lines.items(fm.all, Some("indicators"));
+                let key_line = fm.lines.key(fm.all, "indicators").unwrap_or(0);
+                for (i, item) in items.iter().enumerate() {
+                    let span = spans.get(i).copied().unwrap_or(Span {
+                        start: key_line,
+                        end: key_line + 1,
+                    });
+                    match item {
+                        Value::Mapping(m) => {
+                            if let Some(s) = self.value_entry(m, &fm.lines, span) {
+                                specs.push(s);
+                            }
+                        }
+                        other => {
+                            self.err(fm.lines.file_line(span.start), format!("each indicator value must be a mapping with `id`, `value`, …, found {}", type_name(other)));
+                        }
+                    }
+                }
+            }
+            Some(other) => {
+                self.err(
+                    fm.lines.key_line(fm.all, "indicators"),
+                    format!(
+                        "`indicators` must be a list of values, found {}",
+                        type_name(other)
+                    ),
+                );
+            }
+        }
+        specs
+    }
+}
+
 /// Read one bulletin. `file` is relative to the site root, `text` already decoded.
 pub fn parse_article(
     file: &Path,
@@ -729,9 +1034,8 @@ pub fn parse_article(
         reg,
         errors: Vec::new(),
     };
-    let (fm, body, body_line) = split_front_matter(text, file).map_err(|e| vec![e])?;
-    let value = yaml::parse(fm, file, 2).map_err(|e| vec![e])?;
-    let map = match value {
+    let (yaml_text, body, body_line) = split_front_matter(text, file).map_err(|e| vec![e])?;
+    let map = match yaml::parse(yaml_text, file, 2).map_err(|e| vec![e])? {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
         other => {
@@ -745,249 +1049,31 @@ pub fn parse_article(
             )]);
         }
     };
-    let lines = Lines::new(fm, 2);
-    let all = lines.all();
-    yaml::check_keys(&map, KEYS, "front-matter", &lines, all, file, &mut r.errors);
-    for (line, num) in lines.three_decimal_numbers("value") {
-        r.err(
-            line,
-            format!(
-                "`value: {num}` was read as {} by YAML, but in Vietnamese style it means {}",
-                num.parse::<f64>().unwrap_or(0.0),
-                num.replace('.', "")
-            ),
-        )
-        .help = Some(format!(
-            "write `{}` (a number) or `\"{num}\"` (Vietnamese style, in quotes)",
-            num.replace('.', "").trim_start_matches('0')
-        ));
-    }
-
-    let title = r
-        .text_field(&map, "title", &lines, all)
-        .filter(|t| !t.is_empty());
-    if title.is_none() {
-        r.err(1, "the bulletin has no `title`").help =
-            Some("add `title: \"…\"` to the front matter".into());
-    }
-    let date = match r.text_field(&map, "date", &lines, all) {
-        None => {
-            r.err(1, "the bulletin has no `date`").help =
-                Some("add `date: 2020-02-19` (or `2020-02-19T10:55:00+07:00`)".into());
-            None
-        }
-        Some(s) => {
-            let d = parse_date(&s, opts.timezone);
-            if d.is_none() {
-                r.err(lines.key_line(all, "date"), format!("`date: {s}` is not a valid date")).help =
-                    Some("write YYYY-MM-DD, YYYY-MM-DD HH:MM, or RFC 3339 such as 2020-02-19T10:55:00+07:00".into());
-            }
-            d
-        }
+    let lines = Lines::new(yaml_text, 2);
+    let fm = FrontMatter {
+        all: lines.all(),
+        lines,
+        map,
     };
-    let loc_line = lines.key_line(all, "locality");
-    let localities: Vec<LocalityId> = match get(&map, "locality") {
-        None => {
-            r.err(1, "the bulletin has no `locality`").help = Some(
-                "add `locality:` with an id from content/localities.yaml (or a list of ids)".into(),
-            );
-            Vec::new()
-        }
-        Some(v) => match string_list(v) {
-            Some(ids) if !ids.is_empty() => {
-                // A block list names each id on its own line.
-                let items = lines.items(all, Some("locality"));
-                ids.iter()
-                    .enumerate()
-                    .filter_map(|(i, id)| {
-                        let line = items.get(i).map_or(loc_line, |s| lines.file_line(s.start));
-                        r.locality(id.trim(), line)
-                    })
-                    .collect()
-            }
-            _ => {
-                r.err(loc_line, "`locality` must be an id or a list of ids");
-                Vec::new()
-            }
-        },
-    };
+    r.check_front_matter(&fm);
+    let title = r.title(&fm);
+    let date = r.date(&fm, opts.timezone);
+    let localities = r.article_localities(&fm);
     let explicit_term = r
-        .text_field(&map, "term", &lines, all)
-        .and_then(|t| r.term(&t, lines.key_line(all, "term")));
-    let slug = match r.text_field(&map, "slug", &lines, all) {
-        Some(s) => {
-            if let Err(msg) = super::registries::check_id(&s) {
-                r.err(lines.key_line(all, "slug"), format!("the slug {msg}"));
-            }
-            s
-        }
-        None => default_slug.to_string(),
-    };
-    if slug.is_empty() {
-        r.err(1, "the file name gives no slug").help =
-            Some("add `slug: …` made of a-z, 0-9 and -".into());
-    }
+        .text_field(&fm.map, "term", &fm.lines, fm.all)
+        .and_then(|t| r.term(&t, fm.lines.key_line(fm.all, "term")));
+    let slug = r.slug(&fm, default_slug);
     let summary = r
-        .text_field(&map, "summary", &lines, all)
+        .text_field(&fm.map, "summary", &fm.lines, fm.all)
         .filter(|s| !s.is_empty());
-    let source = match get(&map, "source") {
-        None => None,
-        Some(Value::Mapping(m)) => {
-            let line = lines.key_line(all, "source");
-            let span = Span {
-                start: line - 2,
-                end: (line - 1).min(lines.all().end),
-            };
-            yaml::check_keys(m, SOURCE_KEYS, "source", &lines, span, file, &mut r.errors);
-            let name = get(m, "name").and_then(scalar_text);
-            let url = get(m, "url").and_then(scalar_text);
-            if let Some(u) = &url {
-                if !(u.starts_with("http://") || u.starts_with("https://")) {
-                    r.err(
-                        line,
-                        format!("the source address `{u}` must start with http:// or https://"),
-                    );
-                }
-            }
-            Some(Source { name, url })
-        }
-        Some(Value::String(s)) => Some(Source {
-            name: Some(s.clone()),
-            url: None,
-        }),
-        Some(other) => {
-            r.err(
-                lines.key_line(all, "source"),
-                format!(
-                    "`source` must be `{{ name: …, url: … }}`, found {}",
-                    type_name(other)
-                ),
-            );
-            None
-        }
-    };
-    let list = |r: &mut Reader, key: &str| -> Vec<String> {
-        match get(&map, key) {
-            None => Vec::new(),
-            Some(v) => string_list(v)
-                .map(|l| {
-                    l.into_iter()
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_else(|| {
-                    r.err(
-                        lines.key_line(all, key),
-                        format!("`{key}` must be a list like [a, b]"),
-                    );
-                    Vec::new()
-                }),
-        }
-    };
-    let authors = list(&mut r, "authors");
-    let mut topics: Vec<Topic> = Vec::new();
-    for name in list(&mut r, "topics") {
-        let slug = crate::vi::slugify(&name);
-        if slug.is_empty() {
-            r.err(
-                lines.key_line(all, "topics"),
-                format!("the topic `{name}` has no letters or digits"),
-            );
-        } else if !topics.iter().any(|t| t.slug == slug) {
-            topics.push(Topic { name, slug });
-        }
-    }
-    let draft = match get(&map, "draft") {
-        None => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            r.err(
-                lines.key_line(all, "draft"),
-                format!("`draft` must be true or false, found {}", type_name(other)),
-            );
-            false
-        }
-    };
-
-    let mut defaults = Defaults::default();
-    match get(&map, "defaults") {
-        None => {}
-        Some(Value::Mapping(m)) => {
-            let line = lines.key_line(all, "defaults");
-            let span = Span {
-                start: line - 2,
-                end: lines.all().end,
-            };
-            yaml::check_keys(
-                m,
-                DEFAULT_KEYS,
-                "defaults",
-                &lines,
-                span,
-                file,
-                &mut r.errors,
-            );
-            defaults.period = get(m, "period").and_then(|v| r.period(v, line));
-            defaults.kind = get(m, "kind")
-                .and_then(scalar_text)
-                .and_then(|k| r.kind(&k, line));
-            defaults.qualifier = get(m, "qualifier")
-                .and_then(scalar_text)
-                .and_then(|q| r.qualifier(&q, line));
-            defaults.term = get(m, "term")
-                .and_then(scalar_text)
-                .and_then(|t| r.term(&t, line));
-            defaults.basis = get(m, "basis")
-                .and_then(scalar_text)
-                .and_then(|b| r.basis(&b, line));
-        }
-        Some(other) => {
-            r.err(
-                lines.key_line(all, "defaults"),
-                format!(
-                    "`defaults` must be a mapping like {{ period: 2020, kind: target }}, found {}",
-                    type_name(other)
-                ),
-            );
-        }
-    }
-
+    let source = r.source(&fm);
+    let authors = r.list(&fm, "authors");
+    let topics = r.topics(&fm);
+    let draft = r.draft(&fm);
+    let defaults = r.defaults(&fm);
     let article_term =
         explicit_term.or_else(|| date.and_then(|d| reg.terms.for_date(d.date_naive())));
-    let mut specs = Vec::new();
-    match get(&map, "indicators") {
-        None => {}
-        Some(Value::Sequence(items)) => {
-            let spans = lines.items(all, Some("indicators"));
-            let key_line = lines.key(all, "indicators").unwrap_or(0);
-            for (i, item) in items.iter().enumerate() {
-                let span = spans.get(i).copied().unwrap_or(Span {
-                    start: key_line,
-                    end: key_line + 1,
-                });
-                match item {
-                    Value::Mapping(m) => {
-                        if let Some(s) = r.value_entry(m, &lines, span) {
-                            specs.push(s);
-                        }
-                    }
-                    other => {
-                        r.err(lines.file_line(span.start), format!("each indicator value must be a mapping with `id`, `value`, …, found {}", type_name(other)));
-                    }
-                }
-            }
-        }
-        Some(other) => {
-            r.err(
-                lines.key_line(all, "indicators"),
-                format!(
-                    "`indicators` must be a list of values, found {}",
-                    type_name(other)
-                ),
-            );
-        }
-    }
+    let mut specs = r.front_matter_values(&fm);
 
     // The body: rendered once, figures collected on the way.
     let page = path::bulletin(&slug);
