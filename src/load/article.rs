@@ -289,47 +289,8 @@ impl Reader<'_> {
         d: &Defaults,
     ) -> Option<IndicatorValue> {
         let line = spec.line;
-        let indicator: Option<IndicatorId> = self.reg.indicators.find(&spec.id);
-        let id_line = spec.id_line;
-        if indicator.is_none() {
-            let known: Vec<&str> = self
-                .reg
-                .indicators
-                .all
-                .iter()
-                .map(|i| i.id.as_str())
-                .collect();
-            let help = did_you_mean(&spec.id, &known)
-                .map(|k| format!("did you mean `{k}`?"))
-                .unwrap_or_else(|| {
-                    "use an id from content/indicators.yaml, or add the indicator there".into()
-                });
-            self.err(
-                id_line,
-                format!(
-                    "unknown indicator `{}`: it is not in content/indicators.yaml",
-                    spec.id
-                ),
-            )
-            .help = Some(help);
-        }
-        let locality = match &spec.locality {
-            None => localities.first().copied(),
-            Some(id) => {
-                let l = self.locality(id, spec.locality_line);
-                if let Some(l) = l {
-                    if !localities.is_empty()
-                        && !localities
-                            .iter()
-                            .any(|&a| self.reg.localities.is_within(l, a))
-                    {
-                        self.err(spec.locality_line, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
-                            .help = Some("add it to the bulletin's `locality` list, or correct the id".into());
-                    }
-                }
-                l
-            }
-        };
+        let indicator = self.value_indicator(&spec);
+        let locality = self.value_locality(&spec, localities);
         let period = spec.period.or(d.period);
         if period.is_none() {
             self.err(line, format!("the value of `{}` has no `period`", spec.id)).help =
@@ -356,7 +317,8 @@ impl Reader<'_> {
         let ind = self.reg.indicators.get(indicator);
         let unit = spec
             .unit
-            .map(|u| units::normalize(&u))
+            .as_deref()
+            .map(units::normalize)
             .unwrap_or_else(|| ind.unit.clone());
         let converted = units::convert(spec.amount.0, &unit, &ind.unit);
         if converted.is_none() {
@@ -372,46 +334,9 @@ impl Reader<'_> {
                 ind.unit
             ));
         }
-        if let (Some(b), Some(k)) = (spec.basis, kind) {
-            if k != Kind::Target {
-                self.err(
-                    spec.basis_line,
-                    format!(
-                        "`basis={}` is written on {} value, but only a target has a basis",
-                        b.as_str(),
-                        if k == Kind::Actual {
-                            "an actual"
-                        } else {
-                            "an estimate"
-                        }
-                    ),
-                )
-                .help = Some(format!(
-                    "remove `basis` here; if the figure is a target of the {}, write kind=target",
-                    b.as_str()
-                ));
-            }
-        }
-        let basis =
-            (kind == Some(Kind::Target)).then(|| spec.basis.or(d.basis).unwrap_or(Basis::Plan));
+        let basis = self.value_basis(&spec, kind, d);
         let (locality, period, kind, converted) = (locality?, period?, kind?, converted?);
-        let term = self
-            .reg
-            .terms
-            .for_value(spec.term.or(d.term), article_term, period);
-        if term.is_none() {
-            self.err(
-                line,
-                format!(
-                    "the value of `{}` for {period} falls in no term of content/terms.yaml, so no table would show it",
-                    spec.id
-                ),
-            )
-            .help = Some(format!(
-                "add a term whose `years` hold {period} to content/terms.yaml, or give the value a `term`"
-            ));
-            return None;
-        }
+        let term = self.value_term(&spec, d, article_term, period)?;
         Some(IndicatorValue {
             bulletin: crate::model::BulletinId(0),
             locality,
@@ -433,6 +358,115 @@ impl Reader<'_> {
             note: spec.note,
             inline: spec.inline,
         })
+    }
+
+    /// The indicator of a value, or an error naming the closest id.
+    fn value_indicator(&mut self, spec: &ValueSpec) -> Option<IndicatorId> {
+        let indicator: Option<IndicatorId> = self.reg.indicators.find(&spec.id);
+        let id_line = spec.id_line;
+        if indicator.is_none() {
+            let known: Vec<&str> = self
+                .reg
+                .indicators
+                .all
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect();
+            let help = did_you_mean(&spec.id, &known)
+                .map(|k| format!("did you mean `{k}`?"))
+                .unwrap_or_else(|| {
+                    "use an id from content/indicators.yaml, or add the indicator there".into()
+                });
+            self.err(
+                id_line,
+                format!(
+                    "unknown indicator `{}`: it is not in content/indicators.yaml",
+                    spec.id
+                ),
+            )
+            .help = Some(help);
+        }
+        indicator
+    }
+
+    /// The unit a value is about: the article's home, or one of its localities or a unit
+    /// within one.
+    fn value_locality(
+        &mut self,
+        spec: &ValueSpec,
+        localities: &[LocalityId],
+    ) -> Option<LocalityId> {
+        let locality = match &spec.locality {
+            None => localities.first().copied(),
+            Some(id) => {
+                let l = self.locality(id, spec.locality_line);
+                if let Some(l) = l {
+                    if !localities.is_empty()
+                        && !localities
+                            .iter()
+                            .any(|&a| self.reg.localities.is_within(l, a))
+                    {
+                        self.err(spec.locality_line, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
+                            .help = Some("add it to the bulletin's `locality` list, or correct the id".into());
+                    }
+                }
+                l
+            }
+        };
+        locality
+    }
+
+    /// A target's basis (`plan` when none is written); an error on an actual or estimate.
+    fn value_basis(&mut self, spec: &ValueSpec, kind: Option<Kind>, d: &Defaults) -> Option<Basis> {
+        if let (Some(b), Some(k)) = (spec.basis, kind) {
+            if k != Kind::Target {
+                self.err(
+                    spec.basis_line,
+                    format!(
+                        "`basis={}` is written on {} value, but only a target has a basis",
+                        b.as_str(),
+                        if k == Kind::Actual {
+                            "an actual"
+                        } else {
+                            "an estimate"
+                        }
+                    ),
+                )
+                .help = Some(format!(
+                    "remove `basis` here; if the figure is a target of the {}, write kind=target",
+                    b.as_str()
+                ));
+            }
+        }
+        (kind == Some(Kind::Target)).then(|| spec.basis.or(d.basis).unwrap_or(Basis::Plan))
+    }
+
+    /// The term a value belongs to (CONTENT.md's rule); an error when none holds it.
+    fn value_term(
+        &mut self,
+        spec: &ValueSpec,
+        d: &Defaults,
+        article_term: Option<TermId>,
+        period: Period,
+    ) -> Option<Option<TermId>> {
+        let term = self
+            .reg
+            .terms
+            .for_value(spec.term.or(d.term), article_term, period);
+        if term.is_none() {
+            self.err(
+                spec.line,
+                format!(
+                    "the value of `{}` for {period} falls in no term of content/terms.yaml, so no table would show it",
+                    spec.id
+                ),
+            )
+            .help = Some(format!(
+                "add a term whose `years` hold {period} to content/terms.yaml, or give the value a `term`"
+            ));
+            return None;
+        }
+        Some(term)
     }
 
     /// A front-matter value entry.
