@@ -282,167 +282,202 @@ fn labels_ok(host: &str) -> bool {
             .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
+/// A locality read from its entry, with the references still to resolve once every entry
+/// is read.
+struct Pending {
+    parent: Option<(String, usize)>,
+    successors: Vec<String>,
+    line: usize,
+    succ_line: usize,
+}
+
 /// Reads localities.yaml; `Ok(None)` when the file does not exist.
 pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Localities>) {
     let file = LOCALITIES;
     let mut result = None;
     let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
         let mut ids = HashMap::new();
-        // First pass: the entries themselves.
-        struct Pending {
-            parent: Option<(String, usize)>,
-            successors: Vec<String>,
-            line: usize,
-            succ_line: usize,
-        }
-        let mut list = Vec::new();
-        let mut pending = Vec::new();
         // Each portal's host name, with the unit and line that first named it.
         let mut hosts: HashMap<String, (String, usize)> = HashMap::new();
-        for e in entries {
-            let Head { line, id, name } = head(e, lines, file, LOCALITY_KEYS, "locality", errors);
-            let kind_word = required(e, lines, file, "kind", errors);
-            let kind = kind_word.as_deref().and_then(|w| {
-                LocalityKind::parse(w).or_else(|| {
-                    let words: Vec<&str> = LocalityKind::ALL.iter().map(|k| k.word()).collect();
-                    errors.push(
-                        Diagnostic::at(
-                            file,
-                            lines.key_line(e.span, "kind"),
-                            format!("unknown kind of unit `{w}`"),
-                        )
-                        .help(format!("use one of: {}", words.join(", "))),
-                    );
-                    None
-                })
-            });
-            let aliases = get(e.map, "aliases").map(|v| {
-                string_list(v).unwrap_or_else(|| {
-                    errors.push(Diagnostic::at(
-                        file,
-                        lines.key_line(e.span, "aliases"),
-                        "`aliases` must be a list of names",
-                    ));
-                    Vec::new()
-                })
-            });
-            let successors = get(e.map, "successor")
-                .map(|v| {
-                    string_list(v).unwrap_or_else(|| {
-                        errors.push(Diagnostic::at(
-                            file,
-                            lines.key_line(e.span, "successor"),
-                            "`successor` must be an id or a list of ids",
-                        ));
-                        Vec::new()
-                    })
-                })
-                .unwrap_or_default();
-            let website_line = lines.key_line(e.span, "website");
-            let website: Vec<String> = get(e.map, "website")
-                .map(|v| {
-                    string_list(v).unwrap_or_else(|| {
-                        errors.push(Diagnostic::at(
-                            file,
-                            website_line,
-                            "`website` must be a host name or a list of host names",
-                        ));
-                        Vec::new()
-                    })
-                })
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|host| match check_host(host) {
-                    Ok(()) => true,
-                    Err(help) => {
-                        errors.push(
-                            Diagnostic::at(
-                                file,
-                                website_line,
-                                format!("`{host}` in `website` is not a host name"),
-                            )
-                            .help(help),
-                        );
-                        false
-                    }
-                })
-                .collect();
-            for host in &website {
-                if let Some((other, other_line)) = hosts.get(host) {
-                    errors.push(
-                        Diagnostic::at(
-                            file,
-                            website_line,
-                            format!("the website `{host}` is already the portal of `{other}` (line {other_line})"),
-                        )
-                        .help("a host name belongs to one unit: remove it from one of them"),
-                    );
-                } else if let Some(id) = optional(e, "id") {
-                    hosts.insert(host.clone(), (id, website_line));
-                }
-            }
-            let established = date(e, lines, file, "established", errors);
-            let dissolved = date(e, lines, file, "dissolved", errors);
-            if let (Some(a), Some(b)) = (established, dissolved) {
-                if b < a {
-                    errors.push(Diagnostic::at(
-                        file,
-                        lines.key_line(e.span, "dissolved"),
-                        "the unit is dissolved before it was established",
-                    ));
-                }
-            }
-            if !successors.is_empty() && dissolved.is_none() {
+        // First pass: the entries themselves.
+        let (mut list, pending): (Vec<Locality>, Vec<Pending>) = entries
+            .iter()
+            .filter_map(|e| locality_entry(e, lines, &mut ids, &mut hosts, errors))
+            .unzip();
+        // Second pass: references, then the hierarchy's cycles.
+        resolve_references(&mut list, &pending, errors);
+        report_cycles(&list, &pending, errors);
+        break_cycles(&mut list);
+        result = Some(Localities::new(list));
+    });
+    (presence, result)
+}
+
+/// One entry of localities.yaml, checked on its own.
+fn locality_entry(
+    e: &Entry,
+    lines: &Lines,
+    ids: &mut HashMap<String, usize>,
+    hosts: &mut HashMap<String, (String, usize)>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(Locality, Pending)> {
+    let file = LOCALITIES;
+    let website = websites(e, lines, hosts, errors);
+    let Head { line, id, name } = head(e, lines, file, LOCALITY_KEYS, "locality", errors);
+    let kind_word = required(e, lines, file, "kind", errors);
+    let kind = kind_word.as_deref().and_then(|w| {
+        LocalityKind::parse(w).or_else(|| {
+            let words: Vec<&str> = LocalityKind::ALL.iter().map(|k| k.word()).collect();
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    lines.key_line(e.span, "kind"),
+                    format!("unknown kind of unit `{w}`"),
+                )
+                .help(format!("use one of: {}", words.join(", "))),
+            );
+            None
+        })
+    });
+    let aliases = get(e.map, "aliases").map(|v| {
+        string_list(v).unwrap_or_else(|| {
+            errors.push(Diagnostic::at(
+                file,
+                lines.key_line(e.span, "aliases"),
+                "`aliases` must be a list of names",
+            ));
+            Vec::new()
+        })
+    });
+    let successors = get(e.map, "successor")
+        .map(|v| {
+            string_list(v).unwrap_or_else(|| {
+                errors.push(Diagnostic::at(
+                    file,
+                    lines.key_line(e.span, "successor"),
+                    "`successor` must be an id or a list of ids",
+                ));
+                Vec::new()
+            })
+        })
+        .unwrap_or_default();
+    let established = date(e, lines, file, "established", errors);
+    let dissolved = date(e, lines, file, "dissolved", errors);
+    if let (Some(a), Some(b)) = (established, dissolved) {
+        if b < a {
+            errors.push(Diagnostic::at(
+                file,
+                lines.key_line(e.span, "dissolved"),
+                "the unit is dissolved before it was established",
+            ));
+        }
+    }
+    if !successors.is_empty() && dissolved.is_none() {
+        errors.push(
+            Diagnostic::at(
+                file,
+                lines.key_line(e.span, "successor"),
+                "a unit with a `successor` needs a `dissolved` date",
+            )
+            .help("add `dissolved: YYYY-MM-DD`, the day the unit ceased to exist"),
+        );
+    }
+    let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
+        return None;
+    };
+    if !unique(ids, &id, line, file, errors) {
+        return None;
+    }
+    let pending = Pending {
+        parent: optional(e, "parent").map(|p| (p, lines.key_line(e.span, "parent"))),
+        successors,
+        line,
+        succ_line: lines.key_line(e.span, "successor"),
+    };
+    let locality = Locality {
+        display_name: display_name(kind, &name),
+        id,
+        name,
+        kind,
+        code: optional(e, "code"),
+        parent: None,
+        aliases: aliases.unwrap_or_default(),
+        website,
+        established,
+        dissolved,
+        successors: Vec::new(),
+        predecessors: Vec::new(),
+        children: Vec::new(),
+    };
+    Some((locality, pending))
+}
+
+/// The `website` of an entry: host names only, each belonging to one unit.
+fn websites(
+    e: &Entry,
+    lines: &Lines,
+    hosts: &mut HashMap<String, (String, usize)>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let file = LOCALITIES;
+    let website_line = lines.key_line(e.span, "website");
+    let website: Vec<String> = get(e.map, "website")
+        .map(|v| {
+            string_list(v).unwrap_or_else(|| {
+                errors.push(Diagnostic::at(
+                    file,
+                    website_line,
+                    "`website` must be a host name or a list of host names",
+                ));
+                Vec::new()
+            })
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|host| match check_host(host) {
+            Ok(()) => true,
+            Err(help) => {
                 errors.push(
                     Diagnostic::at(
                         file,
-                        lines.key_line(e.span, "successor"),
-                        "a unit with a `successor` needs a `dissolved` date",
+                        website_line,
+                        format!("`{host}` in `website` is not a host name"),
                     )
-                    .help("add `dissolved: YYYY-MM-DD`, the day the unit ceased to exist"),
+                    .help(help),
                 );
+                false
             }
-            let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
-                continue;
-            };
-            if !unique(&mut ids, &id, line, file, errors) {
-                continue;
-            }
-            pending.push(Pending {
-                parent: optional(e, "parent").map(|p| (p, lines.key_line(e.span, "parent"))),
-                successors,
-                line,
-                succ_line: lines.key_line(e.span, "successor"),
-            });
-            list.push(Locality {
-                display_name: display_name(kind, &name),
-                id,
-                name,
-                kind,
-                code: optional(e, "code"),
-                parent: None,
-                aliases: aliases.unwrap_or_default(),
-                website,
-                established,
-                dissolved,
-                successors: Vec::new(),
-                predecessors: Vec::new(),
-                children: Vec::new(),
-            });
+        })
+        .collect();
+    for host in &website {
+        if let Some((other, other_line)) = hosts.get(host) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    website_line,
+                    format!("the website `{host}` is already the portal of `{other}` (line {other_line})"),
+                )
+                .help("a host name belongs to one unit: remove it from one of them"),
+            );
+        } else if let Some(id) = optional(e, "id") {
+            hosts.insert(host.clone(), (id, website_line));
         }
-        // Second pass: references.
-        let index: HashMap<String, LocalityId> = list
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id.clone(), LocalityId(i as u32)))
-            .collect();
-        let known_ids: Vec<String> = list.iter().map(|l| l.id.clone()).collect();
-        let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
-        let resolve = |id: &str,
-                       line: usize,
-                       what: &str,
-                       errors: &mut Vec<Diagnostic>|
-         -> Option<LocalityId> {
+    }
+    website
+}
+
+/// Parents and successors by id, now that every unit is known.
+fn resolve_references(list: &mut [Locality], pending: &[Pending], errors: &mut Vec<Diagnostic>) {
+    let file = LOCALITIES;
+    let index: HashMap<String, LocalityId> = list
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), LocalityId(i as u32)))
+        .collect();
+    let known_ids: Vec<String> = list.iter().map(|l| l.id.clone()).collect();
+    let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
+    let resolve =
+        |id: &str, line: usize, what: &str, errors: &mut Vec<Diagnostic>| -> Option<LocalityId> {
             let found = index.get(id).copied();
             if found.is_none() {
                 errors.push(
@@ -457,66 +492,72 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
             }
             found
         };
-        for (i, p) in pending.iter().enumerate() {
-            if let Some((parent, line)) = &p.parent {
-                list[i].parent = resolve(parent, *line, "parent", errors);
-            }
-            let succ: Vec<LocalityId> = p
-                .successors
-                .iter()
-                .filter_map(|s| resolve(s, p.succ_line, "successor", errors))
-                .collect();
-            list[i].successors = succ;
+    for (i, p) in pending.iter().enumerate() {
+        if let Some((parent, line)) = &p.parent {
+            list[i].parent = resolve(parent, *line, "parent", errors);
         }
-        // Cycles in the hierarchy.
-        for i in 0..list.len() {
-            let mut seen = vec![i];
-            let mut cur = list[i].parent;
-            while let Some(LocalityId(p)) = cur {
-                let p = p as usize;
-                if p == i {
-                    let chain: Vec<&str> = seen.iter().map(|&j| list[j].id.as_str()).collect();
-                    errors.push(
-                        Diagnostic::at(
-                            file,
-                            pending[i].line,
-                            format!(
-                                "the parents of `{}` go round in a circle: {} → {}",
-                                list[i].id,
-                                chain.join(" → "),
-                                list[i].id
-                            ),
-                        )
-                        .help("a unit's parent must be a larger unit that contains it"),
-                    );
-                    break;
-                }
-                if seen.contains(&p) {
-                    break; // a cycle above this unit, reported for its own members
-                }
-                seen.push(p);
-                cur = list[p].parent;
+        let succ: Vec<LocalityId> = p
+            .successors
+            .iter()
+            .filter_map(|s| resolve(s, p.succ_line, "successor", errors))
+            .collect();
+        list[i].successors = succ;
+    }
+}
+
+/// An error for each unit whose parents go round in a circle.
+fn report_cycles(list: &[Locality], pending: &[Pending], errors: &mut Vec<Diagnostic>) {
+    let file = LOCALITIES;
+    for i in 0..list.len() {
+        let mut seen = vec![i];
+        let mut cur = list[i].parent;
+        while let Some(LocalityId(p)) = cur {
+            let p = p as usize;
+            if p == i {
+                let chain: Vec<&str> = seen.iter().map(|&j| list[j].id.as_str()).collect();
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        pending[i].line,
+                        format!(
+                            "the parents of `{}` go round in a circle: {} → {}",
+                            list[i].id,
+                            chain.join(" → "),
+                            list[i].id
+                        ),
+                    )
+                    .help("a unit's parent must be a larger unit that contains it"),
+                );
+                break;
             }
+            if seen.contains(&p) {
+                break; // a cycle above this unit, reported for its own members
+            }
+            seen.push(p);
+            cur = list[p].parent;
         }
-        for i in 0..list.len() {
-            let mut cycle = false;
-            let mut cur = list[i].parent;
-            let mut steps = 0;
-            while let Some(LocalityId(p)) = cur {
-                steps += 1;
-                if steps > list.len() {
-                    cycle = true;
-                    break;
-                }
-                cur = list[p as usize].parent;
+    }
+}
+
+/// Units in a cycle lose their parent, so that the model stays a tree (the error is
+/// reported).
+fn break_cycles(list: &mut [Locality]) {
+    for i in 0..list.len() {
+        let mut cycle = false;
+        let mut cur = list[i].parent;
+        let mut steps = 0;
+        while let Some(LocalityId(p)) = cur {
+            steps += 1;
+            if steps > list.len() {
+                cycle = true;
+                break;
             }
-            if cycle {
-                list[i].parent = None; // keep the model a tree; the error is reported
-            }
+            cur = list[p as usize].parent;
         }
-        result = Some(Localities::new(std::mem::take(&mut list)));
-    });
-    (presence, result)
+        if cycle {
+            list[i].parent = None; // keep the model a tree; the error is reported
+        }
+    }
 }
 
 const TERM_KEYS: &[&str] = &["id", "name", "body", "start", "end", "years"];
