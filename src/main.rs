@@ -1,6 +1,6 @@
 //! The `bantin` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -90,125 +90,138 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
             root,
             output,
             base_url,
             drafts,
-        } => {
-            // Ctrl+C or SIGTERM removes the build's staging folder before exiting.
-            bantin::output::interrupt::install();
-            let opts = BuildOptions {
+        } => run_build(
+            &root,
+            BuildOptions {
                 load: LoadOptions { drafts, base_url },
                 output,
-            };
-            match build::build_keeping(&root, &opts) {
-                Ok(built) => {
-                    let r = &built.report;
-                    eprintln!(
-                        "built {} bulletins, {} indicator values, {} files into {} in {:.2} s",
-                        r.bulletins,
-                        r.values,
-                        r.files,
-                        r.output.display(),
-                        r.seconds
-                    );
-                    // The process ends now and the kernel takes its memory back at once;
-                    // freeing the archive piece by piece first would add half a second at
-                    // 100,000 bulletins.
-                    std::mem::forget(built);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Check { root, drafts } => {
-            let opts = BuildOptions {
-                load: LoadOptions {
-                    drafts,
-                    base_url: None,
-                },
-                output: None,
-            };
-            match build::check(&root, &opts) {
-                Ok(a) => {
-                    eprintln!(
-                        "ok: {} bulletins, {} indicator values, no problems found",
-                        a.bulletins.len(),
-                        a.values.len()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{}", e.to_string().replace("; nothing was written", ""));
-                    ExitCode::FAILURE
-                }
-            }
-        }
+            },
+        ),
+        Command::Check { root, drafts } => run_check(&root, drafts),
         Command::Serve {
             root,
             port,
             bind,
             open,
             drafts,
-        } => {
-            let opts = bantin::serve::ServeOptions {
-                root,
-                port,
-                bind,
-                open,
-                drafts,
-            };
-            match bantin::serve::serve(&opts) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Init { dir } => match bantin::scaffold::init(&dir) {
-            Ok(files) => {
-                for f in &files {
-                    eprintln!("wrote {}", dir.join(f).display());
-                }
-                eprintln!(
-                    "a new archive is in {0}; build it with `bantin build --root {0}` or preview it with `bantin serve --root {0}`",
-                    dir.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        } => run_serve(bantin::serve::ServeOptions {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        }),
+        Command::Init { dir } => run_init(&dir),
         Command::New {
             title,
             locality,
             date,
             root,
-        } => {
-            let req = bantin::scaffold::NewBulletin {
+        } => run_new(
+            &root,
+            bantin::scaffold::NewBulletin {
                 title,
                 locality,
                 date,
-            };
-            match bantin::scaffold::new_bulletin(&root, &req) {
-                Ok(path) => {
-                    println!("{}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{}", e.to_string().replace("; nothing was written", ""));
-                    ExitCode::FAILURE
-                }
+            },
+        ),
+    }
+}
+
+fn run_build(root: &Path, opts: BuildOptions) -> ExitCode {
+    // Ctrl+C or SIGTERM removes the build's staging folder before exiting.
+    bantin::output::interrupt::install();
+    match build::build_keeping(root, &opts) {
+        Ok(built) => {
+            let r = &built.report;
+            eprintln!(
+                "built {} bulletins, {} indicator values, {} files into {} in {:.2} s",
+                r.bulletins,
+                r.values,
+                r.files,
+                r.output.display(),
+                r.seconds
+            );
+            // The process ends now and the kernel takes its memory back at once; freeing the
+            // archive piece by piece first would add half a second at 100,000 bulletins.
+            std::mem::forget(built);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_check(root: &Path, drafts: bool) -> ExitCode {
+    let opts = BuildOptions {
+        load: LoadOptions {
+            drafts,
+            base_url: None,
+        },
+        output: None,
+    };
+    match build::check(root, &opts) {
+        Ok(a) => {
+            eprintln!(
+                "ok: {} bulletins, {} indicator values, no problems found",
+                a.bulletins.len(),
+                a.values.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.to_string().replace("; nothing was written", ""));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_serve(opts: bantin::serve::ServeOptions) -> ExitCode {
+    match bantin::serve::serve(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_init(dir: &Path) -> ExitCode {
+    match bantin::scaffold::init(dir) {
+        Ok(files) => {
+            for f in &files {
+                eprintln!("wrote {}", dir.join(f).display());
             }
+            eprintln!(
+                "a new archive is in {0}; build it with `bantin build --root {0}` or preview it with `bantin serve --root {0}`",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_new(root: &Path, req: bantin::scaffold::NewBulletin) -> ExitCode {
+    match bantin::scaffold::new_bulletin(root, &req) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.to_string().replace("; nothing was written", ""));
+            ExitCode::FAILURE
         }
     }
 }
