@@ -48,147 +48,178 @@ pub fn load(root: &Path) -> Result<Settings, Diagnostics> {
 
 /// Parse the text of a site.toml.
 pub fn parse(text: &str) -> Result<Settings, Diagnostics> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let table: toml::Table = match text.parse() {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
-            return Err(
-                Diagnostic::new(FILE, format!("not valid TOML: {}", e.message()))
-                    .line(Some(line))
-                    .column(Some(col))
-                    .into(),
-            );
-        }
-    };
+    let t = Table::read(text)?;
     let mut errors = Diagnostics::new();
-    let key_line = |key: &str| {
-        text.lines()
-            .position(|l| {
-                let l = l.trim_start();
-                l.strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-            })
-            .map(|i| i + 1)
-    };
-    let err = |key: &str, msg: String| Diagnostic::new(FILE, msg).line(key_line(key));
-
-    for key in table.keys() {
+    for key in t.values.keys() {
         if !KEYS.contains(&key.as_str()) {
             errors.push(
-                err(key, format!("unknown setting `{key}`")).help(unknown_word_help(key, KEYS)),
+                t.err(key, format!("unknown setting `{key}`"))
+                    .help(unknown_word_help(key, KEYS)),
             );
         }
     }
+    let title = t.string("title", &mut errors);
+    if title.is_none() && !t.has("title") {
+        errors.push(
+            Diagnostic::new(FILE, "the setting `title` is missing")
+                .help("add a line like: title = \"Lưu trữ bản tin kinh tế - xã hội\""),
+        );
+    }
+    let settings = Settings {
+        title: title.unwrap_or_default(),
+        base_url: t.base_url(&mut errors).unwrap_or_default(),
+        language: t.language(&mut errors),
+        description: t.string("description", &mut errors),
+        theme: t
+            .string("theme", &mut errors)
+            .unwrap_or_else(|| "default".into()),
+        output_dir: PathBuf::from(
+            t.string("output_dir", &mut errors)
+                .unwrap_or_else(|| "public".into()),
+        ),
+        timezone: t.timezone(&mut errors),
+        relative_urls: t.boolean("relative_urls", &mut errors),
+        per_page: t.per_page(&mut errors),
+        allow_html: t.boolean("allow_html", &mut errors),
+    };
+    errors.into_result(settings)
+}
 
-    let string = |key: &str, errors: &mut Diagnostics| -> Option<String> {
-        match table.get(key) {
+/// site.toml's keys with their values and the line of each key (from toml's spans).
+struct Table {
+    values: std::collections::BTreeMap<String, (usize, toml::Value)>,
+}
+
+impl Table {
+    fn read(text: &str) -> Result<Table, Diagnostics> {
+        use std::collections::BTreeMap;
+        use toml::Spanned;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let spanned: BTreeMap<Spanned<String>, Spanned<toml::Value>> = toml::from_str(text)
+            .map_err(|e| {
+                let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+                Diagnostic::new(FILE, format!("not valid TOML: {}", e.message()))
+                    .line(Some(line))
+                    .column(Some(col))
+            })?;
+        let values = spanned
+            .into_iter()
+            .map(|(k, v)| {
+                let line = line_col(text, k.span().start).0;
+                (k.into_inner(), (line, v.into_inner()))
+            })
+            .collect();
+        Ok(Table { values })
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.values.contains_key(key)
+    }
+
+    fn get(&self, key: &str) -> Option<&toml::Value> {
+        self.values.get(key).map(|(_, v)| v)
+    }
+
+    /// An error at the line of `key`.
+    fn err(&self, key: &str, msg: String) -> Diagnostic {
+        Diagnostic::new(FILE, msg).line(self.values.get(key).map(|(l, _)| *l))
+    }
+
+    fn string(&self, key: &str, errors: &mut Diagnostics) -> Option<String> {
+        match self.get(key) {
             None => None,
             Some(toml::Value::String(s)) => Some(crate::vi::nfc(s).into_owned()),
             Some(other) => {
-                errors.push(err(
+                errors.push(self.err(
                     key,
                     format!("`{key}` must be a string, found {}", other.type_str()),
                 ));
                 None
             }
         }
-    };
-    let boolean = |key: &str, errors: &mut Diagnostics| -> bool {
-        match table.get(key) {
+    }
+
+    fn boolean(&self, key: &str, errors: &mut Diagnostics) -> bool {
+        match self.get(key) {
             None => false,
             Some(toml::Value::Boolean(b)) => *b,
             Some(other) => {
-                errors.push(err(
+                errors.push(self.err(
                     key,
                     format!("`{key}` must be true or false, found {}", other.type_str()),
                 ));
                 false
             }
         }
-    };
-
-    let title = string("title", &mut errors);
-    if title.is_none() && !table.contains_key("title") {
-        errors.push(
-            Diagnostic::new(FILE, "the setting `title` is missing")
-                .help("add a line like: title = \"Lưu trữ bản tin kinh tế - xã hội\""),
-        );
     }
-    let base_url = match string("base_url", &mut errors) {
-        Some(url) => match normalize_base_url(&url) {
-            Ok(u) => Some(u),
-            Err(msg) => {
-                errors.push(err("base_url", msg).help(
-                    "write the full address the site will be published at, e.g. base_url = \"https://example.org/luu-tru/\"",
-                ));
+
+    fn base_url(&self, errors: &mut Diagnostics) -> Option<String> {
+        match self.string("base_url", errors) {
+            Some(url) => match normalize_base_url(&url) {
+                Ok(u) => Some(u),
+                Err(msg) => {
+                    errors.push(self.err("base_url", msg).help(
+                        "write the full address the site will be published at, e.g. base_url = \"https://example.org/luu-tru/\"",
+                    ));
+                    None
+                }
+            },
+            None => {
+                if !self.has("base_url") {
+                    errors.push(
+                        Diagnostic::new(FILE, "the setting `base_url` is missing")
+                            .help("add a line like: base_url = \"https://example.org/luu-tru/\""),
+                    );
+                }
                 None
             }
-        },
-        None => {
-            if !table.contains_key("base_url") {
-                errors.push(
-                    Diagnostic::new(FILE, "the setting `base_url` is missing")
-                        .help("add a line like: base_url = \"https://example.org/luu-tru/\""),
-                );
-            }
-            None
         }
-    };
-    let language = match string("language", &mut errors).as_deref() {
-        None | Some("vi") => Language::Vi,
-        Some("en") => Language::En,
-        Some(other) => {
-            errors.push(
-                err("language", format!("unknown language `{other}`"))
-                    .help("use \"vi\" (Vietnamese, the default) or \"en\" (English)"),
-            );
-            Language::Vi
-        }
-    };
-    let description = string("description", &mut errors);
-    let theme = string("theme", &mut errors).unwrap_or_else(|| "default".into());
-    let output_dir = string("output_dir", &mut errors).unwrap_or_else(|| "public".into());
-    let timezone = match string("timezone", &mut errors) {
-        None => FixedOffset::east_opt(7 * 3600).expect("valid offset"),
-        Some(tz) => parse_offset(&tz).unwrap_or_else(|| {
-            errors.push(
-                err("timezone", format!("`{tz}` is not a UTC offset"))
-                    .help("write it like \"+07:00\""),
-            );
-            FixedOffset::east_opt(7 * 3600).expect("valid offset")
-        }),
-    };
-    let relative_urls = boolean("relative_urls", &mut errors);
-    let allow_html = boolean("allow_html", &mut errors);
-    let per_page = match table.get("per_page") {
-        None => 20,
-        Some(toml::Value::Integer(n)) if (1..=10_000).contains(n) => *n as usize,
-        Some(other) => {
-            errors.push(
-                err(
-                    "per_page",
-                    format!("`per_page` must be a whole number from 1 to 10000, found {other}"),
-                )
-                .help("per_page = 20"),
-            );
-            20
-        }
-    };
+    }
 
-    let settings = Settings {
-        title: title.unwrap_or_default(),
-        base_url: base_url.unwrap_or_default(),
-        language,
-        description,
-        theme,
-        output_dir: PathBuf::from(output_dir),
-        timezone,
-        relative_urls,
-        per_page,
-        allow_html,
-    };
-    errors.into_result(settings)
+    fn language(&self, errors: &mut Diagnostics) -> Language {
+        match self.string("language", errors).as_deref() {
+            None | Some("vi") => Language::Vi,
+            Some("en") => Language::En,
+            Some(other) => {
+                errors.push(
+                    self.err("language", format!("unknown language `{other}`"))
+                        .help("use \"vi\" (Vietnamese, the default) or \"en\" (English)"),
+                );
+                Language::Vi
+            }
+        }
+    }
+
+    fn timezone(&self, errors: &mut Diagnostics) -> FixedOffset {
+        let vietnam = FixedOffset::east_opt(7 * 3600).expect("valid offset");
+        match self.string("timezone", errors) {
+            None => vietnam,
+            Some(tz) => parse_offset(&tz).unwrap_or_else(|| {
+                errors.push(
+                    self.err("timezone", format!("`{tz}` is not a UTC offset"))
+                        .help("write it like \"+07:00\""),
+                );
+                vietnam
+            }),
+        }
+    }
+
+    fn per_page(&self, errors: &mut Diagnostics) -> usize {
+        match self.get("per_page") {
+            None => 20,
+            Some(toml::Value::Integer(n)) if (1..=10_000).contains(n) => *n as usize,
+            Some(other) => {
+                errors.push(
+                    self.err(
+                        "per_page",
+                        format!("`per_page` must be a whole number from 1 to 10000, found {other}"),
+                    )
+                    .help("per_page = 20"),
+                );
+                20
+            }
+        }
+    }
 }
 
 /// Check a base URL and make it end with `/`.
