@@ -2,6 +2,8 @@
 //! rest of the build needs from the text: the inline `ind:` figures with the sentence around
 //! each (its quote), the first paragraph (the default summary) and the plain text (search).
 
+use std::ops::Range;
+
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::model::figure::{parse_figure, Figure};
@@ -80,151 +82,177 @@ pub fn render_with_readings(
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
-    let parser = Parser::new_ext(body, opts).into_offset_iter();
-
-    let mut out = RenderedBody::default();
-    let mut events: Vec<Event> = Vec::new();
-    // Plain text of the current block, and figures waiting for their sentence.
-    let mut block = String::new();
-    let mut pending: Vec<(InlineFigure, usize, usize)> = Vec::new();
-    // The figure being read: its start in `block`, and its link text so far.
-    let mut in_figure: Option<(InlineFigure, usize)> = None;
-    let mut paragraph_depth = 0usize;
-    // Where annotations were read as links, and the places where the parser reads none.
-    let mut read: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut opaque: Vec<(std::ops::Range<usize>, LostIn)> = Vec::new();
-
-    for (event, range) in parser {
-        match &event {
-            Event::Code(_) => opaque.push((range.clone(), LostIn::CodeSpan)),
-            Event::Start(Tag::CodeBlock(_)) => opaque.push((range.clone(), LostIn::CodeBlock)),
-            Event::Start(Tag::HtmlBlock) | Event::Html(_) | Event::InlineHtml(_) => {
-                opaque.push((range.clone(), LostIn::Html))
-            }
-            _ => {}
-        }
+    let mut w = Walk {
+        indicator_href,
+        reading,
+        out: RenderedBody::default(),
+        events: Vec::new(),
+        block: String::new(),
+        pending: Vec::new(),
+        in_figure: None,
+        read: Vec::new(),
+        opaque: Vec::new(),
+    };
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        w.note_opaque(&event, &range);
         match event {
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with(SCHEME) => {
-                read.push(range.clone());
-                let (indicator, query) = match dest_url[SCHEME.len()..].split_once('?') {
-                    Some((i, q)) => (i.to_string(), q.to_string()),
-                    None => (dest_url[SCHEME.len()..].to_string(), String::new()),
-                };
-                let fig = InlineFigure {
-                    indicator,
-                    query,
-                    text: String::new(),
-                    figure: Err(String::new()),
-                    quote: String::new(),
-                    offset: range.start,
-                };
-                in_figure = Some((fig, block.len()));
-                // The opening tag is written at the end, once the text is known.
-                events.push(Event::InlineHtml(CowStr::Borrowed("")));
+                w.start_figure(dest_url, range)
             }
-            Event::End(TagEnd::Link) if in_figure.is_some() => {
-                let (mut fig, start) = in_figure.take().expect("checked");
-                fig.figure = parse_figure(&fig.text);
-                let open_at = events
-                    .iter()
-                    .rposition(|e| matches!(e, Event::InlineHtml(s) if s.is_empty()))
-                    .expect("opening placeholder pushed");
-                let value = match &fig.figure {
-                    Ok(f) => match f.value_max {
-                        Some(max) => format!("{}-{}", f.value, max),
-                        None => f.value.to_string(),
-                    },
-                    Err(_) => String::new(),
-                };
-                events[open_at] = Event::InlineHtml(
-                    format!(
-                        "<a class=\"figure\" href=\"{}\"><data value=\"{}\">",
-                        escape_attr(&indicator_href(&fig.indicator)),
-                        escape_attr(&value)
-                    )
-                    .into(),
-                );
-                events.push(Event::InlineHtml(CowStr::Borrowed("</data></a>")));
-                if let Some(reading) = reading {
-                    events.push(Event::InlineHtml(
-                        format!(
-                            "<span class=\"reading\">{}</span>",
-                            escape_attr(&reading(&fig))
-                        )
-                        .into(),
-                    ));
-                }
-                let end = block.len();
-                pending.push((fig, start, end));
-            }
+            Event::End(TagEnd::Link) if w.in_figure.is_some() => w.end_figure(),
             Event::Text(ref t) | Event::Code(ref t) => {
-                block.push_str(t);
-                if let Some((fig, _)) = in_figure.as_mut() {
-                    fig.text.push_str(t);
-                }
-                events.push(event);
+                w.add_text(t);
+                w.events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                block.push(' ');
-                if let Some((fig, _)) = in_figure.as_mut() {
-                    fig.text.push(' ');
-                }
-                events.push(event);
+                w.add_text(" ");
+                w.events.push(event);
             }
-            Event::Html(t) | Event::InlineHtml(t) if !allow_html => {
-                events.push(Event::Text(t));
-            }
-            Event::Start(Tag::Paragraph) => {
-                paragraph_depth += 1;
-                events.push(event);
-            }
-            Event::End(tag) => {
-                let is_block = matches!(
-                    tag,
-                    TagEnd::Paragraph
-                        | TagEnd::Heading(_)
-                        | TagEnd::Item
-                        | TagEnd::TableCell
-                        | TagEnd::BlockQuote(_)
-                );
-                if tag == TagEnd::Paragraph {
-                    paragraph_depth = paragraph_depth.saturating_sub(1);
-                    if out.first_paragraph.is_none() && !block.trim().is_empty() {
-                        out.first_paragraph = Some(collapse_spaces(&block));
-                    }
-                }
-                if is_block {
-                    for (mut fig, s, e) in pending.drain(..) {
-                        fig.quote = sentence_around(&block, s, e);
-                        out.figures.push(fig);
-                    }
-                    if !block.is_empty() {
-                        if !out.text.is_empty() {
-                            out.text.push('\n');
-                        }
-                        out.text.push_str(block.trim());
-                        block.clear();
-                    }
-                }
-                events.push(Event::End(tag));
-            }
-            other => events.push(other),
+            Event::Html(t) | Event::InlineHtml(t) if !allow_html => w.events.push(Event::Text(t)),
+            Event::End(tag) => w.end_tag(tag),
+            other => w.events.push(other),
         }
     }
-    for (mut fig, s, e) in pending.drain(..) {
-        fig.quote = sentence_around(&block, s, e);
-        out.figures.push(fig);
-    }
-    if !block.trim().is_empty() {
-        if !out.text.is_empty() {
-            out.text.push('\n');
-        }
-        out.text.push_str(block.trim());
-    }
-    out.lost = lost_annotations(body, &read, &opaque);
+    w.end_block();
+    let mut out = w.out;
+    out.lost = lost_annotations(body, &w.read, &w.opaque);
     out.html.reserve(body.len() + body.len() / 4);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut out.html, w.events.into_iter());
     out
+}
+
+/// The state of one pass over a body's events.
+struct Walk<'e, 'r> {
+    indicator_href: &'r dyn Fn(&str) -> String,
+    reading: Option<Reading<'r>>,
+    out: RenderedBody,
+    events: Vec<Event<'e>>,
+    /// Plain text of the current block.
+    block: String,
+    /// Figures of the block waiting for their sentence: the figure, its start and end in
+    /// `block`.
+    pending: Vec<(InlineFigure, usize, usize)>,
+    /// The figure being read, with its start in `block`.
+    in_figure: Option<(InlineFigure, usize)>,
+    /// Where annotations were read as links.
+    read: Vec<Range<usize>>,
+    /// The places where the parser reads no links.
+    opaque: Vec<(Range<usize>, LostIn)>,
+}
+
+impl<'e> Walk<'e, '_> {
+    fn note_opaque(&mut self, event: &Event, range: &Range<usize>) {
+        let place = match event {
+            Event::Code(_) => LostIn::CodeSpan,
+            Event::Start(Tag::CodeBlock(_)) => LostIn::CodeBlock,
+            Event::Start(Tag::HtmlBlock) | Event::Html(_) | Event::InlineHtml(_) => LostIn::Html,
+            _ => return,
+        };
+        self.opaque.push((range.clone(), place));
+    }
+
+    fn start_figure(&mut self, dest_url: &str, range: Range<usize>) {
+        let (indicator, query) = match dest_url[SCHEME.len()..].split_once('?') {
+            Some((i, q)) => (i.to_string(), q.to_string()),
+            None => (dest_url[SCHEME.len()..].to_string(), String::new()),
+        };
+        let fig = InlineFigure {
+            indicator,
+            query,
+            text: String::new(),
+            figure: Err(String::new()),
+            quote: String::new(),
+            offset: range.start,
+        };
+        self.read.push(range);
+        self.in_figure = Some((fig, self.block.len()));
+        // The opening tag is written at the end, once the text is known.
+        self.events.push(Event::InlineHtml(CowStr::Borrowed("")));
+    }
+
+    fn end_figure(&mut self) {
+        let Some((mut fig, start)) = self.in_figure.take() else {
+            return;
+        };
+        fig.figure = parse_figure(&fig.text);
+        let value = match &fig.figure {
+            Ok(f) => match f.value_max {
+                Some(max) => format!("{}-{}", f.value, max),
+                None => f.value.to_string(),
+            },
+            Err(_) => String::new(),
+        };
+        let open = Event::InlineHtml(
+            format!(
+                "<a class=\"figure\" href=\"{}\"><data value=\"{}\">",
+                escape_attr(&(self.indicator_href)(&fig.indicator)),
+                escape_attr(&value)
+            )
+            .into(),
+        );
+        if let Some(at) = self
+            .events
+            .iter()
+            .rposition(|e| matches!(e, Event::InlineHtml(s) if s.is_empty()))
+        {
+            self.events[at] = open;
+        }
+        self.events
+            .push(Event::InlineHtml(CowStr::Borrowed("</data></a>")));
+        if let Some(reading) = self.reading {
+            self.events.push(Event::InlineHtml(
+                format!(
+                    "<span class=\"reading\">{}</span>",
+                    escape_attr(&reading(&fig))
+                )
+                .into(),
+            ));
+        }
+        self.pending.push((fig, start, self.block.len()));
+    }
+
+    fn add_text(&mut self, t: &str) {
+        self.block.push_str(t);
+        if let Some((fig, _)) = self.in_figure.as_mut() {
+            fig.text.push_str(t);
+        }
+    }
+
+    fn end_tag(&mut self, tag: TagEnd) {
+        if tag == TagEnd::Paragraph
+            && self.out.first_paragraph.is_none()
+            && !self.block.trim().is_empty()
+        {
+            self.out.first_paragraph = Some(collapse_spaces(&self.block));
+        }
+        if matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+        ) {
+            self.end_block();
+        }
+        self.events.push(Event::End(tag));
+    }
+
+    /// The end of a block of text: its figures get their sentences, its text joins the
+    /// body's plain text.
+    fn end_block(&mut self) {
+        for (mut fig, s, e) in self.pending.drain(..) {
+            fig.quote = sentence_around(&self.block, s, e);
+            self.out.figures.push(fig);
+        }
+        if !self.block.trim().is_empty() {
+            if !self.out.text.is_empty() {
+                self.out.text.push('\n');
+            }
+            self.out.text.push_str(self.block.trim());
+        }
+        self.block.clear();
+    }
 }
 
 /// Every `ind:` annotation of `body` (a link target `](ind:`, `](<ind:`, or a reference
