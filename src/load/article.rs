@@ -586,6 +586,25 @@ impl Reader<'_> {
             self.err(line, format!("malformed annotation: {msg}"));
             return None;
         }
+        let mut ok = self.read_query(&fig, &mut spec, line);
+        match fig.figure {
+            Ok(f) => {
+                spec.amount = (f.value, f.value_max);
+                spec.unit = f.unit;
+                spec.qualifier_from_text = f.qualifier;
+            }
+            Err(msg) => {
+                self.err(line, format!("malformed annotation: {msg}")).help =
+                    Some("the link text holds the figure as printed: [507,8 tỷ đồng](ind:…), [trên 22%](ind:…), [10 - 11%](ind:…)".into());
+                ok = false;
+            }
+        }
+        ok.then_some(spec)
+    }
+
+    /// The parameters of an inline annotation's query (`period=2020&kind=target…`) into
+    /// `spec`; false when one is malformed (each reported).
+    fn read_query(&mut self, fig: &InlineFigure, spec: &mut ValueSpec, line: usize) -> bool {
         let mut ok = true;
         for pair in fig.query.split('&').filter(|p| !p.is_empty()) {
             let Some((k, v)) = pair.split_once('=') else {
@@ -643,19 +662,51 @@ impl Reader<'_> {
                 }
             }
         }
-        match fig.figure {
-            Ok(f) => {
-                spec.amount = (f.value, f.value_max);
-                spec.unit = f.unit;
-                spec.qualifier_from_text = f.qualifier;
-            }
-            Err(msg) => {
-                self.err(line, format!("malformed annotation: {msg}")).help =
-                    Some("the link text holds the figure as printed: [507,8 tỷ đồng](ind:…), [trên 22%](ind:…), [10 - 11%](ind:…)".into());
-                ok = false;
+        ok
+    }
+}
+
+/// A bulletin's Markdown and the line of the file it starts at.
+struct Body<'t> {
+    text: &'t str,
+    first_line: usize,
+}
+
+impl Reader<'_> {
+    /// Render the body once, collecting its inline figures into `specs` on the way; an
+    /// annotation the parser passed over is an error.
+    fn body(
+        &mut self,
+        body: &Body,
+        slug: &str,
+        draft: bool,
+        defaults: &Defaults,
+        opts: &ReadOptions,
+        specs: &mut Vec<ValueSpec>,
+    ) -> markdown::RenderedBody {
+        let page = path::bulletin(slug);
+        let href = |id: &str| opts.urls.href(&page, &path::indicator(id));
+        // A draft shows each figure's reading beside it, for its reviewer (IMPORT.md, Review).
+        let reg = self.reg;
+        let reading = |fig: &InlineFigure| draft_reading(fig, defaults, reg);
+        let rendered = markdown::render_with_readings(
+            body.text,
+            opts.allow_html,
+            &href,
+            draft.then_some(&reading as markdown::Reading),
+        );
+        for fig in rendered.figures.iter().cloned() {
+            let before = &body.text[..fig.offset.min(body.text.len())];
+            let line = body.first_line + before.matches('\n').count();
+            if let Some(s) = self.inline_value(fig, line) {
+                specs.push(s);
             }
         }
-        ok.then_some(spec)
+        for lost in &rendered.lost {
+            let e = lost_annotation(&self.file, body.text, body.first_line, lost);
+            self.errors.push(e);
+        }
+        rendered
     }
 }
 
@@ -1109,26 +1160,11 @@ pub fn parse_article(
         explicit_term.or_else(|| date.and_then(|d| reg.terms.for_date(d.date_naive())));
     let mut specs = r.front_matter_values(&fm);
 
-    // The body: rendered once, figures collected on the way.
-    let page = path::bulletin(&slug);
-    let href = |id: &str| opts.urls.href(&page, &path::indicator(id));
-    // A draft shows each figure's reading beside it, for its reviewer (IMPORT.md, Review).
-    let reading = |fig: &InlineFigure| draft_reading(fig, &defaults, reg);
-    let rendered = markdown::render_with_readings(
-        body,
-        opts.allow_html,
-        &href,
-        draft.then_some(&reading as markdown::Reading),
-    );
-    for fig in rendered.figures.iter().cloned() {
-        let line = body_line + body[..fig.offset.min(body.len())].matches('\n').count();
-        if let Some(s) = r.inline_value(fig, line) {
-            specs.push(s);
-        }
-    }
-    for lost in &rendered.lost {
-        r.errors.push(lost_annotation(file, body, body_line, lost));
-    }
+    let body_text = Body {
+        text: body,
+        first_line: body_line,
+    };
+    let rendered = r.body(&body_text, &slug, draft, &defaults, opts, &mut specs);
     let values: Vec<IndicatorValue> = specs
         .into_iter()
         .filter_map(|s| r.resolve(s, &localities, article_term, &defaults))
