@@ -105,133 +105,42 @@ pub fn jobs(
     plan: &[Job],
     existed: &[bool],
 ) -> Vec<Job> {
-    let per = new.archive.settings.per_page;
-    let changed_new: HashSet<&Path> = new
-        .archive
-        .bulletins
-        .iter()
-        .filter(|b| changed.contains(&b.file))
-        .map(|b| b.file.as_path())
-        .collect();
     let new_ids = new.changed(changed);
     let Before {
         files: old_files,
         touched: mut t,
     } = before;
     t.add(new, &new_ids);
-    let old_key = |b: BulletinId| old_files.get(b.0 as usize).map(PathBuf::as_path);
-
-    let mut out: BTreeSet<Job> = BTreeSet::new();
-    // Pages of a list whose slice, shown bulletins or length changed.
-    let paged = |out: &mut BTreeSet<Job>,
-                 o: &[BulletinId],
-                 n: &[BulletinId],
-                 full: bool,
-                 mk: &dyn Fn(usize) -> Job| {
-        let all = full || o.len() != n.len();
-        for p in 1..=views::page_count(n.len(), per) {
-            let ns = views::page_slice(n, p, per);
-            let os = views::page_slice(o, p, per);
-            let differs = all
-                || ns.len() != os.len()
-                || ns
-                    .iter()
-                    .zip(os)
-                    .any(|(&x, &y)| Some(new.key(x)) != old_key(y))
-                || ns.iter().any(|&x| changed_new.contains(new.key(x)));
-            if differs {
-                out.insert(mk(p));
-            }
-        }
+    let mut d = Diff {
+        per: new.archive.settings.per_page,
+        old_groups,
+        old_files: &old_files,
+        new,
+        changed_new: new
+            .archive
+            .bulletins
+            .iter()
+            .filter(|b| changed.contains(&b.file))
+            .map(|b| b.file.as_path())
+            .collect(),
+        out: BTreeSet::new(),
     };
-
     // The bulletins themselves, and the index pages that count them.
-    out.extend(new_ids.iter().map(|&b| Job::Bulletin(b)));
-    out.extend([
+    d.out.extend(new_ids.iter().map(|&b| Job::Bulletin(b)));
+    d.out.extend([
         Job::Home(1),
         Job::Localities,
         Job::Terms,
         Job::Indicators,
         Job::Topics,
     ]);
-    let all_old: Vec<BulletinId> = (0..old_files.len() as u32).map(BulletinId).collect();
-    let all_new: Vec<BulletinId> = (0..new.archive.bulletins.len() as u32)
-        .map(BulletinId)
-        .collect();
-    paged(&mut out, &all_old, &all_new, false, &|p| Job::Home(p));
-
-    // Localities: a page shows its children's counts and its terms too.
-    let count = |g: &Groups, l: LocalityId| g.by_locality[l.0 as usize].len();
-    for &l in &t.localities {
-        let loc = new.archive.localities.get(l);
-        let full = loc
-            .children
-            .iter()
-            .chain(std::iter::once(&l))
-            .any(|&c| count(old_groups, c) != count(new.groups, c))
-            || old_groups.terms_of_locality[l.0 as usize]
-                != new.groups.terms_of_locality[l.0 as usize];
-        paged(
-            &mut out,
-            &old_groups.by_locality[l.0 as usize],
-            &new.groups.by_locality[l.0 as usize],
-            full,
-            &|p| Job::Locality(l, p),
-        );
-    }
-
-    // Terms, and the lists of a locality in a term (whose first page holds a table).
-    let empty = Vec::new();
-    let term_count = |g: &Groups, t: TermId| g.by_term[t.0 as usize].len();
-    let mut recounted_terms = BTreeSet::new();
-    for &term in &t.terms {
-        out.insert(Job::Term(term));
-        let full = term_count(old_groups, term) != term_count(new.groups, term);
-        if full {
-            recounted_terms.insert(term);
-        }
-        for &l in t.localities.union(&t.value_localities) {
-            let key = (l, term);
-            let o = old_groups.by_locality_term.get(&key).unwrap_or(&empty);
-            let n = new.groups.by_locality_term.get(&key).unwrap_or(&empty);
-            out.insert(Job::LocalityTerm(l, term, 1));
-            paged(&mut out, o, n, full, &|p| Job::LocalityTerm(l, term, p));
-        }
-    }
-
-    out.extend(t.indicators.iter().map(|&i| Job::Indicator(i)));
-
-    // Topics: the name shown is the first spelling met, so it can change with the newest.
-    for slug in &t.topics {
-        let o = old_groups.topics.get(slug);
-        let n = new.groups.topics.get(slug);
-        let renamed = o.map(|g| &g.name) != n.map(|g| &g.name);
-        if renamed {
-            if let Some(g) = n {
-                out.extend(g.bulletins.iter().map(|&b| Job::Bulletin(b)));
-            }
-        }
-        paged(
-            &mut out,
-            o.map_or(&empty, |g| &g.bulletins),
-            n.map_or(&empty, |g| &g.bulletins),
-            renamed,
-            &|p| Job::Topic(slug.clone(), p),
-        );
-    }
-
-    // Years: every year page lists the years.
-    let years_changed = !old_groups.by_year.keys().eq(new.groups.by_year.keys());
-    for y in &t.years {
-        paged(
-            &mut out,
-            old_groups.by_year.get(y).unwrap_or(&empty),
-            new.groups.by_year.get(y).unwrap_or(&empty),
-            false,
-            &|p| Job::Year(*y, p),
-        );
-    }
-
+    d.home();
+    d.localities(&t);
+    let recounted_terms = d.terms(&t);
+    d.out
+        .extend(t.indicators.iter().map(|&i| Job::Indicator(i)));
+    d.topics(&t);
+    let years_changed = d.years(&t);
     let drafts_changed = old_groups.drafts.len() != new.groups.drafts.len();
     // Only pages of the new plan; with them, every page that is new or must be redone whole.
     let mut jobs: Vec<Job> = Vec::new();
@@ -245,9 +154,140 @@ pub fn jobs(
             Job::Home(1) => drafts_changed,
             _ => false,
         };
-        if whole || !was || out.contains(j) {
+        if whole || !was || d.out.contains(j) {
             jobs.push(j.clone());
         }
     }
     jobs
+}
+
+/// The old and new sides of a change, and the pages found to differ so far.
+struct Diff<'a> {
+    per: usize,
+    old_groups: &'a Groups,
+    /// Each old bulletin's source file, by handle.
+    old_files: &'a [PathBuf],
+    new: Side<'a>,
+    /// The source files of the changed bulletins that exist now.
+    changed_new: HashSet<&'a Path>,
+    out: BTreeSet<Job>,
+}
+
+impl Diff<'_> {
+    fn old_key(&self, b: BulletinId) -> Option<&Path> {
+        self.old_files.get(b.0 as usize).map(PathBuf::as_path)
+    }
+
+    /// Pages of a list whose slice, shown bulletins or length changed (all of them when
+    /// `full`).
+    fn paged(&mut self, o: &[BulletinId], n: &[BulletinId], full: bool, mk: &dyn Fn(usize) -> Job) {
+        let all = full || o.len() != n.len();
+        for p in 1..=views::page_count(n.len(), self.per) {
+            let ns = views::page_slice(n, p, self.per);
+            let os = views::page_slice(o, p, self.per);
+            let differs = all
+                || ns.len() != os.len()
+                || ns
+                    .iter()
+                    .zip(os)
+                    .any(|(&x, &y)| Some(self.new.key(x)) != self.old_key(y))
+                || ns
+                    .iter()
+                    .any(|&x| self.changed_new.contains(self.new.key(x)));
+            if differs {
+                self.out.insert(mk(p));
+            }
+        }
+    }
+
+    fn home(&mut self) {
+        let all_old: Vec<BulletinId> = (0..self.old_files.len() as u32).map(BulletinId).collect();
+        let all_new: Vec<BulletinId> = (0..self.new.archive.bulletins.len() as u32)
+            .map(BulletinId)
+            .collect();
+        self.paged(&all_old, &all_new, false, &|p| Job::Home(p));
+    }
+
+    /// Localities: a page shows its children's counts and its terms too.
+    fn localities(&mut self, t: &Touched) {
+        let (old, new) = (self.old_groups, self.new.groups);
+        let count = |g: &Groups, l: LocalityId| g.by_locality[l.0 as usize].len();
+        for &l in &t.localities {
+            let loc = self.new.archive.localities.get(l);
+            let full = loc
+                .children
+                .iter()
+                .chain(std::iter::once(&l))
+                .any(|&c| count(old, c) != count(new, c))
+                || old.terms_of_locality[l.0 as usize] != new.terms_of_locality[l.0 as usize];
+            self.paged(
+                &old.by_locality[l.0 as usize],
+                &new.by_locality[l.0 as usize],
+                full,
+                &|p| Job::Locality(l, p),
+            );
+        }
+    }
+
+    /// Terms, and the lists of a locality in a term (whose first page holds a table).
+    /// Returns the terms whose number of bulletins changed.
+    fn terms(&mut self, t: &Touched) -> BTreeSet<TermId> {
+        let (old, new) = (self.old_groups, self.new.groups);
+        let empty = Vec::new();
+        let term_count = |g: &Groups, t: TermId| g.by_term[t.0 as usize].len();
+        let mut recounted = BTreeSet::new();
+        for &term in &t.terms {
+            self.out.insert(Job::Term(term));
+            let full = term_count(old, term) != term_count(new, term);
+            if full {
+                recounted.insert(term);
+            }
+            for &l in t.localities.union(&t.value_localities) {
+                let key = (l, term);
+                let o = old.by_locality_term.get(&key).unwrap_or(&empty);
+                let n = new.by_locality_term.get(&key).unwrap_or(&empty);
+                self.out.insert(Job::LocalityTerm(l, term, 1));
+                self.paged(o, n, full, &|p| Job::LocalityTerm(l, term, p));
+            }
+        }
+        recounted
+    }
+
+    /// Topics: the name shown is the first spelling met, so it can change with the newest.
+    fn topics(&mut self, t: &Touched) {
+        let (old, new) = (self.old_groups, self.new.groups);
+        let empty = Vec::new();
+        for slug in &t.topics {
+            let o = old.topics.get(slug);
+            let n = new.topics.get(slug);
+            let renamed = o.map(|g| &g.name) != n.map(|g| &g.name);
+            if renamed {
+                if let Some(g) = n {
+                    self.out
+                        .extend(g.bulletins.iter().map(|&b| Job::Bulletin(b)));
+                }
+            }
+            self.paged(
+                o.map_or(&empty, |g| &g.bulletins),
+                n.map_or(&empty, |g| &g.bulletins),
+                renamed,
+                &|p| Job::Topic(slug.clone(), p),
+            );
+        }
+    }
+
+    /// Years: every year page lists the years; returns whether that list changed.
+    fn years(&mut self, t: &Touched) -> bool {
+        let (old, new) = (self.old_groups, self.new.groups);
+        let empty = Vec::new();
+        for y in &t.years {
+            self.paged(
+                old.by_year.get(y).unwrap_or(&empty),
+                new.by_year.get(y).unwrap_or(&empty),
+                false,
+                &|p| Job::Year(*y, p),
+            );
+        }
+        !old.by_year.keys().eq(new.by_year.keys())
+    }
 }
