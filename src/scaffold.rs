@@ -175,29 +175,8 @@ fn quoted(s: &str) -> String {
     out
 }
 
-/// `bantin new`: write a bulletin into the archive at `root`; returns its path (under `root`).
-pub fn new_bulletin(root: &Path, req: &NewBulletin) -> Result<PathBuf, Diagnostics> {
-    let settings = settings::load(root)?;
-    let title = vi::nfc(req.title.trim()).into_owned();
-    if title.is_empty() {
-        return Err(Diagnostic::new("title", "the title is empty")
-            .help("give the title in quotes: bantin new \"Tiêu đề bản tin\" --locality ID")
-            .into());
-    }
-    if title.contains(['\n', '\r']) {
-        return Err(Diagnostic::new("title", "the title has a line break")
-            .help("write the title on one line")
-            .into());
-    }
-    let slug = vi::slugify(&title);
-    if slug.is_empty() {
-        return Err(Diagnostic::new(
-            "title",
-            "the title has no letters or digits to make a file name from",
-        )
-        .into());
-    }
-
+/// `--locality` of `bantin new`, checked against the site's registry.
+fn checked_locality(root: &Path, locality: &str) -> Result<String, Diagnostics> {
     let mut errors = Vec::new();
     let (_, localities) = registries::localities(root, &mut errors);
     if !errors.is_empty() {
@@ -210,7 +189,7 @@ pub fn new_bulletin(root: &Path, req: &NewBulletin) -> Result<PathBuf, Diagnosti
                 .into(),
         );
     };
-    let locality = req.locality.trim();
+    let locality = locality.trim();
     if localities.find(locality).is_none() {
         let ids: Vec<&str> = localities
             .ids()
@@ -234,7 +213,33 @@ pub fn new_bulletin(root: &Path, req: &NewBulletin) -> Result<PathBuf, Diagnosti
                 .into(),
         );
     }
+    Ok(locality.to_string())
+}
 
+/// `bantin new`: write a bulletin into the archive at `root`; returns its path (under `root`).
+pub fn new_bulletin(root: &Path, req: &NewBulletin) -> Result<PathBuf, Diagnostics> {
+    let settings = settings::load(root)?;
+    let title = vi::nfc(req.title.trim()).into_owned();
+    if title.is_empty() {
+        return Err(Diagnostic::new("title", "the title is empty")
+            .help("give the title in quotes: bantin new \"Tiêu đề bản tin\" --locality ID")
+            .into());
+    }
+    if title.contains(['\n', '\r']) {
+        return Err(Diagnostic::new("title", "the title has a line break")
+            .help("write the title on one line")
+            .into());
+    }
+    let slug = vi::slugify(&title);
+    if slug.is_empty() {
+        return Err(Diagnostic::new(
+            "title",
+            "the title has no letters or digits to make a file name from",
+        )
+        .into());
+    }
+
+    let locality = checked_locality(root, &req.locality)?;
     let (date_text, year) = match &req.date {
         Some(d) => match article::parse_date(d, settings.timezone) {
             Some(parsed) => (d.trim().to_string(), parsed.year()),
