@@ -494,38 +494,13 @@ impl Site {
         };
         let Some(accepted) = accepted else {
             // Templates or static files only: the archive stays.
-            let result = Renderer::new(&old_archive, &old_groups, &theme)
-                .map_err(diags)
-                .and_then(|r| {
-                    let plan = r.plan();
-                    let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
-                    let files = page_paths.iter().map(|p| page_file(p)).collect();
-                    let jobs: &[Job] = if ch.theme { &plan } else { &[] };
-                    self.update(&r, files, jobs, ch, &old_served)
-                });
-            let served = match result {
-                Ok((served, delta)) => {
-                    publish(delta);
-                    served
-                }
-                Err(e) => {
-                    self.good = Some(Good {
-                        archive: old_archive,
-                        groups: old_groups,
-                        theme: old_theme.unwrap_or(theme),
-                        served: old_served,
-                    });
-                    return Err(e);
-                }
-            };
-            let pages = if ch.theme { served.pages.len() } else { 0 };
-            self.good = Some(Good {
+            let old = Good {
                 archive: old_archive,
                 groups: old_groups,
-                theme,
-                served,
-            });
-            return Ok(pages);
+                theme: old_theme.unwrap_or_else(|| theme.clone()),
+                served: old_served,
+            };
+            return self.restyle(ch, old, theme, publish);
         };
         let before = Before::new(
             Side {
@@ -551,6 +526,45 @@ impl Site {
         self.good = Some(Good {
             archive,
             groups,
+            theme,
+            served,
+        });
+        Ok(pages)
+    }
+
+    /// A change of templates or static files only: the archive stays, the pages are
+    /// rendered again with `theme` (all of them when the templates changed). On failure the
+    /// old site stays good.
+    fn restyle(
+        &mut self,
+        ch: &Changes,
+        old: Good,
+        theme: Theme,
+        publish: &mut dyn FnMut(Delta),
+    ) -> Result<usize, Diagnostics> {
+        let result = Renderer::new(&old.archive, &old.groups, &theme)
+            .map_err(diags)
+            .and_then(|r| {
+                let plan = r.plan();
+                let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
+                let files = page_paths.iter().map(|p| page_file(p)).collect();
+                let jobs: &[Job] = if ch.theme { &plan } else { &[] };
+                self.update(&r, files, jobs, ch, &old.served)
+            });
+        let served = match result {
+            Ok((served, delta)) => {
+                publish(delta);
+                served
+            }
+            Err(e) => {
+                self.good = Some(old);
+                return Err(e);
+            }
+        };
+        let pages = if ch.theme { served.pages.len() } else { 0 };
+        self.good = Some(Good {
+            archive: old.archive,
+            groups: old.groups,
             theme,
             served,
         });
