@@ -118,18 +118,20 @@ xuất [trên 9%](ind:tang-truong?period=2021&kind=target&qualifier=over).
 
 /// `bantin init DIR`: write a new archive into `dir`, which must be missing or empty.
 /// Returns the files written, relative to `dir`.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(format!("{} exists and is not a folder", dir.display()));
+            return Err(Diagnostic::new(dir, "this exists and is not a folder")
+                .help("choose a new or empty folder: `bantin init my-archive`"));
         }
         let mut entries = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read the folder {}: {e}", dir.display()))?;
+            .map_err(|e| Diagnostic::new(dir, format!("cannot read the folder: {e}")))?;
         if entries.next().is_some() {
-            return Err(format!(
-                "the folder {} is not empty; refusing to write a new archive into it\n  help: choose a new or empty folder: `bantin init my-archive`",
-                dir.display()
-            ));
+            return Err(Diagnostic::new(
+                dir,
+                "the folder is not empty; refusing to write a new archive into it",
+            )
+            .help("choose a new or empty folder: `bantin init my-archive`"));
         }
     }
     let files: [(&str, &str); 5] = [
@@ -143,7 +145,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     for (rel, text) in files {
         let path = dir.join(rel);
         crate::output::write_atomic(&path, text.as_bytes(), false)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            .map_err(|e| Diagnostic::new(&path, format!("cannot write: {e}")))?;
         written.push(PathBuf::from(rel));
     }
     Ok(written)
