@@ -307,6 +307,6 @@ mod tests {
     fn init_refuses_a_non_empty_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x"), "").unwrap();
-        assert!(init(dir.path()).unwrap_err().contains("not empty"));
+        assert!(init(dir.path()).unwrap_err().message.contains("not empty"));
     }
 }
