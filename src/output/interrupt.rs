@@ -5,7 +5,9 @@
 //! holds the registry, so a signal never lands between its two renames.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// A staging folder in use, and the output it is for.
 pub struct Active {
@@ -16,6 +18,15 @@ pub struct Active {
 }
 
 static ACTIVE: Mutex<Vec<Active>> = Mutex::new(Vec::new());
+
+/// Set when a signal came: staging folders take no more files, so that the handler can
+/// remove them while the rendering threads wind down.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether the process is being interrupted (writes into a staging folder then fail).
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::Relaxed)
+}
 
 /// The registry, also when a thread panicked while holding it.
 pub fn active() -> MutexGuard<'static, Vec<Active>> {
@@ -38,9 +49,18 @@ pub fn unregister(staging: &Path) {
 /// does nothing). Called by the command line before a build, not by the library.
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
+        STOPPING.store(true, Ordering::SeqCst);
         let list = active();
         for a in list.iter() {
-            super::remove_tree(&a.staging);
+            // A write that began before the flag may still add a file: try again until the
+            // folder is gone (two seconds at most).
+            for _ in 0..100 {
+                super::remove_tree(&a.staging);
+                if !a.staging.exists() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
             if a.swapped {
                 eprintln!(
                     "interrupted: the new output in {} is complete",

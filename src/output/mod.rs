@@ -154,6 +154,7 @@ impl Staging {
             }
         }
         for d in levels.into_iter().flatten() {
+            interrupted()?;
             match fs::create_dir(self.root.join(d)) {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
                 _ => {}
@@ -164,6 +165,7 @@ impl Staging {
 
     /// Write a file at a site path (`du-lieu/chi-tieu.csv`, `bai-viet/x/index.html`).
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        interrupted()?;
         let target = self.root.join(site_path);
         if let Some(prev) = &self.previous {
             if link_if_unchanged(&prev.join(site_path), &target, bytes) {
@@ -339,6 +341,7 @@ impl Sink for Staging {
         site_path: &str,
         fill: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
+        interrupted()?;
         let target = self.root.join(site_path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
@@ -346,6 +349,15 @@ impl Sink for Staging {
         let mut w = io::BufWriter::with_capacity(256 * 1024, fs::File::create(&target)?);
         fill(&mut w)?;
         io::Write::flush(&mut w)
+    }
+}
+
+/// An error once a signal has come (see [`interrupt`]): a staging folder takes no more files.
+fn interrupted() -> io::Result<()> {
+    if interrupt::stopping() {
+        Err(io::Error::other("interrupted"))
+    } else {
+        Ok(())
     }
 }
 
