@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build-speed benchmark: bantin against Hugo on the same generated archive.
 
-For each size, writes one synthetic archive with ../shared/bench/gen_corpus.py (the same
+For each size, writes one synthetic archive with bench/gen_corpus.py (the same
 articles for bantin and Hugo), then builds it with each tool in turn, alternating, several
 runs each, every run into a new output folder. Prints the median wall time and peak
 memory (max RSS) of each tool, their ratios, and bantin's time per bulletin so linear
@@ -33,7 +33,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
+GEN = os.path.join(ROOT, "bench", "gen_corpus.py")
 BANTIN = os.path.join(ROOT, "target", "release", "bantin")
 
 

@@ -3,7 +3,7 @@
 #
 #   bench/pagefind_compare.sh [N]        # default N = 10000 bulletins
 #
-# Generates N bulletins with shared/bench/gen_corpus.py, builds them with bantin (release),
+# Generates N bulletins with bench/gen_corpus.py, builds them with bantin (release),
 # runs Pagefind (from npm, installed into the work folder) over the bulletin pages of the
 # output, and reports:
 #   - index size: bantin's tim-kiem/index/ against Pagefind's pagefind/ folder, total and per
@@ -15,8 +15,7 @@
 #     "thu ngân sách" and the other way round, NFD input, a bare prefix).
 #
 # Environment: WORK (default: a new mktemp -d folder, removed at the end unless KEEP=1);
-# GEN_CORPUS (default ../shared/bench/gen_corpus.py beside the repository, or
-# /work/shared/bench/gen_corpus.py); CHROMIUM (default /usr/bin/chromium).
+# GEN_CORPUS (default bench/gen_corpus.py); CHROMIUM (default /usr/bin/chromium).
 # Needs: cargo, python3, node 20 + npm, Chromium, and tests/browser/node_modules
 # (`npm ci --prefix tests/browser`) for playwright-core. Nothing is written to the repository
 # except target/ (the release build).
@@ -24,8 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 n=${1:-10000}
-gen=${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}
-[ -f "$gen" ] || gen=/work/shared/bench/gen_corpus.py
+gen=${GEN_CORPUS:-$repo/bench/gen_corpus.py}
 chromium=${CHROMIUM:-/usr/bin/chromium}
 for need in cargo python3 node npm; do
   command -v "$need" >/dev/null || { echo "pagefind_compare: $need is missing" >&2; exit 1; }

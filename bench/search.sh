@@ -5,13 +5,13 @@
 #   bench/search.sh [N ...]          # default: 10000 100000
 #
 # Environment: WORK (default /tmp/bantin-search-bench) holds the archives and indexes;
-# GEN_CORPUS is shared/bench/gen_corpus.py (default: ../shared beside the repository);
+# GEN_CORPUS is bench/gen_corpus.py of this repository;
 # BROWSER=1 also times the page in headless Chromium (needs `chromium` and node 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=${WORK:-/tmp/bantin-search-bench}
-gen=${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}
+gen=${GEN_CORPUS:-$repo/bench/gen_corpus.py}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000)
 queries=("thu ngan sach" "nong thon moi" "ty le ho ngheo" "dong" "Đồng Tháp" "ngan")

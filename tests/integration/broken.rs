@@ -3,9 +3,7 @@
 //! second build must fail (exit 1, no panic), name the file (relative to the site root) and
 //! the line, say what is wrong, and leave the previous output byte-for-byte as it was.
 
-mod common;
-
-use common::{assert_same_tree, snapshot, Site};
+use crate::util::{assert_same_tree, snapshot, Site};
 
 /// A good bulletin's first lines: line 1 `---`, 2 title, 3 date, 4 locality; what a case adds
 /// to the front matter starts at line 5.
@@ -578,7 +576,7 @@ fn unknown_parent() {
 #[test]
 fn duplicate_locality_id() {
     assert_defect(|s| {
-        let first = common::line_of(&s.read("content/localities.yaml"), "- id: dong-son\n");
+        let first = crate::util::line_of(&s.read("content/localities.yaml"), "- id: dong-son\n");
         let before = s.append(
             "content/localities.yaml",
             "\n- id: dong-son\n  name: Đông Sơn\n  kind: huyện\n",

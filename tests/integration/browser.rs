@@ -4,20 +4,19 @@
 //! screenshots are saved to target/screenshots/ for a person to look at.
 //!
 //! Needs node, `npm ci --prefix tests/browser` and /usr/bin/chromium: `.ci/run` installs
-//! them. When one is missing these tests fail (they never pass silently).
-
-mod common_pages;
-mod common_serve;
+//! them. When one is missing these tests say they were skipped and why; with
+//! `BANTIN_REQUIRE_TOOLS=1` (as `.ci/run` sets) they fail instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common_pages::{
+use crate::util::pages::{
     browser_dir, build_copy, build_into, copy_site, example_root, require, require_program,
-    set_setting, Site,
+    set_setting,
 };
-use common_serve::{free_port, Server};
+use crate::util::serve::{free_port, Server};
+use crate::util::Site;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -38,29 +37,32 @@ fn screenshots() -> PathBuf {
     target.join("screenshots")
 }
 
-/// Fail (never skip) when node, playwright-core or Chromium is missing.
-fn require_tools() {
+/// Whether node, playwright-core and Chromium are there; when not, the test is skipped (or
+/// fails, with `BANTIN_REQUIRE_TOOLS=1`).
+fn require_tools() -> bool {
     require_program(
         "node",
         "`apt-get install nodejs npm` (the browser checks are node scripts)",
-    );
-    require(
+    ) && require(
         &browser_dir().join("node_modules/playwright-core/package.json"),
         "playwright-core (tests/browser/node_modules)",
-    );
-    require(Path::new(CHROMIUM), "Chromium");
+    ) && require(Path::new(CHROMIUM), "Chromium")
 }
 
 /// Run `node tests/browser/<script> <site> <screenshots>` on the relative build and require
 /// exit 0.
 fn run(script: &str) {
-    require_tools();
+    if !require_tools() {
+        return;
+    }
     run_on(script, &relative_example().out, &[]);
 }
 
 /// Run `node tests/browser/<script> <site> <screenshots> <extra…>` and require exit 0.
 fn run_on(script: &str, site: &Path, extra: &[&str]) {
-    require_tools();
+    if !require_tools() {
+        return;
+    }
     let out = Command::new("node")
         .arg(browser_dir().join(script))
         .arg(site)
@@ -90,6 +92,9 @@ fn a_phone_never_scrolls_sideways_and_tables_scroll_in_their_box() {
 
 #[test]
 fn desktop_screenshots() {
+    if !require_tools() {
+        return;
+    }
     run("screenshots.mjs");
     for f in [
         "desktop-bulletin.png",
@@ -115,7 +120,9 @@ fn search_finds_bulletins_from_disk_as_one_types() {
 /// and `<tmp>/` served by the script's own static server (stopped when node exits).
 #[test]
 fn search_works_over_http_under_a_sub_path() {
-    require_tools();
+    if !require_tools() {
+        return;
+    }
     // A free port: ask the system for one, then let the script listen on it.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/luu-tru/");
@@ -138,7 +145,9 @@ fn search_works_over_http_under_a_sub_path() {
 /// highlighting) under node, with no browser.
 #[test]
 fn search_client_functions() {
-    require_program("node", "`apt-get install nodejs npm`");
+    if !require_program("node", "`apt-get install nodejs npm`") {
+        return;
+    }
     let out = Command::new("node")
         .arg(browser_dir().join("search_unit.mjs"))
         .current_dir(example_root())
@@ -165,7 +174,9 @@ fn a_locality_term_page_prints_whole() {
 /// live-reload script.
 #[test]
 fn serve_reloads_open_pages_and_overlays_build_errors() {
-    require_tools();
+    if !require_tools() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_site(&example_root(), &root);
@@ -231,7 +242,9 @@ fn serve_reloads_open_pages_and_overlays_build_errors() {
 /// (screenshot target/screenshots/review-draft.png).
 #[test]
 fn serve_drafts_shows_each_figure_with_its_reading() {
-    require_tools();
+    if !require_tools() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_site(&example_root(), &root);

@@ -5,12 +5,11 @@
 //! `relative_urls = true` (links relative to the page file, folders named by index.html, so
 //! the folder opens from disk).
 
-mod common_pages;
-
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use common_pages::{build_copy, example_root, sel, set_setting, Site};
+use crate::util::pages::{build_copy, example_root, sel, set_setting};
+use crate::util::Site;
 use scraper::Html;
 
 /// Attributes that hold URLs, per element.
@@ -220,7 +219,7 @@ impl Crawl<'_> {
     fn run(&mut self) {
         let files = self.site.files();
         for f in files.iter().filter(|f| f.ends_with(".html")) {
-            let src = self.site.read(f);
+            let src = self.site.read_out(f);
             let html = Html::parse_document(&src);
             let mut urls = Vec::new();
             for (el, attr) in URL_ATTRS {
@@ -241,7 +240,7 @@ impl Crawl<'_> {
         }
         // Stylesheets: url(...) references.
         for f in files.iter().filter(|f| f.ends_with(".css")) {
-            let css = self.site.read(f);
+            let css = self.site.read_out(f);
             for part in css.split("url(").skip(1) {
                 let u = part
                     .split(')')
@@ -362,7 +361,7 @@ fn every_link_resolves_in_a_relative_build() {
 #[test]
 fn the_crawler_finds_broken_links() {
     // The crawl itself must catch what it is meant to catch.
-    let site = build_copy(&common_pages::fixture_root(), None, |root| {
+    let site = build_copy(&crate::util::pages::fixture_root(), None, |root| {
         set_setting(root, "relative_urls", "true");
     });
     let page = "bai-viet/ke-hoach-2020/index.html";

@@ -2,11 +2,9 @@
 //! built from the fixture archive tests/fixtures/basic, checked record by record and field by
 //! field.
 
-mod common;
-
 use std::fs;
 
-use common::{read_data, Data, Site};
+use crate::util::{read_data, Data, Site};
 use serde_json::{json, Value};
 
 /// The columns of chi-tieu.csv, in order (OUTPUT.md, "Data files").
@@ -469,7 +467,7 @@ fn records_are_ordered_by_locality_indicator_period_kind_date() {
 #[test]
 fn nfd_input_gives_nfc_text_and_the_same_slug() {
     // Guard: the fixture really is NFD (an editor or a copy must not have normalised it).
-    let dir = common::fixture("basic").join("content/2020/04");
+    let dir = crate::util::fixture("basic").join("content/2020/04");
     let name = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -531,7 +529,7 @@ fn nfd_and_nfc_file_names_slug_alike() {
 fn crlf_and_bom_are_read_like_lf() {
     // Guard: the fixture really has a BOM and CRLF line ends.
     let bytes =
-        fs::read(common::fixture("basic").join("content/2020/09/cuoi-nhiem-ky.md")).unwrap();
+        fs::read(crate::util::fixture("basic").join("content/2020/09/cuoi-nhiem-ky.md")).unwrap();
     assert!(bytes.starts_with(b"\xef\xbb\xbf---\r\n"));
     let (_site, data) = build(false);
     let recs: Vec<&Value> = data
@@ -613,8 +611,8 @@ fn chrono_like_date(s: &str) -> bool {
 #[test]
 fn check_accepts_the_good_fixture_and_writes_nothing() {
     let site = Site::new("basic");
-    let before = common::snapshot(site.tmp.path());
+    let before = crate::util::snapshot(site.tmp.path());
     let run = site.check(&[]);
     run.assert_ok();
-    common::assert_same_tree(&before, &common::snapshot(site.tmp.path()), "check");
+    crate::util::assert_same_tree(&before, &crate::util::snapshot(site.tmp.path()), "check");
 }

@@ -3,20 +3,23 @@
 //! errors. The checker is vnu.jar from the `vnu-jar` npm package (`npm ci --prefix
 //! tests/browser`), run with Java.
 
-mod common_pages;
-
 use std::process::Command;
 
-use common_pages::{browser_dir, build_copy, example_root, fixture_root, require, set_setting};
+use crate::util::pages::{
+    browser_dir, build_copy, example_root, fixture_root, require, set_setting,
+};
 
 #[test]
 fn every_page_passes_the_nu_html_checker() {
     let jar = browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    require(&jar, "The Nu HTML checker (vnu.jar)");
-    common_pages::require_program(
-        "java",
-        "`apt-get install default-jre-headless` (the Nu HTML checker runs on Java)",
-    );
+    if !require(&jar, "The Nu HTML checker (vnu.jar)")
+        || !crate::util::pages::require_program(
+            "java",
+            "`apt-get install default-jre-headless` (the Nu HTML checker runs on Java)",
+        )
+    {
+        return;
+    }
 
     let example = build_copy(&example_root(), None, |_| {});
     let relative = build_copy(&example_root(), None, |root| {

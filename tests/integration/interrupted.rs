@@ -5,13 +5,11 @@
 //! with 4,000 generated bulletins, so that a build spends long enough writing to be caught
 //! in the act.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{assert_same_tree, snapshot, Site};
+use crate::util::{assert_same_tree, snapshot, Site};
 
 const GENERATED: usize = 4000;
 

@@ -1,11 +1,9 @@
 //! `--output` (or `output_dir`) that would replace the site's own files is refused, with
 //! exit status 1, and nothing is deleted.
 
-mod common;
-
 use std::path::Path;
 
-use common::{assert_same_tree, run_in, snapshot, Site};
+use crate::util::{assert_same_tree, run_in, snapshot, Site};
 
 /// Run `bantin build` with these arguments from `cwd`; it must refuse, and the whole
 /// temporary folder (site and all) must be unchanged.

@@ -3,11 +3,10 @@
 //! `per_page = 2`, a dissolved district and its successor, a bulletin about two units,
 //! qualifiers, ranges, a converted unit, and raw HTML to escape), parsed with a real parser.
 
-mod common_pages;
-
 use std::sync::OnceLock;
 
-use common_pages::{build_copy, fixture_root, sel, text, Page, Site, Table};
+use crate::util::pages::{build_copy, fixture_root, sel, text, Page, Table};
+use crate::util::Site;
 
 /// The fixture, built once for all tests of this file.
 fn site() -> &'static Site {
@@ -373,13 +372,13 @@ fn front_matter_strings_are_escaped() {
     assert!(title.is_some_and(|t| t.contains(KE_HOACH)));
     // Raw markup never reaches the HTML source unescaped.
     for f in s.files().iter().filter(|f| f.ends_with(".html")) {
-        let src = s.read(f);
+        let src = s.read_out(f);
         assert!(!src.contains("<em>đặt</em>"), "{f}");
         assert!(!src.contains("<nhỏ>"), "{f}");
         assert!(!src.contains("<b>thẻ"), "{f}");
     }
     // And the feeds stay well-formed.
-    let atom = s.read("atom.xml");
+    let atom = s.read_out("atom.xml");
     assert!(
         atom.contains("&lt;em&gt;đặt&lt;/em&gt;") || atom.contains("&lt;em&gt;đặt&lt;&#x2F;em&gt;")
     );
@@ -471,7 +470,7 @@ fn a_bulletin_about_several_localities_is_listed_under_each() {
         "dia-phuong/thanh-hoa/",
     ] {
         assert!(listed(&page(l)).contains(&SAP_NHAP.to_string()), "{l}");
-        let feed = site().read(&format!("{l}atom.xml"));
+        let feed = site().read_out(&format!("{l}atom.xml"));
         assert!(feed.contains("bai-viet/sap-nhap/"), "{l}atom.xml");
     }
     assert!(!listed(&page("dia-phuong/ha-tinh/")).contains(&SAP_NHAP.to_string()));
@@ -795,7 +794,7 @@ fn the_404_page_links_from_the_root() {
 #[test]
 fn feeds_sitemap_and_robots() {
     let s = site();
-    let atom = s.read("atom.xml");
+    let atom = s.read_out("atom.xml");
     assert!(atom.starts_with("<?xml"));
     assert!(atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
     assert_eq!(atom.matches("<entry>").count(), 5);
@@ -804,12 +803,12 @@ fn feeds_sitemap_and_robots() {
     let last = atom.find("ke-hoach-2020").unwrap();
     assert!(first < last, "newest first");
 
-    let local = s.read("dia-phuong/dong-son/atom.xml");
+    let local = s.read_out("dia-phuong/dong-son/atom.xml");
     assert_eq!(local.matches("<entry>").count(), 4, "with Xã Đông Tiến's");
     assert!(!local.contains("ha-tinh-2025"));
     assert!(local.contains("https://example.org/luu-tru/dia-phuong/dong-son/atom.xml"));
 
-    let sitemap = s.read("sitemap.xml");
+    let sitemap = s.read_out("sitemap.xml");
     let locs: Vec<&str> = sitemap
         .split("<loc>")
         .skip(1)
@@ -832,7 +831,7 @@ fn feeds_sitemap_and_robots() {
     want.sort();
     assert_eq!(sorted, want, "the sitemap lists every page, and only pages");
 
-    let robots = s.read("robots.txt");
+    let robots = s.read_out("robots.txt");
     assert!(
         robots.contains("Sitemap: https://example.org/luu-tru/sitemap.xml"),
         "{robots}"
@@ -842,14 +841,15 @@ fn feeds_sitemap_and_robots() {
 #[test]
 fn data_files() {
     let s = site();
-    let csv = s.read("du-lieu/chi-tieu.csv");
+    let csv = s.read_out("du-lieu/chi-tieu.csv");
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
         "locality,locality_name,term,indicator,indicator_name,period,kind,qualifier,basis,value,value_max,unit,value_in_indicator_unit,indicator_unit,article,article_date,url,quote"
     );
     assert_eq!(lines.count(), 11);
-    let json: serde_json::Value = serde_json::from_str(&s.read("du-lieu/chi-tieu.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&s.read_out("du-lieu/chi-tieu.json")).unwrap();
     let records = json.as_array().unwrap();
     assert_eq!(records.len(), 11);
     let converted = records
@@ -867,7 +867,8 @@ fn data_files() {
         (range["value"].clone(), range["value_max"].clone()),
         (10.into(), 11.into())
     );
-    let pkg: serde_json::Value = serde_json::from_str(&s.read("du-lieu/datapackage.json")).unwrap();
+    let pkg: serde_json::Value =
+        serde_json::from_str(&s.read_out("du-lieu/datapackage.json")).unwrap();
     assert!(pkg["resources"].is_array());
 }
 
@@ -875,7 +876,7 @@ fn data_files() {
 fn an_archive_without_themes_builds_with_the_embedded_theme() {
     assert!(!fixture_root().join("themes").exists());
     assert!(!fixture_root().join("templates").exists());
-    let css = site().read("static/style.css");
+    let css = site().read_out("static/style.css");
     assert!(css.contains(".site-header"));
     assert!(css.contains(".table-scroll"));
 }
@@ -883,7 +884,7 @@ fn an_archive_without_themes_builds_with_the_embedded_theme() {
 #[test]
 fn english_ui() {
     let s = build_copy(&fixture_root(), None, |root| {
-        common_pages::set_setting(root, "language", "\"en\"");
+        crate::util::pages::set_setting(root, "language", "\"en\"");
     });
     let p = s.page("dia-phuong/dong-son/2015-2020/");
     assert_eq!(p.one("html").value().attr("lang"), Some("en"));
@@ -915,7 +916,7 @@ fn english_ui() {
     // The text of a bulletin stays as the article printed it.
     assert!(b.all("p > a.figure").iter().any(|a| text(*a) == "trên 22%"));
     assert_eq!(s.page("404.html").text("h1"), "Page not found");
-    assert!(s.read("atom.xml").contains("xml:lang=\"en\""));
+    assert!(s.read_out("atom.xml").contains("xml:lang=\"en\""));
 }
 
 #[test]
@@ -939,7 +940,7 @@ fn a_sites_own_template_overrides_one_template() {
     let other = s.page("dia-phuong/");
     assert!(other.all("#own").is_empty());
     assert_eq!(other.text("h1"), "Địa phương");
-    assert!(s.read("static/style.css").contains(".site-header"));
+    assert!(s.read_out("static/style.css").contains(".site-header"));
 }
 
 #[test]
@@ -959,7 +960,7 @@ fn the_base_url_can_be_replaced_on_the_command_line() {
         "inline figures too"
     );
     assert!(s
-        .read("sitemap.xml")
+        .read_out("sitemap.xml")
         .contains("<loc>https://archive.example.net/a/b/bai-viet/ke-hoach-2020/</loc>"));
 }
 

@@ -2,11 +2,9 @@
 //! per archive. One process that builds two archives, as `bantin serve` and these tests do,
 //! must give each page the frame of its own archive.
 
-mod common;
-
 use bantin::build::{build, BuildOptions};
 
-fn build_in_process(site: &common::Site) {
+fn build_in_process(site: &crate::util::Site) {
     let opts = BuildOptions {
         load: Default::default(),
         output: Some(site.out.clone()),
@@ -16,14 +14,14 @@ fn build_in_process(site: &common::Site) {
     }
 }
 
-fn page(site: &common::Site, rel: &str) -> String {
+fn page(site: &crate::util::Site, rel: &str) -> String {
     std::fs::read_to_string(site.out.join(rel)).unwrap()
 }
 
 #[test]
 fn two_archives_built_in_one_process_keep_their_own_frames() {
-    let a = common::Site::new("pages");
-    let b = common::Site::new("pages");
+    let a = crate::util::Site::new("pages");
+    let b = crate::util::Site::new("pages");
     b.replace(
         "site.toml",
         "title = \"Lưu trữ thử nghiệm\"",

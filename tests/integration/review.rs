@@ -2,12 +2,10 @@
 //! page marks each figure with its reading and the list of drafts waiting for review is
 //! written; built without, neither exists. (The same in Chromium: tests/browser.rs.)
 
-mod common_pages;
-
 use std::path::Path;
 use std::process::Command;
 
-use common_pages::{copy_site, example_root, text, Page};
+use crate::util::pages::{copy_site, example_root, text, Page};
 
 fn build(root: &Path, out: &Path, drafts: bool) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));

@@ -7,9 +7,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-mod common_serve;
-
-use common_serve::{get, Server};
+use crate::util::serve::{get, Server};
 
 /// The first event of the live-reload stream.
 fn first_event(port: u16) -> String {

@@ -3,11 +3,10 @@
 //! Built from tests/fixtures/pages with three bulletins added for Đông Sơn, read back with
 //! an HTML parser.
 
-mod common_pages;
-
 use std::sync::OnceLock;
 
-use common_pages::{build_copy, fixture_root, sel, text, Page, Site, Table};
+use crate::util::pages::{build_copy, fixture_root, sel, text, Page, Table};
+use crate::util::Site;
 
 const PLAN_2018: &str = "---
 title: Đông Sơn giao kế hoạch năm 2018
@@ -180,7 +179,7 @@ fn the_bulletin_page_names_parts_of_years_and_bases_in_words() {
 fn the_data_files_carry_basis_and_part_year_periods_in_time_order() {
     let s = site();
     let json: Vec<serde_json::Value> =
-        serde_json::from_str(&s.read("du-lieu/chi-tieu.json")).unwrap();
+        serde_json::from_str(&s.read_out("du-lieu/chi-tieu.json")).unwrap();
     let of = |ind: &str| -> Vec<(String, String, serde_json::Value)> {
         json.iter()
             .filter(|r| r["locality"] == "dong-son" && r["indicator"] == ind)
@@ -224,14 +223,15 @@ fn the_data_files_carry_basis_and_part_year_periods_in_time_order() {
     assert!(tt.iter().any(|r| r.0 == "2018-Q3"));
     assert!(tt.iter().any(|r| r.0 == "2017-M6"));
     // The CSV has the same column, and the package describes it.
-    let csv = s.read("du-lieu/chi-tieu.csv");
+    let csv = s.read_out("du-lieu/chi-tieu.csv");
     assert!(csv
         .lines()
         .next()
         .unwrap()
         .contains(",qualifier,basis,value,"));
     assert!(csv.contains(",2018-M9,actual,,,400,"), "{csv}");
-    let pkg: serde_json::Value = serde_json::from_str(&s.read("du-lieu/datapackage.json")).unwrap();
+    let pkg: serde_json::Value =
+        serde_json::from_str(&s.read_out("du-lieu/datapackage.json")).unwrap();
     let fields = &pkg["resources"][0]["schema"]["fields"];
     let basis = fields
         .as_array()
@@ -250,7 +250,7 @@ fn the_data_files_carry_basis_and_part_year_periods_in_time_order() {
 #[test]
 fn the_example_archive_reads_right() {
     static SITE: OnceLock<Site> = OnceLock::new();
-    let s = SITE.get_or_init(|| build_copy(&common_pages::example_root(), None, |_| {}));
+    let s = SITE.get_or_init(|| build_copy(&crate::util::pages::example_root(), None, |_| {}));
     let p = s.page("dia-phuong/tp-yen-bai/2015-2020/");
     let t = table(&p);
     let c = t.cell(TNS, "2020");

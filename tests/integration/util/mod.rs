@@ -1,6 +1,10 @@
-//! Helpers shared by the integration tests: fixture sites copied into temporary folders,
-//! runs of the `bantin` binary, snapshots of folders, and parsing of the error report.
-#![allow(dead_code)]
+//! The integration tests' helpers: fixture sites copied into temporary folders, runs of the
+//! `bantin` binary, snapshots of folders and parsing of the error report; [`pages`] reads
+//! built pages and finds the external tools (node, Chromium, Java), [`serve`] drives
+//! `bantin serve`.
+
+pub mod pages;
+pub mod serve;
 
 use std::collections::BTreeMap;
 use std::fs;

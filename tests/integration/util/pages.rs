@@ -1,13 +1,14 @@
-//! Helpers of the page, crawl, HTML-validity and browser tests: build a site into a temporary
+//! Built sites and their pages (the page, crawl, HTML-validity and browser tests): build a site into a temporary
 //! folder, read its pages as parsed HTML, and find the external tools (node, Chromium, Java)
 //! with a failure that says how to install them.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use bantin::build::{self, BuildOptions};
 use bantin::load::LoadOptions;
 use scraper::{ElementRef, Html, Selector};
+
+use super::Site;
 
 /// The crate's root: the example archive (site.toml + content/) lives here.
 pub fn example_root() -> PathBuf {
@@ -17,15 +18,6 @@ pub fn example_root() -> PathBuf {
 /// The fixture archive of the page tests.
 pub fn fixture_root() -> PathBuf {
     example_root().join("tests/fixtures/pages")
-}
-
-/// A built site in a temporary folder (removed on drop).
-pub struct Site {
-    pub tmp: tempfile::TempDir,
-    /// The site's sources (a copy, so settings can be changed).
-    pub root: PathBuf,
-    /// The output folder.
-    pub out: PathBuf,
 }
 
 /// Copy a site's sources (site.toml, content/, and static/, themes/, templates/ when present)
@@ -108,7 +100,8 @@ impl Site {
         self.file(site_path).is_file()
     }
 
-    pub fn read(&self, site_path: &str) -> String {
+    /// A file of the output, as text.
+    pub fn read_out(&self, site_path: &str) -> String {
         let f = self.file(site_path);
         std::fs::read_to_string(&f)
             .unwrap_or_else(|e| panic!("cannot read {} ({site_path}): {e}", f.display()))
@@ -117,7 +110,7 @@ impl Site {
     pub fn page(&self, site_path: &str) -> Page {
         Page {
             path: site_path.to_string(),
-            html: Html::parse_document(&self.read(site_path)),
+            html: Html::parse_document(&self.read_out(site_path)),
         }
     }
 
@@ -271,28 +264,43 @@ impl<'a> Table<'a> {
     }
 }
 
-/// A command-line tool the test needs; fails (never skips) with how to install it.
-pub fn require(path: &Path, what: &str) {
-    assert!(
-        path.exists(),
-        "{what} is missing ({} not found). Run `.ci/run` once, or install it by hand: \
-         `npm ci --prefix tests/browser` for node_modules (playwright-core, vnu-jar), \
-         `apt-get install chromium` for the browser, `apt-get install default-jre-headless` for Java.",
-        path.display()
-    );
+/// Whether a missing tool fails a test instead of skipping it: `BANTIN_REQUIRE_TOOLS=1`,
+/// which `.ci/run` sets once it has installed them.
+pub fn tools_required() -> bool {
+    std::env::var_os("BANTIN_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Whether a program runs (`prog --version`).
-pub fn require_program(prog: &str, install: &str) {
+/// Skip the test (a line on standard error says why and how to install the tool), or fail
+/// it when tools are required. Returns false, for `if !require(…) { return; }`.
+fn skip(why: String) -> bool {
+    assert!(!tools_required(), "{why}");
+    eprintln!("skipped: {why}");
+    false
+}
+
+/// Whether a file the test needs exists (a tool's jar, node_modules); see [`skip`].
+#[must_use]
+pub fn require(path: &Path, what: &str) -> bool {
+    path.exists()
+        || skip(format!(
+            "{what} is missing ({} not found). Run `.ci/run` once, or install it by hand: \
+             `npm ci --prefix tests/browser` for node_modules (playwright-core, vnu-jar), \
+             `apt-get install chromium` for the browser, `apt-get install default-jre-headless` for Java.",
+            path.display()
+        ))
+}
+
+/// Whether a program runs (`prog --version`); see [`skip`].
+#[must_use]
+pub fn require_program(prog: &str, install: &str) -> bool {
     let ok = std::process::Command::new(prog)
         .arg("--version")
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
-    assert!(
-        ok,
+    ok || skip(format!(
         "`{prog}` is not installed or does not run. Run `.ci/run` once, or install it: {install}"
-    );
+    ))
 }
 
 /// tests/browser/, where the node scripts and their node_modules are.

@@ -1,8 +1,6 @@
 //! `bantin serve` for the tests that drive it: start it on a free port, wait until it
 //! answers, speak raw HTTP to it, and kill it when the test ends, passing or not.
 
-#![allow(dead_code)] // each test file uses a part
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
