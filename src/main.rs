@@ -188,7 +188,7 @@ fn run_serve(opts: bantin::serve::ServeOptions) -> ExitCode {
     match bantin::serve::serve(&opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 
+use crate::diagnostics::Diagnostic;
 use crate::load::LoadOptions;
 use http::{error_views, Shared};
 use site::{Changes, Delta, Site};
@@ -48,19 +49,21 @@ impl Default for ServeOptions {
 }
 
 /// Bind the listening socket: the port asked for, or the first free one from 1111.
-fn bind(opts: &ServeOptions) -> Result<TcpListener, String> {
-    let in_use = |port: u16, e: &std::io::Error| {
-        format!("cannot listen on {}: {e}", SocketAddr::new(opts.bind, port))
+fn bind(opts: &ServeOptions) -> Result<TcpListener, Diagnostic> {
+    let cannot = |port: u16, e: &std::io::Error| {
+        Diagnostic::new(
+            "--port",
+            format!("cannot listen on {}: {e}", SocketAddr::new(opts.bind, port)),
+        )
     };
     match opts.port {
         Some(port) => TcpListener::bind((opts.bind, port)).map_err(|e| {
-            let mut msg = in_use(port, &e);
+            let d = cannot(port, &e);
             if e.kind() == std::io::ErrorKind::AddrInUse {
-                msg.push_str(&format!(
-                    "\n  help: another program uses port {port}: stop it, pass another --port, or leave --port out to take the first free port from {DEFAULT_PORT}"
-                ));
+                d.help(format!("another program uses port {port}: stop it, pass another --port, or leave --port out to take the first free port from {DEFAULT_PORT}"))
+            } else {
+                d
             }
-            msg
         }),
         None => {
             let mut last = None;
@@ -73,14 +76,18 @@ fn bind(opts: &ServeOptions) -> Result<TcpListener, String> {
                         return Ok(l);
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
-                    Err(e) => return Err(in_use(port, &e)),
+                    Err(e) => return Err(cannot(port, &e)),
                 }
             }
-            Err(format!(
-                "ports {DEFAULT_PORT} to {} are all busy{}\n  help: pass a free port with --port",
-                DEFAULT_PORT + PORTS_TRIED - 1,
-                last.map(|e| format!(": {e}")).unwrap_or_default()
-            ))
+            Err(Diagnostic::new(
+                "--port",
+                format!(
+                    "ports {DEFAULT_PORT} to {} are all busy{}",
+                    DEFAULT_PORT + PORTS_TRIED - 1,
+                    last.map(|e| format!(": {e}")).unwrap_or_default()
+                ),
+            )
+            .help("pass a free port with --port"))
         }
     }
 }
@@ -162,15 +169,15 @@ impl Publisher {
 }
 
 /// Build the site, serve it and rebuild on change until the process is stopped.
-pub fn serve(opts: &ServeOptions) -> Result<(), String> {
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| format!("cannot open the site folder {}: {e}", opts.root.display()))?;
+pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
+    let root = opts.root.canonicalize().map_err(|e| {
+        Diagnostic::new(&opts.root, format!("cannot open the site folder: {e}"))
+            .help("pass the folder that holds site.toml with --root")
+    })?;
     let listener = bind(opts)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| format!("cannot listen: {e}"))?;
+        .map_err(|e| Diagnostic::new("--port", format!("cannot listen: {e}")))?;
     let url = local_url(addr);
 
     // Watch first, so that nothing saved during the first build is missed.
@@ -222,7 +229,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
                     publisher.rebuild(&mut site, ch, &what);
                 }
             })
-            .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
+            .map_err(|e| Diagnostic::new(&root, format!("cannot start the rebuild thread: {e}")))?;
     }
 
     if opts.open {
@@ -233,16 +240,16 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
 
     listener
         .set_nonblocking(true)
-        .map_err(|e| format!("cannot listen: {e}"))?;
+        .map_err(|e| Diagnostic::new("--port", format!("cannot listen: {e}")))?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .map_err(|e| Diagnostic::new("--port", format!("cannot start the server: {e}")))?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| format!("cannot listen: {e}"))?;
+            .map_err(|e| Diagnostic::new("--port", format!("cannot listen: {e}")))?;
         axum::serve(listener, http::router(shared))
             .await
-            .map_err(|e| format!("the server stopped: {e}"))
+            .map_err(|e| Diagnostic::new("--port", format!("the server stopped: {e}")))
     })
 }
