@@ -139,3 +139,27 @@ fn serves_rebuilds_reports_errors_and_stays_inside_the_site() {
     }
     drop(server);
 }
+
+/// A port in use is an error in the common form: where (the flag), what, and how to fix it.
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let root = crate::util::fixture("basic");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args(["serve", "--root"])
+        .arg(&root)
+        .args(["--port", &port])
+        .output()
+        .expect("run bantin serve");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: --port: cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: another program uses port"),
+        "{stderr}"
+    );
+}
