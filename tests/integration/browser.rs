@@ -215,23 +215,10 @@ fn serve_reloads_open_pages_and_overlays_build_errors() {
     let shot = screenshots().join("serve-overlay.png");
     let _ = std::fs::remove_file(&shot);
     let server = Server::start(&root, tmp.path().join("serve.log"));
-    let port = server.port;
-    let run = Command::new("node")
-        .arg(browser_dir().join("live_reload.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(&root)
-        .arg(screenshots())
-        .current_dir(example_root())
-        .output()
-        .expect("run node");
-    let log = server.said();
-    drop(server);
-    assert!(
-        run.status.success(),
-        "node tests/browser/live_reload.mjs failed (exit {:?}):\n{}\n{}\nbantin serve said:\n{log}",
-        run.status.code(),
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+    run_against(
+        &server,
+        "live_reload.mjs",
+        &[root.as_os_str(), screenshots().as_os_str()],
     );
     let len = std::fs::metadata(&shot).map_or(0, |m| m.len());
     assert!(len > 10_000, "{} is missing or empty", shot.display());
@@ -249,20 +236,25 @@ fn serve_drafts_shows_each_figure_with_its_reading() {
     let root = tmp.path().join("site");
     copy_site(&example_root(), &root);
     let server = Server::start_with(&root, tmp.path().join("serve.log"), &["--drafts"]);
+    run_against(&server, "review.mjs", &[screenshots().as_os_str()]);
+}
+
+/// Run `node tests/browser/<script> <server URL> <args…>` against a running `bantin serve`
+/// and require exit 0; on failure, say what node and the server printed.
+fn run_against(server: &Server, script: &str, args: &[&std::ffi::OsStr]) {
     let run = Command::new("node")
-        .arg(browser_dir().join("review.mjs"))
+        .arg(browser_dir().join(script))
         .arg(format!("http://127.0.0.1:{}/", server.port))
-        .arg(screenshots())
+        .args(args)
         .current_dir(example_root())
         .output()
         .expect("run node");
-    let log = server.said();
-    drop(server);
     assert!(
         run.status.success(),
-        "node tests/browser/review.mjs failed (exit {:?}):\n{}\n{}\nbantin serve said:\n{log}",
+        "node tests/browser/{script} failed (exit {:?}):\n{}\n{}\nbantin serve said:\n{}",
         run.status.code(),
         String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+        String::from_utf8_lossy(&run.stderr),
+        server.said()
     );
 }
