@@ -27,12 +27,13 @@
     return href;
   }
 
-
+  /** `el` with the text `s`. */
   function text(el, s) {
     el.textContent = s;
     return el;
   }
 
+  /** `parent` with highlight()'s segments appended, the marked ones in <mark>. */
   function marked(parent, segments) {
     segments.forEach(function (seg) {
       if (seg[1]) parent.appendChild(text(document.createElement("mark"), seg[0]));

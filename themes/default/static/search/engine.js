@@ -36,7 +36,8 @@
 
   /**
    * A search engine over an index. `load(name)` resolves to the data of one index file:
-   * "manifest", "s/<key>", "t/<token>" or "d/<n>" (names already file-name encoded).
+   * "manifest", "s/<key>", "t/<token>", "h/<token>" or "d/<n>" (names already file-name
+   * encoded).
    */
   function Engine(load) {
     this.load = load;
