@@ -146,6 +146,7 @@ for (const q of queries) {
   await withBrowser(async (send) => {
     const url = "file://" + resolve(page) + "?q=" + encodeURIComponent(q).replace(/%20/g, "+");
     await send("Performance.enable");
+    await send("Page.enable"); // for the script below to run in the page
     await send("Page.addScriptToEvaluateOnNewDocument", { source: OBSERVER });
     await send("Page.navigate", { url });
     const started = Date.now();
