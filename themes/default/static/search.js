@@ -3,11 +3,11 @@
  * their words marked, with the count in the status line.
  *
  * The page holds <div id="search" data-index="…/tim-kiem/index/" data-root="…/"
- * data-suffix="" data-msg-count="…" data-msg-none="…" data-msg-partial="…" data-msg-more="…"
- * data-msg-error="…"> (the messages from the theme's i18n, {n} and {q} filled in here) with a
- * <form role="search"> holding <input id="q">, an <ol id="results"> and a
- * <p id="search-status" aria-live="polite">. While a query runs, until its count is known,
- * the list has aria-busy="true".
+ * data-suffix="" data-msg-count="…" data-msg-none="…" data-msg-partial="…"
+ * data-msg-more="…" data-msg-error="…"> (the messages from the theme's i18n, {n} and {q}
+ * filled in here) with a <form role="search"> holding <input id="q">, an <ol id="results">
+ * and a <p id="search-status" aria-live="polite">. While a query runs, until its count is
+ * known, the list has aria-busy="true".
  *
  * The rest of the client is in static/search/, loaded before this file by <script> tags in
  * this order: text.js (words), index.js (the index's format), rank.js (ranking), engine.js
@@ -53,11 +53,13 @@
     // that is missing.
     var msg = function (name, q, n) {
       var s = box.getAttribute("data-msg-" + name) || name;
-      return s.replace("{n}", function () {
-        return n;
-      }).replace("{q}", function () {
-        return q;
-      });
+      // Replaced by functions, so that a "$" in the query is taken as it is.
+      var fill = function (v) {
+        return function () {
+          return v;
+        };
+      };
+      return s.replace("{n}", fill(n)).replace("{q}", fill(q));
     };
     var locale = document.documentElement.lang || undefined;
     var base = folderOf(box.getAttribute("data-index"));

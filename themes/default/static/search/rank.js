@@ -17,8 +17,8 @@
    * score × weight over that word's lists, and its total the sum over words.
    * Returns {ids, scores} (typed arrays): best first, then lower id (newer) first.
    * Linear in the number of documents: typed arrays and a counting sort, no comparisons.
-   * Each loop is a function of its own, so that the engine optimises each as it gets hot
-   * (one function of many loops runs mostly unoptimised on a fresh page).
+   * Each loop is a function of its own, so that the JavaScript engine optimises each as it
+   * gets hot (one function of many loops runs mostly unoptimised on a fresh page).
    */
   function rank(words, ndocs) {
     var acc = new Ranking(words.length, ndocs);
