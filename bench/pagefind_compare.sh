@@ -98,7 +98,7 @@ awk -v n="$n" -v br="$braw" -v bg="$bgz" -v bf="$bfiles" -v pr="$praw" -v pg="$p
   printf "%-34s %12d %12d %7d %10.0f %10.0f\n", "pagefind/ (all)", pr, pg, pf, pr / n, pg / n
   printf "%-34s %12d %12d %7d %10.0f %10.0f\n", "pagefind/ without its UI files", cr, cg, cf, cr / n, cg / n
 }'
-echo "(bantin's search.js, $(stat -c %s "$work/site/static/search.js") bytes, is beside the index, in static/)"
+echo "(bantin's client, static/search.js and static/search/*.js, $(cat "$work/site/static/search.js" "$work"/site/static/search/*.js | wc -c) bytes, is beside the index, in static/)"
 
 # A bare page that searches with Pagefind's JS API, as a site's own UI would.
 cat >"$work/site/pf-bench.html" <<'EOF'
@@ -177,12 +177,31 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
 });
 
-const FIRST = `new MutationObserver(() => {
-  if (window.__firstAt === undefined && document.querySelector('#results li')) window.__firstAt = performance.now();
-}).observe(document, { childList: true, subtree: true });`;
+// bantin's page writes no timings: this script, added to it, notes them (performance.now())
+// in window.__bench: start (DOMContentLoaded, when the page starts the query of ?q=; reset by
+// bantinWarm before each query), first (a result shown), page (20 shown, or the query done)
+// and done (#results no longer aria-busy: the count is final).
+const FIRST = `(() => {
+  window.__bench = { start: null, first: null, page: null, done: null };
+  document.addEventListener('DOMContentLoaded', () => (window.__bench.start = performance.now()), true);
+  new MutationObserver((records) => {
+    const t = window.__bench, now = performance.now();
+    const list = document.getElementById('results');
+    if (!list) return;
+    if (t.first === null && records.some((r) => r.target === list && r.addedNodes.length)) t.first = now;
+    if (t.page === null && t.first !== null && list.children.length >= 20) t.page = now;
+    const idle = list.getAttribute('aria-busy') !== 'true';
+    if (t.done === null && idle && records.some((r) => r.target === list && r.attributeName === 'aria-busy')) {
+      t.done = now;
+      if (t.page === null) t.page = now;
+    }
+  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-busy'] });
+})();`;
+/** Whether the page's query is done (the search index could not be loaded, or the count is final). */
+const bantinDone = () => window.__bench && window.__bench.done !== null;
 
 const sum = (rows, keep) => rows.filter((r) => keep(r.path)).reduce((a, r) => [a[0] + r.raw, a[1] + r.gz, a[2] + 1], [0, 0, 0]);
-const isBantin = (p) => p.startsWith('/tim-kiem/index/') || p === '/static/search.js';
+const isBantin = (p) => p.startsWith('/tim-kiem/index/') || p === '/static/search.js' || p.startsWith('/static/search/');
 const isPf = (p) => p.startsWith('/pagefind/');
 
 async function bantinCold(q) {
@@ -191,10 +210,10 @@ async function bantinCold(q) {
   const page = await ctx.newPage();
   log = [];
   await page.goto(`${base}/tim-kiem/?q=${encodeURIComponent(q)}`);
-  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('search').dataset.state), null, { timeout: 60000 });
+  await page.waitForFunction(bantinDone, null, { timeout: 60000 });
   const r = await page.evaluate(() => {
-    const b = document.getElementById('search').dataset;
-    return { state: b.state, firstMs: +b.firstMs, doneMs: +b.ms, firstAt: window.__firstAt ?? null,
+    const t = window.__bench;
+    return { firstMs: t.first === null ? null : t.first - t.start, doneMs: t.page - t.start, firstAt: t.first,
       status: document.getElementById('search-status').textContent,
       titles: Array.from(document.querySelectorAll('#results h2'), (h) => h.textContent).slice(0, 3) };
   });
@@ -221,19 +240,24 @@ async function pfCold(q) {
 /** Every query again in one page that already ran `warmup`: time to first result, bytes. */
 async function bantinWarm(warmup, queries) {
   const ctx = await browser.newContext();
+  await ctx.addInitScript(FIRST);
   const page = await ctx.newPage();
   await page.goto(`${base}/tim-kiem/?q=${encodeURIComponent(warmup)}`);
-  await page.waitForFunction(() => document.getElementById('search').dataset.state === 'done', null, { timeout: 60000 });
+  await page.waitForFunction(bantinDone, null, { timeout: 60000 });
   const out = {};
   for (const q of queries) {
     log = [];
     await page.fill('#q', q);
-    await page.press('#q', 'Enter');
+    // The query starts with the form's submit, as on Enter (fill's input event only started
+    // the debounce, which the submit cancels).
+    await page.evaluate(() => {
+      window.__bench = { start: performance.now(), first: null, page: null, done: null };
+      document.getElementById('q').form.requestSubmit();
+    });
     await page.waitForFunction((q) => {
-      const b = document.getElementById('search').dataset;
-      return b.state === 'done' && document.getElementById('search-status').textContent.includes(q.trim());
+      return window.__bench.done !== null && document.getElementById('search-status').textContent.includes(q.trim());
     }, q, { timeout: 60000 });
-    out[q] = { firstMs: +(await page.evaluate(() => document.getElementById('search').dataset.firstMs)), bytes: sum(log, isBantin) };
+    out[q] = { firstMs: await page.evaluate(() => window.__bench.first - window.__bench.start), bytes: sum(log, isBantin) };
   }
   await ctx.close();
   return out;

@@ -32,7 +32,7 @@ for n in "${sizes[@]}"; do
   echo "-- what a query downloads (fresh cache; first page of 20 results)"
   node bench/search_queries.mjs "$out/tim-kiem/index" "${queries[@]}"
   if [ "${BROWSER:-0}" = 1 ]; then
-    echo "-- headless Chromium, file://, ms from query start to first result (firstMs), to 20 shown (ms), to the full count (completeMs); index KB loaded by then (pageKB) and in all (allKB)"
+    echo "-- headless Chromium, file://, ms from query start to first result (firstMs), to 20 shown (ms), to the full count (completeMs); index KB loaded by then (pageKB) and in all (allKB); the page's script time (scriptMs), all measured from outside the page"
     node --experimental-websocket bench/search_chromium.mjs "$out" "${queries[@]}"
   fi
 done

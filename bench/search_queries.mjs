@@ -12,7 +12,12 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const S = require(join(here, "../themes/default/static/search.js"));
+// The client's parts, in the order the theme's search.html loads them; each adds to
+// globalThis.bantinSearch.
+for (const p of ["text", "index", "rank", "engine", "load"]) {
+  require(join(here, "../themes/default/static/search", p + ".js"));
+}
+const S = globalThis.bantinSearch;
 
 const [dir, ...queries] = process.argv.slice(2);
 if (!dir || queries.length === 0) {

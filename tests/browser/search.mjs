@@ -109,12 +109,18 @@ main(async () => {
     }
   });
 
-  /** The page's state: the query in the address, status, and each result. */
+  /**
+   * The page as a reader sees it: the query in the address, the status line (and whether it
+   * is the page's error message), whether the results are still coming (aria-busy), and
+   * each result.
+   */
   const snapshot = () =>
     page.evaluate(() => {
       const box = document.getElementById('search');
+      const status = document.getElementById('search-status').textContent;
       return {
-        state: box.getAttribute('data-state'),
+        busy: document.getElementById('results').getAttribute('aria-busy') === 'true',
+        error: status !== '' && status === box.getAttribute('data-msg-error'),
         q: new URLSearchParams(location.search).get('q'),
         input: document.getElementById('q').value,
         status: document.getElementById('search-status').textContent,
@@ -137,22 +143,27 @@ main(async () => {
       };
     });
 
-  /** Wait until the query shown in #q has run to its end (its results are all there). */
+  /**
+   * Wait until the query shown in #q has run to its end (its results are all there), as a
+   * reader would see it: the address names the query, the list is no longer busy and the
+   * status line names the query (or is the error message).
+   */
   const settled = async (what) => {
     try {
       await page.waitForFunction(
         () => {
           const box = document.getElementById('search');
           const input = document.getElementById('q');
-          const state = box && box.getAttribute('data-state');
-          if (!input || state === 'busy') return false;
-          if (state === 'error') return true;
+          const list = document.getElementById('results');
+          if (!box || !input || !list || list.getAttribute('aria-busy') === 'true') return false;
+          const status = document.getElementById('search-status').textContent;
+          if (status !== '' && status === box.getAttribute('data-msg-error')) return true;
           const want = input.value;
           const inAddress = new URLSearchParams(location.search).get('q') || '';
           // The address follows what was typed; results are there once the status names it.
           if (inAddress !== want) return false;
-          if (!want.trim()) return state === 'idle' && !document.querySelector('#results > li');
-          return state === 'done' && document.getElementById('search-status').textContent.includes(want.trim());
+          if (!want.trim()) return status === '' && !document.querySelector('#results > li');
+          return status.includes(want.trim());
         },
         null,
         { timeout: 10_000 },
@@ -162,7 +173,7 @@ main(async () => {
       throw new Error(`${what}: the search did not settle ${where} (${JSON.stringify(s).slice(0, 600)})`);
     }
     const s = await snapshot();
-    check(s.state !== 'error', `${what}: the search failed ${where}: ${s.status}`);
+    check(!s.error, `${what}: the search failed ${where}: ${s.status}`);
     return s;
   };
 

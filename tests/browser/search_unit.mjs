@@ -1,4 +1,7 @@
-// Unit tests of themes/default/static/search.js in node (20+, no dependencies):
+// Unit tests of the search client in node (20+, no dependencies): the parts in
+// themes/default/static/search/, each loaded as the page loads it (a classic script adding to
+// globalThis.bantinSearch); static/search.js, the page itself, is tested in Chromium
+// (search.mjs).
 //   node tests/browser/search_unit.mjs [INDEX_DIR]
 // With INDEX_DIR (a built site's tim-kiem/index/), also runs queries against that index.
 import { createRequire } from "node:module";
@@ -9,7 +12,11 @@ import assert from "node:assert/strict";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const S = require(join(here, "../../themes/default/static/search.js"));
+const theme = join(here, "../../themes/default");
+// The parts, in the order search.html loads them (checked below).
+const PARTS = ["text", "index", "rank", "engine", "load"];
+for (const p of PARTS) require(join(theme, "static/search", p + ".js"));
+const S = globalThis.bantinSearch;
 
 let failed = 0;
 const tests = [];
@@ -90,6 +97,40 @@ function memoryIndex(docs, head = 0, own = true) {
   };
   return { load, loaded, files };
 }
+
+// ---- the shipped files ----
+test("search.html loads the parts in order, then search.js, then the manifest", () => {
+  const html = readFileSync(join(theme, "templates/search.html"), "utf8");
+  const srcs = [...html.matchAll(/<script src="([^"]*)"/g)].map((m) => m[1]);
+  assert.deepEqual(srcs, [
+    ...PARTS.map((p) => `{{ site.root }}static/search/${p}.js`),
+    "{{ site.js }}",
+    "{{ page.index }}manifest.js",
+  ]);
+});
+
+test("the client holds no test hooks and no UI words (those come from the i18n)", () => {
+  const files = [...PARTS.map((p) => `static/search/${p}.js`), "static/search.js"];
+  const code = files.map((f) => [f, readFileSync(join(theme, f), "utf8")]);
+  for (const [f, text] of code) {
+    // Timings and states written for tests and benchmarks (they measure from outside now).
+    const hook = text.match(/performance|Date\.now|\.trace\b|\.work\b|data-(?!msg-|index|root|suffix)[\w-]+/);
+    assert.equal(hook, null, `${f} holds ${hook}`);
+  }
+  // Every search message of every language, cut at its placeholders: none is in the code.
+  for (const lang of ["vi", "en"]) {
+    const toml = readFileSync(join(theme, `i18n/${lang}.toml`), "utf8");
+    const msgs = [...toml.matchAll(/^search_msg_(\w+) = "(.*)"$/gm)];
+    assert.deepEqual(msgs.map((m) => m[1]).sort(), ["count", "error", "more", "none", "partial"], lang);
+    for (const [, name, value] of msgs) {
+      const html = readFileSync(join(theme, "templates/search.html"), "utf8");
+      assert.ok(html.includes(`data-msg-${name}="{{ t(k="search_msg_${name}") }}"`), `search.html lacks data-msg-${name}`);
+      for (const piece of value.split(/\{[nq]\}/).map((x) => x.trim()).filter((x) => x.length > 3)) {
+        for (const [f, text] of code) assert.ok(!text.includes(piece), `${f} holds “${piece}” (${lang}.toml)`);
+      }
+    }
+  }
+});
 
 // ---- folding ----
 test("fold: Đồng Tháp == dong thap, NFC and NFD alike", () => {

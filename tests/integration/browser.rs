@@ -141,6 +141,20 @@ fn search_works_over_http_under_a_sub_path() {
     run_on("search.mjs", &out, &[&base]);
 }
 
+/// An English site's search page shows the messages of en.toml, numbers written the English
+/// way, and none of vi.toml's: the client has no words of its own.
+#[test]
+fn search_speaks_the_language_of_the_site() {
+    if !require_tools() {
+        return;
+    }
+    let site = build_copy(&example_root(), None, |root| {
+        set_setting(root, "relative_urls", "true");
+        set_setting(root, "language", "\"en\"");
+    });
+    run_on("search_english.mjs", &site.out, &[]);
+}
+
 /// The search client's pure functions (folding, tokenising, query parsing, ranking,
 /// highlighting) under node, with no browser.
 #[test]
