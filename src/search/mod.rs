@@ -1,5 +1,5 @@
 //! The static search index of `/tim-kiem/`: written at build time, read by
-//! `themes/default/static/search.js` in the browser, with no server-side code.
+//! the search client of `themes/default/static/search/` (and `search.js`, the page) in the browser, with no server-side code.
 //!
 //! Text is cut into folded tokens exactly as [`crate::vi::tokens`] does (lowercase, no
 //! diacritics, `đ` → `d`, NFC and NFD alike), so "Đồng Tháp" and "dong thap" meet. Each
@@ -32,7 +32,7 @@
 //!   first), stored in id order like any postings; `score` and `id` are those of the last of
 //!   them in that order. Every posting left out has a lower score, or the same score and a
 //!   higher id. The client ranks the heads first to show the best results without loading the
-//!   full lists (see `search.js`).
+//!   full lists (see `static/search/engine.js` and `rank.js`).
 //! - `d/<n>.js` (`"d/<n>"`): bulletins `n*C .. n*C+C-1`, each
 //!   `[path, title, "dd/mm/yyyy", locality, snippet]`; `path` is relative to the site root.
 //!
