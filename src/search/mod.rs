@@ -1,5 +1,6 @@
-//! The static search index of `/tim-kiem/`: written at build time, read by
-//! the search client of `themes/default/static/search/` (and `search.js`, the page) in the browser, with no server-side code.
+//! The static search index of `/tim-kiem/`: written at build time, read in the browser by
+//! the search client of `themes/default/static/search/` (and `search.js`, the page), with
+//! no server-side code.
 //!
 //! Text is cut into folded tokens exactly as [`crate::vi::tokens`] does (lowercase, no
 //! diacritics, `đ` → `d`, NFC and NFD alike), so "Đồng Tháp" and "dong thap" meet. Each
