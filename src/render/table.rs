@@ -485,7 +485,7 @@ pub fn indicator_table(
 
 /// Append `s` to `out`, escaped for HTML text and attributes.
 fn esc(out: &mut String, s: &str) {
-    super::escape_html_into(out, s);
+    out.push_str(&crate::html::escape(s));
 }
 
 /// One figure of a cell: its label, its text linking to its bulletin, and the progress of a
@@ -544,11 +544,11 @@ impl TableView {
         // The same two verdicts in every cell: written once.
         let verdict_met = format!(
             "<span class=\"verdict\">✓ {}</span>",
-            super::escape_html(met)
+            crate::html::escape(met)
         );
         let verdict_not_met = format!(
             "<span class=\"verdict\">✗ {}</span>",
-            super::escape_html(not_met)
+            crate::html::escape(not_met)
         );
         let more_title = f.t("more_figures");
         let progress_title = f.t("progress_of_year");
