@@ -107,14 +107,14 @@ pub struct Renderer<'a> {
     pub urls: Urls,
     pub tera: Tera,
     pub theme: &'a Theme,
-    /// Each bulletin's list entry (template `partials/item.html`), rendered once per page
+    /// Each bulletin's list entry (the view of `partials/item.html`), made once per page
     /// depth and reused by every list that shows it: home, localities, terms, topics, years.
     items: ItemCache,
 }
 
 /// List entries by page depth (links differ by depth only with relative URLs) and bulletin.
 struct ItemCache {
-    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<String>>>>,
+    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>>,
 }
 
 /// Deepest page of OUTPUT.md: `dia-phuong/<l>/<t>/trang/<n>/`.
@@ -184,40 +184,25 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The list entries of `ids`, as HTML, for the page `l` is on.
-    pub fn items_html(&self, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
+    /// The list entries of `ids` (what `partials/item.html` shows of each, as `it`) for the
+    /// page `l` is on. Each entry is made once per page depth and shared by every list that
+    /// shows it: a Tera value holds its strings by reference, so a list copies pointers.
+    pub fn items(&self, ids: &[BulletinId], l: &Linker) -> Vec<tera::Value> {
         let depth = site_depth(l);
         let f = self.fmt();
-        let render_one = |b: BulletinId| -> Result<String, Diagnostic> {
-            let mut ctx = tera::Context::new();
-            ctx.insert("it", &views::item(self.archive, b, l, &f));
-            self.tera
-                .render("partials/item.html", &ctx)
-                .map_err(|e| template_error(self.theme, "partials/item.html", &e))
-        };
-        let mut out = String::with_capacity(ids.len() * 700);
+        let make =
+            |b: BulletinId| tera::Value::from_serializable(&views::item(self.archive, b, l, &f));
         if depth > MAX_DEPTH {
-            for &b in ids {
-                out.push_str(&render_one(b)?);
-            }
-            return Ok(out);
+            return ids.iter().map(|&b| make(b)).collect();
         }
         let slots = self.items.by_depth[depth].get_or_init(|| {
             (0..self.archive.bulletins.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect()
         });
-        for &b in ids {
-            let slot = &slots[b.0 as usize];
-            match slot.get() {
-                Some(html) => out.push_str(html),
-                None => {
-                    let html = render_one(b)?;
-                    out.push_str(slot.get_or_init(|| html));
-                }
-            }
-        }
-        Ok(out)
+        ids.iter()
+            .map(|&b| slots[b.0 as usize].get_or_init(|| make(b)).clone())
+            .collect()
     }
 
     pub fn fmt(&self) -> Fmt<'_> {

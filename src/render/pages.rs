@@ -14,7 +14,7 @@ use super::{chart, Job, Renderer};
 struct ListPage {
     heading: String,
     intro: Option<String>,
-    items: String,
+    items: Vec<tera::Value>,
     pagination: Option<Pagination>,
 }
 
@@ -52,10 +52,6 @@ struct IndicatorInfo {
     unit: String,
     direction: String,
     count: usize,
-}
-
-fn items(r: &Renderer, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
-    r.items_html(ids, l)
 }
 
 fn tree(r: &Renderer, ids: &[LocalityId], l: &Linker) -> Vec<TreeNode> {
@@ -203,7 +199,7 @@ struct LocalityPage {
     predecessors: Vec<Link>,
     aliases: Vec<String>,
     feed: String,
-    items: String,
+    items: Vec<tera::Value>,
     count: usize,
     pagination: Option<Pagination>,
 }
@@ -212,8 +208,8 @@ struct LocalityPage {
 struct LocalityTermPage {
     locality: Link,
     term: TermInfo,
-    table: Option<String>,
-    items: String,
+    table: Option<table::TableView>,
+    items: Vec<tera::Value>,
     count: usize,
     pagination: Option<Pagination>,
 }
@@ -222,7 +218,7 @@ struct LocalityTermPage {
 struct TermPage {
     term: TermInfo,
     localities: Vec<Link>,
-    table: Option<String>,
+    table: Option<table::TableView>,
 }
 
 #[derive(Serialize)]
@@ -241,7 +237,7 @@ struct IndicatorPage {
     aliases: Vec<String>,
     count: usize,
     charts: Vec<ChartView>,
-    table: Option<String>,
+    table: Option<table::TableView>,
 }
 
 #[derive(Serialize)]
@@ -253,7 +249,7 @@ struct TopicLink {
 
 #[derive(Serialize)]
 struct HomePage {
-    items: String,
+    items: Vec<tera::Value>,
     pagination: Option<Pagination>,
     first: bool,
     tree: Vec<TreeNode>,
@@ -273,10 +269,10 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
     let paged = |list: &str,
                  all: &[BulletinId],
                  n: usize|
-     -> Result<(String, Option<Pagination>), Diagnostic> {
+     -> Result<(Vec<tera::Value>, Option<Pagination>), Diagnostic> {
         let total = views::page_count(all.len(), per);
         Ok((
-            items(r, page_slice(all, n, per), l)?,
+            r.items(page_slice(all, n, per), l),
             Pagination::new(list, n, total, l),
         ))
     };
@@ -477,7 +473,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 locality: locality_link(a, *id, l),
                 term: term_info(r, *t, l),
                 table: if *n == 1 {
-                    table::locality_term(&cells, *id, term, values).map(|t| t.to_html(&f))
+                    table::locality_term(&cells, *id, term, values)
                 } else {
                     None
                 },
@@ -533,8 +529,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             let view = TermPage {
                 term: term_info(r, *t, l),
                 localities,
-                table: table::term_table(&cells, term, &g.values_by_term[t.0 as usize])
-                    .map(|t| t.to_html(&f)),
+                table: table::term_table(&cells, term, &g.values_by_term[t.0 as usize]),
             };
             let bc = crumbs(l, &f, &[(path::TERMS, f.t("terms").to_string())]);
             r.frame("term.html", l, term.name.clone(), bc, None, view)
@@ -599,7 +594,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 count: values.len(),
                 charts,
                 table: (!values.is_empty())
-                    .then(|| table::indicator_table(&cells, *id, &locs, values).to_html(&f)),
+                    .then(|| table::indicator_table(&cells, *id, &locs, values)),
             };
             let bc = crumbs(l, &f, &[(path::INDICATORS, f.t("indicators").to_string())]);
             r.frame("indicator.html", l, ind.name.clone(), bc, None, view)
@@ -708,7 +703,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
             let view = ListPage {
                 heading: f.t("drafts_waiting").to_string(),
                 intro: Some(f.t("drafts_intro").to_string()),
-                items: items(r, &g.drafts, l)?,
+                items: r.items(&g.drafts, l),
                 pagination: None,
             };
             let bc = crumbs(l, &f, &[]);
