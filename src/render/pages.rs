@@ -222,12 +222,6 @@ struct TermPage {
 }
 
 #[derive(Serialize)]
-struct ChartView {
-    locality: Link,
-    svg: String,
-}
-
-#[derive(Serialize)]
 struct IndicatorPage {
     name: String,
     short: Option<String>,
@@ -236,7 +230,7 @@ struct IndicatorPage {
     direction: String,
     aliases: Vec<String>,
     count: usize,
-    charts: Vec<ChartView>,
+    charts: Vec<chart::ChartView>,
     table: Option<table::TableView>,
 }
 
@@ -571,10 +565,8 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
                 .filter_map(|&loc| {
                     let vs = of_locality.remove(&loc).unwrap_or_default();
                     let name = &a.localities.get(loc).display_name;
-                    chart::svg(&vs, &format!("{} – {}", ind.name, name), &f).map(|svg| ChartView {
-                        locality: locality_link(a, loc, l),
-                        svg,
-                    })
+                    let label = format!("{} – {}", ind.name, name);
+                    chart::chart(&vs, locality_link(a, loc, l), label, &f)
                 })
                 .collect();
             let cells = Cells { a, l, f: &f };
