@@ -349,6 +349,22 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Render a template that is not a page (`atom.xml`) with one view in it, as `name`.
+    pub fn render_view<T: Serialize>(
+        &self,
+        template: &str,
+        name: &'static str,
+        view: &T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert(name, view);
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| template_error(self.theme, template, &e))?;
+        Ok(out)
+    }
+
     /// Render all pages in parallel, handing each file to `sink`; returns how many.
     pub fn render_all(
         &self,
