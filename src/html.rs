@@ -1,8 +1,10 @@
 //! The crate's one HTML escaper: Tera's own [`tera::escape_html`], which templates use for
 //! every `{{ … }}` of an `.html` or `.xml` template. It replaces `& < > " '` with
-//! `&amp; &lt; &gt; &quot; &#39;` and nothing else (Tera 1 also escaped `/`). Rust code that
-//! writes markup outside a template (the inline figures of a bulletin's Markdown) calls
-//! [`escape`], so that the same text is escaped the same way everywhere.
+//! `&amp; &lt; &gt; &quot; &#39;` and nothing else (addresses keep their `/`). With Tera's
+//! `fast` feature it is pulldown-cmark-escape's `escape_html`, the one pulldown-cmark uses
+//! for the text of a bulletin's Markdown. Rust code that writes markup outside a template
+//! (the inline figures of a bulletin, sitemap.xml) calls [`escape`], so that the same text is
+//! escaped the same way everywhere.
 
 /// `s` escaped for HTML text and quoted attribute values.
 pub fn escape(s: &str) -> String {
