@@ -79,6 +79,29 @@ fn tenths(x: f64) -> String {
     s
 }
 
+/// Where years and values sit in the drawing.
+struct Scale {
+    years: (i32, i32),
+    values: (f64, f64),
+}
+
+impl Scale {
+    fn x(&self, y: i32) -> f64 {
+        let (y0, y1) = self.years;
+        if y0 == y1 {
+            PAD_L + (W - PAD_L - PAD_R) / 2.0
+        } else {
+            let span_years = (y1 - y0).max(1) as f64;
+            PAD_L + INSET + (y - y0) as f64 / span_years * (W - PAD_L - PAD_R - 2.0 * INSET)
+        }
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        let (vmin, vmax) = self.values;
+        PAD_T + (1.0 - (v - vmin) / (vmax - vmin)) * (H - PAD_T - PAD_B)
+    }
+}
+
 /// The chart of the single-year values (in the indicator unit), or None when there are none.
 pub fn chart(
     values: &[&IndicatorValue],
@@ -94,21 +117,16 @@ pub fn chart(
     if pts.is_empty() {
         return None;
     }
-    let (y0, y1) = pts
+    let years = pts
         .iter()
         .fold((i32::MAX, i32::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
     let vmax = pts.iter().fold(0f64, |m, p| m.max(p.1));
     let vmin = pts.iter().fold(0f64, |m, p| m.min(p.1));
     let vmax = if vmax == vmin { vmin + 1.0 } else { vmax };
-    let span_years = (y1 - y0).max(1) as f64;
-    let x = |y: i32| {
-        if y0 == y1 {
-            PAD_L + (W - PAD_L - PAD_R) / 2.0
-        } else {
-            PAD_L + INSET + (y - y0) as f64 / span_years * (W - PAD_L - PAD_R - 2.0 * INSET)
-        }
+    let scale = Scale {
+        years,
+        values: (vmin, vmax),
     };
-    let yv = |v: f64| PAD_T + (1.0 - (v - vmin) / (vmax - vmin)) * (H - PAD_T - PAD_B);
     let tick_x = plain_number(PAD_L - 4.0);
     let ticks = [(vmax, PAD_T + 4.0), (vmin, H - PAD_B)]
         .into_iter()
@@ -125,56 +143,19 @@ pub fn chart(
     let years = years
         .into_iter()
         .map(|y| Tick {
-            x: tenths(x(y)),
+            x: tenths(scale.x(y)),
             y: year_y.clone(),
             text: y.to_string(),
         })
         .collect();
-    let mut series = Vec::new();
-    for (kind, class) in [
+    let series = [
         (Kind::Target, "target"),
         (Kind::Estimate, "estimate"),
         (Kind::Actual, "actual"),
-    ] {
-        // The latest value of each year for this kind.
-        let mut points: Vec<(i32, f64)> = Vec::new();
-        for p in pts.iter().filter(|p| p.2 == kind) {
-            match points.iter_mut().find(|q| q.0 == p.0) {
-                Some(q) => q.1 = p.1,
-                None => points.push((p.0, p.1)),
-            }
-        }
-        points.sort_by_key(|p| p.0);
-        if points.is_empty() {
-            continue;
-        }
-        let line = (points.len() > 1).then(|| {
-            let mut s = String::with_capacity(points.len() * 12);
-            for (i, (y, v)) in points.iter().enumerate() {
-                if i > 0 {
-                    s.push(' ');
-                }
-                push_tenths(&mut s, x(*y));
-                s.push(',');
-                push_tenths(&mut s, yv(*v));
-            }
-            s
-        });
-        series.push(Series {
-            kind: class,
-            label: f.kind(kind).to_string(),
-            points: line,
-            marks: points
-                .iter()
-                .map(|&(y, v)| Mark {
-                    x: tenths(x(y)),
-                    y: tenths(yv(v)),
-                    year: y,
-                    value: f.number(v),
-                })
-                .collect(),
-        });
-    }
+    ]
+    .into_iter()
+    .filter_map(|(kind, class)| series(&pts, kind, class, &scale, f))
+    .collect();
     Some(ChartView {
         locality,
         label,
@@ -187,5 +168,52 @@ pub fn chart(
         ticks,
         years,
         series,
+    })
+}
+
+/// The series of one kind: the latest value of each year, or None when the kind has none.
+fn series(
+    pts: &[(i32, f64, Kind)],
+    kind: Kind,
+    class: &'static str,
+    scale: &Scale,
+    f: &Fmt,
+) -> Option<Series> {
+    let mut points: Vec<(i32, f64)> = Vec::new();
+    for p in pts.iter().filter(|p| p.2 == kind) {
+        match points.iter_mut().find(|q| q.0 == p.0) {
+            Some(q) => q.1 = p.1,
+            None => points.push((p.0, p.1)),
+        }
+    }
+    if points.is_empty() {
+        return None;
+    }
+    points.sort_by_key(|p| p.0);
+    let line = (points.len() > 1).then(|| {
+        let mut s = String::with_capacity(points.len() * 12);
+        for (i, (y, v)) in points.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            push_tenths(&mut s, scale.x(*y));
+            s.push(',');
+            push_tenths(&mut s, scale.y(*v));
+        }
+        s
+    });
+    Some(Series {
+        kind: class,
+        label: f.kind(kind).to_string(),
+        points: line,
+        marks: points
+            .iter()
+            .map(|&(y, v)| Mark {
+                x: tenths(scale.x(y)),
+                y: tenths(scale.y(v)),
+                year: y,
+                value: f.number(v),
+            })
+            .collect(),
     })
 }

@@ -1,6 +1,14 @@
 //! Stage 4 of the pipeline: render. Plans every page of OUTPUT.md as a [`Job`], builds each
-//! page's small view and renders it with the theme's Tera templates, in parallel. Feeds,
-//! sitemap, data files, the search index and static files are produced here too.
+//! page's small view (serde structs of values: text, numbers, addresses, never HTML) and
+//! renders it with the theme's Tera templates, in parallel ([`pages`]; tables, charts and
+//! list entries are views too, written by `partials/table.html`, `partials/chart.html` and
+//! `partials/item.html`). [`feeds`] renders the Atom feeds with `atom.xml` and writes
+//! sitemap.xml and robots.txt. [`theme`] resolves the theme's files and strings.
+//!
+//! Not here: the data files (`output::data`), the search index (`search`) and the copying of
+//! static files (`build`). From `load`, render uses the plain `Language` type and, for a
+//! theme's files, `load::source::read_text` (the one way the site reads a text file: UTF-8,
+//! no BOM, LF line ends, NFC, with its errors) and `load::settings::line_col`.
 
 pub mod chart;
 pub mod feeds;
