@@ -16,6 +16,8 @@ struct ListPage {
     intro: Option<String>,
     items: Vec<tera::Value>,
     pagination: Option<Pagination>,
+    /// Links to every year's list, on the lists of a year (empty on the others).
+    years: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -651,18 +653,13 @@ fn topic(p: &Page, slug: &str, n: usize) -> Result<Vec<u8>, Diagnostic> {
         intro: None,
         items,
         pagination,
+        years: Vec::new(),
     };
     let bc = p.crumbs(&[(path::TOPICS, p.f.t("topics").to_string())]);
     p.frame("list.html", p.title(t.name.clone(), n), bc, view)
 }
 
 fn year(p: &Page, y: i32, n: usize) -> Result<Vec<u8>, Diagnostic> {
-    #[derive(Serialize)]
-    struct V {
-        #[serde(flatten)]
-        list: ListPage,
-        years: Vec<Link>,
-    }
     let g = p.r.groups;
     let (items, pagination) = p.paged(&path::year(y), &g.by_year[&y], n);
     let heading = format!("{} {y}", p.f.t("year"));
@@ -680,8 +677,9 @@ fn year(p: &Page, y: i32, n: usize) -> Result<Vec<u8>, Diagnostic> {
         intro: None,
         items,
         pagination,
+        years,
     };
-    p.frame("list.html", title, p.crumbs(&[]), V { list, years })
+    p.frame("list.html", title, p.crumbs(&[]), list)
 }
 
 fn search(p: &Page) -> Result<Vec<u8>, Diagnostic> {
@@ -704,6 +702,7 @@ fn drafts(p: &Page) -> Result<Vec<u8>, Diagnostic> {
         intro: Some(p.f.t("drafts_intro").to_string()),
         items: p.r.items(&p.r.groups.drafts, p.l),
         pagination: None,
+        years: Vec::new(),
     };
     p.frame("list.html", title, p.crumbs(&[]), view)
 }
