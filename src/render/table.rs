@@ -36,7 +36,27 @@ pub struct RowGroup {
 pub struct RowView {
     pub head: Link,
     pub note: Option<String>,
+    #[serde(serialize_with = "cells")]
     pub cells: Vec<CellView>,
+}
+
+/// A row's cells for a template. Most cells of a large table are empty (three in four of an
+/// indicator's table at 1,000 bulletins): each of those is one Tera value made once and
+/// shared, which Tera copies by reference, instead of a map of six fields made, read and
+/// freed for every empty cell of every page.
+fn cells<S: serde::Serializer>(cells: &[CellView], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    static EMPTY: std::sync::OnceLock<tera::Value> = std::sync::OnceLock::new();
+    let empty = EMPTY.get_or_init(|| tera::Value::from_serializable(&CellView::default()));
+    let mut seq = s.serialize_seq(Some(cells.len()))?;
+    for c in cells {
+        if c.is_empty() {
+            seq.serialize_element(empty)?;
+        } else {
+            seq.serialize_element(c)?;
+        }
+    }
+    seq.end()
 }
 
 #[derive(Serialize, Default)]
@@ -53,6 +73,13 @@ pub struct CellView {
     /// How the result compares with the cell's other targets, each with its basis: "NQ: 72%".
     pub other_comparisons: Vec<String>,
     pub met: Option<bool>,
+}
+
+impl CellView {
+    /// A cell without values (then it has no comparison or verdict either).
+    pub fn is_empty(&self) -> bool {
+        self.figures.is_empty() && self.parts.is_empty()
+    }
 }
 
 /// A cell shows every figure up to this many; beyond, the latest target of each basis, the
