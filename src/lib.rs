@@ -11,13 +11,15 @@
 //! 5. [`output`]: the site written into a staging folder and swapped in whole.
 //!
 //! [`build`] runs the stages in order; [`vi`] holds the Vietnamese text helpers they share.
-//! [`search`] writes the static search index; [`urls`] the addresses of OUTPUT.md.
+//! [`html`] is the one HTML escaper. [`search`] writes the static search index; [`urls`] the
+//! addresses of OUTPUT.md.
 //! [`serve`] keeps the site in memory and rebuilds what a change needs; [`scaffold`] starts
 //! archives and bulletins.
 
 pub mod build;
 pub mod diagnostics;
 pub mod group;
+pub mod html;
 pub mod load;
 pub mod model;
 pub mod output;

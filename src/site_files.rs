@@ -54,7 +54,10 @@ pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, D
                         }
                     }
                 };
-                put(feed_files(r, &pages));
+                match feed_files(r, &pages) {
+                    Ok(files) => put(files),
+                    Err(e) => errors.push(e),
+                }
                 phase("feeds", &mut t);
                 match crate::search::write_index(r.archive, &r.urls, sink) {
                     Ok(n) => count += n,
@@ -117,19 +120,17 @@ pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of
-/// numbered sitemaps past 50,000 pages) and robots.txt.
-pub fn feed_files(r: &Renderer, pages: &[String]) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = feeds::all_feeds(r.archive, r.groups, &r.urls)
-        .into_iter()
-        .map(|(p, text)| (p, text.into_bytes()))
-        .collect();
+/// numbered sitemaps past 50,000 pages) and robots.txt. Fails only when the theme's
+/// `atom.xml` does.
+pub fn feed_files(r: &Renderer, pages: &[String]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut out = feeds::atom_feeds(r)?;
     out.extend(
         feeds::sitemaps(&r.urls, pages, feeds::SITEMAP_MAX_URLS)
             .into_iter()
             .map(|(p, text)| (p, text.into_bytes())),
     );
     out.push(("robots.txt".into(), feeds::robots(&r.urls).into_bytes()));
-    out
+    Ok(out)
 }
 
 /// Files copied as they are: the theme's static files, the site's static/ folder, and the

@@ -185,8 +185,8 @@ impl<'e> Walk<'e, '_> {
         let open = Event::InlineHtml(
             format!(
                 "<a class=\"figure\" href=\"{}\"><data value=\"{}\">",
-                escape_attr(&(self.indicator_href)(&fig.indicator)),
-                escape_attr(&value)
+                crate::html::escape(&(self.indicator_href)(&fig.indicator)),
+                crate::html::escape(&value)
             )
             .into(),
         );
@@ -203,7 +203,7 @@ impl<'e> Walk<'e, '_> {
             self.events.push(Event::InlineHtml(
                 format!(
                     "<span class=\"reading\">{}</span>",
-                    escape_attr(&reading(&fig))
+                    crate::html::escape(&reading(&fig))
                 )
                 .into(),
             ));
@@ -356,21 +356,6 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
         }
     }
     collapse_spaces(&text[from..to])
-}
-
-/// Escape text for an HTML attribute value.
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,114 +1,116 @@
-//! Machine-read files: Atom feeds (the site's and each locality's), sitemap.xml and
-//! robots.txt. Written directly (they are small, fixed formats), with absolute addresses.
+//! Machine-read files: Atom feeds (the site's and each locality's) from the theme's
+//! `atom.xml` template, and sitemap.xml and robots.txt, which are fixed formats with nothing
+//! for a theme to change, written here. Every address in them is absolute.
 
-use crate::group::Groups;
-use crate::model::{Archive, BulletinId};
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::html::escape as esc;
+use crate::model::BulletinId;
 use crate::urls::{path, Urls};
+
+use super::Renderer;
 
 /// How many entries a feed carries.
 pub const FEED_ENTRIES: usize = 50;
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// What `atom.xml` receives as `feed`.
+#[derive(Serialize)]
+struct FeedView<'a> {
+    /// The site's language code (`xml:lang`).
+    lang: &'a str,
+    title: String,
+    /// The feed's own address (its `rel="self"` link and its id).
+    href: String,
+    /// The address of the page the feed follows.
+    page: String,
+    /// The date of the newest entry (RFC 3339).
+    updated: String,
+    entries: Vec<tera::Value>,
 }
 
-/// An Atom feed of the newest bulletins of `ids` (already newest first).
-pub fn atom(
-    a: &Archive,
-    urls: &Urls,
-    feed_path: &str,
-    page_path: &str,
-    title: &str,
-    ids: &[BulletinId],
-) -> String {
-    let updated = ids
-        .first()
-        .map(|b| a.bulletins[b.0 as usize].date.to_rfc3339())
-        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
-    let mut s = String::with_capacity(512 + ids.len().min(FEED_ENTRIES) * 600);
-    s.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
-    );
-    s.push_str(&format!(" xml:lang=\"{}\">\n", a.settings.language.code()));
-    s.push_str(&format!("<title>{}</title>\n", esc(title)));
-    s.push_str(&format!(
-        "<link href=\"{}\" rel=\"self\"/>\n",
-        esc(&urls.absolute(feed_path))
-    ));
-    s.push_str(&format!(
-        "<link href=\"{}\"/>\n",
-        esc(&urls.absolute(page_path))
-    ));
-    s.push_str(&format!(
-        "<id>{}</id>\n<updated>{updated}</updated>\n",
-        esc(&urls.absolute(feed_path))
-    ));
-    for b in ids.iter().take(FEED_ENTRIES) {
-        let b = &a.bulletins[b.0 as usize];
-        let url = urls.absolute(&path::bulletin(&b.slug));
-        s.push_str("<entry>\n");
-        s.push_str(&format!(
-            "<title>{}</title>\n<link href=\"{}\"/>\n<id>{}</id>\n",
-            esc(&b.title),
-            esc(&url),
-            esc(&url)
-        ));
-        s.push_str(&format!("<updated>{}</updated>\n", b.date.to_rfc3339()));
-        if b.authors.is_empty() {
-            s.push_str(&format!(
-                "<author><name>{}</name></author>\n",
-                esc(&a.localities.get(b.home()).display_name)
-            ));
-        }
-        for au in &b.authors {
-            s.push_str(&format!("<author><name>{}</name></author>\n", esc(au)));
-        }
-        for t in &b.topics {
-            s.push_str(&format!(
-                "<category term=\"{}\" label=\"{}\"/>\n",
-                esc(&t.slug),
-                esc(&t.name)
-            ));
-        }
-        s.push_str(&format!(
-            "<summary>{}</summary>\n</entry>\n",
-            esc(&b.summary)
-        ));
-    }
-    s.push_str("</feed>\n");
-    s
+/// One bulletin in a feed.
+#[derive(Serialize)]
+struct EntryView<'a> {
+    title: &'a str,
+    /// The bulletin's address (its link and its id).
+    href: String,
+    updated: String,
+    /// Its authors, or the name of its home locality when it names none.
+    authors: Vec<&'a str>,
+    topics: Vec<TopicView<'a>>,
+    summary: &'a str,
 }
 
-/// The site's feed and one per locality: (site path, text).
-pub fn all_feeds(a: &Archive, g: &Groups, urls: &Urls) -> Vec<(String, String)> {
-    let ids: Vec<BulletinId> = (0..a.bulletins.len().min(FEED_ENTRIES) as u32)
+#[derive(Serialize)]
+struct TopicView<'a> {
+    slug: &'a str,
+    name: &'a str,
+}
+
+fn entry(r: &Renderer, id: BulletinId) -> tera::Value {
+    let a = r.archive;
+    let b = &a.bulletins[id.0 as usize];
+    let authors = if b.authors.is_empty() {
+        vec![a.localities.get(b.home()).display_name.as_str()]
+    } else {
+        b.authors.iter().map(String::as_str).collect()
+    };
+    tera::Value::from_serializable(&EntryView {
+        title: &b.title,
+        href: r.urls.absolute(&path::bulletin(&b.slug)),
+        updated: b.date.to_rfc3339(),
+        authors,
+        topics: b
+            .topics
+            .iter()
+            .map(|t| TopicView {
+                slug: &t.slug,
+                name: &t.name,
+            })
+            .collect(),
+        summary: &b.summary,
+    })
+}
+
+/// The site's feed and one per locality, each of the newest [`FEED_ENTRIES`] bulletins of
+/// its list: (site path, bytes). A bulletin's entry is made once and shared by every feed
+/// that carries it.
+pub fn atom_feeds(r: &Renderer) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let a = r.archive;
+    let entries: Vec<std::sync::OnceLock<tera::Value>> =
+        (0..a.bulletins.len()).map(|_| Default::default()).collect();
+    let feed = |feed_path: &str, page_path: &str, title: String, ids: &[BulletinId]| {
+        let view = FeedView {
+            lang: a.settings.language.code(),
+            title,
+            href: r.urls.absolute(feed_path),
+            page: r.urls.absolute(page_path),
+            updated: ids
+                .first()
+                .map(|b| a.bulletins[b.0 as usize].date.to_rfc3339())
+                .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
+            entries: ids
+                .iter()
+                .take(FEED_ENTRIES)
+                .map(|&b| entries[b.0 as usize].get_or_init(|| entry(r, b)).clone())
+                .collect(),
+        };
+        let bytes = r.render_view("atom.xml", "feed", &view)?;
+        Ok((feed_path.to_string(), bytes))
+    };
+    let newest: Vec<BulletinId> = (0..a.bulletins.len().min(FEED_ENTRIES) as u32)
         .map(BulletinId)
         .collect();
-    let mut out = vec![(
-        "atom.xml".to_string(),
-        atom(a, urls, "atom.xml", "", &a.settings.title, &ids),
-    )];
+    let mut out = vec![feed("atom.xml", "", a.settings.title.clone(), &newest)?];
     for l in a.localities.ids() {
         let loc = a.localities.get(l);
         let page = path::locality(&loc.id);
-        let feed = format!("{page}atom.xml");
         let title = format!("{} – {}", loc.display_name, a.settings.title);
-        out.push((
-            feed.clone(),
-            atom(a, urls, &feed, &page, &title, &g.by_locality[l.0 as usize]),
-        ));
+        let ids = &r.groups.by_locality[l.0 as usize];
+        out.push(feed(&format!("{page}atom.xml"), &page, title, ids)?);
     }
-    out
+    Ok(out)
 }
 
 /// sitemap.xml of every page path (404 excluded).

@@ -1,6 +1,14 @@
 //! Stage 4 of the pipeline: render. Plans every page of OUTPUT.md as a [`Job`], builds each
-//! page's small view and renders it with the theme's Tera templates, in parallel. Feeds,
-//! sitemap, data files, the search index and static files are produced here too.
+//! page's small view (serde structs of values: text, numbers, addresses, never HTML) and
+//! renders it with the theme's Tera templates, in parallel ([`pages`]; tables, charts and
+//! list entries are views too, written by `partials/table.html`, `partials/chart.html` and
+//! `partials/item.html`). [`feeds`] renders the Atom feeds with `atom.xml` and writes
+//! sitemap.xml and robots.txt. [`theme`] resolves the theme's files and strings.
+//!
+//! Not here: the data files (`output::data`), the search index (`search`) and the copying of
+//! static files (`build`). From `load`, render uses the plain `Language` type and, for a
+//! theme's files, `load::source::read_text` (the one way the site reads a text file: UTF-8,
+//! no BOM, LF line ends, NFC, with its errors) and `load::settings::line_col`.
 
 pub mod chart;
 pub mod feeds;
@@ -11,7 +19,6 @@ pub mod theme;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -108,67 +115,34 @@ pub struct Renderer<'a> {
     pub urls: Urls,
     pub tera: Tera,
     pub theme: &'a Theme,
-    /// Each bulletin's list entry (template `partials/item.html`), rendered once per page
+    /// Each bulletin's list entry (the view of `partials/item.html`), made once per page
     /// depth and reused by every list that shows it: home, localities, terms, topics, years.
     items: ItemCache,
 }
 
 /// List entries by page depth (links differ by depth only with relative URLs) and bulletin.
 struct ItemCache {
-    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<String>>>>,
+    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>>,
 }
 
 /// Deepest page of OUTPUT.md: `dia-phuong/<l>/<t>/trang/<n>/`.
 const MAX_DEPTH: usize = 8;
 
-/// HTML escaping for templates: `& < > " '` only (Tera's default also escapes `/`, which
-/// bloats every address and helps nothing inside quoted attributes).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    escape_html_into(&mut out, s);
-    out
-}
-
-/// [`escape_html`] appended to `out`, for HTML written piece by piece (tables).
-pub fn escape_html_into(out: &mut String, s: &str) {
-    /// The bytes to escape, as a table: one lookup per byte instead of five comparisons.
-    const SPECIAL: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b'&' as usize] = true;
-        t[b'<' as usize] = true;
-        t[b'>' as usize] = true;
-        t[b'"' as usize] = true;
-        t[b'\'' as usize] = true;
-        t
-    };
-    let bytes = s.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize]) else {
-        // Most text (addresses, names, numbers) has nothing to escape.
-        out.push_str(s);
-        return;
-    };
-    out.push_str(&s[..first]);
-    let mut start = first;
-    for (i, &b) in bytes.iter().enumerate().skip(first) {
-        if !SPECIAL[b as usize] {
-            continue;
-        }
-        out.push_str(&s[start..i]);
-        out.push_str(match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-}
-
-/// A rendering problem (a template error).
+/// A template error as a diagnostic: the theme file it is in, with line and column where
+/// Tera gives them (syntax errors and most rendering errors do).
 fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Diagnostic {
-    let mut msg = e.to_string();
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let name = report
+        .map(|r| r.filename())
+        .filter(|f| !f.is_empty())
+        .unwrap_or(name);
+    let mut msg = match report {
+        Some(r) => r.message().to_string(),
+        None => e.to_string(),
+    };
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         msg.push_str(": ");
@@ -181,6 +155,8 @@ fn template_error(theme: &Theme, name: &str, e: &tera::Error) -> Diagnostic {
         .cloned()
         .unwrap_or_else(|| std::path::PathBuf::from(name));
     Diagnostic::new(file, format!("template error: {msg}"))
+        .line(report.map(|r| r.span().start_line))
+        .column(report.map(|r| r.span().start_col + 1))
 }
 
 impl<'a> Renderer<'a> {
@@ -189,39 +165,18 @@ impl<'a> Renderer<'a> {
         groups: &'a Groups,
         theme: &'a Theme,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        // Tera escapes the output of templates with these endings (autoescape_on above).
-        let escaped = |name: &str| name.ends_with(".html") || name.ends_with(".xml");
-        let sources: Vec<(&str, String)> = theme
+        let mut tera = Tera::new();
+        // Tera escapes `{{ … }}` in these templates with its own escaper (crate::html).
+        tera.autoescape_on([".html", ".xml"]);
+        // Functions are checked when templates compile: register them first.
+        tera.register_function("t", theme::translate(&theme.strings));
+        let templates = theme
             .templates
             .iter()
-            .map(|(k, v)| {
-                let escape = escaped(k).then_some(escape_html as fn(&str) -> String);
-                (
-                    k.as_str(),
-                    theme::inline_translations(v, &theme.strings, escape),
-                )
-            })
-            .collect();
-        let templates: Vec<(&str, &str)> = sources.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            .map(|(k, v)| (k.as_str(), v.as_str()));
         if let Err(e) = tera.add_raw_templates(templates) {
             return Err(vec![template_error(theme, "templates", &e)]);
         }
-        let strings = Arc::new(theme.strings.clone());
-        tera.register_function(
-            "t",
-            move |args: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
-                let key = args
-                    .get("k")
-                    .and_then(|v| v.as_str())
-                    .ok_or_else(|| tera::Error::msg("t() needs k=\"key\""))?;
-                Ok(tera::Value::String(
-                    strings.get(key).cloned().unwrap_or_else(|| key.to_string()),
-                ))
-            },
-        );
         Ok(Renderer {
             id: NEXT_RENDERER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             archive,
@@ -237,40 +192,25 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The list entries of `ids`, as HTML, for the page `l` is on.
-    pub fn items_html(&self, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
+    /// The list entries of `ids` (what `partials/item.html` shows of each, as `it`) for the
+    /// page `l` is on. Each entry is made once per page depth and shared by every list that
+    /// shows it: a Tera value holds its strings by reference, so a list copies pointers.
+    pub fn items(&self, ids: &[BulletinId], l: &Linker) -> Vec<tera::Value> {
         let depth = site_depth(l);
         let f = self.fmt();
-        let render_one = |b: BulletinId| -> Result<String, Diagnostic> {
-            let mut ctx = tera::Context::new();
-            ctx.insert("it", &views::item(self.archive, b, l, &f));
-            self.tera
-                .render("partials/item.html", &ctx)
-                .map_err(|e| template_error(self.theme, "partials/item.html", &e))
-        };
-        let mut out = String::with_capacity(ids.len() * 700);
+        let make =
+            |b: BulletinId| tera::Value::from_serializable(&views::item(self.archive, b, l, &f));
         if depth > MAX_DEPTH {
-            for &b in ids {
-                out.push_str(&render_one(b)?);
-            }
-            return Ok(out);
+            return ids.iter().map(|&b| make(b)).collect();
         }
         let slots = self.items.by_depth[depth].get_or_init(|| {
             (0..self.archive.bulletins.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect()
         });
-        for &b in ids {
-            let slot = &slots[b.0 as usize];
-            match slot.get() {
-                Some(html) => out.push_str(html),
-                None => {
-                    let html = render_one(b)?;
-                    out.push_str(slot.get_or_init(|| html));
-                }
-            }
-        }
-        Ok(out)
+        ids.iter()
+            .map(|&b| slots[b.0 as usize].get_or_init(|| make(b)).clone())
+            .collect()
     }
 
     pub fn fmt(&self) -> Fmt<'_> {
@@ -382,12 +322,11 @@ impl<'a> Renderer<'a> {
     ) -> Result<Vec<u8>, Diagnostic> {
         let error = |e: tera::Error| template_error(self.theme, template, &e);
         let render = |ctx: &mut tera::Context| -> Result<Vec<u8>, Diagnostic> {
-            ctx.try_insert("title", &title).map_err(error)?;
-            ctx.try_insert("canonical", &self.urls.absolute(l.from))
-                .map_err(error)?;
-            ctx.try_insert("breadcrumbs", &breadcrumbs).map_err(error)?;
-            ctx.try_insert("feed", &feed).map_err(error)?;
-            ctx.try_insert("page", &page).map_err(error)?;
+            ctx.insert("title", &title);
+            ctx.insert("canonical", &self.urls.absolute(l.from));
+            ctx.insert("breadcrumbs", &breadcrumbs);
+            ctx.insert("feed", &feed);
+            ctx.insert("page", &page);
             let mut out = Vec::with_capacity(16 * 1024);
             let rendered = self.tera.render_to(template, ctx, &mut out).map_err(error);
             // The next page puts its own; the view of this one need not stay in memory.
@@ -396,7 +335,7 @@ impl<'a> Renderer<'a> {
         };
         let key = (l.urls.relative, site_depth(l));
         let site = || {
-            tera::Context::from_serialize(SiteFrame {
+            tera::Context::from_serialize(&SiteFrame {
                 site: SiteView::new(self.archive, l),
             })
         };
@@ -416,6 +355,22 @@ impl<'a> Renderer<'a> {
             }
             Err(_) => render(&mut site().map_err(error)?),
         })
+    }
+
+    /// Render a template that is not a page (`atom.xml`) with one view in it, as `name`.
+    pub fn render_view<T: Serialize>(
+        &self,
+        template: &str,
+        name: &'static str,
+        view: &T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert(name, view);
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| template_error(self.theme, template, &e))?;
+        Ok(out)
     }
 
     /// Render all pages in parallel, handing each file to `sink`; returns how many.
@@ -470,29 +425,5 @@ impl<'a> Renderer<'a> {
             }
             Err(seen.into_values().collect())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn escapes_the_five_characters_and_leaves_the_rest() {
-        assert_eq!(escape_html("Đông Sơn /a?b=1"), "Đông Sơn /a?b=1");
-        assert_eq!(
-            escape_html("<a href=\"x\">Tom & Jerry's</a>"),
-            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
-        );
-        assert_eq!(escape_html("Thu ngân sách > 500"), "Thu ngân sách &gt; 500");
-        assert_eq!(escape_html(""), "");
-    }
-
-    #[test]
-    fn escapes_into_a_string_after_what_it_holds() {
-        let mut out = String::from("<b>");
-        super::escape_html_into(&mut out, "a < b & \"c\"");
-        super::escape_html_into(&mut out, "đ");
-        assert_eq!(out, "<b>a &lt; b &amp; &quot;c&quot;đ");
     }
 }

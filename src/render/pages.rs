@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Archive, BulletinId, Direction, IndicatorValue, LocalityId, TermId};
+use crate::model::{BulletinId, Direction, IndicatorId, IndicatorValue, LocalityId, TermId};
 use crate::urls::path;
 
 use super::table::{self, Cells};
@@ -14,8 +14,10 @@ use super::{chart, Job, Renderer};
 struct ListPage {
     heading: String,
     intro: Option<String>,
-    items: String,
+    items: Vec<tera::Value>,
     pagination: Option<Pagination>,
+    /// Links to every year's list, on the lists of a year (empty on the others).
+    years: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -52,10 +54,6 @@ struct IndicatorInfo {
     unit: String,
     direction: String,
     count: usize,
-}
-
-fn items(r: &Renderer, ids: &[BulletinId], l: &Linker) -> Result<String, Diagnostic> {
-    r.items_html(ids, l)
 }
 
 fn tree(r: &Renderer, ids: &[LocalityId], l: &Linker) -> Vec<TreeNode> {
@@ -99,13 +97,7 @@ fn categories(r: &Renderer, l: &Linker) -> Vec<CategoryView> {
             name: i.name.clone(),
             href: l.to(&path::indicator(&i.id)),
             unit: i.unit.clone(),
-            direction: f
-                .t(match i.direction {
-                    Direction::Up => "direction_up",
-                    Direction::Down => "direction_down",
-                    Direction::None => "direction_none",
-                })
-                .to_string(),
+            direction: direction_words(&f, i.direction),
             count: r.groups.values_by_indicator[id.0 as usize].len(),
         };
         match out.iter_mut().find(|c| c.name == i.category) {
@@ -203,7 +195,7 @@ struct LocalityPage {
     predecessors: Vec<Link>,
     aliases: Vec<String>,
     feed: String,
-    items: String,
+    items: Vec<tera::Value>,
     count: usize,
     pagination: Option<Pagination>,
 }
@@ -212,8 +204,8 @@ struct LocalityPage {
 struct LocalityTermPage {
     locality: Link,
     term: TermInfo,
-    table: Option<String>,
-    items: String,
+    table: Option<table::TableView>,
+    items: Vec<tera::Value>,
     count: usize,
     pagination: Option<Pagination>,
 }
@@ -222,13 +214,7 @@ struct LocalityTermPage {
 struct TermPage {
     term: TermInfo,
     localities: Vec<Link>,
-    table: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ChartView {
-    locality: Link,
-    svg: String,
+    table: Option<table::TableView>,
 }
 
 #[derive(Serialize)]
@@ -240,8 +226,8 @@ struct IndicatorPage {
     direction: String,
     aliases: Vec<String>,
     count: usize,
-    charts: Vec<ChartView>,
-    table: Option<String>,
+    charts: Vec<chart::ChartView>,
+    table: Option<table::TableView>,
 }
 
 #[derive(Serialize)]
@@ -253,7 +239,7 @@ struct TopicLink {
 
 #[derive(Serialize)]
 struct HomePage {
-    items: String,
+    items: Vec<tera::Value>,
     pagination: Option<Pagination>,
     first: bool,
     tree: Vec<TreeNode>,
@@ -264,470 +250,459 @@ struct HomePage {
     drafts: Option<Link>,
 }
 
-/// Build the view of `job` and render its template.
+/// Build the view of `job` and render its template: one function per kind of page.
 pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagnostic> {
-    let a: &Archive = r.archive;
-    let g = r.groups;
-    let f = r.fmt();
-    let per = a.settings.per_page;
-    let paged = |list: &str,
-                 all: &[BulletinId],
-                 n: usize|
-     -> Result<(String, Option<Pagination>), Diagnostic> {
+    let p = Page { r, l, f: r.fmt() };
+    match job {
+        Job::Home(n) => home(&p, *n),
+        Job::Bulletin(id) => bulletin(&p, *id),
+        Job::Localities => localities(&p),
+        Job::Locality(id, n) => locality(&p, *id, *n),
+        Job::LocalityTerm(id, t, n) => locality_term(&p, *id, *t, *n),
+        Job::Terms => terms(&p),
+        Job::Term(t) => term(&p, *t),
+        Job::Indicators => indicators(&p),
+        Job::Indicator(id) => indicator(&p, *id),
+        Job::Topics => topics(&p),
+        Job::Topic(slug, n) => topic(&p, slug, *n),
+        Job::Year(y, n) => year(&p, *y, *n),
+        Job::Search => search(&p),
+        Job::Drafts => drafts(&p),
+        Job::NotFound => p.frame("404.html", p.f.t("not_found").to_string(), Vec::new(), ()),
+    }
+}
+
+/// What every page's view builder needs: the renderer, the page's linker and the formats.
+struct Page<'p, 'a> {
+    r: &'p Renderer<'a>,
+    l: &'p Linker<'p>,
+    f: super::format::Fmt<'p>,
+}
+
+impl Page<'_, '_> {
+    /// Page `n` of a paginated list of bulletins at site path `list`: its items and links
+    /// to the other pages.
+    fn paged(
+        &self,
+        list: &str,
+        all: &[BulletinId],
+        n: usize,
+    ) -> (Vec<tera::Value>, Option<Pagination>) {
+        let per = self.r.archive.settings.per_page;
         let total = views::page_count(all.len(), per);
-        Ok((
-            items(r, page_slice(all, n, per), l)?,
-            Pagination::new(list, n, total, l),
-        ))
-    };
-    let page_title = |t: String, n: usize| {
+        (
+            self.r.items(page_slice(all, n, per), self.l),
+            Pagination::new(list, n, total, self.l),
+        )
+    }
+
+    /// A title with "– Trang n" after it on the pages of a list after the first.
+    fn title(&self, t: String, n: usize) -> String {
         if n > 1 {
-            format!("{t} – {} {n}", f.t("page"))
+            format!("{t} – {} {n}", self.f.t("page"))
         } else {
             t
         }
-    };
-    match job {
-        Job::Home(n) => {
-            let (items, pagination) = paged("", &g.all, *n)?;
-            let first = *n == 1;
-            let view = HomePage {
-                items,
-                pagination,
-                first,
-                tree: if first {
-                    tree(r, &a.localities.roots, l)
-                } else {
-                    Vec::new()
-                },
-                terms: if first {
-                    a.terms.ids().map(|t| term_info(r, t, l)).collect()
-                } else {
-                    Vec::new()
-                },
-                categories: if first { categories(r, l) } else { Vec::new() },
-                count: a.bulletins.len(),
-                drafts: (first && !g.drafts.is_empty()).then(|| Link {
-                    href: l.to(path::DRAFTS),
-                    label: f
-                        .t("drafts_count")
-                        .replace("{n}", &g.drafts.len().to_string()),
-                }),
-            };
-            r.frame(
-                "index.html",
-                l,
-                page_title(a.settings.title.clone(), *n),
-                Vec::new(),
-                None,
-                view,
-            )
-        }
-        Job::Bulletin(id) => {
-            let b = &a.bulletins[id.0 as usize];
-            let body = a
-                .bodies
-                .get(b.body)
-                .map_err(|e| Diagnostic::new(&b.file, format!("cannot read the body back: {e}")))?;
-            let values = g.values_by_bulletin[id.0 as usize]
-                .iter()
-                .map(|&ix| {
-                    let v: &IndicatorValue = &a.values[ix];
-                    let ind = a.indicators.get(v.indicator);
-                    ValueRow {
-                        indicator: Link {
-                            href: l.to(&path::indicator(&ind.id)),
-                            label: ind.name.clone(),
-                        },
-                        locality: a.localities.get(v.locality).display_name.clone(),
-                        period: f.period(v.period),
-                        kind: v.kind.as_str(),
-                        kind_label: match v.basis {
-                            Some(b) if b != crate::model::Basis::Plan => {
-                                format!("{} ({})", f.kind(v.kind), f.basis(b))
-                            }
-                            _ => f.kind(v.kind).to_string(),
-                        },
-                        figure: f.figure(v),
-                        converted: f.converted(v, &ind.unit),
-                        quote: v.quote.clone(),
-                        inline: v.inline,
-                    }
-                })
-                .collect();
-            let view = BulletinPage {
-                title: &b.title,
-                date: f.date(b.date.date_naive()),
-                iso: b.date.to_rfc3339(),
-                localities: locality_links(a, &b.localities, l),
-                term: b.term.map(|t| {
-                    let term = a.terms.get(t);
-                    Link {
-                        href: l.to(&path::term(&term.id)),
-                        label: term.name.clone(),
-                    }
-                }),
-                authors: b.authors.clone(),
-                topics: b
-                    .topics
-                    .iter()
-                    .map(|t| Link {
-                        href: l.to(&path::topic(&t.slug)),
-                        label: g
-                            .topics
-                            .get(&t.slug)
-                            .map_or(t.name.clone(), |tg| tg.name.clone()),
-                    })
-                    .collect(),
-                source: b.source.as_ref().map(|s| SourceView {
-                    name: s.name.clone(),
-                    url: s.url.clone(),
-                }),
-                summary: &b.summary,
-                body: &body,
-                values,
-                year: Link {
-                    href: l.to(&path::year(b.year())),
-                    label: b.year().to_string(),
-                },
-                drafts: b.draft.then(|| Link {
-                    href: l.to(path::DRAFTS),
-                    label: f.t("drafts_waiting").to_string(),
-                }),
-            };
-            let bc = locality_crumbs(r, b.home(), l, true);
-            r.frame("bulletin.html", l, b.title.clone(), bc, None, view)
-        }
-        Job::Localities => {
-            #[derive(Serialize)]
-            struct V {
-                tree: Vec<TreeNode>,
-            }
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "localities.html",
-                l,
-                f.t("localities").to_string(),
-                bc,
-                None,
-                V {
-                    tree: tree(r, &a.localities.roots, l),
-                },
-            )
-        }
-        Job::Locality(id, n) => {
-            let loc = a.localities.get(*id);
-            let list = path::locality(&loc.id);
-            let all = &g.by_locality[id.0 as usize];
-            let (items, pagination) = paged(&list, all, *n)?;
-            let links = |ids: &[LocalityId]| locality_links(a, ids, l);
-            let view = LocalityPage {
-                name: loc.display_name.clone(),
-                kind: loc.kind.word().to_string(),
-                code: loc.code.clone(),
-                parent: loc.parent.map(|p| locality_link(a, p, l)),
-                // The units within (the whole subtree) head the first page only: later
-                // pages continue the list of bulletins, as on the home page.
-                children: if *n == 1 {
-                    tree(r, &loc.children, l)
-                } else {
-                    Vec::new()
-                },
-                terms: g.terms_of_locality[id.0 as usize]
-                    .iter()
-                    .map(|&t| Link {
-                        href: l.to(&path::locality_term(&loc.id, &a.terms.get(t).id)),
-                        label: a.terms.get(t).name.clone(),
-                    })
-                    .collect(),
-                established: loc.established.map(|d| f.date(d)),
-                dissolved: loc.dissolved.map(|d| f.date(d)),
-                successors: links(&loc.successors),
-                predecessors: links(&loc.predecessors),
-                aliases: loc.aliases.clone(),
-                feed: l.to(&format!("{list}atom.xml")),
-                items,
-                count: all.len(),
-                pagination,
-            };
-            let bc = locality_crumbs(r, *id, l, false);
-            let feed = Some(l.to(&format!("{list}atom.xml")));
-            r.frame(
-                "locality.html",
-                l,
-                page_title(loc.display_name.clone(), *n),
-                bc,
-                feed,
-                view,
-            )
-        }
-        Job::LocalityTerm(id, t, n) => {
-            let loc = a.localities.get(*id);
-            let term = a.terms.get(*t);
-            let list = path::locality_term(&loc.id, &term.id);
-            let empty = Vec::new();
-            let all = g.by_locality_term.get(&(*id, *t)).unwrap_or(&empty);
-            let (items, pagination) = paged(&list, all, *n)?;
-            let cells = Cells { a, l, f: &f };
-            let values = g
-                .values_by_locality_term
-                .get(&(*id, *t))
-                .map_or(&[][..], Vec::as_slice);
-            let view = LocalityTermPage {
-                locality: locality_link(a, *id, l),
-                term: term_info(r, *t, l),
-                table: if *n == 1 {
-                    table::locality_term(&cells, *id, term, values).map(|t| t.to_html(&f))
-                } else {
-                    None
-                },
-                items,
-                count: all.len(),
-                pagination,
-            };
-            let bc = locality_crumbs(r, *id, l, true);
-            r.frame(
-                "locality_term.html",
-                l,
-                page_title(format!("{} – {}", loc.display_name, term.name), *n),
-                bc,
-                None,
-                view,
-            )
-        }
-        Job::Terms => {
-            #[derive(Serialize)]
-            struct V {
-                terms: Vec<TermInfo>,
-            }
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "terms.html",
-                l,
-                f.t("terms").to_string(),
-                bc,
-                None,
-                V {
-                    terms: a.terms.ids().map(|t| term_info(r, t, l)).collect(),
-                },
-            )
-        }
-        Job::Term(t) => {
-            let term = a.terms.get(*t);
-            let cells = Cells { a, l, f: &f };
-            // Localities with bulletins in the term: those that are a bulletin's own units.
-            let mut locs: Vec<LocalityId> = g.by_term[t.0 as usize]
-                .iter()
-                .flat_map(|b| a.bulletins[b.0 as usize].localities.iter().copied())
-                .collect();
-            locs.sort();
-            locs.dedup();
-            let mut localities: Vec<Link> = locs
-                .iter()
-                .map(|&x| Link {
-                    href: l.to(&path::locality_term(&a.localities.get(x).id, &term.id)),
-                    label: a.localities.get(x).display_name.clone(),
-                })
-                .collect();
-            localities.sort_by_cached_key(|x| crate::vi::collation_key(&x.label));
-            let view = TermPage {
-                term: term_info(r, *t, l),
-                localities,
-                table: table::term_table(&cells, term, &g.values_by_term[t.0 as usize])
-                    .map(|t| t.to_html(&f)),
-            };
-            let bc = crumbs(l, &f, &[(path::TERMS, f.t("terms").to_string())]);
-            r.frame("term.html", l, term.name.clone(), bc, None, view)
-        }
-        Job::Indicators => {
-            #[derive(Serialize)]
-            struct V {
-                categories: Vec<CategoryView>,
-            }
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "indicators.html",
-                l,
-                f.t("indicators").to_string(),
-                bc,
-                None,
-                V {
-                    categories: categories(r, l),
-                },
-            )
-        }
-        Job::Indicator(id) => {
-            let ind = a.indicators.get(*id);
-            let values = &g.values_by_indicator[id.0 as usize];
-            let mut locs: Vec<LocalityId> =
-                values.iter().map(|&ix| a.values[ix].locality).collect();
-            locs.sort();
-            locs.dedup();
-            locs.sort_by_key(|&x| a.localities.full_name_rank(x));
-            // The values of each locality, in value order, gathered in one pass.
-            let mut of_locality: std::collections::HashMap<LocalityId, Vec<&IndicatorValue>> =
-                Default::default();
-            for &ix in values {
-                let v = &a.values[ix];
-                of_locality.entry(v.locality).or_default().push(v);
-            }
-            let charts = locs
-                .iter()
-                .filter_map(|&loc| {
-                    let vs = of_locality.remove(&loc).unwrap_or_default();
-                    let name = &a.localities.get(loc).display_name;
-                    chart::svg(&vs, &format!("{} – {}", ind.name, name), &f).map(|svg| ChartView {
-                        locality: locality_link(a, loc, l),
-                        svg,
-                    })
-                })
-                .collect();
-            let cells = Cells { a, l, f: &f };
-            let view = IndicatorPage {
-                name: ind.name.clone(),
-                short: ind.short.clone(),
-                unit: ind.unit.clone(),
-                category: ind.category.clone(),
-                direction: f
-                    .t(match ind.direction {
-                        Direction::Up => "direction_up",
-                        Direction::Down => "direction_down",
-                        Direction::None => "direction_none",
-                    })
-                    .to_string(),
-                aliases: ind.aliases.clone(),
-                count: values.len(),
-                charts,
-                table: (!values.is_empty())
-                    .then(|| table::indicator_table(&cells, *id, &locs, values).to_html(&f)),
-            };
-            let bc = crumbs(l, &f, &[(path::INDICATORS, f.t("indicators").to_string())]);
-            r.frame("indicator.html", l, ind.name.clone(), bc, None, view)
-        }
-        Job::Topics => {
-            #[derive(Serialize)]
-            struct V {
-                topics: Vec<TopicLink>,
-            }
-            let mut topics: Vec<TopicLink> = g
-                .topics
-                .values()
-                .map(|t| TopicLink {
-                    name: t.name.clone(),
-                    href: l.to(&path::topic(&t.slug)),
-                    count: t.bulletins.len(),
-                })
-                .collect();
-            topics.sort_by_cached_key(|x| crate::vi::collation_key(&x.name));
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "topics.html",
-                l,
-                f.t("topics").to_string(),
-                bc,
-                None,
-                V { topics },
-            )
-        }
-        Job::Topic(slug, n) => {
-            let t = &g.topics[slug];
-            let (items, pagination) = paged(&path::topic(slug), &t.bulletins, *n)?;
-            let view = ListPage {
-                heading: t.name.clone(),
-                intro: None,
-                items,
-                pagination,
-            };
-            let bc = crumbs(l, &f, &[(path::TOPICS, f.t("topics").to_string())]);
-            r.frame(
-                "list.html",
-                l,
-                page_title(t.name.clone(), *n),
-                bc,
-                None,
-                view,
-            )
-        }
-        Job::Year(y, n) => {
-            let list = &g.by_year[y];
-            let (items, pagination) = paged(&path::year(*y), list, *n)?;
-            let heading = format!("{} {y}", f.t("year"));
-            let years: Vec<Link> = g
-                .by_year
-                .keys()
-                .map(|y| Link {
-                    href: l.to(&path::year(*y)),
-                    label: y.to_string(),
-                })
-                .collect();
-            #[derive(Serialize)]
-            struct V {
-                #[serde(flatten)]
-                list: ListPage,
-                years: Vec<Link>,
-            }
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "list.html",
-                l,
-                page_title(heading.clone(), *n),
-                bc,
-                None,
-                V {
-                    list: ListPage {
-                        heading,
-                        intro: None,
-                        items,
-                        pagination,
-                    },
-                    years,
-                },
-            )
-        }
-        Job::Search => {
-            #[derive(Serialize)]
-            struct V {
-                index: String,
-            }
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "search.html",
-                l,
-                f.t("search").to_string(),
-                bc,
-                None,
-                V {
-                    index: l
-                        .to("tim-kiem/index/")
-                        .trim_end_matches("index.html")
-                        .to_string(),
-                },
-            )
-        }
-        Job::Drafts => {
-            let view = ListPage {
-                heading: f.t("drafts_waiting").to_string(),
-                intro: Some(f.t("drafts_intro").to_string()),
-                items: items(r, &g.drafts, l)?,
-                pagination: None,
-            };
-            let bc = crumbs(l, &f, &[]);
-            r.frame(
-                "list.html",
-                l,
-                f.t("drafts_waiting").to_string(),
-                bc,
-                None,
-                view,
-            )
-        }
-        Job::NotFound => r.frame(
-            "404.html",
-            l,
-            f.t("not_found").to_string(),
-            Vec::new(),
-            None,
-            (),
-        ),
     }
+
+    /// Breadcrumbs from the home page through `trail`.
+    fn crumbs(&self, trail: &[(&str, String)]) -> Vec<Link> {
+        crumbs(self.l, &self.f, trail)
+    }
+
+    /// Render `template` with `view` as `page`, without a feed of its own.
+    fn frame<T: Serialize>(
+        &self,
+        template: &str,
+        title: String,
+        breadcrumbs: Vec<Link>,
+        view: T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        self.r
+            .frame(template, self.l, title, breadcrumbs, None, view)
+    }
+}
+
+/// The words of an indicator's direction ("tăng là tốt").
+fn direction_words(f: &super::format::Fmt, d: Direction) -> String {
+    f.t(match d {
+        Direction::Up => "direction_up",
+        Direction::Down => "direction_down",
+        Direction::None => "direction_none",
+    })
+    .to_string()
+}
+
+fn home(p: &Page, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let (r, l, a, g) = (p.r, p.l, p.r.archive, p.r.groups);
+    let (items, pagination) = p.paged("", &g.all, n);
+    let first = n == 1;
+    let view = HomePage {
+        items,
+        pagination,
+        first,
+        tree: if first {
+            tree(r, &a.localities.roots, l)
+        } else {
+            Vec::new()
+        },
+        terms: if first {
+            a.terms.ids().map(|t| term_info(r, t, l)).collect()
+        } else {
+            Vec::new()
+        },
+        categories: if first { categories(r, l) } else { Vec::new() },
+        count: a.bulletins.len(),
+        drafts: (first && !g.drafts.is_empty()).then(|| Link {
+            href: l.to(path::DRAFTS),
+            label: p
+                .f
+                .t("drafts_count")
+                .replace("{n}", &g.drafts.len().to_string()),
+        }),
+    };
+    p.frame(
+        "index.html",
+        p.title(a.settings.title.clone(), n),
+        Vec::new(),
+        view,
+    )
+}
+
+/// A value of a bulletin, as a row of the table beside its text.
+fn value_row(p: &Page, v: &IndicatorValue) -> ValueRow {
+    let (a, f) = (p.r.archive, &p.f);
+    let ind = a.indicators.get(v.indicator);
+    ValueRow {
+        indicator: Link {
+            href: p.l.to(&path::indicator(&ind.id)),
+            label: ind.name.clone(),
+        },
+        locality: a.localities.get(v.locality).display_name.clone(),
+        period: f.period(v.period),
+        kind: v.kind.as_str(),
+        kind_label: match v.basis {
+            Some(b) if b != crate::model::Basis::Plan => {
+                format!("{} ({})", f.kind(v.kind), f.basis(b))
+            }
+            _ => f.kind(v.kind).to_string(),
+        },
+        figure: f.figure(v),
+        converted: f.converted(v, &ind.unit),
+        quote: v.quote.clone(),
+        inline: v.inline,
+    }
+}
+
+fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
+    let (r, l, a, g) = (p.r, p.l, p.r.archive, p.r.groups);
+    let b = &a.bulletins[id.0 as usize];
+    let body = a
+        .bodies
+        .get(b.body)
+        .map_err(|e| Diagnostic::new(&b.file, format!("cannot read the body back: {e}")))?;
+    let view = BulletinPage {
+        title: &b.title,
+        date: p.f.date(b.date.date_naive()),
+        iso: b.date.to_rfc3339(),
+        localities: locality_links(a, &b.localities, l),
+        term: b.term.map(|t| {
+            let term = a.terms.get(t);
+            Link {
+                href: l.to(&path::term(&term.id)),
+                label: term.name.clone(),
+            }
+        }),
+        authors: b.authors.clone(),
+        topics: b
+            .topics
+            .iter()
+            .map(|t| Link {
+                href: l.to(&path::topic(&t.slug)),
+                label: g
+                    .topics
+                    .get(&t.slug)
+                    .map_or(t.name.clone(), |tg| tg.name.clone()),
+            })
+            .collect(),
+        source: b.source.as_ref().map(|s| SourceView {
+            name: s.name.clone(),
+            url: s.url.clone(),
+        }),
+        summary: &b.summary,
+        body: &body,
+        values: g.values_by_bulletin[id.0 as usize]
+            .iter()
+            .map(|&ix| value_row(p, &a.values[ix]))
+            .collect(),
+        year: Link {
+            href: l.to(&path::year(b.year())),
+            label: b.year().to_string(),
+        },
+        drafts: b.draft.then(|| Link {
+            href: l.to(path::DRAFTS),
+            label: p.f.t("drafts_waiting").to_string(),
+        }),
+    };
+    let bc = locality_crumbs(r, b.home(), l, true);
+    p.frame("bulletin.html", b.title.clone(), bc, view)
+}
+
+fn localities(p: &Page) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct V {
+        tree: Vec<TreeNode>,
+    }
+    let tree = tree(p.r, &p.r.archive.localities.roots, p.l);
+    let title = p.f.t("localities").to_string();
+    p.frame("localities.html", title, p.crumbs(&[]), V { tree })
+}
+
+fn locality(p: &Page, id: LocalityId, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let (r, l, a, g, f) = (p.r, p.l, p.r.archive, p.r.groups, &p.f);
+    let loc = a.localities.get(id);
+    let list = path::locality(&loc.id);
+    let all = &g.by_locality[id.0 as usize];
+    let (items, pagination) = p.paged(&list, all, n);
+    let links = |ids: &[LocalityId]| locality_links(a, ids, l);
+    let feed = l.to(&format!("{list}atom.xml"));
+    let view = LocalityPage {
+        name: loc.display_name.clone(),
+        kind: loc.kind.word().to_string(),
+        code: loc.code.clone(),
+        parent: loc.parent.map(|p| locality_link(a, p, l)),
+        // The units within (the whole subtree) head the first page only: later pages
+        // continue the list of bulletins, as on the home page.
+        children: if n == 1 {
+            tree(r, &loc.children, l)
+        } else {
+            Vec::new()
+        },
+        terms: g.terms_of_locality[id.0 as usize]
+            .iter()
+            .map(|&t| Link {
+                href: l.to(&path::locality_term(&loc.id, &a.terms.get(t).id)),
+                label: a.terms.get(t).name.clone(),
+            })
+            .collect(),
+        established: loc.established.map(|d| f.date(d)),
+        dissolved: loc.dissolved.map(|d| f.date(d)),
+        successors: links(&loc.successors),
+        predecessors: links(&loc.predecessors),
+        aliases: loc.aliases.clone(),
+        feed: feed.clone(),
+        items,
+        count: all.len(),
+        pagination,
+    };
+    let bc = locality_crumbs(r, id, l, false);
+    let title = p.title(loc.display_name.clone(), n);
+    r.frame("locality.html", l, title, bc, Some(feed), view)
+}
+
+fn locality_term(p: &Page, id: LocalityId, t: TermId, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let (r, l, a, g) = (p.r, p.l, p.r.archive, p.r.groups);
+    let loc = a.localities.get(id);
+    let term = a.terms.get(t);
+    let list = path::locality_term(&loc.id, &term.id);
+    let all = g
+        .by_locality_term
+        .get(&(id, t))
+        .map_or(&[][..], Vec::as_slice);
+    let (items, pagination) = p.paged(&list, all, n);
+    let cells = Cells { a, l, f: &p.f };
+    let values = g
+        .values_by_locality_term
+        .get(&(id, t))
+        .map_or(&[][..], Vec::as_slice);
+    let view = LocalityTermPage {
+        locality: locality_link(a, id, l),
+        term: term_info(r, t, l),
+        // The table heads the first page only.
+        table: if n == 1 {
+            table::locality_term(&cells, id, term, values)
+        } else {
+            None
+        },
+        items,
+        count: all.len(),
+        pagination,
+    };
+    let bc = locality_crumbs(r, id, l, true);
+    let title = p.title(format!("{} – {}", loc.display_name, term.name), n);
+    p.frame("locality_term.html", title, bc, view)
+}
+
+fn terms(p: &Page) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct V {
+        terms: Vec<TermInfo>,
+    }
+    let terms =
+        p.r.archive
+            .terms
+            .ids()
+            .map(|t| term_info(p.r, t, p.l))
+            .collect();
+    let title = p.f.t("terms").to_string();
+    p.frame("terms.html", title, p.crumbs(&[]), V { terms })
+}
+
+fn term(p: &Page, t: TermId) -> Result<Vec<u8>, Diagnostic> {
+    let (r, l, a, g) = (p.r, p.l, p.r.archive, p.r.groups);
+    let term = a.terms.get(t);
+    let cells = Cells { a, l, f: &p.f };
+    // Localities with bulletins in the term: those that are a bulletin's own units.
+    let mut locs: Vec<LocalityId> = g.by_term[t.0 as usize]
+        .iter()
+        .flat_map(|b| a.bulletins[b.0 as usize].localities.iter().copied())
+        .collect();
+    locs.sort();
+    locs.dedup();
+    let mut localities: Vec<Link> = locs
+        .iter()
+        .map(|&x| Link {
+            href: l.to(&path::locality_term(&a.localities.get(x).id, &term.id)),
+            label: a.localities.get(x).display_name.clone(),
+        })
+        .collect();
+    localities.sort_by_cached_key(|x| crate::vi::collation_key(&x.label));
+    let view = TermPage {
+        term: term_info(r, t, l),
+        localities,
+        table: table::term_table(&cells, term, &g.values_by_term[t.0 as usize]),
+    };
+    let bc = p.crumbs(&[(path::TERMS, p.f.t("terms").to_string())]);
+    p.frame("term.html", term.name.clone(), bc, view)
+}
+
+fn indicators(p: &Page) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct V {
+        categories: Vec<CategoryView>,
+    }
+    let categories = categories(p.r, p.l);
+    let title = p.f.t("indicators").to_string();
+    p.frame("indicators.html", title, p.crumbs(&[]), V { categories })
+}
+
+fn indicator(p: &Page, id: IndicatorId) -> Result<Vec<u8>, Diagnostic> {
+    let (l, a, g) = (p.l, p.r.archive, p.r.groups);
+    let ind = a.indicators.get(id);
+    let values = &g.values_by_indicator[id.0 as usize];
+    let mut locs: Vec<LocalityId> = values.iter().map(|&ix| a.values[ix].locality).collect();
+    locs.sort();
+    locs.dedup();
+    locs.sort_by_key(|&x| a.localities.full_name_rank(x));
+    // The values of each locality, in value order, gathered in one pass.
+    let mut of_locality: std::collections::HashMap<LocalityId, Vec<&IndicatorValue>> =
+        Default::default();
+    for &ix in values {
+        let v = &a.values[ix];
+        of_locality.entry(v.locality).or_default().push(v);
+    }
+    let charts = locs
+        .iter()
+        .filter_map(|&loc| {
+            let vs = of_locality.remove(&loc).unwrap_or_default();
+            let label = format!("{} – {}", ind.name, a.localities.get(loc).display_name);
+            chart::chart(&vs, locality_link(a, loc, l), label, &p.f)
+        })
+        .collect();
+    let cells = Cells { a, l, f: &p.f };
+    let view = IndicatorPage {
+        name: ind.name.clone(),
+        short: ind.short.clone(),
+        unit: ind.unit.clone(),
+        category: ind.category.clone(),
+        direction: direction_words(&p.f, ind.direction),
+        aliases: ind.aliases.clone(),
+        count: values.len(),
+        charts,
+        table: (!values.is_empty()).then(|| table::indicator_table(&cells, id, &locs, values)),
+    };
+    let bc = p.crumbs(&[(path::INDICATORS, p.f.t("indicators").to_string())]);
+    p.frame("indicator.html", ind.name.clone(), bc, view)
+}
+
+fn topics(p: &Page) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct V {
+        topics: Vec<TopicLink>,
+    }
+    let mut topics: Vec<TopicLink> =
+        p.r.groups
+            .topics
+            .values()
+            .map(|t| TopicLink {
+                name: t.name.clone(),
+                href: p.l.to(&path::topic(&t.slug)),
+                count: t.bulletins.len(),
+            })
+            .collect();
+    topics.sort_by_cached_key(|x| crate::vi::collation_key(&x.name));
+    let title = p.f.t("topics").to_string();
+    p.frame("topics.html", title, p.crumbs(&[]), V { topics })
+}
+
+fn topic(p: &Page, slug: &str, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let t = &p.r.groups.topics[slug];
+    let (items, pagination) = p.paged(&path::topic(slug), &t.bulletins, n);
+    let view = ListPage {
+        heading: t.name.clone(),
+        intro: None,
+        items,
+        pagination,
+        years: Vec::new(),
+    };
+    let bc = p.crumbs(&[(path::TOPICS, p.f.t("topics").to_string())]);
+    p.frame("list.html", p.title(t.name.clone(), n), bc, view)
+}
+
+fn year(p: &Page, y: i32, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let g = p.r.groups;
+    let (items, pagination) = p.paged(&path::year(y), &g.by_year[&y], n);
+    let heading = format!("{} {y}", p.f.t("year"));
+    let years: Vec<Link> = g
+        .by_year
+        .keys()
+        .map(|y| Link {
+            href: p.l.to(&path::year(*y)),
+            label: y.to_string(),
+        })
+        .collect();
+    let title = p.title(heading.clone(), n);
+    let list = ListPage {
+        heading,
+        intro: None,
+        items,
+        pagination,
+        years,
+    };
+    p.frame("list.html", title, p.crumbs(&[]), list)
+}
+
+fn search(p: &Page) -> Result<Vec<u8>, Diagnostic> {
+    #[derive(Serialize)]
+    struct V {
+        index: String,
+    }
+    let index =
+        p.l.to("tim-kiem/index/")
+            .trim_end_matches("index.html")
+            .to_string();
+    let title = p.f.t("search").to_string();
+    p.frame("search.html", title, p.crumbs(&[]), V { index })
+}
+
+fn drafts(p: &Page) -> Result<Vec<u8>, Diagnostic> {
+    let title = p.f.t("drafts_waiting").to_string();
+    let view = ListPage {
+        heading: title.clone(),
+        intro: Some(p.f.t("drafts_intro").to_string()),
+        items: p.r.items(&p.r.groups.drafts, p.l),
+        pagination: None,
+        years: Vec::new(),
+    };
+    p.frame("list.html", title, p.crumbs(&[]), view)
 }

@@ -13,11 +13,16 @@ use crate::urls::path;
 use super::format::{self, Fmt};
 use super::views::{Link, Linker};
 
+/// What `partials/table.html` receives as `table`: values only, the markup is the template's.
 #[derive(Serialize)]
 pub struct TableView {
     pub caption: String,
+    /// The head of the first column ("Chỉ tiêu", "Địa phương").
     pub corner: String,
+    /// The heads of the other columns.
     pub columns: Vec<String>,
+    /// How many columns in all (the first and `columns`): a category row spans them.
+    pub span: usize,
     pub groups: Vec<RowGroup>,
 }
 
@@ -31,12 +36,35 @@ pub struct RowGroup {
 pub struct RowView {
     pub head: Link,
     pub note: Option<String>,
+    #[serde(serialize_with = "cells")]
     pub cells: Vec<CellView>,
+}
+
+/// A row's cells for a template. Most cells of a large table are empty (three in four of an
+/// indicator's table at 1,000 bulletins): each of those is one Tera value made once and
+/// shared, which Tera copies by reference, instead of a map of six fields made, read and
+/// freed for every empty cell of every page.
+fn cells<S: serde::Serializer>(cells: &[CellView], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    static EMPTY: std::sync::OnceLock<tera::Value> = std::sync::OnceLock::new();
+    let empty = EMPTY.get_or_init(|| tera::Value::from_serializable(&CellView::default()));
+    let mut seq = s.serialize_seq(Some(cells.len()))?;
+    for c in cells {
+        if c.is_empty() {
+            seq.serialize_element(empty)?;
+        } else {
+            seq.serialize_element(c)?;
+        }
+    }
+    seq.end()
 }
 
 #[derive(Serialize, Default)]
 pub struct CellView {
+    /// The whole period's figures, targets first, shown before the comparison.
     pub figures: Vec<FigView>,
+    /// The parts of the year (9 months, a quarter) in time order, shown after it.
+    pub parts: Vec<FigView>,
     /// Figures of the cell not shown (older reports of the same kind).
     pub more: usize,
     /// How the result compares with the cell's reference target: "105%", "cao hơn mục tiêu
@@ -45,6 +73,13 @@ pub struct CellView {
     /// How the result compares with the cell's other targets, each with its basis: "NQ: 72%".
     pub other_comparisons: Vec<String>,
     pub met: Option<bool>,
+}
+
+impl CellView {
+    /// A cell without values (then it has no comparison or verdict either).
+    pub fn is_empty(&self) -> bool {
+        self.figures.is_empty() && self.parts.is_empty()
+    }
 }
 
 /// A cell shows every figure up to this many; beyond, the latest target of each basis, the
@@ -244,11 +279,12 @@ impl Cells<'_> {
                 }
             }
         }
+        let (whole, part_year): (Vec<_>, Vec<_>) =
+            shown.into_iter().partition(|v| !v.period.is_part_year());
+        let fig = |v: &IndicatorValue| self.fig(v, parts.reference);
         CellView {
-            figures: shown
-                .into_iter()
-                .map(|v| self.fig(v, parts.reference))
-                .collect(),
+            figures: whole.into_iter().map(fig).collect(),
+            parts: part_year.into_iter().map(fig).collect(),
             more,
             comparison,
             other_comparisons,
@@ -316,6 +352,7 @@ pub fn locality_term(
         ),
         corner: c.f.t("indicator").to_string(),
         columns: cols.iter().map(|p| period_label(c.f, *p)).collect(),
+        span: cols.len() + 1,
         groups: by_category(a, &inds, rows_of),
     })
 }
@@ -408,7 +445,7 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
                                 .filter(|v| v.period.whole() == latest)
                                 .collect();
                             let mut cell = c.cell(&here);
-                            for fig in &mut cell.figures {
+                            for fig in cell.figures.iter_mut().chain(&mut cell.parts) {
                                 fig.label = format!("{} {}", fig.label, latest);
                             }
                             cell
@@ -428,6 +465,7 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
                 format!("{} ({})", ind.short_name(), ind.unit)
             })
             .collect(),
+        span: inds.len() + 1,
         groups: vec![RowGroup { name: None, rows }],
     })
 }
@@ -479,150 +517,7 @@ pub fn indicator_table(
         caption: format!("{} ({})", i.name, i.unit),
         corner: c.f.t("locality").to_string(),
         columns: periods.iter().map(|p| period_label(c.f, *p)).collect(),
+        span: periods.len() + 1,
         groups: vec![RowGroup { name: None, rows }],
-    }
-}
-
-/// Append `s` to `out`, escaped for HTML text and attributes.
-fn esc(out: &mut String, s: &str) {
-    super::escape_html_into(out, s);
-}
-
-/// One figure of a cell: its label, its text linking to its bulletin, and the progress of a
-/// part of the year.
-fn fig_html(o: &mut String, fig: &FigView, progress_title: &str) {
-    o.push_str("<a class=\"fig ");
-    o.push_str(fig.kind);
-    if fig.part_year {
-        o.push_str(" part-year");
-    }
-    o.push_str("\" href=\"");
-    esc(o, &fig.href);
-    o.push_str("\" title=\"");
-    esc(o, &fig.title);
-    o.push_str("\"><span class=\"kind\">");
-    esc(o, &fig.label);
-    o.push_str("</span> <data value=\"");
-    esc(o, &fig.value);
-    o.push_str("\">");
-    esc(o, &fig.text);
-    o.push_str("</data></a>");
-    if let Some(p) = &fig.progress {
-        o.push_str("<span class=\"progress\" title=\"");
-        esc(o, progress_title);
-        o.push_str("\">");
-        esc(o, p);
-        o.push_str("</span>");
-    }
-}
-
-impl TableView {
-    /// The table as HTML: a real `<table>` with `<caption>` and header cells, in a box that
-    /// scrolls sideways on a phone. Written directly (not by a template): tables are the
-    /// largest part of the archive's pages and this keeps them fast at any size.
-    pub fn to_html(&self, f: &Fmt) -> String {
-        let cells: usize = self
-            .groups
-            .iter()
-            .map(|g| g.rows.len() * (self.columns.len() + 1))
-            .sum();
-        let mut o = String::with_capacity(512 + cells * 160);
-        o.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"");
-        esc(&mut o, &self.caption);
-        o.push_str("\">\n<table class=\"indicators\">\n<caption>");
-        esc(&mut o, &self.caption);
-        o.push_str("</caption>\n<thead><tr><th scope=\"col\">");
-        esc(&mut o, &self.corner);
-        o.push_str("</th>");
-        for c in &self.columns {
-            o.push_str("<th scope=\"col\">");
-            esc(&mut o, c);
-            o.push_str("</th>");
-        }
-        o.push_str("</tr></thead>\n");
-        let (met, not_met) = (f.t("met"), f.t("not_met"));
-        // The same two verdicts in every cell: written once.
-        let verdict_met = format!(
-            "<span class=\"verdict\">✓ {}</span>",
-            super::escape_html(met)
-        );
-        let verdict_not_met = format!(
-            "<span class=\"verdict\">✗ {}</span>",
-            super::escape_html(not_met)
-        );
-        let more_title = f.t("more_figures");
-        let progress_title = f.t("progress_of_year");
-        for g in &self.groups {
-            o.push_str("<tbody>\n");
-            if let Some(name) = &g.name {
-                o.push_str(&format!(
-                    "<tr class=\"category\"><th scope=\"rowgroup\" colspan=\"{}\"><span>",
-                    self.columns.len() + 1
-                ));
-                esc(&mut o, name);
-                o.push_str("</span></th></tr>\n");
-            }
-            for row in &g.rows {
-                o.push_str("<tr><th scope=\"row\"><a href=\"");
-                esc(&mut o, &row.head.href);
-                o.push_str("\">");
-                esc(&mut o, &row.head.label);
-                o.push_str("</a>");
-                if let Some(note) = &row.note {
-                    o.push_str("<span class=\"note\">");
-                    esc(&mut o, note);
-                    o.push_str("</span>");
-                }
-                o.push_str("</th>");
-                for cell in &row.cells {
-                    o.push_str(match cell.met {
-                        Some(true) => "<td class=\"met\">",
-                        Some(false) => "<td class=\"not-met\">",
-                        None => "<td>",
-                    });
-                    // The whole period's figures, its comparison and verdict, then the
-                    // parts of the year with their progress.
-                    let whole = cell.figures.iter().take_while(|f| !f.part_year).count();
-                    for fig in &cell.figures[..whole] {
-                        fig_html(&mut o, fig, progress_title);
-                    }
-                    if cell.more > 0 {
-                        o.push_str("<span class=\"more\" title=\"");
-                        esc(&mut o, more_title);
-                        o.push_str(&format!("\">+{}</span>", cell.more));
-                    }
-                    let verdict = match cell.met {
-                        Some(true) => verdict_met.as_str(),
-                        Some(false) => verdict_not_met.as_str(),
-                        None => "",
-                    };
-                    match &cell.comparison {
-                        Some(share) => {
-                            o.push_str("<span class=\"share\">");
-                            esc(&mut o, share);
-                            if !verdict.is_empty() {
-                                o.push(' ');
-                                o.push_str(verdict);
-                            }
-                            o.push_str("</span>");
-                        }
-                        None => o.push_str(verdict),
-                    }
-                    for other in &cell.other_comparisons {
-                        o.push_str("<span class=\"share other\">");
-                        esc(&mut o, other);
-                        o.push_str("</span>");
-                    }
-                    for fig in &cell.figures[whole..] {
-                        fig_html(&mut o, fig, progress_title);
-                    }
-                    o.push_str("</td>");
-                }
-                o.push_str("</tr>\n");
-            }
-            o.push_str("</tbody>\n");
-        }
-        o.push_str("</table>\n</div>\n");
-        o
     }
 }

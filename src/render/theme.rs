@@ -173,78 +173,22 @@ fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
     }
     out
 }
-/// A template's source with each plain `{{ t(k="key") }}` replaced by the string itself
-/// (HTML-escaped where Tera escapes, `escape`): the same output, without a function call,
-/// an argument map and an escape on every page. Left as they are: calls with other spacing
-/// or filters, keys without a string (t() prints the key), strings holding a newline (line
-/// numbers of errors would shift) or template syntax, and every call of a template that has
-/// a `{% raw %}` block.
-pub fn inline_translations(
-    source: &str,
+/// The templates' `t(k="key")`: the theme's string for `key`, or the key itself when the
+/// theme has none (a missing string shows on the page instead of failing the build). The
+/// strings are turned into Tera values once, so that a call clones a reference, not text;
+/// Tera escapes the result like any other `{{ … }}`.
+pub fn translate(
     strings: &BTreeMap<String, String>,
-    escape: Option<fn(&str) -> String>,
-) -> String {
-    if source.contains("{% raw") {
-        return source.to_string();
-    }
-    const OPEN: &str = "{{ t(k=\"";
-    const CLOSE: &str = "\") }}";
-    let mut out = String::with_capacity(source.len());
-    let mut rest = source;
-    while let Some(at) = rest.find(OPEN) {
-        let after = &rest[at + OPEN.len()..];
-        let key_len = after
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
-        let text = strings
-            .get(&after[..key_len])
-            .filter(|t| !t.contains('\n') && !["{{", "{%", "{#"].iter().any(|s| t.contains(s)));
-        match text {
-            Some(text) if after[key_len..].starts_with(CLOSE) => {
-                out.push_str(&rest[..at]);
-                match escape {
-                    Some(f) => out.push_str(&f(text)),
-                    None => out.push_str(text),
-                }
-                rest = &after[key_len + CLOSE.len()..];
-            }
-            _ => {
-                out.push_str(&rest[..at + OPEN.len()]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_translation_calls_become_text() {
-        let strings: BTreeMap<String, String> = [
-            ("search", "Tìm kiếm"),
-            ("quote", "A & \"B\""),
-            ("two_lines", "a\nb"),
-            ("code", "{{ x }}"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<tera::Value> + Send + Sync + 'static {
+    let values: std::collections::HashMap<String, tera::Value> = strings
+        .iter()
+        .map(|(k, v)| (k.clone(), tera::Value::from(v.as_str())))
         .collect();
-        let esc = Some(crate::render::escape_html as fn(&str) -> String);
-        let src = r#"<a>{{ t(k="search") }}</a>{{ t(k="quote") }}|{{ t(k="missing") }}|{{ t(k="two_lines") }}|{{ t(k="code") }}|{{ t(k="search") | upper }}|{{t(k="search")}}"#;
-        assert_eq!(
-            inline_translations(src, &strings, esc),
-            r#"<a>Tìm kiếm</a>A &amp; &quot;B&quot;|{{ t(k="missing") }}|{{ t(k="two_lines") }}|{{ t(k="code") }}|{{ t(k="search") | upper }}|{{t(k="search")}}"#
-        );
-        assert_eq!(
-            inline_translations(r#"{{ t(k="quote") }}"#, &strings, None),
-            r#"A & "B""#
-        );
-        let raw = r#"{% raw %}{{ t(k="search") }}{% endraw %}{{ t(k="search") }}"#;
-        assert_eq!(inline_translations(raw, &strings, esc), raw);
+    move |kwargs: tera::Kwargs, _: &tera::State| {
+        let key: &str = kwargs.must_get("k")?;
+        Ok(values
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| tera::Value::from(key)))
     }
 }

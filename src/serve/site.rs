@@ -418,7 +418,7 @@ impl Site {
             pages: page_paths.iter().map(|p| page_file(p)).collect(),
             ..Served::default()
         };
-        let derived = derived_files(&r, &page_paths);
+        let derived = derived_files(&r, &page_paths)?;
         served.derived = derived.iter().map(|(p, _)| p.clone()).collect();
         insert.extend(derived);
         let mut errors = Vec::new();
@@ -606,14 +606,15 @@ impl Site {
         let (rendered, derived) = rayon::join(
             || render(&r, &heavy),
             || {
-                let mut out = feeds_and_index(&r, &page_paths);
+                let mut out = feeds_and_index(&r, &page_paths)?;
                 if data_changed {
                     out.extend(site_files::data_files(&r));
                 }
-                out
+                Ok::<_, Diagnostics>(out)
             },
         );
         let mut insert = rendered?;
+        let derived = derived?;
         let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
         if !data_changed {
             derived_paths.extend(
@@ -712,17 +713,23 @@ impl Site {
 }
 
 /// Data files, feeds, sitemap, robots.txt and the search index.
-fn derived_files(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
+fn derived_files(
+    r: &Renderer,
+    page_paths: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let mut out = site_files::data_files(r);
-    out.extend(feeds_and_index(r, page_paths));
-    out
+    out.extend(feeds_and_index(r, page_paths)?);
+    Ok(out)
 }
 
 /// Feeds, sitemap, robots.txt and the search index.
-fn feeds_and_index(r: &Renderer, page_paths: &[String]) -> Vec<(String, Vec<u8>)> {
-    let mut out = site_files::feed_files(r, page_paths);
+fn feeds_and_index(
+    r: &Renderer,
+    page_paths: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let mut out = site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e]))?;
     out.extend(crate::search::index_files(r.archive, &r.urls));
-    out
+    Ok(out)
 }
 
 /// What the data files hold of each bulletin read from `changed`: its slug, date and values.

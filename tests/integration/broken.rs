@@ -889,3 +889,33 @@ fn websites_must_be_host_names_and_unique() {
         ]
     });
 }
+
+#[test]
+fn a_template_with_a_syntax_error_is_named_with_its_line() {
+    assert_defect(|s| {
+        s.write(
+            "templates/topics.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ title }</h1>\n{% endblock content %}\n",
+        );
+        vec![expect(
+            "templates/topics.html",
+            Some(3),
+            &["template error"],
+        )]
+    });
+}
+
+#[test]
+fn a_template_naming_a_missing_field_is_named_with_its_line() {
+    assert_defect(|s| {
+        s.write(
+            "templates/partials/item.html",
+            "<li>\n{{ it.title }}\n{{ it.no_such_field }}</li>\n",
+        );
+        vec![expect(
+            "templates/partials/item.html",
+            Some(3),
+            &["template error", "no_such_field"],
+        )]
+    });
+}

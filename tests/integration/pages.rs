@@ -943,6 +943,61 @@ fn a_sites_own_template_overrides_one_template() {
     assert!(s.read_out("static/style.css").contains(".site-header"));
 }
 
+/// A site's own `templates/partials/table.html` replaces the markup of every indicator table
+/// (locality in a term, term, indicator pages) while the values stay those of the default
+/// theme's table: the example of docs/THEMES.md.
+#[test]
+fn a_sites_own_table_template_changes_the_indicator_tables() {
+    let s = build_copy(&fixture_root(), None, |root| {
+        let t = root.join("templates/partials");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(
+            t.join("table.html"),
+            "<dl class=\"own-table\" aria-label=\"{{ table.caption }}\">\n\
+             {% for g in table.groups %}{% for row in g.rows %}\
+             <dt>{{ row.head.label }}</dt>\
+             {% for cell in row.cells %}{% if cell.figures or cell.parts %}<dd>{{ table.columns[loop.index0] }}:\
+             {% for fig in cell.figures %} <a class=\"own-fig\" href=\"{{ fig.href }}\">{{ fig.label }} {{ fig.text }}</a>{% endfor %}\
+             {% if cell.comparison %} <em class=\"own-share\">{{ cell.comparison }}</em>{% endif %}\
+             {% if cell.met %} <strong>{{ t(k=\"met\") }}</strong>{% endif %}</dd>{% endif %}{% endfor %}\
+             {% endfor %}{% endfor %}</dl>\n",
+        )
+        .unwrap();
+    });
+    for page in [
+        "dia-phuong/dong-son/2015-2020/",
+        "nhiem-ky/2015-2020/",
+        "chi-tieu/tang-truong/",
+    ] {
+        let p = s.page(page);
+        assert!(
+            p.all("table.indicators").is_empty(),
+            "{page}: no default table"
+        );
+        assert_eq!(
+            p.all("dl.own-table").len(),
+            1,
+            "{page}: the site's own table"
+        );
+    }
+    let p = s.page("dia-phuong/dong-son/2015-2020/");
+    let figs = p.texts("dl.own-table a.own-fig");
+    assert!(figs.contains(&"KH trên 22%".to_string()), "{figs:?}");
+    assert!(figs.contains(&"TH 23,5%".to_string()), "{figs:?}");
+    assert!(p
+        .texts("dl.own-table dt")
+        .contains(&"Tốc độ tăng trưởng giá trị sản xuất".to_string()));
+    let shares = p.texts("dl.own-table .own-share");
+    assert!(shares.iter().any(|x| x.contains("điểm %")), "{shares:?}");
+    // The caption, the frame and the other pages keep the default theme.
+    assert_eq!(
+        p.one("dl.own-table").value().attr("aria-label"),
+        Some("Huyện Đông Sơn – Nhiệm kỳ 2015–2020")
+    );
+    assert_eq!(p.all("header.site-header").len(), 1);
+    assert!(s.page("").all("dl.own-table").is_empty());
+}
+
 #[test]
 fn the_base_url_can_be_replaced_on_the_command_line() {
     let s = build_copy(
