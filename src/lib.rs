@@ -14,12 +14,13 @@
 //! [`html`] is the one HTML escaper. [`search`] writes the static search index; [`urls`] the
 //! addresses of OUTPUT.md.
 //! [`serve`] keeps the site in memory and rebuilds what a change needs; [`scaffold`] starts
-//! archives and bulletins.
+//! archives and bulletins; [`import`] turns scraped bulletin pages into annotated drafts.
 
 pub mod build;
 pub mod diagnostics;
 pub mod group;
 pub mod html;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

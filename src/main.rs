@@ -87,6 +87,31 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Turn scraped bulletin pages (.txt, .html, .jsonl, folders) into annotated drafts under
+    /// content/<into>/<year>/; prints a report. Never overwrites; exit status 1 if any failed.
+    Import {
+        /// Files or folders to import (.txt, .html/.htm, .jsonl; folders recursively).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The site's folder (holding site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The id (in content/localities.yaml) of the unit the bulletins are about.
+        #[arg(long)]
+        locality: Option<String>,
+        /// The bulletins' date (YYYY-MM-DD) when a page has none or gives no year.
+        #[arg(long)]
+        date: Option<String>,
+        /// The folder under content/ for the drafts.
+        #[arg(long, default_value = "nhap")]
+        into: String,
+        /// Replace a draft (still `draft: true`) made from the same source.
+        #[arg(long)]
+        force: bool,
+        /// Also write the report as JSON to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +143,25 @@ fn main() -> ExitCode {
             drafts,
         }),
         Command::Init { dir } => run_init(&dir),
+        Command::Import {
+            inputs,
+            root,
+            locality,
+            date,
+            into,
+            force,
+            report,
+        } => {
+            let opts = bantin::import::Options {
+                root,
+                locality,
+                date,
+                into,
+                force,
+                inputs,
+            };
+            import(&opts, report.as_deref())
+        }
         Command::New {
             title,
             locality,
@@ -223,5 +267,31 @@ fn run_new(root: &Path, req: bantin::scaffold::NewBulletin) -> ExitCode {
             eprintln!("{}", e.to_string().replace("; nothing was written", ""));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `bantin import`: run it, print the table, write the JSON report when asked.
+fn import(opts: &bantin::import::Options, report_file: Option<&std::path::Path>) -> ExitCode {
+    let report = match bantin::import::run(opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", report.table());
+    if let Some(path) = report_file {
+        if let Err(e) = std::fs::write(path, report.json()) {
+            eprintln!("error: cannot write the report {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    for i in report.inputs.iter().filter(|i| i.error.is_some()) {
+        eprintln!("error: {}: {}", i.input, i.error.as_deref().unwrap_or(""));
+    }
+    if report.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }

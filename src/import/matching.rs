@@ -1,0 +1,348 @@
+//! The words before (or just after) a figure → an indicator of the site's catalogue. Each
+//! indicator's name, short name and aliases are folded (case, tone placement and diacritics
+//! ignored), abbreviations expanded and filler words dropped; a label matches when the
+//! figure's words hold all of its words (one or two may be missing from a long name). The
+//! figure's unit must convert to the indicator's. Two indicators matching equally well is a
+//! doubt, and a doubt is no match.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::rules::{ABBREVIATIONS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, RULES};
+use crate::model::Indicators;
+
+/// One indicator, ready to be matched.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub unit: String,
+    /// Each label's words (folded, expanded, without filler), deduplicated.
+    labels: Vec<Vec<String>>,
+    /// A rate of change ("Tốc độ tăng …", unit %): takes a change "tăng 9,12%".
+    pub growth: bool,
+}
+
+/// The catalogue, prepared for matching.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub entries: Vec<Entry>,
+}
+
+/// How well a label matched.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+struct Score {
+    matched: usize,
+    /// Matched words over label words.
+    coverage: f64,
+    /// Minus the distance (in words) of the farthest matched word from the figure.
+    nearness: i64,
+}
+
+/// The indicator a figure's words name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Match {
+    Found {
+        id: String,
+        confidence: f64,
+    },
+    /// No label matched.
+    None,
+    /// A label matched, but its unit does not convert, or two indicators tie: the doubt.
+    Doubt(String),
+}
+
+/// Fold a text into words for matching, abbreviations expanded.
+pub fn match_words<'a>(folded: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in folded {
+        match ABBREVIATIONS.iter().find(|(a, _)| *a == w) {
+            Some((_, full)) => out.extend(full.split(' ').map(str::to_string)),
+            None => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
+impl Catalogue {
+    pub fn new(indicators: &Indicators) -> Catalogue {
+        let entries = indicators
+            .all
+            .iter()
+            .map(|ind| {
+                let mut labels: Vec<Vec<String>> = std::iter::once(&ind.name)
+                    .chain(ind.short.as_ref())
+                    .chain(ind.aliases.iter())
+                    .map(|l| label_words(l))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                labels.dedup();
+                let name = crate::vi::tokens(&ind.name);
+                let growth = matches!(ind.unit.as_str(), "%" | "%/năm")
+                    && name.iter().any(|w| w == "tang" || w == "toc");
+                Entry {
+                    id: ind.id.clone(),
+                    unit: ind.unit.clone(),
+                    labels,
+                    growth,
+                }
+            })
+            .collect();
+        Catalogue { entries }
+    }
+
+    /// The indicator named by `context` (folded words, nearest to the figure last) for a
+    /// figure in `unit`. `change`: the figure is a change ("tăng 9,12%"), which only a
+    /// growth indicator takes, named without its growth words.
+    pub fn find(&self, context: &[String], unit: &str, change: bool) -> Match {
+        let mut scored: Vec<(Score, &Entry)> = Vec::new();
+        for e in &self.entries {
+            if change && !e.growth {
+                continue;
+            }
+            let best = e
+                .labels
+                .iter()
+                .filter_map(|l| score(l, context, change))
+                .max_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+            if let Some(s) = best {
+                scored.push((s, e));
+            }
+        }
+        scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        let Some(&(best, entry)) = scored.first() else {
+            return Match::None;
+        };
+        if change {
+            // "Giá trị sản xuất nông nghiệp tăng 5%" names more than the growth of production.
+            if let Match::Found { .. } | Match::Doubt(_) = self.find(context, "", false) {
+                if self.level_match_is_longer(context, best.matched) {
+                    return Match::Doubt("the words name a level indicator more closely".into());
+                }
+            }
+        }
+        if let Some(&(second, other)) = scored.get(1) {
+            if second.matched == best.matched
+                && second.coverage == best.coverage
+                && other.id != entry.id
+            {
+                return Match::Doubt(format!(
+                    "the words match `{}` and `{}` equally",
+                    entry.id, other.id
+                ));
+            }
+        }
+        if !unit.is_empty() && crate::model::units::convert(1.0, unit, &entry.unit).is_none() {
+            return Match::Doubt(format!(
+                "the words name `{}`, whose unit {} the figure's unit {} does not convert to",
+                entry.id, entry.unit, unit
+            ));
+        }
+        let confidence = (0.5 + 0.5 * best.coverage) * if change { 0.8 } else { 1.0 };
+        Match::Found {
+            id: entry.id.clone(),
+            confidence: (confidence * 100.0).round() / 100.0,
+        }
+    }
+
+    /// Whether a figure in `unit` whose own words name nothing takes the indicator `id` of
+    /// the figure before it in its clause ("507,8 tỷ đồng theo kế hoạch và 850 tỷ đồng theo
+    /// nghị quyết"): only when the words between are cue words, function words or words
+    /// of that indicator's own labels.
+    pub fn only_cues_between(&self, id: &str, gap: &[String], unit: &str) -> bool {
+        let Some(e) = self.entries.iter().find(|e| e.id == id) else {
+            return false;
+        };
+        if crate::model::units::convert(1.0, unit, &e.unit).is_none() {
+            return false;
+        }
+        gap.iter().all(|w| {
+            INHERIT_FILLER.contains(&w.as_str())
+                || w.bytes().all(|b| b.is_ascii_digit())
+                || cue_words().contains(w)
+                || e.labels.iter().any(|l| l.contains(w))
+        })
+    }
+
+    fn level_match_is_longer(&self, context: &[String], growth_matched: usize) -> bool {
+        self.entries.iter().filter(|e| !e.growth).any(|e| {
+            e.labels
+                .iter()
+                .filter_map(|l| score(l, context, false))
+                .any(|s| s.matched > growth_matched)
+        })
+    }
+}
+
+/// Every word of a cue of rules.rs, folded.
+fn cue_words() -> &'static HashSet<String> {
+    static WORDS: OnceLock<HashSet<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        RULES
+            .iter()
+            .flat_map(|r| crate::vi::tokens(r.words))
+            .collect()
+    })
+}
+
+/// A label's words: folded, abbreviations expanded, filler dropped, each once.
+fn label_words(label: &str) -> Vec<String> {
+    let folded = crate::vi::tokens(label);
+    let mut out: Vec<String> = Vec::new();
+    for w in match_words(folded.iter().map(String::as_str)) {
+        if !LABEL_FILLER.contains(&w.as_str()) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// How many of a label's words may be missing from the figure's words.
+fn tolerance(n: usize) -> usize {
+    match n {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+fn score(label: &[String], context: &[String], change: bool) -> Option<Score> {
+    let words: Vec<&String> = label
+        .iter()
+        .filter(|w| !change || !GROWTH_WORDS.contains(&w.as_str()))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut matched = 0;
+    let mut farthest = 0;
+    for w in &words {
+        if let Some(pos) = context.iter().rposition(|c| c == *w) {
+            matched += 1;
+            farthest = farthest.max(context.len() - pos);
+        }
+    }
+    let missing = words.len() - matched;
+    // A label of one or two words must match whole; one word alone is too weak unless it is
+    // the label itself (an abbreviation such as "GRDP" expands to more).
+    if matched == 0 || missing > tolerance(words.len()) {
+        return None;
+    }
+    Some(Score {
+        matched,
+        coverage: matched as f64 / words.len() as f64,
+        nearness: -(farthest as i64),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Direction, Indicator};
+
+    fn ind(id: &str, name: &str, short: Option<&str>, unit: &str, aliases: &[&str]) -> Indicator {
+        Indicator {
+            id: id.into(),
+            name: name.into(),
+            short: short.map(Into::into),
+            unit: unit.into(),
+            category: None,
+            direction: Direction::Up,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn catalogue() -> Catalogue {
+        Catalogue::new(&Indicators::new(vec![
+            ind(
+                "thu-ngan-sach",
+                "Thu ngân sách nhà nước trên địa bàn",
+                Some("Thu ngân sách"),
+                "tỷ đồng",
+                &["thu NSNN"],
+            ),
+            ind(
+                "tang-truong",
+                "Tốc độ tăng trưởng giá trị sản xuất",
+                Some("Tăng trưởng"),
+                "%",
+                &[],
+            ),
+            ind(
+                "gtsx-nong-nghiep",
+                "Giá trị sản xuất nông, lâm nghiệp và thủy sản",
+                None,
+                "tỷ đồng",
+                &[],
+            ),
+            ind("ho-ngheo", "Tỷ lệ hộ nghèo", None, "%", &[]),
+            ind(
+                "bhyt",
+                "Tỷ lệ dân số tham gia bảo hiểm y tế",
+                None,
+                "%",
+                &["BHYT"],
+            ),
+        ]))
+    }
+
+    fn ctx(t: &str) -> Vec<String> {
+        let t = crate::vi::tokens(t);
+        match_words(t.iter().map(String::as_str))
+    }
+
+    fn id(m: Match) -> String {
+        match m {
+            Match::Found { id, .. } => id,
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn added_and_dropped_words_and_diacritics() {
+        let c = catalogue();
+        assert_eq!(
+            id(c.find(&ctx("Thu ngân sách Nhà nước đạt"), "tỷ đồng", false)),
+            "thu-ngan-sach"
+        );
+        assert_eq!(
+            id(c.find(&ctx("thu ngan sach dat"), "triệu đồng", false)),
+            "thu-ngan-sach"
+        );
+        assert_eq!(
+            id(c.find(&ctx("tổng thu NSNN"), "tỷ đồng", false)),
+            "thu-ngan-sach"
+        );
+        assert_eq!(
+            id(c.find(&ctx("tỷ lệ hộ nghèo giảm xuống còn"), "%", false)),
+            "ho-ngheo"
+        );
+    }
+
+    #[test]
+    fn units_must_convert() {
+        let c = catalogue();
+        assert!(matches!(
+            c.find(&ctx("thu ngân sách đạt"), "%", false),
+            Match::Doubt(_)
+        ));
+        assert_eq!(c.find(&ctx("xây dựng đạt"), "tỷ đồng", false), Match::None);
+    }
+
+    #[test]
+    fn changes_only_for_growth_indicators() {
+        let c = catalogue();
+        assert_eq!(
+            id(c.find(&ctx("Tổng giá trị sản xuất"), "%", true)),
+            "tang-truong"
+        );
+        assert_eq!(c.find(&ctx("tỷ lệ hộ nghèo"), "%", true), Match::None);
+        assert!(matches!(
+            c.find(
+                &ctx("giá trị sản xuất nông, lâm nghiệp và thủy sản"),
+                "%",
+                true
+            ),
+            Match::Doubt(_)
+        ));
+    }
+}

@@ -1,0 +1,583 @@
+//! A paragraph's figures read: for each number with a unit, whether it is a figure at all
+//! (not a share, a change, an ordinal), which indicator its words name, and its kind,
+//! period, qualifier and basis from the cue words of its clause and of the sentence that
+//! leads it. Anything in doubt is left as text, with the reason.
+
+use serde::Serialize;
+
+use super::figures::{self, Candidate, Units};
+use super::matching::{match_words, Catalogue, Match};
+use super::period::{self, Mention, Period};
+use super::rules::{Basis, Effect, Kind, Qualifier, RULES};
+use super::text::{phrase_at, phrase_before, Paragraph, Word};
+
+/// What recognition knows of the bulletin as a whole.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// The year of the bulletin's date.
+    pub year: i32,
+    /// The month of the bulletin's date (1–12).
+    pub month: u32,
+    /// A period the title names ("… năm 2020"): the period of figures that name none.
+    pub title_period: Option<Period>,
+}
+
+/// A figure proposed for an indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    /// Byte range in the paragraph of the text wrapped by the link.
+    #[serde(skip)]
+    pub start: usize,
+    #[serde(skip)]
+    pub end: usize,
+    pub text: String,
+    pub indicator: String,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+    /// The value in the indicator's unit.
+    pub value_in_indicator_unit: f64,
+    pub kind: Kind,
+    pub period: String,
+    pub qualifier: Option<Qualifier>,
+    pub basis: Option<Basis>,
+    pub confidence: f64,
+}
+
+/// A number with a known unit that was left as text, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftAsText {
+    pub text: String,
+    pub words_before: String,
+    pub reason: String,
+}
+
+/// What recognition made of one paragraph.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    pub proposals: Vec<Proposal>,
+    pub left: Vec<LeftAsText>,
+}
+
+/// What a number is, before its indicator is looked for.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    Level,
+    /// A change; `true` when it is a rise ("tăng"), which a growth indicator may take.
+    Change(bool),
+    Not(&'static str),
+}
+
+/// Where a figure's clause and windows lie, in word indexes.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    sentence_start: usize,
+    clause_start: usize,
+    /// Start of the words that may name the indicator (after the previous figure).
+    window_start: usize,
+    /// End of the words after the figure that belong to it (next comma, figure or clause end).
+    after_end: usize,
+}
+
+/// Read every figure of a paragraph.
+pub fn read(text: &str, catalogue: &Catalogue, units: &Units, setting: &Setting) -> Reading {
+    let p = Paragraph::new(text);
+    let cands = figures::find(&p, units);
+    let mentions = period::mentions(text, &p.words, setting.year);
+    let gaps = gaps(&p);
+    let mut masked = vec![false; p.words.len()];
+    let places: Vec<Place> = cands
+        .iter()
+        .enumerate()
+        .map(|(k, c)| place(&p, &gaps, &cands, k, c))
+        .collect();
+    let shapes: Vec<Shape> = cands
+        .iter()
+        .zip(&places)
+        .map(|(c, pl)| shape(&p.words, c, pl))
+        .collect();
+    for ((c, pl), s) in cands.iter().zip(&places).zip(&shapes) {
+        if *s != Shape::Level {
+            let from = c.first_word.saturating_sub(1).max(pl.window_start);
+            masked[from..pl.after_end.max(from)].fill(true);
+        }
+    }
+    let mut out = Reading::default();
+    let mut prev: Option<(usize, String)> = None;
+    for ((c, pl), s) in cands.iter().zip(&places).zip(&shapes) {
+        let ctx = Ctx {
+            p: &p,
+            masked: &masked,
+            mentions: &mentions,
+            setting,
+            prev: prev
+                .as_ref()
+                .filter(|(end, _)| *end > pl.clause_start && *end <= c.first_word)
+                .map(|(end, id)| (*end, id.as_str())),
+        };
+        match ctx.figure(c, pl, s, catalogue) {
+            Ok(prop) => {
+                prev = Some((c.end_word, prop.indicator.clone()));
+                out.proposals.push(prop)
+            }
+            Err(reason) => out.left.push(LeftAsText {
+                text: text[c.start..c.end].to_string(),
+                words_before: words_before(&p, pl, c),
+                reason,
+            }),
+        }
+    }
+    out
+}
+
+/// For each word, the punctuation between it and the word before.
+fn gaps<'t>(p: &Paragraph<'t>) -> Vec<&'t str> {
+    let mut prev = 0;
+    p.words
+        .iter()
+        .map(|w| {
+            let g = &p.text[prev..w.start];
+            prev = w.end;
+            g
+        })
+        .collect()
+}
+
+fn place(p: &Paragraph, gaps: &[&str], cands: &[Candidate], k: usize, c: &Candidate) -> Place {
+    let (s_start, s_end) = p.sentence_of(c.num_start);
+    let sentence = p.words_in(s_start, s_end);
+    let is_break = |i: usize| gaps[i].contains([';', ':']) || gaps[i].contains(" - ");
+    let clause_start = (sentence.start..=c.first_word)
+        .rev()
+        .find(|&i| i == sentence.start || is_break(i))
+        .unwrap_or(sentence.start);
+    let prev_end = k
+        .checked_sub(1)
+        .map(|j| cands[j].end_word)
+        .filter(|&e| e > clause_start && e <= c.first_word)
+        .unwrap_or(clause_start);
+    let mut window_start = prev_end;
+    for i in prev_end..c.first_word {
+        if phrase_at(&p.words, i, "trong đó") || phrase_at(&p.words, i, "bao gồm") {
+            window_start = i + 2;
+        }
+    }
+    let next_start = cands.get(k + 1).map_or(usize::MAX, |n| n.first_word);
+    let after_end = (c.end_word..sentence.end.max(c.end_word))
+        .find(|&i| i >= next_start || gaps[i].contains([',', ';', ':', '(']))
+        .unwrap_or(sentence.end.max(c.end_word));
+    Place {
+        sentence_start: sentence.start,
+        clause_start,
+        window_start: window_start.min(c.first_word),
+        after_end,
+    }
+}
+
+/// The rule of `effect`'s kind matching at word `i`, longest first.
+fn cue_at(
+    words: &[Word],
+    i: usize,
+    pick: &dyn Fn(Effect) -> bool,
+) -> Option<(&'static str, Effect)> {
+    RULES
+        .iter()
+        .filter(|r| pick(r.effect) && phrase_at(words, i, r.words))
+        .max_by_key(|r| r.words.len())
+        .map(|r| (r.words, r.effect))
+}
+
+fn shape(words: &[Word], c: &Candidate, pl: &Place) -> Shape {
+    let b = c.first_word;
+    let before = |e: fn(Effect) -> bool| {
+        RULES
+            .iter()
+            .filter(|r| e(r.effect))
+            .find(|r| phrase_before(words, b, r.words).is_some())
+    };
+    if let Some(r) = before(|e| e == Effect::NotAFigure) {
+        if !(r.words == "số" && phrase_before(words, b, "tổng số").is_some()) {
+            return Shape::Not("an ordinal, date or document number");
+        }
+    }
+    if before(|e| e == Effect::ShareBefore).is_some() {
+        return Shape::Not("a share of something else (bằng …)");
+    }
+    if let Some(r) = before(|e| e == Effect::Change) {
+        return Shape::Change(r.words.starts_with("tăng"));
+    }
+    let after = c.end_word..pl.after_end.min(c.end_word + 5);
+    if c.unit == "%" && cue_at(words, c.end_word, &|e| e == Effect::ShareAfter).is_some() {
+        return Shape::Not("a share of a plan or of another year");
+    }
+    if after
+        .clone()
+        .any(|i| cue_at(words, i, &|e| e == Effect::ChangeAfter).is_some())
+    {
+        return Shape::Change(false);
+    }
+    Shape::Level
+}
+
+fn words_before(p: &Paragraph, pl: &Place, c: &Candidate) -> String {
+    let from = pl.clause_start.max(c.first_word.saturating_sub(8));
+    if from >= c.first_word {
+        return String::new();
+    }
+    p.text[p.words[from].start..p.words[c.first_word - 1].end].to_string()
+}
+
+/// What the figures of one paragraph are read against.
+struct Ctx<'a, 't> {
+    p: &'a Paragraph<'t>,
+    masked: &'a [bool],
+    mentions: &'a [Mention],
+    setting: &'a Setting,
+    /// The previous figure of the clause, if proposed: where it ends, and its indicator.
+    prev: Option<(usize, &'a str)>,
+}
+
+impl Ctx<'_, '_> {
+    fn figure(
+        &self,
+        c: &Candidate,
+        pl: &Place,
+        shape: &Shape,
+        catalogue: &Catalogue,
+    ) -> Result<Proposal, String> {
+        let change = match shape {
+            Shape::Not(why) => return Err(why.to_string()),
+            Shape::Change(false) => return Err("a change, not a level".into()),
+            Shape::Change(true) if !c.unit.starts_with('%') => {
+                return Err("a change, not a level".into())
+            }
+            Shape::Change(true) => true,
+            Shape::Level => false,
+        };
+        let (id, confidence) = self.indicator(c, pl, catalogue, change)?;
+        let period = self.period(c, pl);
+        if period == Period::Unclear {
+            return Err(format!(
+                "`{id}`: the period named is not a year, span, first months or quarter"
+            ));
+        }
+        let (kind, sure) = self
+            .kind(c, pl, period)
+            .map_err(|e| format!("`{id}`: {e}"))?;
+        let basis = (kind == Kind::Target)
+            .then(|| self.basis(c, pl))
+            .flatten()
+            .filter(|b| *b != Basis::Plan);
+        let entry_unit = &catalogue
+            .entries
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.unit.clone())
+            .unwrap_or_default();
+        let converted =
+            crate::model::units::convert(c.value, &c.unit, entry_unit).unwrap_or(c.value);
+        Ok(Proposal {
+            start: c.start,
+            end: c.end,
+            text: self.p.text[c.start..c.end].to_string(),
+            indicator: id,
+            value: c.value,
+            value_max: c.value_max,
+            unit: c.unit.clone(),
+            value_in_indicator_unit: converted,
+            kind,
+            period: period.to_string(),
+            qualifier: c.qualifier.filter(|_| c.value_max.is_none()),
+            basis,
+            confidence: ((confidence * if sure { 1.0 } else { 0.85 }) * 100.0).round() / 100.0,
+        })
+    }
+
+    /// Folded words of `range`, abbreviations expanded.
+    fn context(&self, range: std::ops::Range<usize>) -> Vec<String> {
+        match_words(self.p.words[range].iter().map(|w| w.folded.as_str()))
+    }
+
+    fn indicator(
+        &self,
+        c: &Candidate,
+        pl: &Place,
+        catalogue: &Catalogue,
+        change: bool,
+    ) -> Result<(String, f64), String> {
+        let counted = !(c.unit.contains('%') || c.unit.contains("đồng") || c.unit.contains("USD"));
+        let unit_words = if counted {
+            self.context(c.num_word + 1..c.end_word)
+        } else {
+            Vec::new()
+        };
+        let comma = (pl.window_start..c.first_word)
+            .rev()
+            .find(|&i| {
+                i > pl.window_start
+                    && self.p.text[self.p.words[i - 1].end..self.p.words[i].start].contains(',')
+            })
+            .unwrap_or(pl.window_start);
+        let mut tried = Vec::new();
+        for from in [comma, pl.window_start] {
+            let mut ctx = self.context(from..c.first_word);
+            ctx.extend(unit_words.iter().cloned());
+            tried.push(catalogue.find(&ctx, &c.unit, change));
+            if let Some(Match::Found { .. }) = tried.last() {
+                break;
+            }
+        }
+        if counted || c.unit == "%" {
+            if let Some(Match::None) = tried.last() {
+                let mut after: Vec<String> =
+                    self.context(c.end_word..pl.after_end.min(c.end_word + 12));
+                after.reverse();
+                after.extend(unit_words.iter().cloned());
+                tried.push(catalogue.find(&after, &c.unit, change));
+            }
+        }
+        if let (Some(Match::None), Some((end, id))) = (tried.last(), self.prev) {
+            let gap = self.context(end..c.first_word);
+            if catalogue.only_cues_between(id, &gap, &c.unit) {
+                return Ok((id.to_string(), 0.6));
+            }
+        }
+        match tried.pop() {
+            Some(Match::Found { id, confidence }) => Ok((id, confidence)),
+            Some(Match::Doubt(why)) => Err(why),
+            _ => Err("no indicator of the catalogue is named".into()),
+        }
+    }
+
+    fn period(&self, c: &Candidate, pl: &Place) -> Period {
+        let before = self
+            .mentions
+            .iter()
+            .rev()
+            .find(|m| m.end <= c.first_word && m.start >= pl.clause_start);
+        let after = || {
+            self.mentions
+                .iter()
+                .find(|m| m.start >= c.end_word && m.end <= pl.after_end)
+        };
+        let lead = || {
+            self.mentions
+                .iter()
+                .rev()
+                .find(|m| m.start >= pl.sentence_start && m.end <= pl.clause_start)
+        };
+        before
+            .or_else(after)
+            .or_else(lead)
+            .map(|m| m.period)
+            .or(self.setting.title_period)
+            .unwrap_or(Period::Year(self.setting.year))
+    }
+
+    /// Kinds named by cues in `range` (masked words skipped).
+    fn kinds_in(&self, range: std::ops::Range<usize>, after: bool) -> Vec<Kind> {
+        let mut out = Vec::new();
+        for i in range {
+            if self.masked[i] {
+                continue;
+            }
+            let pick: &dyn Fn(Effect) -> bool = if after {
+                &|e| matches!(e, Effect::KindAfter(_))
+            } else {
+                &|e| matches!(e, Effect::Kind(_))
+            };
+            if let Some((_, Effect::Kind(k) | Effect::KindAfter(k))) =
+                cue_at(&self.p.words, i, pick)
+            {
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    /// The kind, and whether a cue said it (rather than the period's place in time).
+    fn kind(&self, c: &Candidate, pl: &Place, period: Period) -> Result<(Kind, bool), String> {
+        let before = self.kinds_in(pl.clause_start..c.first_word, false);
+        let after = self.kinds_in(c.end_word..pl.after_end, true);
+        let lead = self.kinds_in(pl.sentence_start..pl.clause_start, false);
+        for cues in [&before, &after, &lead] {
+            if cues.contains(&Kind::Estimate) {
+                return Ok((Kind::Estimate, true));
+            }
+            if cues.contains(&Kind::Target) {
+                return Ok((Kind::Target, true));
+            }
+        }
+        let year = self.setting.year;
+        match period {
+            Period::Year(y) | Period::Months(y, _) | Period::Quarter(y, _) if y < year => {
+                Ok((Kind::Actual, true))
+            }
+            Period::Months(y, _) | Period::Quarter(y, _) if y == year => Ok((Kind::Actual, true)),
+            Period::Span(_, b) if b < year => Ok((Kind::Actual, true)),
+            Period::Year(y) | Period::Span(y, _) if y > year => Ok((Kind::Target, false)),
+            Period::Year(_) if self.setting.month <= 9 => Ok((Kind::Target, false)),
+            _ => Err(format!(
+                "no cue says whether {period} is a target, an estimate or a result"
+            )),
+        }
+    }
+
+    /// The basis of a target: the nearest cue after the figure, else before it in its
+    /// clause, else in the sentence's lead.
+    fn basis(&self, c: &Candidate, pl: &Place) -> Option<Basis> {
+        let pick = |e: Effect| matches!(e, Effect::Basis(_));
+        let at = |i: usize| -> Option<Basis> {
+            if self.masked[i] {
+                return None;
+            }
+            match cue_at(&self.p.words, i, &pick) {
+                Some((_, Effect::Basis(b))) => Some(b),
+                _ => None,
+            }
+        };
+        (c.end_word..pl.after_end)
+            .find_map(at)
+            .or_else(|| (pl.clause_start..c.first_word).rev().find_map(at))
+            .or_else(|| (pl.sentence_start..pl.clause_start).rev().find_map(at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Direction, Indicator, Indicators};
+
+    fn ind(id: &str, name: &str, unit: &str, aliases: &[&str]) -> Indicator {
+        Indicator {
+            id: id.into(),
+            name: name.into(),
+            short: None,
+            unit: unit.into(),
+            category: None,
+            direction: Direction::Up,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn read_one(text: &str, month: u32) -> Reading {
+        let inds = Indicators::new(vec![
+            ind(
+                "thu-ngan-sach",
+                "Thu ngân sách nhà nước trên địa bàn",
+                "tỷ đồng",
+                &["thu ngân sách"],
+            ),
+            ind(
+                "tang-truong",
+                "Tốc độ tăng trưởng giá trị sản xuất",
+                "%",
+                &[],
+            ),
+            ind("ho-ngheo", "Tỷ lệ hộ nghèo", "%", &[]),
+            ind(
+                "thon-nm",
+                "Số thôn đạt chuẩn nông thôn mới kiểu mẫu",
+                "thôn",
+                &[],
+            ),
+        ]);
+        let units = Units::new(inds.all.iter().map(|i| i.unit.as_str()));
+        let setting = Setting {
+            year: 2023,
+            month,
+            title_period: None,
+        };
+        read(text, &Catalogue::new(&inds), &units, &setting)
+    }
+
+    fn summary(r: &Reading) -> Vec<String> {
+        r.proposals
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {} {} {} {}{}",
+                    p.indicator,
+                    p.value,
+                    p.kind.as_str(),
+                    p.period,
+                    p.qualifier.map_or("-", |q| q.as_str()),
+                    p.basis
+                        .map_or(String::new(), |b| format!(" {}", b.as_str()))
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn targets_estimates_and_results() {
+        let r = read_one(
+            "Năm 2024, phấn đấu thu ngân sách đạt khoảng 1.000 tỷ đồng.",
+            12,
+        );
+        assert_eq!(summary(&r), ["thu-ngan-sach 1000 target 2024 about"]);
+        let r = read_one("Năm 2023, thu ngân sách ước đạt 900 tỷ đồng.", 12);
+        assert_eq!(summary(&r), ["thu-ngan-sach 900 estimate 2023 -"]);
+        let r = read_one("9 tháng năm 2023, thu ngân sách đạt 700 tỷ đồng.", 10);
+        assert_eq!(summary(&r), ["thu-ngan-sach 700 actual 2023-M9 -"]);
+        let r = read_one("Năm 2022, thu ngân sách đạt 600 tỷ đồng.", 3);
+        assert_eq!(summary(&r), ["thu-ngan-sach 600 actual 2022 -"]);
+    }
+
+    #[test]
+    fn a_list_takes_the_kind_of_its_lead() {
+        let r = read_one(
+            "Dự kiến các chỉ tiêu năm 2024: thu ngân sách 1.200 tỷ đồng; tỷ lệ hộ nghèo còn 2%; phấn đấu 5 thôn đạt chuẩn nông thôn mới kiểu mẫu.",
+            12,
+        );
+        assert_eq!(
+            summary(&r),
+            [
+                "thu-ngan-sach 1200 target 2024 -",
+                "ho-ngheo 2 target 2024 -",
+                "thon-nm 5 target 2024 -"
+            ]
+        );
+    }
+
+    #[test]
+    fn shares_and_changes_are_left_as_text() {
+        let r = read_one(
+            "Năm 2022, thu ngân sách đạt 100,73% kế hoạch, bằng 108,44% so với năm 2021; tỷ lệ hộ nghèo giảm 3,87%.",
+            3,
+        );
+        assert!(r.proposals.is_empty(), "{:?}", summary(&r));
+        assert_eq!(r.left.len(), 3);
+    }
+
+    #[test]
+    fn growth_is_a_change_the_catalogue_measures() {
+        let r = read_one(
+            "Năm 2022, tổng giá trị sản xuất tăng 9,12% so với năm 2021.",
+            3,
+        );
+        assert_eq!(summary(&r), ["tang-truong 9.12 actual 2022 -"]);
+    }
+
+    #[test]
+    fn two_targets_with_their_basis() {
+        let r = read_one(
+            "Thu ngân sách năm 2024 phấn đấu đạt 507,8 tỷ đồng theo kế hoạch và 850 tỷ đồng theo nghị quyết.",
+            1,
+        );
+        assert_eq!(
+            summary(&r),
+            [
+                "thu-ngan-sach 507.8 target 2024 -",
+                "thu-ngan-sach 850 target 2024 - resolution"
+            ]
+        );
+    }
+
+    #[test]
+    fn doubtful_kinds_are_left() {
+        let r = read_one("Năm 2023, thu ngân sách đạt 900 tỷ đồng.", 11);
+        assert!(r.proposals.is_empty());
+        assert!(r.left[0].reason.contains("no cue"), "{:?}", r.left);
+    }
+}
