@@ -16,7 +16,7 @@ use crate::model::Indicators;
 pub struct Entry {
     pub id: String,
     pub unit: String,
-    /// Each label's words (folded, expanded, without filler), deduplicated.
+    /// Each label's words (folded, expanded, without filler), in order.
     labels: Vec<Vec<String>>,
     /// A rate of change ("Tốc độ tăng …", unit %): takes a change "tăng 9,12%".
     pub growth: bool,
@@ -184,16 +184,13 @@ fn cue_words() -> &'static HashSet<String> {
     })
 }
 
-/// A label's words: folded, abbreviations expanded, filler dropped, each once.
+/// A label's words: folded, abbreviations expanded, filler dropped, in order.
 fn label_words(label: &str) -> Vec<String> {
     let folded = crate::vi::tokens(label);
-    let mut out: Vec<String> = Vec::new();
-    for w in match_words(folded.iter().map(String::as_str)) {
-        if !LABEL_FILLER.contains(&w.as_str()) && !out.contains(&w) {
-            out.push(w);
-        }
-    }
-    out
+    match_words(folded.iter().map(String::as_str))
+        .into_iter()
+        .filter(|w| !LABEL_FILLER.contains(&w.as_str()))
+        .collect()
 }
 
 /// How many of a label's words may be missing from the figure's words.
@@ -206,10 +203,16 @@ fn tolerance(n: usize) -> usize {
 }
 
 fn score(label: &[String], context: &[String], change: bool) -> Option<Score> {
-    let words: Vec<&String> = label
+    let sequence: Vec<&String> = label
         .iter()
         .filter(|w| !change || !GROWTH_WORDS.contains(&w.as_str()))
         .collect();
+    let mut words: Vec<&String> = Vec::with_capacity(sequence.len());
+    for w in &sequence {
+        if !words.contains(w) {
+            words.push(w);
+        }
+    }
     if words.is_empty() {
         return None;
     }
@@ -220,6 +223,9 @@ fn score(label: &[String], context: &[String], change: bool) -> Option<Score> {
             matched += 1;
             farthest = farthest.max(context.len() - pos);
         }
+    }
+    if words.len() <= 3 && !contiguous(&sequence, context) {
+        return None;
     }
     let missing = words.len() - matched;
     // A label of one or two words must match whole; one word alone is too weak unless it is
@@ -232,6 +238,17 @@ fn score(label: &[String], context: &[String], change: bool) -> Option<Score> {
         coverage: matched as f64 / words.len() as f64,
         nearness: -(farthest as i64),
     })
+}
+
+/// Whether a short label's words stand together, in order, in the context (filler words
+/// between them aside): "Giá trị/ha" is not named by "giá trị sản phẩm trên một ha".
+fn contiguous(words: &[&String], context: &[String]) -> bool {
+    let kept: Vec<&String> = context
+        .iter()
+        .filter(|w| !LABEL_FILLER.contains(&w.as_str()))
+        .collect();
+    kept.windows(words.len())
+        .any(|win| win.iter().zip(words).all(|(a, b)| a == b))
 }
 
 #[cfg(test)]
@@ -315,6 +332,29 @@ mod tests {
         assert_eq!(
             id(c.find(&ctx("tỷ lệ hộ nghèo giảm xuống còn"), "%", false)),
             "ho-ngheo"
+        );
+    }
+
+    #[test]
+    fn short_labels_stand_together() {
+        let c = Catalogue::new(&Indicators::new(vec![ind(
+            "gia-tri-ha",
+            "Giá trị sản phẩm trên một ha đất trồng trọt và nuôi trồng thủy sản",
+            Some("Giá trị/ha"),
+            "triệu đồng",
+            &[],
+        )]));
+        assert_eq!(
+            c.find(
+                &ctx("giá trị sản phẩm trên một ha diện tích đất canh tác đạt"),
+                "triệu đồng",
+                false
+            ),
+            Match::None
+        );
+        assert_eq!(
+            id(c.find(&ctx("giá trị/ha đạt"), "triệu đồng", false)),
+            "gia-tri-ha"
         );
     }
 

@@ -295,8 +295,9 @@ pub fn prepare(page: Page, site: &Site) -> Result<Prepared, Box<InputReport>> {
         year: date.date.year(),
         month: date.date.month(),
         title_period: period::mentions(&title, &title_words, date.date.year())
-            .first()
-            .map(|m| m.period),
+            .iter()
+            .map(|m| m.period)
+            .find(|p| *p != period::Period::Unclear),
     };
     let mut paragraphs = Vec::with_capacity(page.paragraphs.len());
     for p in &page.paragraphs {

@@ -71,7 +71,13 @@ pub fn mentions(text: &str, words: &[Word], default_year: i32) -> Vec<Mention> {
         match mention_at(text, words, i, default_year) {
             Some(m) => {
                 i = m.end.max(i + 1);
-                if !excluded(words, m.start) {
+                if of_a_term(words, m.start) {
+                    // "nhiệm kỳ 2015-2020": which plan years is for the reader to say.
+                    out.push(Mention {
+                        period: Period::Unclear,
+                        ..m
+                    });
+                } else if !excluded(words, m.start) {
                     out.push(m);
                 }
             }
@@ -84,6 +90,13 @@ pub fn mentions(text: &str, words: &[Word], default_year: i32) -> Vec<Mention> {
 /// A year compared with, or a term: not a period.
 fn excluded(words: &[Word], start: usize) -> bool {
     NOT_A_PERIOD_BEFORE
+        .iter()
+        .any(|p| phrase_before(words, start, p).is_some())
+}
+
+/// A term of office ("nhiệm kỳ 2015-2020", "khóa XIX 2015-2020").
+fn of_a_term(words: &[Word], start: usize) -> bool {
+    ["nhiệm kỳ", "khóa", "khoá"]
         .iter()
         .any(|p| phrase_before(words, start, p).is_some())
 }
@@ -210,7 +223,7 @@ mod tests {
     fn compared_years_dates_and_terms_are_not_periods() {
         assert!(periods("so với năm 2022").is_empty());
         assert!(periods("so với cùng kỳ năm 2022").is_empty());
-        assert!(periods("nhiệm kỳ 2015-2020").is_empty());
+        assert_eq!(periods("nhiệm kỳ 2015-2020"), ["?"]);
         assert!(periods("ngày 27/12/2019").is_empty());
     }
 }

@@ -154,7 +154,7 @@ fn is_caption(line: &str) -> bool {
         let lower = head.to_lowercase();
         if word_count(head) <= 14
             && OFFICIALS.iter().any(|o| lower.starts_with(o))
-            && !t.ends_with('.')
+            && (!t.ends_with('.') || t.ends_with("..."))
         {
             return true;
         }

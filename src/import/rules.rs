@@ -203,6 +203,7 @@ pub const RULES: &[Rule] = &[
     r("giảm", Change),
     r("vượt", Change),
     r("tăng thêm", Change),
+    r("thêm", Change),
     r("giảm thêm", Change),
     r("cao hơn", Change),
     r("thấp hơn", Change),
@@ -295,10 +296,6 @@ pub const NOT_A_PERIOD_BEFORE: &[&str] = &[
     "cùng kỳ năm",
     "so với cùng kỳ năm",
     "từ năm",
-    "nhiệm kỳ",
-    "khóa",
-    "khoá",
-    "kỳ",
 ];
 
 #[cfg(test)]
