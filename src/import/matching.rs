@@ -73,7 +73,9 @@ impl Catalogue {
                     .chain(ind.short.as_ref())
                     .chain(ind.aliases.iter())
                     .map(|l| label_words(l))
-                    .filter(|l| !l.is_empty())
+                    // One word left of a longer label names too little ("Chi ngân sách"
+                    // is not "nước sạch"); an abbreviation ("BHYT") expands to more.
+                    .filter(|l| l.len() >= 2)
                     .collect();
                 labels.dedup();
                 let name = crate::vi::tokens(&ind.name);
@@ -155,12 +157,14 @@ impl Catalogue {
         if crate::model::units::convert(1.0, unit, &e.unit).is_none() {
             return false;
         }
-        gap.iter().all(|w| {
-            INHERIT_FILLER.contains(&w.as_str())
-                || w.bytes().all(|b| b.is_ascii_digit())
-                || cue_words().contains(w)
-                || e.labels.iter().any(|l| l.contains(w))
-        })
+        gap.iter()
+            .all(|w| is_filler(w) || e.labels.iter().any(|l| l.contains(w)))
+    }
+
+    /// Whether the words between two figures say nothing of what is measured: cue words,
+    /// function words, numbers ("… giảm từ 5,2% xuống còn 3,1%").
+    pub fn only_cues(gap: &[String]) -> bool {
+        gap.iter().all(|w| is_filler(w))
     }
 
     fn level_match_is_longer(&self, context: &[String], growth_matched: usize) -> bool {
@@ -171,6 +175,10 @@ impl Catalogue {
                 .any(|s| s.matched > growth_matched)
         })
     }
+}
+
+fn is_filler(w: &str) -> bool {
+    INHERIT_FILLER.contains(&w) || w.bytes().all(|b| b.is_ascii_digit()) || cue_words().contains(w)
 }
 
 /// Every word of a cue of rules.rs, folded.

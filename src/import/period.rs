@@ -3,7 +3,7 @@
 //! → `2023-Q3`). Years compared with ("so với năm 2022") or of a term ("nhiệm kỳ 2015-2020")
 //! are not periods of a figure.
 
-use super::rules::{NOT_A_PERIOD_BEFORE, QUARTERS};
+use super::rules::{NOT_A_PERIOD_BEFORE, QUARTERS, SO_FAR, UNCLEAR_PERIOD_BEFORE};
 use super::text::{phrase_at, phrase_before, Word};
 
 /// The period of a figure, as written in `period=` of a link.
@@ -94,9 +94,9 @@ fn excluded(words: &[Word], start: usize) -> bool {
         .any(|p| phrase_before(words, start, p).is_some())
 }
 
-/// A term of office ("nhiệm kỳ 2015-2020", "khóa XIX 2015-2020").
+/// A term of office, a school or crop year ("nhiệm kỳ 2015-2020", "năm học 2022-2023").
 fn of_a_term(words: &[Word], start: usize) -> bool {
-    ["nhiệm kỳ", "khóa", "khoá"]
+    UNCLEAR_PERIOD_BEFORE
         .iter()
         .any(|p| phrase_before(words, start, p).is_some())
 }
@@ -108,6 +108,26 @@ fn glued(text: &str, w: &Word) -> bool {
 
 fn mention_at(text: &str, words: &[Word], i: usize, default_year: i32) -> Option<Mention> {
     let w = &words[i];
+    // "từ đầu năm đến nay", "lũy kế": so far, but how far?
+    if let Some(p) = SO_FAR.iter().find(|p| phrase_at(words, i, p)) {
+        return Some(Mention {
+            start: i,
+            end: i + p.split(' ').count(),
+            period: Period::Unclear,
+        });
+    }
+    // "tháng 10", "tháng 1/2024": one month, which no value has.
+    if w.lower == "tháng" {
+        if let Some(n) = words.get(i + 1).and_then(|x| x.lower.parse::<u8>().ok()) {
+            if (1..=12).contains(&n) {
+                return Some(Mention {
+                    start: i,
+                    end: i + 2,
+                    period: Period::Unclear,
+                });
+            }
+        }
+    }
     // quý III/2023, quý 3 năm 2023
     if w.lower == "quý" {
         let q = QUARTERS
@@ -217,6 +237,9 @@ mod tests {
         );
         assert_eq!(periods("6 tháng cuối năm 2020"), ["?"]);
         assert_eq!(periods("đến năm 2030"), ["2030"]);
+        assert_eq!(periods("tháng 10 và tháng 1/2024"), ["?", "?"]);
+        assert_eq!(periods("từ đầu năm đến nay"), ["?", "?"]);
+        assert_eq!(periods("năm học 2022-2023"), ["?"]);
     }
 
     #[test]
@@ -225,5 +248,6 @@ mod tests {
         assert!(periods("so với cùng kỳ năm 2022").is_empty());
         assert_eq!(periods("nhiệm kỳ 2015-2020"), ["?"]);
         assert!(periods("ngày 27/12/2019").is_empty());
+        assert!(periods("theo giá so sánh năm 2010").is_empty());
     }
 }

@@ -200,6 +200,11 @@ fn shape(words: &[Word], c: &Candidate, pl: &Place) -> Shape {
             return Shape::Not("an ordinal, date or document number");
         }
     }
+    if before(|e| e == Effect::ChangeFrom).is_some()
+        && cue_at(words, c.end_word, &|e| e == Effect::ChangeTo).is_some()
+    {
+        return Shape::Not("the level a change starts from (từ … xuống …)");
+    }
     if before(|e| e == Effect::ShareBefore).is_some() {
         return Shape::Not("a share of something else (bằng …)");
     }
@@ -341,6 +346,16 @@ impl Ctx<'_, '_> {
                 tried.push(catalogue.find(&after, &c.unit, change));
             }
         }
+        if let Some(Match::None) = tried.last() {
+            let gap = self.context(pl.window_start..c.first_word);
+            if self.prev.is_none()
+                && pl.window_start > pl.clause_start
+                && Catalogue::only_cues(&gap)
+            {
+                let ctx = self.context(pl.clause_start..c.first_word);
+                tried.push(catalogue.find(&ctx, &c.unit, change));
+            }
+        }
         if let (Some(Match::None), Some((end, id))) = (tried.last(), self.prev) {
             let gap = self.context(end..c.first_word);
             if catalogue.only_cues_between(id, &gap, &c.unit) {
@@ -405,6 +420,9 @@ impl Ctx<'_, '_> {
         let before = self.kinds_in(pl.clause_start..c.first_word, false);
         let after = self.kinds_in(c.end_word..pl.after_end, true);
         let lead = self.kinds_in(pl.sentence_start..pl.clause_start, false);
+        if self.done_before(c, pl) {
+            return self.kind_of_result(period);
+        }
         for cues in [&before, &after, &lead] {
             if cues.contains(&Kind::Estimate) {
                 return Ok((Kind::Estimate, true));
@@ -427,6 +445,27 @@ impl Ctx<'_, '_> {
             _ => Err(format!(
                 "no cue says whether {period} is a target, an estimate or a result"
             )),
+        }
+    }
+
+    /// "đã" (not "đã đề ra") in the figure's own words: a result.
+    fn done_before(&self, c: &Candidate, pl: &Place) -> bool {
+        let words = &self.p.words;
+        (pl.window_start..c.first_word).any(|i| {
+            !self.masked[i]
+                && cue_at(words, i, &|e| e == Effect::Done).is_some_and(|(w, _)| {
+                    let next = i + w.split(' ').count();
+                    cue_at(words, next, &|e| matches!(e, Effect::Kind(Kind::Target))).is_none()
+                })
+        })
+    }
+
+    /// A result: of a past period, or of this year's part or whole.
+    fn kind_of_result(&self, period: Period) -> Result<(Kind, bool), String> {
+        let this_year_so_far = period == Period::Year(self.setting.year) && self.setting.month < 12;
+        match period.end_year() {
+            Some(y) if y <= self.setting.year && !this_year_so_far => Ok((Kind::Actual, true)),
+            _ => Err(format!("a result (đã …) of {period}, which is not over")),
         }
     }
 
@@ -588,6 +627,33 @@ mod tests {
                 "thu-ngan-sach 850 target 2024 - resolution"
             ]
         );
+    }
+
+    #[test]
+    fn the_start_of_a_change_is_not_the_level() {
+        let r = read_one("Năm 2022, tỷ lệ hộ nghèo giảm từ 5,2% xuống còn 3,1%.", 3);
+        assert_eq!(summary(&r), ["ho-ngheo 3.1 actual 2022 -"]);
+        assert!(r.left[0].reason.contains("starts from"), "{:?}", r.left);
+    }
+
+    #[test]
+    fn results_so_far_are_not_the_plan() {
+        let r = read_one(
+            "Kế hoạch năm 2023 giao thu ngân sách 500 tỷ đồng, đến nay đã thu được 320 tỷ đồng.",
+            7,
+        );
+        assert_eq!(summary(&r), ["thu-ngan-sach 500 target 2023 -"]);
+        let r = read_one("Năm 2023, huyện đã thu ngân sách được 320 tỷ đồng.", 7);
+        assert!(r.proposals.is_empty(), "{:?}", summary(&r));
+    }
+
+    #[test]
+    fn constant_price_years_are_not_periods() {
+        let r = read_one(
+            "Năm 2022, thu ngân sách đạt 250 tỷ đồng (theo giá so sánh 2010).",
+            3,
+        );
+        assert_eq!(summary(&r), ["thu-ngan-sach 250 actual 2022 -"]);
     }
 
     #[test]

@@ -99,6 +99,14 @@ pub enum Effect {
     Level,
     /// Immediately before the number: not an amount (ordinals, document numbers, dates).
     NotAFigure,
+    /// Immediately before the number, with a `ChangeTo` word right after its unit: the
+    /// level a change starts from ("giảm từ 5,2% xuống còn 3,1%"), not the period's.
+    ChangeFrom,
+    /// Right after the unit of a `ChangeFrom` figure.
+    ChangeTo,
+    /// Before the figure in its clause: what follows is a result ("đã thu được 320 tỷ
+    /// đồng"), whatever plan an earlier part of the sentence named.
+    Done,
 }
 
 /// One cue: its words (as printed, matched in lower case) and what they do.
@@ -217,6 +225,16 @@ pub const RULES: &[Rule] = &[
     r("xuống còn", Level),
     r("lên", Level),
     r("đạt", Level),
+    // The start of a change.
+    r("từ", ChangeFrom),
+    r("xuống", ChangeTo),
+    r("xuống còn", ChangeTo),
+    r("lên", ChangeTo),
+    r("lên đến", ChangeTo),
+    // A result, whatever the sentence planned before.
+    r("đã", Done),
+    r("đã đạt", Done),
+    r("thu được", Done),
     // Not amounts.
     r("số", NotAFigure),
     r("thứ", NotAFigure),
@@ -224,8 +242,6 @@ pub const RULES: &[Rule] = &[
     r("khóa", NotAFigure),
     r("khoá", NotAFigure),
     r("ngày", NotAFigure),
-    r("tháng", NotAFigure),
-    r("năm", NotAFigure),
     r("quý", NotAFigure),
     r("lúc", NotAFigure),
     r("top", NotAFigure),
@@ -263,7 +279,7 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
 /// other words. (Folded: "số", "tỷ lệ", "tổng", "mức", "được", "mới", "trên địa bàn", …)
 pub const LABEL_FILLER: &[&str] = &[
     "so", "ty", "le", "tong", "muc", "duoc", "moi", "dia", "ban", "toan", "cua", "va", "cac",
-    "nhung", "co", "la", "trong", "nam", "dat", "nha", "nuoc", "nguoi", "cho", "o", "voi",
+    "nhung", "co", "la", "trong", "nam", "dat", "nguoi", "cho", "o", "voi",
 ];
 
 /// Words that may stand between two figures of one indicator besides cue words ("… theo kế
@@ -296,7 +312,26 @@ pub const NOT_A_PERIOD_BEFORE: &[&str] = &[
     "cùng kỳ năm",
     "so với cùng kỳ năm",
     "từ năm",
+    "giá so sánh",
+    "giá so sánh năm",
+    "giá cố định",
+    "giá cố định năm",
+    "giá hiện hành năm",
 ];
+
+/// Words before a year or span that make it a period no value can have: a term of office,
+/// a school or crop year. The figure is then a doubt.
+pub const UNCLEAR_PERIOD_BEFORE: &[&str] = &[
+    "nhiệm kỳ",
+    "khóa",
+    "khoá",
+    "năm học",
+    "niên vụ",
+    "niên khóa",
+];
+
+/// Phrases that say "so far this year" without saying how far: a doubt, not the year.
+pub const SO_FAR: &[&str] = &["từ đầu năm", "đến nay", "lũy kế", "luỹ kế", "tính đến nay"];
 
 #[cfg(test)]
 mod tests {
@@ -358,6 +393,9 @@ mod tests {
         assert!(has("so với", ChangeAfter));
         assert!(has("xuống còn", Level));
         assert!(has("số", NotAFigure));
+        assert!(has("từ", ChangeFrom));
+        assert!(has("xuống còn", ChangeTo));
+        assert!(has("đã", Done));
         assert!(has("lần thứ", NotAFigure));
     }
 
