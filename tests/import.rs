@@ -598,7 +598,7 @@ mod no_panic {
         let setting = recognise::Setting {
             year: 2023,
             month: 6,
-            title_period: None,
+            ..recognise::Setting::default()
         };
         let page = read::txt(text);
         for p in page.paragraphs.iter().map(String::as_str).chain([text]) {

@@ -291,7 +291,16 @@ pub fn prepare(page: Page, site: &Site) -> Result<Prepared, Box<InputReport>> {
     report.locality = Some(locality.clone());
     report.locality_found_by = Some(how);
     let title_words = text::words(&title);
+    let opening = format!(
+        "{} {}",
+        title.to_lowercase(),
+        page.paragraphs
+            .first()
+            .map_or(String::new(), |p| p.to_lowercase())
+    );
     let setting = Setting {
+        review: rules::REVIEW.iter().any(|r| opening.contains(r)),
+        home: site.places.home_names(&locality),
         year: date.date.year(),
         month: date.date.month(),
         title_period: period::mentions(&title, &title_words, date.date.year())

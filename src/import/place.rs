@@ -16,6 +16,8 @@ use serde_yaml::Value;
 pub struct Unit {
     pub id: String,
     pub parent: Option<String>,
+    /// The name and aliases, folded ("dong son").
+    pub names: Vec<String>,
     /// Folded phrases that name it in a text: "huyen dong son", "tp song cong", aliases.
     phrases: Vec<String>,
     /// Host names of its portal, lower case, without "www.".
@@ -118,8 +120,15 @@ impl Units {
                 .iter()
                 .filter_map(|w| host_of(w))
                 .collect();
+            let mut names = vec![folded_name.clone()];
+            names.extend(
+                strings(item.get("aliases"))
+                    .iter()
+                    .map(|a| crate::vi::fold(a)),
+            );
             all.push(Unit {
                 id,
+                names,
                 parent: get("parent"),
                 phrases,
                 websites,
@@ -130,6 +139,23 @@ impl Units {
 
     pub fn get(&self, id: &str) -> Option<&Unit> {
         self.all.iter().find(|u| u.id == id)
+    }
+
+    /// The folded names of a unit and of the units above it: the names a bulletin about it
+    /// may use without speaking of another unit.
+    pub fn home_names(&self, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = self.get(id);
+        let mut steps = 0;
+        while let Some(u) = cur {
+            out.extend(u.names.iter().cloned());
+            steps += 1;
+            if steps > 64 {
+                break;
+            }
+            cur = u.parent.as_deref().and_then(|p| self.get(p));
+        }
+        out
     }
 
     /// Whether `a` is `b` or one of its ancestors.

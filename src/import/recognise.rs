@@ -8,11 +8,11 @@ use serde::Serialize;
 use super::figures::{self, Candidate, Units};
 use super::matching::{match_words, Catalogue, Match};
 use super::period::{self, Mention, Period};
-use super::rules::{Basis, Effect, Kind, Qualifier, RULES};
+use super::rules::{Basis, Effect, Kind, Qualifier, RULES, UNIT_KINDS};
 use super::text::{phrase_at, phrase_before, Paragraph, Word};
 
 /// What recognition knows of the bulletin as a whole.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct Setting {
     /// The year of the bulletin's date.
     pub year: i32,
@@ -20,6 +20,10 @@ pub struct Setting {
     pub month: u32,
     /// A period the title names ("… năm 2020"): the period of figures that name none.
     pub title_period: Option<Period>,
+    /// The title or first paragraph reviews a past period ("tổng kết", "sơ kết").
+    pub review: bool,
+    /// Folded names of the bulletin's unit and the units above it.
+    pub home: Vec<String>,
 }
 
 /// A figure proposed for an indicator.
@@ -77,6 +81,9 @@ struct Place {
     window_start: usize,
     /// End of the words after the figure that belong to it (next comma, figure or clause end).
     after_end: usize,
+    /// End of the sentence's introduction: the words before its first figure (whose period
+    /// is the list's; a period inside an earlier item is that item's own).
+    intro_end: usize,
 }
 
 /// Read every figure of a paragraph.
@@ -166,11 +173,17 @@ fn place(p: &Paragraph, gaps: &[&str], cands: &[Candidate], k: usize, c: &Candid
     let after_end = (c.end_word..sentence.end.max(c.end_word))
         .find(|&i| i >= next_start || gaps[i].contains([',', ';', ':']))
         .unwrap_or(sentence.end.max(c.end_word));
+    let first_in_sentence = cands
+        .iter()
+        .map(|x| x.first_word)
+        .find(|&f| f >= sentence.start)
+        .unwrap_or(c.first_word);
     Place {
         sentence_start: sentence.start,
         clause_start,
         window_start: window_start.min(c.first_word),
         after_end,
+        intro_end: first_in_sentence.min(clause_start),
     }
 }
 
@@ -260,6 +273,11 @@ impl Ctx<'_, '_> {
             Shape::Level => false,
         };
         let (id, confidence) = self.indicator(c, pl, catalogue, change)?;
+        if let Some(other) = self.other_unit(pl, c) {
+            return Err(format!(
+                "`{id}`: the words name {other}; is the figure that unit's?"
+            ));
+        }
         let period = self.period(c, pl);
         if period == Period::Unclear {
             return Err(format!(
@@ -380,18 +398,25 @@ impl Ctx<'_, '_> {
                 .iter()
                 .find(|m| m.start >= c.end_word && m.end <= pl.after_end)
         };
+        // The introduction's first period: "Năm 2024, phấn đấu A giai đoạn 2021-2025 …; B"
+        // gives B the year, not A's span.
         let lead = || {
             self.mentions
                 .iter()
-                .rev()
-                .find(|m| m.start >= pl.sentence_start && m.end <= pl.clause_start)
+                .find(|m| m.start >= pl.sentence_start && m.end <= pl.intro_end)
+        };
+        // A review early in the year, naming no year, is of the year before.
+        let reviewed = if self.setting.review && self.setting.month <= 2 {
+            self.setting.year - 1
+        } else {
+            self.setting.year
         };
         before
             .or_else(after)
             .or_else(lead)
             .map(|m| m.period)
             .or(self.setting.title_period)
-            .unwrap_or(Period::Year(self.setting.year))
+            .unwrap_or(Period::Year(reviewed))
     }
 
     /// Kinds named by cues in `range` (masked words skipped).
@@ -441,11 +466,41 @@ impl Ctx<'_, '_> {
             Period::Year(y) | Period::Span(y, _) if y > year => Ok((Kind::Target, false)),
             // In the first quarter, bulletins set the year's tasks: a figure of the whole
             // year cannot be its result yet.
-            Period::Year(_) if self.setting.month <= 3 => Ok((Kind::Target, false)),
+            Period::Year(_) if self.setting.month <= 3 && !self.setting.review => {
+                Ok((Kind::Target, false))
+            }
             _ => Err(format!(
                 "no cue says whether {period} is a target, an estimate or a result"
             )),
         }
+    }
+
+    /// A unit other than the bulletin's, named in the figure's words ("xã Hòa Tiến").
+    fn other_unit(&self, pl: &Place, c: &Candidate) -> Option<String> {
+        let words = &self.p.words;
+        let text = self.p.text;
+        for i in pl.window_start..c.first_word {
+            let Some(kind) = UNIT_KINDS.iter().find(|k| phrase_at(words, i, k)) else {
+                continue;
+            };
+            let mut k = i + kind.split(' ').count();
+            let mut name = Vec::new();
+            while k < c.first_word
+                && name.len() < 4
+                && text[words[k].start..].starts_with(char::is_uppercase)
+            {
+                name.push(words[k].folded.as_str());
+                k += 1;
+            }
+            if name.is_empty() {
+                continue;
+            }
+            let name = name.join(" ");
+            if !self.setting.home.contains(&name) {
+                return Some(text[words[i].start..words[k - 1].end].to_string());
+            }
+        }
+        None
     }
 
     /// "đã" (not "đã đề ra") in the figure's own words: a result.
@@ -541,7 +596,7 @@ mod tests {
         let setting = Setting {
             year: 2023,
             month,
-            title_period: None,
+            ..Setting::default()
         };
         read(text, &Catalogue::new(&inds), &units, &setting)
     }
@@ -654,6 +709,47 @@ mod tests {
             3,
         );
         assert_eq!(summary(&r), ["thu-ngan-sach 250 actual 2022 -"]);
+    }
+
+    #[test]
+    fn a_list_takes_its_introductions_period_not_an_earlier_items() {
+        let r = read_one(
+            "Năm 2024, phấn đấu tăng trưởng giá trị sản xuất giai đoạn 2021-2025 đạt 8%; thu ngân sách 560 tỷ đồng.",
+            12,
+        );
+        assert_eq!(
+            summary(&r),
+            [
+                "tang-truong 8 target 2021-2025 -",
+                "thu-ngan-sach 560 target 2024 -"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_review_early_in_the_year_is_of_the_year_before() {
+        let inds = Indicators::new(vec![ind("thu-ngan-sach", "Thu ngân sách", "tỷ đồng", &[])]);
+        let units = Units::new(["tỷ đồng"]);
+        let setting = Setting {
+            year: 2024,
+            month: 1,
+            review: true,
+            ..Setting::default()
+        };
+        let r = read(
+            "Thu ngân sách đạt 520 tỷ đồng.",
+            &Catalogue::new(&inds),
+            &units,
+            &setting,
+        );
+        assert_eq!(summary(&r), ["thu-ngan-sach 520 actual 2023 -"]);
+    }
+
+    #[test]
+    fn another_units_figure_is_a_doubt() {
+        let r = read_one("Năm 2022, xã Hòa Tiến thu ngân sách đạt 4 tỷ đồng.", 3);
+        assert!(r.proposals.is_empty(), "{:?}", summary(&r));
+        assert!(r.left[0].reason.contains("xã Hòa Tiến"), "{:?}", r.left);
     }
 
     #[test]

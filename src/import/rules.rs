@@ -330,6 +330,34 @@ pub const UNCLEAR_PERIOD_BEFORE: &[&str] = &[
     "niên khóa",
 ];
 
+/// Words of a title or first paragraph that make a bulletin a review of a past period
+/// ("tổng kết năm 2023"): its figures without a cue are then not the year's targets.
+pub const REVIEW: &[&str] = &[
+    "tổng kết",
+    "sơ kết",
+    "đánh giá kết quả",
+    "kết quả thực hiện",
+    "nhìn lại",
+];
+
+/// Kinds of unit that, followed by a capitalised name, name a unit ("xã Hòa Tiến"): a
+/// figure whose words name another unit than the bulletin's is a doubt.
+pub const UNIT_KINDS: &[&str] = &[
+    "xã",
+    "phường",
+    "thị trấn",
+    "huyện",
+    "thị xã",
+    "thành phố",
+    "tp",
+    "tỉnh",
+    "quận",
+    "thôn",
+    "bản",
+    "tổ dân phố",
+    "khu phố",
+];
+
 /// Phrases that say "so far this year" without saying how far: a doubt, not the year.
 pub const SO_FAR: &[&str] = &["từ đầu năm", "đến nay", "lũy kế", "luỹ kế", "tính đến nay"];
 
