@@ -110,17 +110,23 @@ def main():
     t0 = time.perf_counter()
     generate(inputs, args.n, args.seed)
     print(f"generated {args.n} bulletins in {time.perf_counter() - t0:.1f} s into {inputs}")
-    subprocess.run(["sync"])
     times = []
+    sites = []
     for run in range(args.runs):
         site = os.path.join(work, f"site-{run}")
+        sites.append(site)
         shutil.copytree(SITE, site, ignore=shutil.ignore_patterns("inputs", "gold.yaml"))
+        # Earlier runs' drafts written out first, untimed. Sites are removed only after the
+        # last run: ext4 is slow to allocate inodes right after many were freed, which would
+        # charge one run for the removal of the one before.
+        subprocess.run(["sync"])
         t = time.perf_counter()
         p = subprocess.run([BANTIN, "import", "--root", site, inputs], capture_output=True, text=True)
         dt = time.perf_counter() - t
         times.append(dt)
         summary = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else p.stderr[-300:]
         print(f"run {run + 1}: {dt:.2f} s (exit {p.returncode}): {summary}")
+    for site in sites:
         shutil.rmtree(site)
     med = statistics.median(times)
     print(f"median {med:.2f} s for {args.n} bulletins, {med / args.n * 1e3:.3f} ms per bulletin, "

@@ -5,7 +5,7 @@
 //! figure's unit must convert to the indicator's. Two indicators matching equally well is a
 //! doubt, and a doubt is no match.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::rules::{ABBREVIATIONS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, RULES};
@@ -18,6 +18,9 @@ pub struct Entry {
     pub unit: String,
     /// Each label's words (folded, expanded, without filler), in order.
     labels: Vec<Vec<String>>,
+    /// Each label as scored: for a level, and for a change (without growth words).
+    level: Vec<Label>,
+    change: Vec<Label>,
     /// A rate of change ("Tốc độ tăng …", unit %): takes a change "tăng 9,12%".
     pub growth: bool,
 }
@@ -52,12 +55,12 @@ pub enum Match {
 }
 
 /// Fold a text into words for matching, abbreviations expanded.
-pub fn match_words<'a>(folded: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub fn match_words<'a>(folded: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut out = Vec::new();
     for w in folded {
         match ABBREVIATIONS.iter().find(|(a, _)| *a == w) {
-            Some((_, full)) => out.extend(full.split(' ').map(str::to_string)),
-            None => out.push(w.to_string()),
+            Some((_, full)) => out.extend(full.split(' ')),
+            None => out.push(w),
         }
     }
     out
@@ -84,6 +87,8 @@ impl Catalogue {
                 Entry {
                     id: ind.id.clone(),
                     unit: ind.unit.clone(),
+                    level: labels.iter().map(|l| Label::new(l, false)).collect(),
+                    change: labels.iter().map(|l| Label::new(l, true)).collect(),
                     labels,
                     growth,
                 }
@@ -95,16 +100,17 @@ impl Catalogue {
     /// The indicator named by `context` (folded words, nearest to the figure last) for a
     /// figure in `unit`. `change`: the figure is a change ("tăng 9,12%"), which only a
     /// growth indicator takes, named without its growth words.
-    pub fn find(&self, context: &[String], unit: &str, change: bool) -> Match {
+    pub fn find(&self, context: &[&str], unit: &str, change: bool) -> Match {
+        let index = Index::new(context);
         let mut scored: Vec<(Score, &Entry)> = Vec::new();
         for e in &self.entries {
             if change && !e.growth {
                 continue;
             }
-            let best = e
-                .labels
+            let labels = if change { &e.change } else { &e.level };
+            let best = labels
                 .iter()
-                .filter_map(|l| score(l, context, change))
+                .filter_map(|l| score(l, &index))
                 .max_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
             if let Some(s) = best {
                 scored.push((s, e));
@@ -117,7 +123,7 @@ impl Catalogue {
         if change {
             // "Giá trị sản xuất nông nghiệp tăng 5%" names more than the growth of production.
             if let Match::Found { .. } | Match::Doubt(_) = self.find(context, "", false) {
-                if self.level_match_is_longer(context, best.matched) {
+                if self.level_match_is_longer(&index, best.matched) {
                     return Match::Doubt("the words name a level indicator more closely".into());
                 }
             }
@@ -150,7 +156,7 @@ impl Catalogue {
     /// the figure before it in its clause ("507,8 tỷ đồng theo kế hoạch và 850 tỷ đồng theo
     /// nghị quyết"): only when the words between are cue words, function words or words
     /// of that indicator's own labels.
-    pub fn only_cues_between(&self, id: &str, gap: &[String], unit: &str) -> bool {
+    pub fn only_cues_between(&self, id: &str, gap: &[&str], unit: &str) -> bool {
         let Some(e) = self.entries.iter().find(|e| e.id == id) else {
             return false;
         };
@@ -158,26 +164,27 @@ impl Catalogue {
             return false;
         }
         gap.iter()
-            .all(|w| is_filler(w) || e.labels.iter().any(|l| l.contains(w)))
+            .all(|w| is_filler(w) || e.labels.iter().any(|l| l.iter().any(|x| x == w)))
     }
 
     /// Whether the words between two figures say nothing of what is measured: cue words,
     /// function words, numbers ("… giảm từ 5,2% xuống còn 3,1%").
-    pub fn only_cues(gap: &[String]) -> bool {
-        gap.iter().all(|w| is_filler(w))
+    pub fn only_cues(gap: &[&str]) -> bool {
+        gap.iter().all(is_filler)
     }
 
-    fn level_match_is_longer(&self, context: &[String], growth_matched: usize) -> bool {
+    fn level_match_is_longer(&self, index: &Index, growth_matched: usize) -> bool {
         self.entries.iter().filter(|e| !e.growth).any(|e| {
-            e.labels
+            e.level
                 .iter()
-                .filter_map(|l| score(l, context, false))
+                .filter_map(|l| score(l, index))
                 .any(|s| s.matched > growth_matched)
         })
     }
 }
 
-fn is_filler(w: &str) -> bool {
+fn is_filler(w: &&str) -> bool {
+    let w = *w;
     INHERIT_FILLER.contains(&w) || w.bytes().all(|b| b.is_ascii_digit()) || cue_words().contains(w)
 }
 
@@ -197,7 +204,8 @@ fn label_words(label: &str) -> Vec<String> {
     let folded = crate::vi::tokens(label);
     match_words(folded.iter().map(String::as_str))
         .into_iter()
-        .filter(|w| !LABEL_FILLER.contains(&w.as_str()))
+        .filter(|w| !LABEL_FILLER.contains(w))
+        .map(str::to_string)
         .collect()
 }
 
@@ -210,35 +218,92 @@ fn tolerance(n: usize) -> usize {
     }
 }
 
-fn score(label: &[String], context: &[String], change: bool) -> Option<Score> {
-    let sequence: Vec<&String> = label
-        .iter()
-        .filter(|w| !change || !GROWTH_WORDS.contains(&w.as_str()))
-        .collect();
-    let mut words: Vec<&String> = Vec::with_capacity(sequence.len());
-    for w in &sequence {
-        if !words.contains(w) {
-            words.push(w);
+/// A figure's words, with the last place of each: labels are looked up, not searched.
+struct Index<'c> {
+    context: &'c [&'c str],
+    last: HashMap<&'c str, usize, Fnv>,
+}
+
+impl<'c> Index<'c> {
+    fn new(context: &'c [&'c str]) -> Index<'c> {
+        let mut last = HashMap::with_capacity_and_hasher(context.len(), Fnv);
+        for (i, w) in context.iter().enumerate() {
+            last.insert(*w, i);
+        }
+        Index { context, last }
+    }
+}
+
+/// FNV-1a: words are short, and SipHash's protection against crafted keys buys nothing
+/// for a bulletin's words.
+#[derive(Clone, Copy, Default)]
+pub struct Fnv;
+
+/// The state of [`Fnv`].
+pub struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
+}
+
+/// A label's words as scored: in order, and each once.
+#[derive(Debug, Clone)]
+struct Label {
+    sequence: Vec<String>,
+    words: Vec<String>,
+}
+
+impl Label {
+    /// `change`: without the words a change already says ("tốc độ tăng trưởng").
+    fn new(label: &[String], change: bool) -> Label {
+        let sequence: Vec<String> = label
+            .iter()
+            .filter(|w| !change || !GROWTH_WORDS.contains(&w.as_str()))
+            .cloned()
+            .collect();
+        let mut words: Vec<String> = Vec::with_capacity(sequence.len());
+        for w in &sequence {
+            if !words.contains(w) {
+                words.push(w.clone());
+            }
+        }
+        Label { sequence, words }
+    }
+}
+
+fn score(label: &Label, index: &Index) -> Option<Score> {
+    let context = index.context;
+    let (sequence, words) = (&label.sequence, &label.words);
     if words.is_empty() {
         return None;
     }
     let mut matched = 0;
     let mut farthest = 0;
-    for w in &words {
-        if let Some(pos) = context.iter().rposition(|c| c == *w) {
+    for w in words {
+        if let Some(&pos) = index.last.get(w.as_str()) {
             matched += 1;
             farthest = farthest.max(context.len() - pos);
         }
     }
-    if words.len() <= 3 && !contiguous(&sequence, context) {
+    let missing = words.len() - matched;
+    if matched == 0 || missing > tolerance(words.len()) {
         return None;
     }
-    let missing = words.len() - matched;
-    // A label of one or two words must match whole; one word alone is too weak unless it is
-    // the label itself (an abbreviation such as "GRDP" expands to more).
-    if matched == 0 || missing > tolerance(words.len()) {
+    if words.len() <= 3 && !contiguous(sequence, context) {
         return None;
     }
     Some(Score {
@@ -250,13 +315,14 @@ fn score(label: &[String], context: &[String], change: bool) -> Option<Score> {
 
 /// Whether a short label's words stand together, in order, in the context (filler words
 /// between them aside): "Giá trị/ha" is not named by "giá trị sản phẩm trên một ha".
-fn contiguous(words: &[&String], context: &[String]) -> bool {
-    let kept: Vec<&String> = context
+fn contiguous(words: &[String], context: &[&str]) -> bool {
+    let kept: Vec<&str> = context
         .iter()
-        .filter(|w| !LABEL_FILLER.contains(&w.as_str()))
+        .copied()
+        .filter(|w| !LABEL_FILLER.contains(w))
         .collect();
     kept.windows(words.len())
-        .any(|win| win.iter().zip(words).all(|(a, b)| a == b))
+        .any(|win| win.iter().zip(words).all(|(a, b)| *a == b.as_str()))
 }
 
 #[cfg(test)]
@@ -313,6 +379,13 @@ mod tests {
     fn ctx(t: &str) -> Vec<String> {
         let t = crate::vi::tokens(t);
         match_words(t.iter().map(String::as_str))
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
     }
 
     fn id(m: Match) -> String {
@@ -326,19 +399,19 @@ mod tests {
     fn added_and_dropped_words_and_diacritics() {
         let c = catalogue();
         assert_eq!(
-            id(c.find(&ctx("Thu ngân sách Nhà nước đạt"), "tỷ đồng", false)),
+            id(c.find(&refs(&ctx("Thu ngân sách Nhà nước đạt")), "tỷ đồng", false)),
             "thu-ngan-sach"
         );
         assert_eq!(
-            id(c.find(&ctx("thu ngan sach dat"), "triệu đồng", false)),
+            id(c.find(&refs(&ctx("thu ngan sach dat")), "triệu đồng", false)),
             "thu-ngan-sach"
         );
         assert_eq!(
-            id(c.find(&ctx("tổng thu NSNN"), "tỷ đồng", false)),
+            id(c.find(&refs(&ctx("tổng thu NSNN")), "tỷ đồng", false)),
             "thu-ngan-sach"
         );
         assert_eq!(
-            id(c.find(&ctx("tỷ lệ hộ nghèo giảm xuống còn"), "%", false)),
+            id(c.find(&refs(&ctx("tỷ lệ hộ nghèo giảm xuống còn")), "%", false)),
             "ho-ngheo"
         );
     }
@@ -354,14 +427,16 @@ mod tests {
         )]));
         assert_eq!(
             c.find(
-                &ctx("giá trị sản phẩm trên một ha diện tích đất canh tác đạt"),
+                &refs(&ctx(
+                    "giá trị sản phẩm trên một ha diện tích đất canh tác đạt"
+                )),
                 "triệu đồng",
                 false
             ),
             Match::None
         );
         assert_eq!(
-            id(c.find(&ctx("giá trị/ha đạt"), "triệu đồng", false)),
+            id(c.find(&refs(&ctx("giá trị/ha đạt")), "triệu đồng", false)),
             "gia-tri-ha"
         );
     }
@@ -370,23 +445,29 @@ mod tests {
     fn units_must_convert() {
         let c = catalogue();
         assert!(matches!(
-            c.find(&ctx("thu ngân sách đạt"), "%", false),
+            c.find(&refs(&ctx("thu ngân sách đạt")), "%", false),
             Match::Doubt(_)
         ));
-        assert_eq!(c.find(&ctx("xây dựng đạt"), "tỷ đồng", false), Match::None);
+        assert_eq!(
+            c.find(&refs(&ctx("xây dựng đạt")), "tỷ đồng", false),
+            Match::None
+        );
     }
 
     #[test]
     fn changes_only_for_growth_indicators() {
         let c = catalogue();
         assert_eq!(
-            id(c.find(&ctx("Tổng giá trị sản xuất"), "%", true)),
+            id(c.find(&refs(&ctx("Tổng giá trị sản xuất")), "%", true)),
             "tang-truong"
         );
-        assert_eq!(c.find(&ctx("tỷ lệ hộ nghèo"), "%", true), Match::None);
+        assert_eq!(
+            c.find(&refs(&ctx("tỷ lệ hộ nghèo")), "%", true),
+            Match::None
+        );
         assert!(matches!(
             c.find(
-                &ctx("giá trị sản xuất nông, lâm nghiệp và thủy sản"),
+                &refs(&ctx("giá trị sản xuất nông, lâm nghiệp và thủy sản")),
                 "%",
                 true
             ),

@@ -353,13 +353,9 @@ fn site_slugs(root: &Path) -> HashSet<String> {
         .collect()
 }
 
-/// Give the draft its path and write it (see IMPORT.md: never over another file; the
-/// locality id appended to a slug another bulletin has).
-fn place_and_write(
-    p: &mut Prepared,
-    opts: &Options,
-    taken: &mut HashSet<String>,
-) -> Result<String, String> {
+/// Give the draft its path, relative to the site root (see IMPORT.md: never over another
+/// file; the locality id appended to a slug another bulletin has). Reserves the slug.
+fn place(p: &Prepared, opts: &Options, taken: &mut HashSet<String>) -> Result<PathBuf, String> {
     let dir = Path::new("content")
         .join(&opts.into)
         .join(p.year.to_string());
@@ -392,11 +388,15 @@ fn place_and_write(
         }
         slug = format!("{}-{}", p.slug, p.meta.locality);
     }
-    let path = opts.root.join(rel(&slug));
-    let text = draft::markdown(&p.meta, &p.paragraphs);
-    draft::write(&path, &text, opts.force)?;
     taken.insert(slug.clone());
-    Ok(rel(&slug).display().to_string())
+    Ok(rel(&slug))
+}
+
+/// Write a placed draft; its path (relative to the site root) or the error.
+fn write_draft(p: &Prepared, rel: &Path, opts: &Options) -> Result<String, String> {
+    let text = draft::markdown(&p.meta, &p.paragraphs);
+    draft::write(&opts.root.join(rel), &text, opts.force)?;
+    Ok(rel.display().to_string())
 }
 
 /// Run an import; `Err` only when the site itself cannot be read.
@@ -424,19 +424,29 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             })),
         })
         .collect();
+    // Paths are given out in input order, then the drafts are written in parallel.
     let mut taken = site_slugs(&opts.root);
-    let mut reports = Vec::with_capacity(prepared.len());
-    for item in prepared {
-        match item {
-            Ok(mut p) => {
-                match place_and_write(&mut p, opts, &mut taken) {
+    let placed: Vec<_> = prepared
+        .into_iter()
+        .map(|item| {
+            item.map(|p| {
+                let path = place(&p, opts, &mut taken);
+                (p, path)
+            })
+        })
+        .collect();
+    let reports = placed
+        .into_par_iter()
+        .map(|item| match item {
+            Ok((mut p, path)) => {
+                match path.and_then(|rel| write_draft(&p, &rel, opts)) {
                     Ok(path) => p.report.draft = Some(path),
                     Err(e) => p.report.error = Some(e),
                 }
-                reports.push(p.report);
+                p.report
             }
-            Err(r) => reports.push(*r),
-        }
-    }
+            Err(r) => *r,
+        })
+        .collect();
     Ok(Report::new(reports))
 }

@@ -107,7 +107,9 @@ const OFFICIALS: &[&str] = &[
 ];
 
 fn folded_starts(line: &str, list: &[&str]) -> bool {
-    let f = crate::vi::fold(line);
+    // Only the line's start is compared: fold that, not the whole paragraph.
+    let head: String = line.chars().take(48).collect();
+    let f = crate::vi::fold(&head);
     let f = f.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '©');
     list.iter()
         .any(|p| f.starts_with(p) && !f[p.len()..].starts_with(|c: char| c.is_alphanumeric()))

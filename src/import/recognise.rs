@@ -6,9 +6,12 @@
 use serde::Serialize;
 
 use super::figures::{self, Candidate, Units};
-use super::matching::{match_words, Catalogue, Match};
+use super::matching::{match_words, Catalogue, Fnv, Match};
 use super::period::{self, Mention, Period};
-use super::rules::{Basis, Effect, Kind, Qualifier, RULES, UNIT_KINDS};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::rules::{Basis, Effect, Kind, Qualifier, Rule, RULES, UNIT_KINDS};
 use super::text::{phrase_at, phrase_before, Paragraph, Word};
 
 /// What recognition knows of the bulletin as a whole.
@@ -193,11 +196,35 @@ fn cue_at(
     i: usize,
     pick: &dyn Fn(Effect) -> bool,
 ) -> Option<(&'static str, Effect)> {
-    RULES
+    let first = words.get(i)?;
+    rules_by_first_word()
+        .get(first.lower.as_str())?
         .iter()
-        .filter(|r| pick(r.effect) && phrase_at(words, i, r.words))
-        .max_by_key(|r| r.words.len())
-        .map(|r| (r.words, r.effect))
+        .filter(|(r, split)| {
+            pick(r.effect)
+                && split
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| words.get(i + k).is_some_and(|w| w.lower == *p))
+        })
+        .max_by_key(|(r, _)| r.words.len())
+        .map(|(r, _)| (r.words, r.effect))
+}
+
+/// The rules of rules.rs, each with its words, by their first word: a word is compared
+/// with the few cues that can start with it, not with every cue.
+type RuleIndex = HashMap<&'static str, Vec<(&'static Rule, Vec<&'static str>)>, Fnv>;
+
+fn rules_by_first_word() -> &'static RuleIndex {
+    static INDEX: OnceLock<RuleIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map = RuleIndex::with_hasher(Fnv);
+        for r in RULES {
+            let split: Vec<&'static str> = r.words.split(' ').collect();
+            map.entry(split[0]).or_default().push((r, split));
+        }
+        map
+    })
 }
 
 fn shape(words: &[Word], c: &Candidate, pl: &Place) -> Shape {
@@ -255,7 +282,7 @@ struct Ctx<'a, 't> {
     prev: Option<(usize, &'a str)>,
 }
 
-impl Ctx<'_, '_> {
+impl<'a> Ctx<'a, '_> {
     fn figure(
         &self,
         c: &Candidate,
@@ -317,7 +344,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Folded words of `range`, abbreviations expanded.
-    fn context(&self, range: std::ops::Range<usize>) -> Vec<String> {
+    fn context(&self, range: std::ops::Range<usize>) -> Vec<&'a str> {
         match_words(self.p.words[range].iter().map(|w| w.folded.as_str()))
     }
 
@@ -349,7 +376,9 @@ impl Ctx<'_, '_> {
         } else {
             pl.window_start
         };
-        for from in [comma, pl.window_start, widest] {
+        let mut froms = vec![comma, pl.window_start, widest];
+        froms.dedup();
+        for from in froms {
             let mut ctx = self.context(from..c.first_word);
             ctx.extend(unit_words.iter().cloned());
             tried.push(catalogue.find(&ctx, &c.unit, change));

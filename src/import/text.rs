@@ -51,6 +51,9 @@ impl<'t> Paragraph<'t> {
 
 /// Characters that belong to a word: letters (with their combining marks) and digits.
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
@@ -76,11 +79,15 @@ pub fn words(text: &str) -> Vec<Word> {
 
 fn word(text: &str, start: usize, end: usize) -> Word {
     let raw = &text[start..end];
-    let lower = crate::vi::nfc(&raw.to_lowercase()).into_owned();
+    let lower = raw.to_lowercase();
+    let lower = match crate::vi::nfc(&lower) {
+        std::borrow::Cow::Borrowed(_) => lower,
+        std::borrow::Cow::Owned(n) => n,
+    };
     let folded = if lower.is_ascii() {
         lower.clone()
     } else {
-        crate::vi::fold(&lower)
+        fold_word(&lower)
     };
     Word {
         start,
@@ -88,6 +95,40 @@ fn word(text: &str, start: usize, end: usize) -> Word {
         lower,
         folded,
     }
+}
+
+/// [`crate::vi::fold`] of one word, by a table of the Latin letters of Vietnamese made
+/// once: every word of every input is folded, and decomposing each letter cost more than
+/// the rest of recognition.
+pub fn fold_word(word: &str) -> String {
+    static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0u32..0x1F00)
+            .map(|u| {
+                let Some(c) = char::from_u32(u) else {
+                    return '\0';
+                };
+                let f = crate::vi::fold(&c.to_string());
+                let mut it = f.chars();
+                match (it.next(), it.next()) {
+                    (Some(x), None) => x,
+                    _ => '\0',
+                }
+            })
+            .collect()
+    });
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match table.get(c as usize).copied() {
+            Some(f) if f != '\0' => out.push(f),
+            Some(_) if (c as u32) < 0x1F00 && crate::vi::fold(&c.to_string()).is_empty() => {}
+            _ => out.push_str(&crate::vi::fold(&c.to_string())),
+        }
+    }
+    out
 }
 
 /// Byte ranges of sentences: a sentence ends at `.`, `!`, `?` or `…` followed by a space
@@ -128,10 +169,12 @@ fn is_abbreviation(before: &str) -> bool {
 /// Whether the words starting at index `i` are `phrase` (lower-case words separated by
 /// single spaces), comparing the lower-case forms.
 pub fn phrase_at(words: &[Word], i: usize, phrase: &str) -> bool {
+    // Split on bytes: called for every word against every cue, where `str::split`'s
+    // searcher was a tenth of an import's time.
     let mut k = i;
-    for p in phrase.split(' ') {
+    for p in phrase.as_bytes().split(|b| *b == b' ') {
         match words.get(k) {
-            Some(w) if w.lower == p => k += 1,
+            Some(w) if w.lower.as_bytes() == p => k += 1,
             _ => return false,
         }
     }
@@ -141,7 +184,7 @@ pub fn phrase_at(words: &[Word], i: usize, phrase: &str) -> bool {
 /// Whether the words ending just before index `end` are `phrase`; returns the index of the
 /// phrase's first word.
 pub fn phrase_before(words: &[Word], end: usize, phrase: &str) -> Option<usize> {
-    let n = phrase.split(' ').count();
+    let n = 1 + phrase.bytes().filter(|b| *b == b' ').count();
     let start = end.checked_sub(n)?;
     phrase_at(words, start, phrase).then_some(start)
 }
@@ -158,6 +201,15 @@ mod tests {
         assert_eq!(&t[w[0].start..w[0].end], "Thu");
         assert_eq!(w[1].folded, "ngan");
         assert_eq!(w[3].lower, "đạt");
+    }
+
+    #[test]
+    fn fold_word_is_fold() {
+        for w in [
+            "Đồng", "hoà", "hòa", "THỦY", "ngân", "x\u{301}", "ǅ", "ß", "日本", "ﬁ",
+        ] {
+            assert_eq!(fold_word(w), crate::vi::fold(w), "{w}");
+        }
     }
 
     #[test]
