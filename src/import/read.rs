@@ -39,6 +39,8 @@ const CHROME: &[&str] = &[
     "so do trang",
     "english",
     "danh cho",
+    "tin tuc",
+    "gioi thieu",
     "chuyen muc",
     "menu",
     "quay lai",
@@ -224,10 +226,19 @@ pub fn txt(text: &str) -> Page {
         Some(d) => (0..d)
             .rev()
             .find(|&i| !is_chrome(&lines[i]) && word_count(&lines[i]) >= 3),
-        None => (0..head).find(|&i| {
-            let l = &lines[i];
-            !is_chrome(l) && word_count(l) >= 4 && !l.ends_with('.') && word_count(l) <= 40
-        }),
+        // No date line: the longest line that could be a title before the first paragraph
+        // (menus are shorter than titles, and paragraphs end with a full stop).
+        None => {
+            let first_paragraph = (0..head)
+                .find(|&i| ends_sentence(&lines[i]) && word_count(&lines[i]) >= 12)
+                .unwrap_or(head);
+            (0..first_paragraph)
+                .filter(|&i| {
+                    let l = &lines[i];
+                    !is_chrome(l) && word_count(l) >= 4 && !l.ends_with('.') && word_count(l) <= 40
+                })
+                .max_by_key(|&i| (word_count(&lines[i]), std::cmp::Reverse(i)))
+        }
     };
     let mut page = Page {
         title: title_at.map(|i| lines[i].clone()),
@@ -374,6 +385,15 @@ mod tests {
         assert!(p.date.is_none());
         assert_eq!(p.paragraphs.len(), 2, "{:?}", p.paragraphs);
         assert_eq!(p.authors, ["Thanh Huê"]);
+    }
+
+    #[test]
+    fn the_title_is_the_longest_line_before_the_first_paragraph() {
+        let t = "Trang chủ\nTin tức - Sự kiện nổi bật\nHuyện Đông Sơn sơ kết 6 tháng đầu năm 2021\n\nSáng 12-7, Huyện ủy Đông Sơn tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.";
+        assert_eq!(
+            txt(t).title.as_deref(),
+            Some("Huyện Đông Sơn sơ kết 6 tháng đầu năm 2021")
+        );
     }
 
     #[test]

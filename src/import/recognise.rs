@@ -473,9 +473,14 @@ impl<'a> Ctx<'a, '_> {
     fn kind(&self, c: &Candidate, pl: &Place, period: Period) -> Result<(Kind, bool), String> {
         let before = self.kinds_in(pl.clause_start..c.first_word, false);
         let after = self.kinds_in(c.end_word..pl.after_end, true);
-        let lead = self.kinds_in(pl.sentence_start..pl.clause_start, false);
+        let mut lead = self.kinds_in(pl.sentence_start..pl.clause_start, false);
         if self.done_before(c, pl) {
             return self.kind_of_result(period);
+        }
+        // "A ước đạt X; B đạt Y": B's own "đạt" says a result; the estimate was A's. A
+        // target of the lead still holds ("phấn đấu A đạt X; B đạt Y").
+        if !lead.contains(&Kind::Target) && self.says_result(pl.window_start..c.first_word) {
+            lead.clear();
         }
         for cues in [&before, &after, &lead] {
             if cues.contains(&Kind::Estimate) {
@@ -530,6 +535,15 @@ impl<'a> Ctx<'a, '_> {
             }
         }
         None
+    }
+
+    /// "đạt" or "thực hiện" in the figure's own words, without "ước" before it.
+    fn says_result(&self, range: std::ops::Range<usize>) -> bool {
+        let words = &self.p.words;
+        range.clone().any(|i| {
+            (words[i].lower == "đạt" || phrase_at(words, i, "thực hiện"))
+                && !(i > range.start && words[i - 1].lower == "ước")
+        })
     }
 
     /// "đã" (not "đã đề ra") in the figure's own words: a result.
@@ -661,6 +675,21 @@ mod tests {
         assert_eq!(summary(&r), ["thu-ngan-sach 700 actual 2023-M9 -"]);
         let r = read_one("Năm 2022, thu ngân sách đạt 600 tỷ đồng.", 3);
         assert_eq!(summary(&r), ["thu-ngan-sach 600 actual 2022 -"]);
+    }
+
+    #[test]
+    fn an_items_own_result_is_not_the_estimate_of_the_one_before() {
+        let r = read_one(
+            "6 tháng năm 2023, thu ngân sách ước đạt 700 tỷ đồng; thôn đạt chuẩn nông thôn mới kiểu mẫu đạt 5 thôn.",
+            7,
+        );
+        assert_eq!(
+            summary(&r),
+            [
+                "thu-ngan-sach 700 estimate 2023-M6 -",
+                "thon-nm 5 actual 2023-M6 -"
+            ]
+        );
     }
 
     #[test]
