@@ -230,7 +230,9 @@ pub fn txt(text: &str) -> Page {
         // (menus are shorter than titles, and paragraphs end with a full stop).
         None => {
             let first_paragraph = (0..head)
-                .find(|&i| ends_sentence(&lines[i]) && word_count(&lines[i]) >= 12)
+                .find(|&i| {
+                    lines[i].ends_with(['.', '!', '?', '…', ';']) && word_count(&lines[i]) >= 12
+                })
                 .unwrap_or(head);
             (0..first_paragraph)
                 .filter(|&i| {
@@ -389,10 +391,10 @@ mod tests {
 
     #[test]
     fn the_title_is_the_longest_line_before_the_first_paragraph() {
-        let t = "Trang chủ\nTin tức - Sự kiện nổi bật\nHuyện Đông Sơn sơ kết 6 tháng đầu năm 2021\n\nSáng 12-7, Huyện ủy Đông Sơn tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.";
+        let t = "Trang chủ\nTin tức - Sự kiện nổi bật\nHuyện Đông Sơn sơ kết 6 tháng đầu năm 2021 (ảnh, video)\n\nSáng 12-7, Huyện ủy Đông Sơn tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.";
         assert_eq!(
             txt(t).title.as_deref(),
-            Some("Huyện Đông Sơn sơ kết 6 tháng đầu năm 2021")
+            Some("Huyện Đông Sơn sơ kết 6 tháng đầu năm 2021 (ảnh, video)")
         );
     }
 
