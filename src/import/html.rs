@@ -96,6 +96,14 @@ fn push_text(e: ElementRef, out: &mut String) {
     }
 }
 
+/// Lines of a text (split at `<br>`), whitespace collapsed, empty ones dropped.
+fn lines_of(t: &str) -> Vec<String> {
+    t.split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 /// Whether an element sits inside a skipped element.
 fn skipped(e: ElementRef) -> bool {
     e.ancestors()
@@ -211,12 +219,22 @@ impl Document {
                 best = Some((*total, parent.id()));
             }
         }
-        let Some((_, block)) = best else {
+        let block = match best {
+            Some((_, id)) => self.html.tree.get(id).and_then(ElementRef::wrap),
+            None => self.text_block(),
+        };
+        let Some(block) = block else {
             return Vec::new();
         };
-        let Some(block) = self.html.tree.get(block).and_then(ElementRef::wrap) else {
-            return Vec::new();
-        };
+        let has_paragraphs = block
+            .children()
+            .filter_map(ElementRef::wrap)
+            .any(|e| matches!(e.value().name(), "p" | "h2" | "h3" | "blockquote"));
+        if !has_paragraphs {
+            let mut t = String::new();
+            push_text(block, &mut t);
+            return lines_of(&t);
+        }
         block
             .children()
             .filter_map(ElementRef::wrap)
@@ -224,14 +242,44 @@ impl Document {
             .flat_map(|e| {
                 let mut t = String::new();
                 push_text(e, &mut t);
-                t.split('\n')
-                    .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .filter(|l| !l.is_empty())
-                    .collect::<Vec<_>>()
+                lines_of(&t)
             })
             .collect()
     }
 }
+
+impl Document {
+    /// A page without paragraph elements (text in a `div` or `td`, lines split by `<br>`):
+    /// the element whose own text, outside its child elements but its inline ones, is the
+    /// longest.
+    fn text_block(&self) -> Option<ElementRef<'_>> {
+        let blocks = sel("div, td, article, section, main, body")?;
+        self.html
+            .select(&blocks)
+            .filter(|e| !skipped(*e))
+            .map(|e| {
+                let own: usize = e
+                    .children()
+                    .filter_map(|c| {
+                        c.value().as_text().map(|t| t.trim().len()).or_else(|| {
+                            ElementRef::wrap(c)
+                                .filter(|el| INLINE.contains(&el.value().name()))
+                                .map(|el| text_of(el).len())
+                        })
+                    })
+                    .sum();
+                (own, e)
+            })
+            .filter(|(own, _)| *own > 0)
+            .max_by_key(|(own, _)| *own)
+            .map(|(_, e)| e)
+    }
+}
+
+/// Elements inside a line of text.
+const INLINE: &[&str] = &[
+    "b", "strong", "i", "em", "span", "a", "u", "font", "sup", "sub",
+];
 
 #[cfg(test)]
 mod tests {
@@ -251,6 +299,19 @@ mod tests {
         let page = b"<meta charset=windows-1258><title>Ha\xCC</title>";
         let t = decode(page);
         assert!(t.contains("Hà"), "{t:?}");
+    }
+
+    #[test]
+    fn text_in_a_div_split_by_br() {
+        let page = "<html><body><div class=menu><a>Trang chủ</a></div><div class=noidung>Đoạn thứ nhất của bài viết, khá dài.<br>Đoạn <b>thứ hai</b> của bài viết.<br></div></body></html>";
+        let d = Document::parse(page);
+        assert_eq!(
+            d.paragraphs(),
+            [
+                "Đoạn thứ nhất của bài viết, khá dài.",
+                "Đoạn thứ hai của bài viết."
+            ]
+        );
     }
 
     #[test]
