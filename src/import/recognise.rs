@@ -299,7 +299,13 @@ impl<'a> Ctx<'a, '_> {
             Shape::Change(true) => true,
             Shape::Level => false,
         };
-        let (id, confidence) = self.indicator(c, pl, catalogue, change)?;
+        let (id, confidence) = self.indicator(c, pl, catalogue, change).map_err(|e| {
+            if change {
+                format!("a change (tăng …), not a level unless a growth indicator is named: {e}")
+            } else {
+                e
+            }
+        })?;
         if let Some(other) = self.other_unit(pl, c) {
             return Err(format!(
                 "`{id}`: the words name {other}; is the figure that unit's?"
