@@ -14,6 +14,7 @@ mod crawl;
 mod data_files;
 mod determinism;
 mod html_valid;
+mod import;
 mod init_new;
 mod interrupted;
 mod output_safety;

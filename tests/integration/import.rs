@@ -3,25 +3,23 @@
 //! never overwriting and `--force`, drafts that pass `bantin check --drafts`, and no panic
 //! on any input.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{run_in, Site};
+use crate::util::{self as common, run_in, Site};
 use serde::Deserialize;
 
 /// The site and inputs of tests/fixtures/import.
 const FIXTURE: &str = "import";
 
 /// ../shared/seeds, or `None` (with the reason printed) when it is not there; with `CI`
-/// set, its absence fails the test.
+/// (or `BANTIN_REQUIRE_TOOLS`) set, its absence fails the test.
 fn seeds() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
     if dir.is_dir() {
         return Some(dir);
     }
-    if std::env::var_os("CI").is_some() {
+    if std::env::var_os("CI").is_some() || crate::util::pages::tools_required() {
         panic!("{} is missing, and CI requires it", dir.display());
     }
     eprintln!(
