@@ -5,7 +5,9 @@
 //! figure's unit must convert to the indicator's. Two indicators matching equally well is a
 //! doubt, and a doubt is no match.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use super::rules::{ABBREVIATIONS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, RULES};
@@ -221,42 +223,16 @@ fn tolerance(n: usize) -> usize {
 /// A figure's words, with the last place of each: labels are looked up, not searched.
 struct Index<'c> {
     context: &'c [&'c str],
-    last: HashMap<&'c str, usize, Fnv>,
+    last: FxHashMap<&'c str, usize>,
 }
 
 impl<'c> Index<'c> {
     fn new(context: &'c [&'c str]) -> Index<'c> {
-        let mut last = HashMap::with_capacity_and_hasher(context.len(), Fnv);
+        let mut last = FxHashMap::with_capacity_and_hasher(context.len(), Default::default());
         for (i, w) in context.iter().enumerate() {
             last.insert(*w, i);
         }
         Index { context, last }
-    }
-}
-
-/// FNV-1a: words are short, and SipHash's protection against crafted keys buys nothing
-/// for a bulletin's words.
-#[derive(Clone, Copy, Default)]
-pub struct Fnv;
-
-/// The state of [`Fnv`].
-pub struct FnvHasher(u64);
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
     }
 }
 

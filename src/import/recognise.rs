@@ -6,10 +6,11 @@
 use serde::Serialize;
 
 use super::figures::{self, Candidate, Units};
-use super::matching::{match_words, Catalogue, Fnv, Match};
+use super::matching::{match_words, Catalogue, Match};
 use super::period::{self, Mention, Period};
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use super::rules::{Basis, Effect, Kind, Qualifier, Rule, RULES, UNIT_KINDS};
 use super::text::{phrase_at, phrase_before, Paragraph, Word};
@@ -213,12 +214,12 @@ fn cue_at(
 
 /// The rules of rules.rs, each with its words, by their first word: a word is compared
 /// with the few cues that can start with it, not with every cue.
-type RuleIndex = HashMap<&'static str, Vec<(&'static Rule, Vec<&'static str>)>, Fnv>;
+type RuleIndex = FxHashMap<&'static str, Vec<(&'static Rule, Vec<&'static str>)>>;
 
 fn rules_by_first_word() -> &'static RuleIndex {
     static INDEX: OnceLock<RuleIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut map = RuleIndex::with_hasher(Fnv);
+        let mut map = RuleIndex::default();
         for r in RULES {
             let split: Vec<&'static str> = r.words.split(' ').collect();
             map.entry(split[0]).or_default().push((r, split));
