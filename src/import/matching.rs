@@ -10,7 +10,9 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
-use super::rules::{ABBREVIATIONS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, RULES};
+use super::rules::{
+    ABBREVIATIONS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, LABEL_FILLER_PHRASES, RULES,
+};
 use crate::model::Indicators;
 
 /// One indicator, ready to be matched.
@@ -204,11 +206,23 @@ fn cue_words() -> &'static HashSet<String> {
 /// A label's words: folded, abbreviations expanded, filler dropped, in order.
 fn label_words(label: &str) -> Vec<String> {
     let folded = crate::vi::tokens(label);
-    match_words(folded.iter().map(String::as_str))
-        .into_iter()
-        .filter(|w| !LABEL_FILLER.contains(w))
-        .map(str::to_string)
-        .collect()
+    let words = match_words(folded.iter().map(String::as_str));
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'words: while i < words.len() {
+        for p in LABEL_FILLER_PHRASES {
+            let n = p.split(' ').count();
+            if words.len() >= i + n && words[i..i + n].join(" ") == *p {
+                i += n;
+                continue 'words;
+            }
+        }
+        if !LABEL_FILLER.contains(&words[i]) {
+            out.push(words[i].to_string());
+        }
+        i += 1;
+    }
+    out
 }
 
 /// How many of a label's words may be missing from the figure's words.
@@ -414,6 +428,19 @@ mod tests {
         assert_eq!(
             id(c.find(&refs(&ctx("giá trị/ha đạt")), "triệu đồng", false)),
             "gia-tri-ha"
+        );
+    }
+
+    #[test]
+    fn filler_is_dropped_as_phrases() {
+        assert_eq!(label_words("Tỷ lệ hộ nghèo"), ["ho", "ngheo"]);
+        assert_eq!(
+            label_words("Bán lẻ và dịch vụ"),
+            ["ban", "le", "dich", "vu"]
+        );
+        assert_eq!(
+            label_words("Thu ngân sách nhà nước trên địa bàn"),
+            ["thu", "ngan", "sach"]
         );
     }
 

@@ -116,6 +116,19 @@ fn mention_at(text: &str, words: &[Word], i: usize, default_year: i32) -> Option
             period: Period::Unclear,
         });
     }
+    // "cả năm", "năm nay": the whole year of the bulletin.
+    if let Some(p) = ["cả năm", "năm nay"]
+        .iter()
+        .find(|p| phrase_at(words, i, p))
+    {
+        if words.get(i + 2).and_then(year_of).is_none() {
+            return Some(Mention {
+                start: i,
+                end: i + p.split(' ').count(),
+                period: Period::Year(default_year),
+            });
+        }
+    }
     // "tháng 10", "tháng 1/2024": one month, which no value has.
     if w.lower == "tháng" {
         if let Some(n) = words.get(i + 1).and_then(|x| x.lower.parse::<u8>().ok()) {
@@ -237,6 +250,8 @@ mod tests {
         );
         assert_eq!(periods("6 tháng cuối năm 2020"), ["?"]);
         assert_eq!(periods("đến năm 2030"), ["2030"]);
+        assert_eq!(periods("ước cả năm, năm nay"), ["2020", "2020"]);
+        assert_eq!(periods("cả năm 2021"), ["2021"]);
         assert_eq!(periods("tháng 10 và tháng 1/2024"), ["?", "?"]);
         assert_eq!(periods("từ đầu năm đến nay"), ["?", "?"]);
         assert_eq!(periods("năm học 2022-2023"), ["?"]);

@@ -276,10 +276,15 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
 ];
 
 /// Words of a catalogue label that bulletins add or drop freely; a label is matched on its
-/// other words. (Folded: "số", "tỷ lệ", "tổng", "mức", "được", "mới", "trên địa bàn", …)
+/// other words. Phrases first ("tỷ lệ", "trên địa bàn", folded), then single words ("số",
+/// "tổng", "mức", "được", "mới", …). "tỷ", "lệ", "địa", "bàn" alone are not filler: "Bán lẻ
+/// và dịch vụ" must keep "bán lẻ".
+pub const LABEL_FILLER_PHRASES: &[&str] = &["ty le", "tren dia ban", "dia ban", "nha nuoc"];
+
+/// Single filler words of a label (folded).
 pub const LABEL_FILLER: &[&str] = &[
-    "so", "ty", "le", "tong", "muc", "duoc", "moi", "dia", "ban", "toan", "cua", "va", "cac",
-    "nhung", "co", "la", "trong", "nam", "dat", "nguoi", "cho", "o", "voi",
+    "so", "tong", "muc", "duoc", "moi", "toan", "cua", "va", "cac", "nhung", "co", "la", "trong",
+    "nam", "dat", "nguoi", "cho", "o", "voi",
 ];
 
 /// Words that may stand between two figures of one indicator besides cue words ("… theo kế
