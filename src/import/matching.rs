@@ -11,7 +11,8 @@ use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use super::rules::{
-    ABBREVIATIONS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, LABEL_FILLER_PHRASES, RULES,
+    ABBREVIATIONS, CHANGE_VERBS, GROWTH_WORDS, INHERIT_FILLER, LABEL_FILLER, LABEL_FILLER_PHRASES,
+    RULES,
 };
 use crate::model::Indicators;
 
@@ -25,8 +26,9 @@ pub struct Entry {
     /// Each label as scored: for a level, and for a change (without growth words).
     level: Vec<Label>,
     change: Vec<Label>,
-    /// A rate of change ("Tốc độ tăng …", unit %): takes a change "tăng 9,12%".
-    pub growth: bool,
+    /// The changes it measures (unit %, "Tốc độ tăng …": `tang`), folded: it takes a
+    /// change "tăng 9,12%".
+    pub measures: Vec<&'static str>,
 }
 
 /// The catalogue, prepared for matching.
@@ -86,15 +88,22 @@ impl Catalogue {
                     .collect();
                 labels.dedup();
                 let name = crate::vi::tokens(&ind.name);
-                let growth = matches!(ind.unit.as_str(), "%" | "%/năm")
-                    && name.iter().any(|w| w == "tang" || w == "toc");
+                let measures: Vec<&'static str> = if matches!(ind.unit.as_str(), "%" | "%/năm") {
+                    CHANGE_VERBS
+                        .iter()
+                        .map(|(_, f)| *f)
+                        .filter(|f| name.iter().any(|w| w == f))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 Entry {
                     id: ind.id.clone(),
                     unit: ind.unit.clone(),
                     level: labels.iter().map(|l| Label::new(l, false)).collect(),
                     change: labels.iter().map(|l| Label::new(l, true)).collect(),
                     labels,
-                    growth,
+                    measures,
                 }
             })
             .collect();
@@ -102,16 +111,20 @@ impl Catalogue {
     }
 
     /// The indicator named by `context` (folded words, nearest to the figure last) for a
-    /// figure in `unit`. `change`: the figure is a change ("tăng 9,12%"), which only a
-    /// growth indicator takes, named without its growth words.
-    pub fn find(&self, context: &[&str], unit: &str, change: bool) -> Match {
+    /// figure in `unit`. `change`: the figure is a change ("tăng 9,12%": `Some("tang")`),
+    /// which only an indicator measuring it takes, named without its growth words.
+    pub fn find(&self, context: &[&str], unit: &str, change: Option<&str>) -> Match {
         let index = Index::new(context);
         let mut scored: Vec<(Score, &Entry)> = Vec::new();
         for e in &self.entries {
-            if change && !e.growth {
+            if change.is_some_and(|v| !e.measures.contains(&v)) {
                 continue;
             }
-            let labels = if change { &e.change } else { &e.level };
+            let labels = if change.is_some() {
+                &e.change
+            } else {
+                &e.level
+            };
             let best = labels
                 .iter()
                 .filter_map(|l| score(l, &index))
@@ -124,9 +137,9 @@ impl Catalogue {
         let Some(&(best, entry)) = scored.first() else {
             return Match::None;
         };
-        if change {
+        if change.is_some() {
             // "Giá trị sản xuất nông nghiệp tăng 5%" names more than the growth of production.
-            if let Match::Found { .. } | Match::Doubt(_) = self.find(context, "", false) {
+            if let Match::Found { .. } | Match::Doubt(_) = self.find(context, "", None) {
                 if self.level_match_is_longer(&index, best.matched) {
                     return Match::Doubt("the words name a level indicator more closely".into());
                 }
@@ -149,7 +162,7 @@ impl Catalogue {
                 entry.id, entry.unit, unit
             ));
         }
-        let confidence = (0.5 + 0.5 * best.coverage) * if change { 0.8 } else { 1.0 };
+        let confidence = (0.5 + 0.5 * best.coverage) * if change.is_some() { 0.8 } else { 1.0 };
         Match::Found {
             id: entry.id.clone(),
             confidence: (confidence * 100.0).round() / 100.0,
@@ -178,12 +191,15 @@ impl Catalogue {
     }
 
     fn level_match_is_longer(&self, index: &Index, growth_matched: usize) -> bool {
-        self.entries.iter().filter(|e| !e.growth).any(|e| {
-            e.level
-                .iter()
-                .filter_map(|l| score(l, index))
-                .any(|s| s.matched > growth_matched)
-        })
+        self.entries
+            .iter()
+            .filter(|e| e.measures.is_empty())
+            .any(|e| {
+                e.level
+                    .iter()
+                    .filter_map(|l| score(l, index))
+                    .any(|s| s.matched > growth_matched)
+            })
     }
 }
 
@@ -389,19 +405,19 @@ mod tests {
     fn added_and_dropped_words_and_diacritics() {
         let c = catalogue();
         assert_eq!(
-            id(c.find(&refs(&ctx("Thu ngân sách Nhà nước đạt")), "tỷ đồng", false)),
+            id(c.find(&refs(&ctx("Thu ngân sách Nhà nước đạt")), "tỷ đồng", None)),
             "thu-ngan-sach"
         );
         assert_eq!(
-            id(c.find(&refs(&ctx("thu ngan sach dat")), "triệu đồng", false)),
+            id(c.find(&refs(&ctx("thu ngan sach dat")), "triệu đồng", None)),
             "thu-ngan-sach"
         );
         assert_eq!(
-            id(c.find(&refs(&ctx("tổng thu NSNN")), "tỷ đồng", false)),
+            id(c.find(&refs(&ctx("tổng thu NSNN")), "tỷ đồng", None)),
             "thu-ngan-sach"
         );
         assert_eq!(
-            id(c.find(&refs(&ctx("tỷ lệ hộ nghèo giảm xuống còn")), "%", false)),
+            id(c.find(&refs(&ctx("tỷ lệ hộ nghèo giảm xuống còn")), "%", None)),
             "ho-ngheo"
         );
     }
@@ -421,12 +437,12 @@ mod tests {
                     "giá trị sản phẩm trên một ha diện tích đất canh tác đạt"
                 )),
                 "triệu đồng",
-                false
+                None
             ),
             Match::None
         );
         assert_eq!(
-            id(c.find(&refs(&ctx("giá trị/ha đạt")), "triệu đồng", false)),
+            id(c.find(&refs(&ctx("giá trị/ha đạt")), "triệu đồng", None)),
             "gia-tri-ha"
         );
     }
@@ -448,11 +464,11 @@ mod tests {
     fn units_must_convert() {
         let c = catalogue();
         assert!(matches!(
-            c.find(&refs(&ctx("thu ngân sách đạt")), "%", false),
+            c.find(&refs(&ctx("thu ngân sách đạt")), "%", None),
             Match::Doubt(_)
         ));
         assert_eq!(
-            c.find(&refs(&ctx("xây dựng đạt")), "tỷ đồng", false),
+            c.find(&refs(&ctx("xây dựng đạt")), "tỷ đồng", None),
             Match::None
         );
     }
@@ -461,18 +477,18 @@ mod tests {
     fn changes_only_for_growth_indicators() {
         let c = catalogue();
         assert_eq!(
-            id(c.find(&refs(&ctx("Tổng giá trị sản xuất")), "%", true)),
+            id(c.find(&refs(&ctx("Tổng giá trị sản xuất")), "%", Some("tang"))),
             "tang-truong"
         );
         assert_eq!(
-            c.find(&refs(&ctx("tỷ lệ hộ nghèo")), "%", true),
+            c.find(&refs(&ctx("tỷ lệ hộ nghèo")), "%", Some("tang")),
             Match::None
         );
         assert!(matches!(
             c.find(
                 &refs(&ctx("giá trị sản xuất nông, lâm nghiệp và thủy sản")),
                 "%",
-                true
+                Some("tang")
             ),
             Match::Doubt(_)
         ));

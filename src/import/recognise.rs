@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::rules::{Basis, Effect, Kind, Qualifier, Rule, RULES, UNIT_KINDS};
+use super::rules::{Basis, Effect, Kind, Qualifier, Rule, CHANGE_VERBS, RULES, UNIT_KINDS};
 use super::text::{phrase_at, phrase_before, Paragraph, Word};
 
 /// What recognition knows of the bulletin as a whole.
@@ -71,8 +71,8 @@ pub struct Reading {
 #[derive(Debug, Clone, PartialEq)]
 enum Shape {
     Level,
-    /// A change; `true` when it is a rise ("tăng"), which a growth indicator may take.
-    Change(bool),
+    /// A change; with its word (folded) when an indicator can measure it ("tăng", "vượt").
+    Change(Option<&'static str>),
     Not(&'static str),
 }
 
@@ -250,7 +250,11 @@ fn shape(words: &[Word], c: &Candidate, pl: &Place) -> Shape {
         return Shape::Not("a share of something else (bằng …)");
     }
     if let Some(r) = before(|e| e == Effect::Change) {
-        return Shape::Change(r.words.starts_with("tăng"));
+        let verb = CHANGE_VERBS
+            .iter()
+            .find(|(w, _)| *w == r.words)
+            .map(|(_, f)| *f);
+        return Shape::Change(verb);
     }
     let after = c.end_word..pl.after_end.min(c.end_word + 5);
     if c.unit == "%" && cue_at(words, c.end_word, &|e| e == Effect::ShareAfter).is_some() {
@@ -260,7 +264,7 @@ fn shape(words: &[Word], c: &Candidate, pl: &Place) -> Shape {
         .clone()
         .any(|i| cue_at(words, i, &|e| e == Effect::ChangeAfter).is_some())
     {
-        return Shape::Change(false);
+        return Shape::Change(None);
     }
     Shape::Level
 }
@@ -293,16 +297,16 @@ impl<'a> Ctx<'a, '_> {
     ) -> Result<Proposal, String> {
         let change = match shape {
             Shape::Not(why) => return Err(why.to_string()),
-            Shape::Change(false) => return Err("a change, not a level".into()),
-            Shape::Change(true) if !c.unit.starts_with('%') => {
+            Shape::Change(None) => return Err("a change, not a level".into()),
+            Shape::Change(Some(_)) if !c.unit.starts_with('%') => {
                 return Err("a change, not a level".into())
             }
-            Shape::Change(true) => true,
-            Shape::Level => false,
+            Shape::Change(verb) => *verb,
+            Shape::Level => None,
         };
         let (id, confidence) = self.indicator(c, pl, catalogue, change).map_err(|e| {
-            if change {
-                format!("a change (tăng …), not a level unless a growth indicator is named: {e}")
+            if change.is_some() {
+                format!("a change (tăng …), not a level unless an indicator of that change is named: {e}")
             } else {
                 e
             }
@@ -360,7 +364,7 @@ impl<'a> Ctx<'a, '_> {
         c: &Candidate,
         pl: &Place,
         catalogue: &Catalogue,
-        change: bool,
+        change: Option<&str>,
     ) -> Result<(String, f64), String> {
         let counted = !(c.unit.contains('%') || c.unit.contains("đồng") || c.unit.contains("USD"));
         let unit_words = if counted {
@@ -378,7 +382,7 @@ impl<'a> Ctx<'a, '_> {
         let mut tried = Vec::new();
         // A change's subject may stand before the level it follows: "Tổng giá trị sản
         // xuất ước đạt 6.850 tỷ đồng, tăng 8,6%".
-        let widest = if change {
+        let widest = if change.is_some() {
             pl.clause_start
         } else {
             pl.window_start
@@ -395,7 +399,13 @@ impl<'a> Ctx<'a, '_> {
         }
         if counted || c.unit == "%" {
             if let Some(Match::None) = tried.last() {
-                let mut after = unit_words.clone();
+                // A change names what it measures around it: "thu ngân sách vượt 5% dự
+                // toán cấp trên giao"; a level just after it: "97% người dân tham gia BHYT".
+                let mut after = if change.is_some() {
+                    self.context(pl.clause_start..c.first_word)
+                } else {
+                    unit_words.clone()
+                };
                 after.extend(self.context(c.end_word..pl.after_end.min(c.end_word + 12)));
                 tried.push(catalogue.find(&after, &c.unit, change));
             }
@@ -747,6 +757,32 @@ mod tests {
                 "thu-ngan-sach 850 target 2024 - resolution"
             ]
         );
+    }
+
+    #[test]
+    fn a_change_an_indicator_measures_by_its_name() {
+        let inds = Indicators::new(vec![
+            ind("thu-ngan-sach", "Thu ngân sách", "tỷ đồng", &[]),
+            ind(
+                "vuot-du-toan",
+                "Mức thu ngân sách vượt dự toán cấp trên giao",
+                "%",
+                &[],
+            ),
+        ]);
+        let units = Units::new(["tỷ đồng", "%"]);
+        let setting = Setting {
+            year: 2020,
+            month: 1,
+            ..Setting::default()
+        };
+        let r = read(
+            "Năm 2020, phấn đấu thu ngân sách vượt 5% dự toán cấp trên giao; tỷ lệ hộ nghèo giảm 2%.",
+            &Catalogue::new(&inds),
+            &units,
+            &setting,
+        );
+        assert_eq!(summary(&r), ["vuot-du-toan 5 target 2020 -"]);
     }
 
     #[test]

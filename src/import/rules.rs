@@ -294,7 +294,12 @@ pub const INHERIT_FILLER: &[&str] = &[
 ];
 
 /// Words of a growth indicator's name that a change ("tăng 9,12%") already says.
-pub const GROWTH_WORDS: &[&str] = &["toc", "do", "tang", "truong"];
+pub const GROWTH_WORDS: &[&str] = &["toc", "do", "tang", "truong", "vuot", "giam"];
+
+/// Change words whose change an indicator (unit %) can measure, with the folded word its
+/// name must hold: "tăng 9,12%" is the "Tốc độ tăng …", "vượt 5% dự toán" the "Mức thu
+/// ngân sách vượt dự toán".
+pub const CHANGE_VERBS: &[(&str, &str)] = &[("tăng", "tang"), ("vượt", "vuot"), ("giảm", "giam")];
 
 /// Roman numerals of quarters ("quý III").
 pub const QUARTERS: &[(&str, u8)] = &[
