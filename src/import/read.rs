@@ -220,28 +220,27 @@ fn lines(text: &str) -> Vec<String> {
 pub fn txt(text: &str) -> Page {
     let lines = lines(text);
     let head = lines.len().min(40);
-    let date_at =
-        (0..head).find(|&i| !is_end(&lines[i]) && dates::date_line(&lines[i]).is_some() && i > 0);
-    let title_at = match date_at {
-        Some(d) => (0..d)
-            .rev()
-            .find(|&i| !is_chrome(&lines[i]) && word_count(&lines[i]) >= 3),
-        // No date line: the longest line that could be a title before the first paragraph
-        // (menus are shorter than titles, and paragraphs end with a full stop).
-        None => {
-            let first_paragraph = (0..head)
-                .find(|&i| {
-                    lines[i].ends_with(['.', '!', '?', '…', ';']) && word_count(&lines[i]) >= 12
-                })
-                .unwrap_or(head);
-            (0..first_paragraph)
-                .filter(|&i| {
-                    let l = &lines[i];
-                    !is_chrome(l) && word_count(l) >= 4 && !l.ends_with('.') && word_count(l) <= 40
-                })
-                .max_by_key(|&i| (word_count(&lines[i]), std::cmp::Reverse(i)))
-        }
-    };
+    let is_date = |i: usize| dates::date_line(&lines[i]).is_some();
+    // The title: the longest line that could be one before the first paragraph (menus are
+    // shorter than titles, paragraphs end with a full stop, date lines are dates).
+    let first_paragraph = (0..head)
+        .find(|&i| lines[i].ends_with(['.', '!', '?', '…', ';']) && word_count(&lines[i]) >= 12)
+        .unwrap_or(head);
+    let title_at = (0..first_paragraph)
+        .filter(|&i| {
+            let l = &lines[i];
+            !is_chrome(l)
+                && !is_date(i)
+                && word_count(l) >= 4
+                && !l.ends_with('.')
+                && word_count(l) <= 40
+        })
+        .max_by_key(|&i| (word_count(&lines[i]), std::cmp::Reverse(i)));
+    // The date line follows the title; one above it is the page header's "today".
+    let date_at = title_at.and_then(|t| {
+        (t + 1..first_paragraph.min(t + 5).max(t + 1))
+            .find(|&i| i < lines.len() && !is_end(&lines[i]) && is_date(i))
+    });
     let mut page = Page {
         title: title_at.map(|i| lines[i].clone()),
         date: date_at.and_then(|i| dates::date_line(&lines[i])),
@@ -396,6 +395,19 @@ mod tests {
             txt(t).title.as_deref(),
             Some("Huyện Đông Sơn sơ kết 6 tháng đầu năm 2021 (ảnh, video)")
         );
+    }
+
+    #[test]
+    fn the_headers_date_of_today_is_not_the_bulletins() {
+        let t = "Thứ Hai, 30/11/2026\nTrang chủ\nXã Hòa Tiến tổng kết công tác năm 2023\nCập nhật: 10/01/2024 09:05\n\nNgày 9/1, Đảng ủy xã Hòa Tiến tổ chức hội nghị tổng kết công tác năm 2023.";
+        let p = txt(t);
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Xã Hòa Tiến tổng kết công tác năm 2023")
+        );
+        assert_eq!(p.date.unwrap().date.to_string(), "2024-01-10");
+        let t = "Thứ Hai, 30/11/2026\nXã Hòa Tiến tổng kết công tác năm 2023\n\nNgày 9/1, Đảng ủy xã Hòa Tiến tổ chức hội nghị tổng kết công tác năm 2023.";
+        assert!(txt(t).date.is_none());
     }
 
     #[test]
