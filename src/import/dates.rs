@@ -210,7 +210,8 @@ pub fn day_in_lead(paragraph: &str) -> Option<(u32, u32, Option<i32>)> {
     let s = lower.as_bytes();
     let at = lower.find(|c: char| c.is_ascii_digit())?;
     // Only words of time between the opening word and the day ("Sáng ngày 18/2").
-    let between = &lower[first.len()..at];
+    let after_first = lower.find(first).map_or(0, |i| i + first.len());
+    let between = lower.get(after_first..at)?;
     if between
         .split_whitespace()
         .any(|w| !["ngày", "nay", "qua", "mai"].contains(&w))
@@ -282,6 +283,9 @@ mod tests {
             Some((18, 2, Some(2020)))
         );
         assert_eq!(day_in_lead("Năm 2020 có 3 xã đạt 18/19 tiêu chí"), None);
+        assert_eq!(day_in_lead("“Sáng 7-1”, hội nghị"), Some((7, 1, None)));
+        assert_eq!(day_in_lead("Sáng"), None);
+        assert_eq!(day_in_lead("1 sáng"), None);
     }
 
     #[test]

@@ -228,7 +228,9 @@ fn candidate(
     for rule in RULES {
         if let Effect::Qualifier(q) = rule.effect {
             if let Some(s) = phrase_before(&p.words, num_word, rule.words) {
-                if s < first_word {
+                // Only spaces between the words and the number: "trên. 5 tỷ" is not "trên 5".
+                let gap = &p.text[p.words[num_word - 1].end..num_start];
+                if s < first_word && gap.chars().all(char::is_whitespace) {
                     first_word = s;
                     start = p.words[s].start;
                     qualifier = Some(q);

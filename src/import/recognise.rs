@@ -183,8 +183,8 @@ fn place(p: &Paragraph, gaps: &[&str], cands: &[Candidate], k: usize, c: &Candid
         .find(|&f| f >= sentence.start)
         .unwrap_or(c.first_word);
     Place {
-        sentence_start: sentence.start,
-        clause_start,
+        sentence_start: sentence.start.min(c.first_word),
+        clause_start: clause_start.min(c.first_word),
         window_start: window_start.min(c.first_word),
         after_end,
         intro_end: first_in_sentence.min(clause_start),
@@ -356,7 +356,8 @@ impl<'a> Ctx<'a, '_> {
 
     /// Folded words of `range`, abbreviations expanded.
     fn context(&self, range: std::ops::Range<usize>) -> Vec<&'a str> {
-        match_words(self.p.words[range].iter().map(|w| w.folded.as_str()))
+        let words = self.p.words.get(range).unwrap_or(&[]);
+        match_words(words.iter().map(|w| w.folded.as_str()))
     }
 
     fn indicator(

@@ -530,15 +530,20 @@ mod no_panic {
 
     use bantin::import::{draft, figures, matching, read, recognise};
 
-    fn catalogue() -> (matching::Catalogue, figures::Units) {
-        let root = super::common::fixture(super::FIXTURE);
-        let inds = bantin::load::registries::indicators(&root, &mut Vec::new())
-            .1
-            .unwrap();
-        (
-            matching::Catalogue::new(&inds),
-            figures::Units::new(inds.all.iter().map(|i| i.unit.as_str())),
-        )
+    /// The fixture's catalogue, read once.
+    fn catalogue() -> &'static (matching::Catalogue, figures::Units) {
+        static CATALOGUE: std::sync::OnceLock<(matching::Catalogue, figures::Units)> =
+            std::sync::OnceLock::new();
+        CATALOGUE.get_or_init(|| {
+            let root = super::common::fixture(super::FIXTURE);
+            let inds = bantin::load::registries::indicators(&root, &mut Vec::new())
+                .1
+                .unwrap();
+            (
+                matching::Catalogue::new(&inds),
+                figures::Units::new(inds.all.iter().map(|i| i.unit.as_str())),
+            )
+        })
     }
 
     /// Text made of the characters bulletins are made of, numbers, units and cue words.
@@ -608,7 +613,7 @@ mod no_panic {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
 
         #[test]
         fn arbitrary_strings(s in "\\PC*") {
