@@ -605,7 +605,7 @@ mod no_panic {
         };
         let page = read::txt(text);
         for p in page.paragraphs.iter().map(String::as_str).chain([text]) {
-            let reading = recognise::read(p, &catalogue, &units, &setting);
+            let reading = recognise::read(p, catalogue, units, &setting);
             let md = draft::paragraph(p, &reading.proposals);
             assert!(!md.is_empty() || p.is_empty());
         }
