@@ -468,20 +468,26 @@ impl<'a> Ctx<'a, '_> {
 
     /// Kinds named by cues in `range` (masked words skipped).
     fn kinds_in(&self, range: std::ops::Range<usize>, after: bool) -> Vec<Kind> {
+        let pick: &dyn Fn(Effect) -> bool = if after {
+            &|e| matches!(e, Effect::KindAfter(_))
+        } else {
+            &|e| matches!(e, Effect::Kind(_))
+        };
         let mut out = Vec::new();
-        for i in range {
+        let mut i = range.start;
+        while i < range.end {
             if self.masked[i] {
+                i += 1;
                 continue;
             }
-            let pick: &dyn Fn(Effect) -> bool = if after {
-                &|e| matches!(e, Effect::KindAfter(_))
-            } else {
-                &|e| matches!(e, Effect::Kind(_))
-            };
-            if let Some((_, Effect::Kind(k) | Effect::KindAfter(k))) =
-                cue_at(&self.p.words, i, pick)
-            {
-                out.push(k);
+            match cue_at(&self.p.words, i, pick) {
+                // The longest cue covers its words: "thực hiện kế hoạch" is a result, and
+                // its "kế hoạch" no target.
+                Some((words, Effect::Kind(k) | Effect::KindAfter(k))) => {
+                    out.push(k);
+                    i += words.split(' ').count();
+                }
+                _ => i += 1,
             }
         }
         out
@@ -708,6 +714,15 @@ mod tests {
                 "thon-nm 5 actual 2023-M6 -"
             ]
         );
+    }
+
+    #[test]
+    fn carrying_out_the_plan_is_a_result() {
+        let r = read_one(
+            "Kết quả thực hiện kế hoạch năm 2022: thu ngân sách đạt 600 tỷ đồng.",
+            3,
+        );
+        assert_eq!(summary(&r), ["thu-ngan-sach 600 actual 2022 -"]);
     }
 
     #[test]

@@ -152,6 +152,18 @@ pub const RULES: &[Rule] = &[
     r("thực hiện", Kind(self::Kind::Actual)),
     r("còn", Kind(self::Kind::Actual)),
     r("là", Kind(self::Kind::Actual)),
+    // A plan carried out, completed or exceeded: a result, and no target cue.
+    r("thực hiện kế hoạch", Kind(self::Kind::Actual)),
+    r("kết quả thực hiện", Kind(self::Kind::Actual)),
+    r("kết quả thực hiện kế hoạch", Kind(self::Kind::Actual)),
+    r("kết quả thực hiện nghị quyết", Kind(self::Kind::Actual)),
+    r("kết quả thực hiện các chỉ tiêu", Kind(self::Kind::Actual)),
+    r("thực hiện các chỉ tiêu", Kind(self::Kind::Actual)),
+    r("thực hiện chỉ tiêu", Kind(self::Kind::Actual)),
+    r("hoàn thành kế hoạch", Kind(self::Kind::Actual)),
+    r("vượt kế hoạch", Kind(self::Kind::Actual)),
+    r("so với kế hoạch", Kind(self::Kind::Actual)),
+    r("thực hiện nghị quyết", Kind(self::Kind::Actual)),
     // Kind, right after the figure.
     r("theo kế hoạch", KindAfter(self::Kind::Target)),
     r("theo mục tiêu", KindAfter(self::Kind::Target)),
@@ -396,7 +408,14 @@ mod tests {
         for w in ["ước", "ước đạt", "ước thực hiện", "dự ước"] {
             assert!(has(w, Kind(self::Kind::Estimate)), "{w}");
         }
-        for w in ["đạt", "thực hiện", "còn", "là"] {
+        for w in [
+            "đạt",
+            "thực hiện",
+            "còn",
+            "là",
+            "thực hiện kế hoạch",
+            "vượt kế hoạch",
+        ] {
             assert!(has(w, Kind(self::Kind::Actual)), "{w}");
         }
         assert!(has("theo kế hoạch", KindAfter(self::Kind::Target)));
