@@ -25,6 +25,12 @@ pub fn decode(bytes: &[u8]) -> String {
     crate::vi::nfc(&text).into_owned()
 }
 
+/// Bytes in a given encoding, NFC.
+pub fn decode_as(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> String {
+    let (text, _, _) = encoding.decode(bytes);
+    crate::vi::nfc(&text).into_owned()
+}
+
 fn declared(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();

@@ -185,13 +185,17 @@ pub fn jobs_of(path: &Path) -> Vec<Job> {
                 }
             })
             .collect(),
-        "txt" => match String::from_utf8(bytes) {
-            Ok(t) => vec![named(read::txt(t.trim_start_matches('\u{feff}')), origin)],
-            Err(_) => vec![Job::Failed {
+        // Text that is not UTF-8 is read as windows-1258, the old Vietnamese code page.
+        "txt" => {
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => html::decode_as(e.as_bytes(), encoding_rs::WINDOWS_1258),
+            };
+            vec![named(
+                read::txt(text.trim_start_matches('\u{feff}')),
                 origin,
-                error: "not UTF-8 text".into(),
-            }],
-        },
+            )]
+        }
         _ => vec![Job::Failed {
             origin,
             error: "not an importable file (.txt, .html, .htm, .jsonl)".into(),

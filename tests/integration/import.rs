@@ -327,6 +327,26 @@ fn html_in_windows_1258_is_decoded_and_composed() {
 }
 
 #[test]
+fn txt_in_windows_1258_reads_as_the_same_bulletin() {
+    let site = Site::new(FIXTURE);
+    let page = site.path("cp1258/krong-pac-2021-01-12.txt");
+    assert!(std::str::from_utf8(&std::fs::read(&page).unwrap()).is_err());
+    import(&site, &[page.to_str().unwrap()]).assert_ok();
+    let d = drafts(&site);
+    let text = d.values().next().unwrap();
+    assert!(
+        text.contains(
+            "title: \"Huyện Krông Pắc tổng kết nhiệm vụ năm 2020, triển khai kế hoạch năm 2021\"\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("[185 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=target)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn jsonl_lines_are_bulletins_and_the_address_names_the_locality() {
     let site = Site::new(FIXTURE);
     let report = site.tmp.path().join("report.json");
