@@ -264,6 +264,15 @@ fn body(page: &mut Page, lines: &[String]) {
             if page.authors.is_empty() {
                 page.authors = names;
             }
+            // "Nguồn: Cổng TTĐT thị xã Phổ Yên": the portal, when nothing else named it.
+            if let Some(source) = last
+                .strip_prefix("Nguồn:")
+                .or_else(|| last.strip_prefix("nguồn:"))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                page.source_name.get_or_insert_with(|| source.to_string());
+            }
             lines = &lines[..lines.len() - 1];
             continue;
         }
@@ -408,6 +417,13 @@ mod tests {
         assert_eq!(p.date.unwrap().date.to_string(), "2024-01-10");
         let t = "Thứ Hai, 30/11/2026\nXã Hòa Tiến tổng kết công tác năm 2023\n\nNgày 9/1, Đảng ủy xã Hòa Tiến tổ chức hội nghị tổng kết công tác năm 2023.";
         assert!(txt(t).date.is_none());
+    }
+
+    #[test]
+    fn a_source_credit_names_the_portal() {
+        let p = txt("Thị xã Phổ Yên sơ kết 6 tháng đầu năm 2022\n\nNgày 5/7, thị xã tổ chức hội nghị sơ kết công tác 6 tháng đầu năm 2022.\n\nNguồn: Cổng TTĐT thị xã Phổ Yên");
+        assert_eq!(p.source_name.as_deref(), Some("Cổng TTĐT thị xã Phổ Yên"));
+        assert!(p.authors.is_empty());
     }
 
     #[test]
