@@ -88,6 +88,9 @@ struct Place {
     /// End of the sentence's introduction: the words before its first figure (whose period
     /// is the list's; a period inside an earlier item is that item's own).
     intro_end: usize,
+    /// End of the words that may follow the figure at all: the next figure or the
+    /// sentence's end.
+    reach_end: usize,
 }
 
 /// Read every figure of a paragraph.
@@ -188,6 +191,7 @@ fn place(p: &Paragraph, gaps: &[&str], cands: &[Candidate], k: usize, c: &Candid
         window_start: window_start.min(c.first_word),
         after_end,
         intro_end: first_in_sentence.min(clause_start),
+        reach_end: next_start.min(sentence.end).max(c.end_word),
     }
 }
 
@@ -407,7 +411,13 @@ impl<'a> Ctx<'a, '_> {
                 } else {
                     unit_words.clone()
                 };
-                after.extend(self.context(c.end_word..pl.after_end.min(c.end_word + 12)));
+                let from = self.past_names(c, pl);
+                let to = if from > c.end_word {
+                    pl.reach_end
+                } else {
+                    pl.after_end
+                };
+                after.extend(self.context(from..to.min(from + 12)));
                 tried.push(catalogue.find(&after, &c.unit, change));
             }
         }
@@ -421,7 +431,8 @@ impl<'a> Ctx<'a, '_> {
                 tried.push(catalogue.find(&ctx, &c.unit, change));
             }
         }
-        if let (Some(Match::None), Some((end, id))) = (tried.last(), self.prev) {
+        // A change never takes the indicator of the level before it ("đạt 93,5%, vượt 0,5%").
+        if let (Some(Match::None), Some((end, id)), None) = (tried.last(), self.prev, change) {
             let gap = self.context(end..c.first_word);
             if catalogue.only_cues_between(id, &gap, &c.unit) {
                 return Ok((id.to_string(), 0.6));
@@ -531,6 +542,30 @@ impl<'a> Ctx<'a, '_> {
                 "no cue says whether {period} is a target, an estimate or a result"
             )),
         }
+    }
+
+    /// After a count, past the names it lists: "3 xã là Âu Lâu, Minh Bảo, Tuy Lộc đạt
+    /// tiêu chí xã nông thôn mới nâng cao" names its indicator after the names.
+    fn past_names(&self, c: &Candidate, pl: &Place) -> usize {
+        let words = &self.p.words;
+        let text = self.p.text;
+        let opens = words
+            .get(c.end_word)
+            .is_some_and(|w| matches!(w.lower.as_str(), "là" | "gồm"))
+            || text[words.get(c.end_word.wrapping_sub(1)).map_or(0, |w| w.end)..]
+                .trim_start()
+                .starts_with('(');
+        if !opens {
+            return c.end_word;
+        }
+        let mut k = c.end_word;
+        while k < pl.reach_end
+            && (matches!(words[k].lower.as_str(), "là" | "gồm" | "và")
+                || text[words[k].start..].starts_with(char::is_uppercase))
+        {
+            k += 1;
+        }
+        k
     }
 
     /// A unit other than the bulletin's, named in the figure's words ("xã Hòa Tiến").
@@ -717,6 +752,29 @@ mod tests {
     }
 
     #[test]
+    fn a_count_names_its_indicator_after_the_names_it_lists() {
+        let inds = Indicators::new(vec![ind(
+            "xa-nc",
+            "Số xã đạt chuẩn nông thôn mới nâng cao",
+            "xã",
+            &[],
+        )]);
+        let units = Units::new(["xã"]);
+        let setting = Setting {
+            year: 2020,
+            month: 2,
+            ..Setting::default()
+        };
+        let r = read(
+            "Có 3 xã là Âu Lâu, Minh Bảo, Tuy Lộc đạt tiêu chí xã nông thôn mới nâng cao.",
+            &Catalogue::new(&inds),
+            &units,
+            &setting,
+        );
+        assert_eq!(summary(&r), ["xa-nc 3 target 2020 -"]);
+    }
+
+    #[test]
     fn carrying_out_the_plan_is_a_result() {
         let r = read_one(
             "Kết quả thực hiện kế hoạch năm 2022: thu ngân sách đạt 600 tỷ đồng.",
@@ -749,6 +807,15 @@ mod tests {
         );
         assert!(r.proposals.is_empty(), "{:?}", summary(&r));
         assert_eq!(r.left.len(), 3);
+    }
+
+    #[test]
+    fn a_change_never_takes_the_level_before_it() {
+        let r = read_one("Năm 2022, tỷ lệ hộ nghèo còn 2,1% (giảm 0,8% so với năm 2021); tỷ lệ hộ nghèo đạt 2%, tăng 1%.", 3);
+        assert_eq!(
+            summary(&r),
+            ["ho-ngheo 2.1 actual 2022 -", "ho-ngheo 2 actual 2022 -"]
+        );
     }
 
     #[test]
