@@ -220,6 +220,10 @@ fn candidate(
     }
     let (unit, unit_end) = unit_after(p, units, value_end)?;
     let num_word = p.words.partition_point(|w| w.start < num_start);
+    // The number must be a word of its own (not digits after a stray combining mark).
+    if p.words.get(num_word).is_none_or(|w| w.start != num_start) {
+        return None;
+    }
     let mut end_word = p.words.partition_point(|w| w.end <= unit_end);
     let mut first_word = num_word;
     let mut start = num_start;

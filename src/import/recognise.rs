@@ -160,7 +160,7 @@ fn gaps<'t>(p: &Paragraph<'t>) -> Vec<&'t str> {
 fn place(p: &Paragraph, gaps: &[&str], cands: &[Candidate], k: usize, c: &Candidate) -> Place {
     let (s_start, s_end) = p.sentence_of(c.num_start);
     let sentence = p.words_in(s_start, s_end);
-    let is_break = |i: usize| gaps[i].contains([';', ':']);
+    let is_break = |i: usize| gaps.get(i).is_some_and(|g| g.contains([';', ':']));
     let clause_start = (sentence.start..=c.first_word)
         .rev()
         .find(|&i| i == sentence.start || is_break(i))
@@ -178,7 +178,7 @@ fn place(p: &Paragraph, gaps: &[&str], cands: &[Candidate], k: usize, c: &Candid
     }
     let next_start = cands.get(k + 1).map_or(usize::MAX, |n| n.first_word);
     let after_end = (c.end_word..sentence.end.max(c.end_word))
-        .find(|&i| i >= next_start || gaps[i].contains([',', ';', ':']))
+        .find(|&i| i >= next_start || gaps.get(i).is_some_and(|g| g.contains([',', ';', ':'])))
         .unwrap_or(sentence.end.max(c.end_word));
     let first_in_sentence = cands
         .iter()
