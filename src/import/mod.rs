@@ -420,7 +420,18 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let prepared: Vec<Result<Prepared, Box<InputReport>>> = jobs
         .into_par_iter()
         .map(|job| match job {
-            Job::Page(page) => prepare(page, &site),
+            Job::Page(page) => {
+                // A bug in recognition must cost one input, not the whole import.
+                let origin = page.origin.clone();
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(page, &site)))
+                    .unwrap_or_else(|_| {
+                        Err(Box::new(InputReport {
+                            input: origin,
+                            error: Some("bantin could not read this input (an internal error; please report it with the file)".into()),
+                            ..InputReport::default()
+                        }))
+                    })
+            }
             Job::Failed { origin, error } => Err(Box::new(InputReport {
                 input: origin,
                 error: Some(error),
