@@ -8,6 +8,10 @@ pub enum Dimension {
     Vnd(i32),
     /// Money in US dollars: 10^exp USD.
     Usd(i32),
+    /// Money in đồng per person per year (income per head): 10^exp đồng.
+    VndPerPerson(i32),
+    /// Money in US dollars per person per year: 10^exp USD.
+    UsdPerPerson(i32),
     Share,
     Growth,
     /// Counted things (người, hộ, ha, …): compared only when the unit string is identical.
@@ -41,6 +45,17 @@ pub fn dimension(unit: &str) -> Dimension {
     if unit == "%/năm" {
         return Dimension::Growth;
     }
+    // Money per person per year, written four ways (CONTENT.md, Units): "triệu đồng/người/năm",
+    // "triệu đồng/người", "triệu đồng/năm", "triệu đồng người/năm".
+    for per in ["/người/năm", " người/năm", "/người", "/năm"] {
+        if let Some(money) = unit.strip_suffix(per) {
+            match dimension(money.trim_end()) {
+                Dimension::Vnd(e) => return Dimension::VndPerPerson(e),
+                Dimension::Usd(e) => return Dimension::UsdPerPerson(e),
+                _ => {}
+            }
+        }
+    }
     if let Some(prefix) = unit.strip_suffix("đồng") {
         if let Some(e) = scale(prefix) {
             return Dimension::Vnd(e);
@@ -67,9 +82,10 @@ pub fn convert(value: f64, from: &str, to: &str) -> Option<f64> {
         }
     };
     match (dimension(from), dimension(to)) {
-        (Dimension::Vnd(a), Dimension::Vnd(b)) | (Dimension::Usd(a), Dimension::Usd(b)) => {
-            Some(shift(a, b))
-        }
+        (Dimension::Vnd(a), Dimension::Vnd(b))
+        | (Dimension::Usd(a), Dimension::Usd(b))
+        | (Dimension::VndPerPerson(a), Dimension::VndPerPerson(b))
+        | (Dimension::UsdPerPerson(a), Dimension::UsdPerPerson(b)) => Some(shift(a, b)),
         (Dimension::Share, Dimension::Share) | (Dimension::Growth, Dimension::Growth) => {
             Some(value)
         }
@@ -96,6 +112,27 @@ mod tests {
         assert_eq!(convert(1.0, "%", "%/năm"), None);
         assert_eq!(convert(1.0, "hộ", "người"), None);
         assert_eq!(convert(3.0, "hộ", "hộ"), Some(3.0));
+    }
+
+    #[test]
+    fn money_per_person_is_a_dimension_of_its_own() {
+        for written in [
+            "triệu đồng/người/năm",
+            "triệu đồng/người",
+            "triệu đồng/năm",
+            "triệu đồng người/năm",
+        ] {
+            assert_eq!(dimension(written), Dimension::VndPerPerson(6), "{written}");
+            assert_eq!(convert(55.0, written, "triệu đồng/người/năm"), Some(55.0));
+        }
+        assert_eq!(
+            convert(55.0, "triệu đồng/người/năm", "nghìn đồng/người/năm"),
+            Some(55000.0)
+        );
+        assert_eq!(dimension("USD/người/năm"), Dimension::UsdPerPerson(0));
+        // Money per head is not money.
+        assert_eq!(convert(55.0, "triệu đồng/người/năm", "triệu đồng"), None);
+        assert_eq!(convert(55.0, "USD/người", "đồng/người"), None);
     }
 
     #[test]
