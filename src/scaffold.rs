@@ -144,7 +144,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
-        crate::output::write_atomic(&path, text.as_bytes(), false)
+        crate::load::source::write_atomic(&path, text.as_bytes(), false)
             .map_err(|e| Diagnostic::new(&path, format!("cannot write: {e}")))?;
         written.push(PathBuf::from(rel));
     }
@@ -290,7 +290,7 @@ pub fn new_bulletin(root: &Path, req: &NewBulletin) -> Result<PathBuf, Diagnosti
     let io_err =
         |e: std::io::Error| Diagnostics::from(Diagnostic::new(&rel, format!("cannot write: {e}")));
     // Never replace a file that appeared meanwhile; never leave half a file.
-    crate::output::write_atomic(&path, text.as_bytes(), false).map_err(io_err)?;
+    crate::load::source::write_atomic(&path, text.as_bytes(), false).map_err(io_err)?;
     Ok(path)
 }
 

@@ -5,7 +5,6 @@
 //! into place; `--force` replaces only a draft made from the same source.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::recognise::Proposal;
@@ -215,24 +214,11 @@ pub fn same_source_draft(path: &Path, meta: &Meta) -> bool {
     is_draft && (same_origin || same_url)
 }
 
-/// Write `text` to `path` through a temporary file in the same folder: never over an
-/// existing file unless `replace`.
+/// Write `text` to `path` through a temporary file in the same folder
+/// ([`crate::load::source::write_atomic`]): never over an existing file unless `replace`.
 pub fn write(path: &Path, text: &str, replace: bool) -> Result<PathBuf, String> {
-    let dir = path.parent().ok_or("the draft has no folder")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".bantin-import-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|_| tmp.flush())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let done = if replace {
-        tmp.persist(path).map_err(|e| e.error)
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| e.error)
-    };
-    done.map(|_| path.to_path_buf())
+    crate::load::source::write_atomic(path, text.as_bytes(), replace)
+        .map(|()| path.to_path_buf())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

@@ -41,9 +41,47 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
 
 pub use crate::vi::utf8_string;
 
+/// Write a file of the site's sources (a new bulletin, a draft, a new archive's files)
+/// through a temporary name in its folder and a rename, so that an interrupted run leaves
+/// either no file or the whole file, never half of one. With `replace` false an existing
+/// file is never replaced (the error is `AlreadyExists`), even one that appeared meanwhile.
+pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bantin-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.as_file().sync_all()?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atomic_writes_replace_only_when_asked() {
+        let root = tempfile::tempdir().unwrap();
+        let f = root.path().join("a/b.md");
+        write_atomic(&f, b"one", false).unwrap();
+        let e = write_atomic(&f, b"two", false).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&f).unwrap(), b"one");
+        write_atomic(&f, b"three", true).unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"three");
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(root.path().join("a")).unwrap().count(), 1);
+    }
 
     #[test]
     fn bom_crlf_and_nfd_are_normalised() {

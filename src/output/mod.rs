@@ -361,30 +361,6 @@ fn interrupted() -> io::Result<()> {
     }
 }
 
-/// Write a file of the site's sources (a new bulletin, a draft, a new archive's files)
-/// through a temporary name in its folder and a rename, so that an interrupted run leaves
-/// either no file or the whole file, never half of one. With `replace` false an existing
-/// file is never replaced (the error is `AlreadyExists`), even one that appeared meanwhile.
-pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".bantin-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    io::Write::write_all(&mut tmp, bytes)?;
-    tmp.as_file().sync_all()?;
-    if replace {
-        tmp.persist(path).map_err(|e| e.error)?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
 /// Write a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     match fs::write(path, bytes) {
@@ -401,20 +377,6 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_writes_replace_only_when_asked() {
-        let root = tempfile::tempdir().unwrap();
-        let f = root.path().join("a/b.md");
-        write_atomic(&f, b"one", false).unwrap();
-        let e = write_atomic(&f, b"two", false).unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
-        assert_eq!(fs::read(&f).unwrap(), b"one");
-        write_atomic(&f, b"three", true).unwrap();
-        assert_eq!(fs::read(&f).unwrap(), b"three");
-        // No temporary file is left beside it.
-        assert_eq!(fs::read_dir(root.path().join("a")).unwrap().count(), 1);
-    }
 
     #[test]
     fn refuses_the_site_root_and_its_sources() {
