@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::load::settings::Language;
+use crate::model::settings::Language;
 use crate::model::{
     units, Basis, Direction, Indicator, IndicatorValue, Kind, Part, Period, Qualifier,
 };

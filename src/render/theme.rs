@@ -160,7 +160,7 @@ impl Theme {
 }
 
 /// The default theme's UI strings in one language, without loading templates from disk.
-pub fn default_strings(language: crate::load::settings::Language) -> BTreeMap<String, String> {
+pub fn default_strings(language: crate::model::settings::Language) -> BTreeMap<String, String> {
     let mut theme = Theme::default();
     theme.add_embedded(&DEFAULT_THEME, language.code(), &mut Vec::new());
     theme.strings
