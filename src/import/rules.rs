@@ -7,68 +7,8 @@
 //! lower case (NFC), word by word, so "đạt" never matches "đất". To add a cue, add a row
 //! and a line to the test of its effect below.
 
-/// What a figure reports: a target, an estimate or a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Target,
-    Estimate,
-    Actual,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Target => "target",
-            Kind::Estimate => "estimate",
-            Kind::Actual => "actual",
-        }
-    }
-}
-
-/// Where a target comes from (CONTENT.md, "Several targets for one figure").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    Plan,
-    Resolution,
-    Assigned,
-    Adjusted,
-}
-
-impl Basis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Plan => "plan",
-            Basis::Resolution => "resolution",
-            Basis::Assigned => "assigned",
-            Basis::Adjusted => "adjusted",
-        }
-    }
-}
-
-/// What words such as "trên" or "trở lên" say about a figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Qualifier {
-    About,
-    Over,
-    AtLeast,
-    Under,
-    AtMost,
-}
-
-impl Qualifier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Qualifier::About => "about",
-            Qualifier::Over => "over",
-            Qualifier::AtLeast => "at_least",
-            Qualifier::Under => "under",
-            Qualifier::AtMost => "at_most",
-        }
-    }
-}
+/// A figure's kind, a target's basis and a qualifier are the model's own.
+pub use crate::model::{Basis, Kind, Qualifier};
 
 /// What a cue does, and where it must stand relative to the figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -207,7 +207,8 @@ impl fmt::Display for Period {
 }
 
 /// Where a target comes from (CONTENT.md, `basis`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The year's plan (kế hoạch, dự toán giao): the default.
     Plan,
@@ -248,7 +249,8 @@ impl Basis {
 }
 
 /// What a figure is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     Target,
     Actual,
@@ -277,7 +279,8 @@ impl Kind {
 }
 
 /// A word before or after the figure that bounds it (trên 22%, khoảng 1.000 tỷ đồng).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     About,
     Over,
