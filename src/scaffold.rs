@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate, Utc};
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::load::yaml::quoted;
 use crate::load::{article, registries, settings};
 use crate::vi;
 
@@ -158,23 +159,6 @@ pub struct NewBulletin {
     pub locality: String,
     /// A front-matter date; today (in the site's time zone) when absent.
     pub date: Option<String>,
-}
-
-/// A YAML double-quoted string.
-fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `--locality` of `bantin new`, checked against the site's registry.

@@ -26,21 +26,7 @@ pub struct Meta {
 /// The comment line that records which input a draft was made from.
 const ORIGIN: &str = "# bantin import: made from ";
 
-/// A YAML double-quoted string.
-pub fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use crate::load::yaml::quoted;
 
 /// Text as Markdown that renders as the same text: punctuation Markdown would read is
 /// escaped, and so is a line start that would open a heading, list or quote.
