@@ -10,11 +10,13 @@
 //! 4. [`render`]: small views handed to Tera templates;
 //! 5. [`output`]: the site written into a staging folder and swapped in whole.
 //!
-//! [`build`] runs the stages in order; [`vi`] holds the Vietnamese text helpers they share.
-//! [`html`] is the one HTML escaper. [`search`] writes the static search index; [`urls`] the
-//! addresses of OUTPUT.md.
-//! [`serve`] keeps the site in memory and rebuilds what a change needs; [`scaffold`] starts
-//! archives and bulletins; [`import`] turns scraped bulletin pages into annotated drafts.
+//! [`build`] runs the stages in order, and [`site_files`] makes every file beside the pages
+//! (data files, feeds, the search index of [`search`], static and bundle files) for it and
+//! for [`serve`], which keeps the site in memory and rebuilds what a change needs.
+//! [`vi`] holds the Vietnamese text helpers the stages share, [`html`] the one HTML escaper,
+//! [`urls`] the addresses of OUTPUT.md, [`timings`] the phase timings of `BANTIN_TIMINGS=1`.
+//! [`scaffold`] starts archives and bulletins; [`import`] turns scraped bulletin pages into
+//! annotated drafts.
 
 pub mod build;
 pub mod diagnostics;
