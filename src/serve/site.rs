@@ -494,13 +494,13 @@ impl Site {
         };
         let Some(accepted) = accepted else {
             // Templates or static files only: the archive stays.
-            let old = Good {
+            let good = Good {
                 archive: old_archive,
                 groups: old_groups,
-                theme: old_theme.unwrap_or_else(|| theme.clone()),
+                theme,
                 served: old_served,
             };
-            return self.restyle(ch, old, theme, publish);
+            return self.restyle(ch, good, old_theme, publish);
         };
         let before = Before::new(
             Side {
@@ -533,42 +533,40 @@ impl Site {
     }
 
     /// A change of templates or static files only: the archive stays, the pages are
-    /// rendered again with `theme` (all of them when the templates changed). On failure the
-    /// old site stays good.
+    /// rendered again with `good.theme` (all of them when the templates changed). On
+    /// failure the old site stays good, with `old_theme` when the theme was replaced.
     fn restyle(
         &mut self,
         ch: &Changes,
-        old: Good,
-        theme: Theme,
+        mut good: Good,
+        old_theme: Option<Theme>,
         publish: &mut dyn FnMut(Delta),
     ) -> Result<usize, Diagnostics> {
-        let result = Renderer::new(&old.archive, &old.groups, &theme)
+        let result = Renderer::new(&good.archive, &good.groups, &good.theme)
             .map_err(diags)
             .and_then(|r| {
                 let plan = r.plan();
                 let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
                 let files = page_paths.iter().map(|p| page_file(p)).collect();
                 let jobs: &[Job] = if ch.theme { &plan } else { &[] };
-                self.update(&r, files, jobs, ch, &old.served)
+                self.update(&r, files, jobs, ch, &good.served)
             });
-        let served = match result {
+        match result {
             Ok((served, delta)) => {
                 publish(delta);
-                served
+                let pages = if ch.theme { served.pages.len() } else { 0 };
+                good.served = served;
+                self.good = Some(good);
+                Ok(pages)
             }
             Err(e) => {
-                self.good = Some(old);
-                return Err(e);
+                if let Some(t) = old_theme {
+                    good.theme = t;
+                }
+                self.good = Some(good);
+                Err(e)
             }
-        };
-        let pages = if ch.theme { served.pages.len() } else { 0 };
-        self.good = Some(Good {
-            archive: old.archive,
-            groups: old.groups,
-            theme,
-            served,
-        });
-        Ok(pages)
+        }
     }
 
     /// After a bulletin change: the changed pages but the heavy ones, then the heavy ones and
