@@ -20,7 +20,12 @@ const KEYS: &[&str] = &[
     "relative_urls",
     "per_page",
     "allow_html",
+    "cache_dir",
 ];
+
+/// Where a build keeps what it can reuse (resized photos, the incremental build's record),
+/// relative to the site root, when site.toml names no `cache_dir`. Safe to delete.
+pub const DEFAULT_CACHE_DIR: &str = ".bantin-cache";
 
 /// The file name of the settings, relative to the site root.
 pub const FILE: &str = "site.toml";
@@ -81,6 +86,10 @@ pub fn parse(text: &str) -> Result<Settings, Diagnostics> {
         relative_urls: t.boolean("relative_urls", &mut errors),
         per_page: t.per_page(&mut errors),
         allow_html: t.boolean("allow_html", &mut errors),
+        cache_dir: PathBuf::from(
+            t.string("cache_dir", &mut errors)
+                .unwrap_or_else(|| DEFAULT_CACHE_DIR.into()),
+        ),
     };
     errors.into_result(settings)
 }
@@ -287,6 +296,7 @@ mod tests {
         assert_eq!(s.language, Language::Vi);
         assert_eq!(s.per_page, 20);
         assert_eq!(s.output_dir, PathBuf::from("public"));
+        assert_eq!(s.cache_dir, PathBuf::from(".bantin-cache"));
         assert_eq!(s.timezone.local_minus_utc(), 7 * 3600);
         assert!(!s.relative_urls);
     }

@@ -37,4 +37,7 @@ pub struct Settings {
     pub per_page: usize,
     /// Extension to CONTENT.md: raw HTML in bulletins is escaped unless this is true.
     pub allow_html: bool,
+    /// Extension to CONTENT.md: where a build keeps what it can reuse between runs
+    /// (relative to the site root; `.bantin-cache` by default). Deleting it is always safe.
+    pub cache_dir: PathBuf,
 }
