@@ -148,44 +148,93 @@ struct ValueSpec {
     basis: Option<Basis>,
     quote: Option<String>,
     note: Option<String>,
-    /// The line of the value (inline: of its link; front matter: of `value:`).
-    line: usize,
-    /// Lines of the `id`, `locality` and `unit` keys, where they differ from `line`.
-    id_line: usize,
-    locality_line: usize,
-    unit_line: usize,
-    basis_line: usize,
+    /// Where it is written: an inline link's line, or an item under `indicators:`.
+    place: Place,
     inline: bool,
 }
 
-struct Reader<'a> {
+/// Where a mapping of the front matter is written; the line of one of its keys is found
+/// from it only when an error needs it.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// A known file line: an inline annotation's link, for every key.
+    Line(usize),
+    /// The front matter's own keys.
+    Top,
+    /// The `n`-th item of the list under a top-level key (`indicators`, `locality`).
+    Item(&'static str, usize),
+}
+
+/// A key of a mapping where it is written, for an error message.
+#[derive(Debug, Clone, Copy)]
+struct At(Place, &'static str);
+
+struct Reader<'a, 't> {
     file: PathBuf,
     reg: &'a Registries<'a>,
+    /// The front matter's text, where an error finds its line.
+    front: Lines<'t>,
     errors: Vec<Diagnostic>,
 }
 
-impl Reader<'_> {
+impl Reader<'_, '_> {
     fn err(&mut self, line: usize, msg: impl Into<String>) -> &mut Diagnostic {
         self.errors.push(Diagnostic::at(&self.file, line, msg));
         self.errors.last_mut().expect("just pushed")
     }
 
-    fn text_field(
+    /// An error at a key of the front matter.
+    fn err_at(&mut self, at: At, msg: impl Into<String>) -> &mut Diagnostic {
+        let line = self.line(at);
+        self.err(line, msg)
+    }
+
+    /// The file line of a key (of its mapping's first line when the key is not found).
+    fn line(&self, At(place, key): At) -> usize {
+        self.key_line(place, key)
+    }
+
+    fn key_line(&self, place: Place, key: &str) -> usize {
+        let lines = &self.front;
+        match place {
+            Place::Line(line) => line,
+            Place::Top => lines.key_line(lines.all(), key),
+            Place::Item(list, n) if key.is_empty() => {
+                lines.file_line(lines.item_under(list, n).start)
+            }
+            Place::Item(list, n) => lines.key_line(lines.item_under(list, n), key),
+        }
+    }
+
+    /// Unknown keys of a mapping, each reported at the line `line_of` finds for it.
+    fn check_keys(
         &mut self,
         map: &Mapping,
-        key: &str,
-        lines: &Lines,
-        span: Span,
-    ) -> Option<String> {
+        known: &[&str],
+        what: &str,
+        line_of: &dyn Fn(&Self, &str) -> usize,
+    ) {
+        let mut found = Vec::new();
+        yaml::check_keys(
+            map,
+            known,
+            what,
+            &|key| line_of(self, key),
+            &self.file,
+            &mut found,
+        );
+        self.errors.extend(found);
+    }
+
+    fn text_field(&mut self, map: &Mapping, At(place, key): At) -> Option<String> {
         let v = get(map, key)?;
         match v {
             Value::String(_) | Value::Number(_) | Value::Bool(_) => {
                 scalar_text(v).map(|s| s.trim().to_string())
             }
             other => {
-                let line = lines.key_line(span, key);
-                self.err(
-                    line,
+                self.err_at(
+                    At(place, key),
                     format!("`{key}` must be text, found {}", type_name(other)),
                 );
                 None
@@ -193,40 +242,36 @@ impl Reader<'_> {
         }
     }
 
-    fn term(&mut self, id: &str, line: usize) -> Option<TermId> {
+    fn term(&mut self, id: &str, at: At) -> Option<TermId> {
         let found = self.reg.terms.find(id);
         if found.is_none() {
             let known: Vec<&str> = self.reg.terms.all.iter().map(|t| t.id.as_str()).collect();
             let help = unknown_word_help(id, &known);
-            let file = self.file.clone();
-            self.errors.push(
-                Diagnostic::at(
-                    file,
-                    line,
-                    format!("unknown term `{id}`: it is not in content/terms.yaml"),
-                )
-                .help(help),
-            );
+            self.err_at(
+                at,
+                format!("unknown term `{id}`: it is not in content/terms.yaml"),
+            )
+            .help = Some(help);
         }
         found
     }
 
-    fn period(&mut self, v: &Value, line: usize) -> Option<Period> {
+    fn period(&mut self, v: &Value, at: At) -> Option<Period> {
         let s = scalar_text(v).unwrap_or_default();
         match Period::read(&s) {
             Ok(p) => Some(p),
             Err(e) => {
-                self.err(line, format!("`period: {s}`: {}", e.message)).help =
-                    Some(format!("{} (in quotes: period: \"2023-M9\")", e.help));
+                self.err_at(at, format!("`period: {s}`: {}", e.message))
+                    .help = Some(format!("{} (in quotes: period: \"2023-M9\")", e.help));
                 None
             }
         }
     }
 
-    fn basis(&mut self, s: &str, line: usize) -> Option<Basis> {
+    fn basis(&mut self, s: &str, at: At) -> Option<Basis> {
         let b = Basis::parse(s);
         if b.is_none() {
-            self.err(line, format!("unknown basis of a target `{s}`")).help = Some(format!(
+            self.err_at(at, format!("unknown basis of a target `{s}`")).help = Some(format!(
                 "{} (plan: kế hoạch, dự toán giao; resolution: nghị quyết; assigned: cấp trên giao; adjusted: kế hoạch điều chỉnh)",
                 unknown_word_help(s, Basis::WORDS)
             ));
@@ -234,10 +279,10 @@ impl Reader<'_> {
         b
     }
 
-    fn kind(&mut self, s: &str, line: usize) -> Option<Kind> {
+    fn kind(&mut self, s: &str, at: At) -> Option<Kind> {
         let k = Kind::parse(s);
         if k.is_none() {
-            self.err(line, format!("unknown kind of value `{s}`")).help = Some(format!(
+            self.err_at(at, format!("unknown kind of value `{s}`")).help = Some(format!(
                 "{} (target: chỉ tiêu, phấn đấu; actual: đạt, thực hiện; estimate: ước thực hiện)",
                 unknown_word_help(s, Kind::WORDS)
             ));
@@ -245,10 +290,10 @@ impl Reader<'_> {
         k
     }
 
-    fn qualifier(&mut self, s: &str, line: usize) -> Option<Qualifier> {
+    fn qualifier(&mut self, s: &str, at: At) -> Option<Qualifier> {
         let q = Qualifier::parse(s);
         if q.is_none() {
-            self.err(line, format!("unknown qualifier `{s}`")).help = Some(format!(
+            self.err_at(at, format!("unknown qualifier `{s}`")).help = Some(format!(
                 "{} (about: khoảng; over: trên, hơn; at_least: ít nhất, trở lên; under: dưới; at_most: tối đa)",
                 unknown_word_help(s, Qualifier::WORDS)
             ));
@@ -256,7 +301,7 @@ impl Reader<'_> {
         q
     }
 
-    fn locality(&mut self, id: &str, line: usize) -> Option<LocalityId> {
+    fn locality(&mut self, id: &str, at: At) -> Option<LocalityId> {
         let found = self.reg.localities.find(id);
         if found.is_none() {
             let known: Vec<&str> = self
@@ -271,8 +316,8 @@ impl Reader<'_> {
                 .unwrap_or_else(|| {
                     "use an id from content/localities.yaml, or add the unit there".into()
                 });
-            self.err(
-                line,
+            self.err_at(
+                at,
                 format!("unknown locality `{id}`: it is not in content/localities.yaml"),
             )
             .help = Some(help);
@@ -288,7 +333,7 @@ impl Reader<'_> {
         article_term: Option<TermId>,
         d: &Defaults,
     ) -> Option<IndicatorValue> {
-        let line = spec.line;
+        let line = self.line(At(spec.place, "value"));
         let indicator = self.value_indicator(&spec);
         let locality = self.value_locality(&spec, localities);
         let period = spec.period.or(d.period);
@@ -322,8 +367,8 @@ impl Reader<'_> {
             .unwrap_or_else(|| ind.unit.clone());
         let converted = units::convert(spec.amount.0, &unit, &ind.unit);
         if converted.is_none() {
-            self.err(
-                spec.unit_line,
+            self.err_at(
+                At(spec.place, "unit"),
                 format!(
                     "the unit `{unit}` cannot be converted to `{}`, the unit of the indicator `{}`",
                     ind.unit, ind.id
@@ -363,7 +408,6 @@ impl Reader<'_> {
     /// The indicator of a value, or an error naming the closest id.
     fn value_indicator(&mut self, spec: &ValueSpec) -> Option<IndicatorId> {
         let indicator: Option<IndicatorId> = self.reg.indicators.find(&spec.id);
-        let id_line = spec.id_line;
         if indicator.is_none() {
             let known: Vec<&str> = self
                 .reg
@@ -377,8 +421,8 @@ impl Reader<'_> {
                 .unwrap_or_else(|| {
                     "use an id from content/indicators.yaml, or add the indicator there".into()
                 });
-            self.err(
-                id_line,
+            self.err_at(
+                At(spec.place, "id"),
                 format!(
                     "unknown indicator `{}`: it is not in content/indicators.yaml",
                     spec.id
@@ -399,14 +443,15 @@ impl Reader<'_> {
         let locality = match &spec.locality {
             None => localities.first().copied(),
             Some(id) => {
-                let l = self.locality(id, spec.locality_line);
+                let at = At(spec.place, "locality");
+                let l = self.locality(id, at);
                 if let Some(l) = l {
                     if !localities.is_empty()
                         && !localities
                             .iter()
                             .any(|&a| self.reg.localities.is_within(l, a))
                     {
-                        self.err(spec.locality_line, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
+                        self.err_at(at, format!("the value's locality `{id}` is neither a locality of this bulletin nor within one"))
                             .help = Some("add it to the bulletin's `locality` list, or correct the id".into());
                     }
                 }
@@ -420,8 +465,8 @@ impl Reader<'_> {
     fn value_basis(&mut self, spec: &ValueSpec, kind: Option<Kind>, d: &Defaults) -> Option<Basis> {
         if let (Some(b), Some(k)) = (spec.basis, kind) {
             if k != Kind::Target {
-                self.err(
-                    spec.basis_line,
+                self.err_at(
+                    At(spec.place, "basis"),
                     format!(
                         "`basis={}` is written on {} value, but only a target has a basis",
                         b.as_str(),
@@ -454,8 +499,8 @@ impl Reader<'_> {
             .terms
             .for_value(spec.term.or(d.term), article_term, period);
         if term.is_none() {
-            self.err(
-                spec.line,
+            self.err_at(
+                At(spec.place, "value"),
                 format!(
                     "the value of `{}` for {period} falls in no term of content/terms.yaml, so no table would show it",
                     spec.id
@@ -469,83 +514,71 @@ impl Reader<'_> {
         Some(term)
     }
 
-    /// A front-matter value entry.
-    fn value_entry(&mut self, map: &Mapping, lines: &Lines, span: Span) -> Option<ValueSpec> {
-        yaml::check_keys(
-            map,
-            VALUE_KEYS,
-            "indicator value",
-            lines,
-            span,
-            &self.file.clone(),
-            &mut self.errors,
-        );
-        let line = lines.file_line(span.start);
-        let id = self.text_field(map, "id", lines, span);
+    /// The `n`-th value under `indicators:`.
+    fn value_entry(&mut self, map: &Mapping, n: usize) -> Option<ValueSpec> {
+        let place = Place::Item("indicators", n);
+        self.check_keys(map, VALUE_KEYS, "indicator value", &|r, key| {
+            r.key_line(place, key)
+        });
+        let id = self.text_field(map, At(place, "id"));
         if id.is_none() {
-            self.err(line, "this indicator value has no `id`").help =
-                Some("add `id:` with an id from content/indicators.yaml".into());
+            self.err_at(At(place, ""), "this indicator value has no `id`")
+                .help = Some("add `id:` with an id from content/indicators.yaml".into());
         }
+        let at_value = At(place, "value");
         let amount = match get(map, "value") {
             None => {
-                self.err(line, "this indicator value has no `value`").help =
-                    Some("add `value: 507.8` or `value: \"507,8\"`".into());
+                self.err_at(At(place, ""), "this indicator value has no `value`")
+                    .help = Some("add `value: 507.8` or `value: \"507,8\"`".into());
                 None
             }
             Some(Value::Number(n)) => n.as_f64().map(|v| (v, None)),
             Some(Value::String(s)) => match parse_amount(&crate::vi::nfc(s)) {
                 Ok(a) => Some(a),
                 Err(msg) => {
-                    let l = lines.key_line(span, "value");
-                    self.err(l, msg);
+                    self.err_at(at_value, msg);
                     None
                 }
             },
             Some(other) => {
-                let l = lines.key_line(span, "value");
-                self.err(
-                    l,
+                self.err_at(
+                    at_value,
                     format!("`value` must be a number, found {}", type_name(other)),
                 );
                 None
             }
         };
-        let period =
-            get(map, "period").and_then(|v| self.period(v, lines.key_line(span, "period")));
+        let period = get(map, "period").and_then(|v| self.period(v, At(place, "period")));
         let kind = self
-            .text_field(map, "kind", lines, span)
-            .and_then(|k| self.kind(&k, lines.key_line(span, "kind")));
+            .text_field(map, At(place, "kind"))
+            .and_then(|k| self.kind(&k, At(place, "kind")));
         let qualifier = self
-            .text_field(map, "qualifier", lines, span)
-            .and_then(|q| self.qualifier(&q, lines.key_line(span, "qualifier")));
+            .text_field(map, At(place, "qualifier"))
+            .and_then(|q| self.qualifier(&q, At(place, "qualifier")));
         let term = self
-            .text_field(map, "term", lines, span)
-            .and_then(|t| self.term(&t, lines.key_line(span, "term")));
+            .text_field(map, At(place, "term"))
+            .and_then(|t| self.term(&t, At(place, "term")));
         let basis = self
-            .text_field(map, "basis", lines, span)
-            .and_then(|b| self.basis(&b, lines.key_line(span, "basis")));
+            .text_field(map, At(place, "basis"))
+            .and_then(|b| self.basis(&b, At(place, "basis")));
         Some(ValueSpec {
             id: id?,
             amount: amount?,
             qualifier_from_text: None,
-            unit: self.text_field(map, "unit", lines, span),
-            locality: self.text_field(map, "locality", lines, span),
+            unit: self.text_field(map, At(place, "unit")),
+            locality: self.text_field(map, At(place, "locality")),
             period,
             kind,
             qualifier,
             term,
             basis,
             quote: self
-                .text_field(map, "quote", lines, span)
+                .text_field(map, At(place, "quote"))
                 .filter(|s| !s.is_empty()),
             note: self
-                .text_field(map, "note", lines, span)
+                .text_field(map, At(place, "note"))
                 .filter(|s| !s.is_empty()),
-            line: lines.key_line(span, "value"),
-            id_line: lines.key_line(span, "id"),
-            locality_line: lines.key_line(span, "locality"),
-            unit_line: lines.key_line(span, "unit"),
-            basis_line: lines.key_line(span, "basis"),
+            place,
             inline: false,
         })
     }
@@ -565,11 +598,7 @@ impl Reader<'_> {
             basis: None,
             quote: (!fig.quote.is_empty()).then_some(fig.quote.clone()),
             note: None,
-            line,
-            id_line: line,
-            locality_line: line,
-            unit_line: line,
-            basis_line: line,
+            place: Place::Line(line),
             inline: true,
         };
         if fig.indicator.is_empty() {
@@ -633,19 +662,19 @@ impl Reader<'_> {
                     }
                 },
                 "basis" => {
-                    spec.basis = self.basis(&v, line);
+                    spec.basis = self.basis(&v, At(Place::Line(line), ""));
                     ok &= spec.basis.is_some();
                 }
                 "kind" => {
-                    spec.kind = self.kind(&v, line);
+                    spec.kind = self.kind(&v, At(Place::Line(line), ""));
                     ok &= spec.kind.is_some();
                 }
                 "qualifier" => {
-                    spec.qualifier = self.qualifier(&v, line);
+                    spec.qualifier = self.qualifier(&v, At(Place::Line(line), ""));
                     ok &= spec.qualifier.is_some();
                 }
                 "term" => {
-                    spec.term = self.term(&v, line);
+                    spec.term = self.term(&v, At(Place::Line(line), ""));
                     ok &= spec.term.is_some();
                 }
                 "locality" => spec.locality = Some(v),
@@ -672,7 +701,7 @@ struct Body<'t> {
     first_line: usize,
 }
 
-impl Reader<'_> {
+impl Reader<'_, '_> {
     /// Render the body once, collecting its inline figures into `specs` on the way; an
     /// annotation the parser passed over is an error.
     fn body(
@@ -801,29 +830,40 @@ fn lost_annotation(
     .help(help)
 }
 
-/// The front matter of one bulletin, parsed, with the lines of its keys.
-struct FrontMatter<'t> {
+/// The front matter of one bulletin, parsed (its text, for error lines, is the reader's).
+struct FrontMatter {
     map: Mapping,
-    lines: Lines<'t>,
-    all: Span,
+}
+
+/// A top-level key of the front matter.
+fn top(key: &'static str) -> At {
+    At(Place::Top, key)
 }
 
 /// One method per field or group of fields of the front matter; each reports its own
 /// problems and returns what it could read.
-impl Reader<'_> {
+impl Reader<'_, '_> {
     /// Unknown keys, and unquoted numbers that YAML read with a decimal point where
     /// Vietnamese style means thousands.
     fn check_front_matter(&mut self, fm: &FrontMatter) {
-        yaml::check_keys(
-            &fm.map,
-            KEYS,
-            "front-matter",
-            &fm.lines,
-            fm.all,
-            &self.file,
-            &mut self.errors,
-        );
-        for (line, num) in fm.lines.three_decimal_numbers("value") {
+        self.check_keys(&fm.map, KEYS, "front-matter", &|r, key| {
+            r.key_line(Place::Top, key)
+        });
+        // Only a value that YAML read as a decimal number can be one (`4.000` too); serde_yaml
+        // keeps no text, so the lines are looked at only then.
+        let fractional = |v: &Value| matches!(v, Value::Number(n) if n.is_f64());
+        let suspect = match get(&fm.map, "indicators") {
+            Some(Value::Sequence(items)) => {
+                items.iter().any(|i| i.get("value").is_some_and(fractional))
+            }
+            _ => false,
+        };
+        let numbers = if suspect {
+            self.front.three_decimal_numbers("value")
+        } else {
+            Vec::new()
+        };
+        for (line, num) in numbers {
             self.err(
                 line,
                 format!(
@@ -841,7 +881,7 @@ impl Reader<'_> {
 
     fn title(&mut self, fm: &FrontMatter) -> Option<String> {
         let title = self
-            .text_field(&fm.map, "title", &fm.lines, fm.all)
+            .text_field(&fm.map, top("title"))
             .filter(|t| !t.is_empty());
         if title.is_none() {
             self.err(1, "the bulletin has no `title`").help =
@@ -851,7 +891,7 @@ impl Reader<'_> {
     }
 
     fn date(&mut self, fm: &FrontMatter, timezone: FixedOffset) -> Option<DateTime<FixedOffset>> {
-        let date = match self.text_field(&fm.map, "date", &fm.lines, fm.all) {
+        let date = match self.text_field(&fm.map, top("date")) {
             None => {
                 self.err(1, "the bulletin has no `date`").help =
                     Some("add `date: 2020-02-19` (or `2020-02-19T10:55:00+07:00`)".into());
@@ -860,7 +900,7 @@ impl Reader<'_> {
             Some(s) => {
                 let d = parse_date(&s, timezone);
                 if d.is_none() {
-                    self.err(fm.lines.key_line(fm.all, "date"), format!("`date: {s}` is not a valid date")).help =
+                    self.err(self.line(top("date")), format!("`date: {s}` is not a valid date")).help =
                         Some("write YYYY-MM-DD, YYYY-MM-DD HH:MM, or RFC 3339 such as 2020-02-19T10:55:00+07:00".into());
                 }
                 d
@@ -871,7 +911,6 @@ impl Reader<'_> {
 
     /// The bulletin's localities, its home first.
     fn article_localities(&mut self, fm: &FrontMatter) -> Vec<LocalityId> {
-        let loc_line = fm.lines.key_line(fm.all, "locality");
         let localities: Vec<LocalityId> = match get(&fm.map, "locality") {
             None => {
                 self.err(1, "the bulletin has no `locality`").help = Some(
@@ -882,20 +921,23 @@ impl Reader<'_> {
             }
             Some(v) => match string_list(v) {
                 Some(ids) if !ids.is_empty() => {
-                    // A block list names each id on its own line.
-                    let items = fm.lines.items(fm.all, Some("locality"));
+                    // A block list names each id on its own line; `locality: a` or
+                    // `[a, b]` on the key's.
+                    let list = matches!(v, Value::Sequence(_));
                     ids.iter()
                         .enumerate()
                         .filter_map(|(i, id)| {
-                            let line = items
-                                .get(i)
-                                .map_or(loc_line, |s| fm.lines.file_line(s.start));
-                            self.locality(id.trim(), line)
+                            let at = if list {
+                                At(Place::Item("locality", i), "")
+                            } else {
+                                top("locality")
+                            };
+                            self.locality(id.trim(), at)
                         })
                         .collect()
                 }
                 _ => {
-                    self.err(loc_line, "`locality` must be an id or a list of ids");
+                    self.err_at(top("locality"), "`locality` must be an id or a list of ids");
                     Vec::new()
                 }
             },
@@ -904,10 +946,10 @@ impl Reader<'_> {
     }
 
     fn slug(&mut self, fm: &FrontMatter, default_slug: &str) -> String {
-        let slug = match self.text_field(&fm.map, "slug", &fm.lines, fm.all) {
+        let slug = match self.text_field(&fm.map, top("slug")) {
             Some(s) => {
                 if let Err(msg) = super::registries::check_id(&s) {
-                    self.err(fm.lines.key_line(fm.all, "slug"), format!("the slug {msg}"));
+                    self.err(self.line(top("slug")), format!("the slug {msg}"));
                 }
                 s
             }
@@ -924,26 +966,14 @@ impl Reader<'_> {
         let source = match get(&fm.map, "source") {
             None => None,
             Some(Value::Mapping(m)) => {
-                let line = fm.lines.key_line(fm.all, "source");
-                let span = Span {
-                    start: line - 2,
-                    end: (line - 1).min(fm.lines.all().end),
-                };
-                yaml::check_keys(
-                    m,
-                    SOURCE_KEYS,
-                    "source",
-                    &fm.lines,
-                    span,
-                    &self.file,
-                    &mut self.errors,
-                );
+                // A flow mapping on one line: its keys are on the line of `source`.
+                self.check_keys(m, SOURCE_KEYS, "source", &|r, _| r.line(top("source")));
                 let name = get(m, "name").and_then(scalar_text);
                 let url = get(m, "url").and_then(scalar_text);
                 if let Some(u) = &url {
                     if !(u.starts_with("http://") || u.starts_with("https://")) {
-                        self.err(
-                            line,
+                        self.err_at(
+                            top("source"),
                             format!("the source address `{u}` must start with http:// or https://"),
                         );
                     }
@@ -956,7 +986,7 @@ impl Reader<'_> {
             }),
             Some(other) => {
                 self.err(
-                    fm.lines.key_line(fm.all, "source"),
+                    self.line(top("source")),
                     format!(
                         "`source` must be `{{ name: …, url: … }}`, found {}",
                         type_name(other)
@@ -969,7 +999,7 @@ impl Reader<'_> {
     }
 
     /// A list of names (`authors`, `topics`), trimmed, empty ones left out.
-    fn list(&mut self, fm: &FrontMatter, key: &str) -> Vec<String> {
+    fn list(&mut self, fm: &FrontMatter, key: &'static str) -> Vec<String> {
         match get(&fm.map, key) {
             None => Vec::new(),
             Some(v) => string_list(v)
@@ -981,7 +1011,7 @@ impl Reader<'_> {
                 })
                 .unwrap_or_else(|| {
                     self.err(
-                        fm.lines.key_line(fm.all, key),
+                        self.line(top(key)),
                         format!("`{key}` must be a list like [a, b]"),
                     );
                     Vec::new()
@@ -996,7 +1026,7 @@ impl Reader<'_> {
             let slug = crate::vi::slugify(&name);
             if slug.is_empty() {
                 self.err(
-                    fm.lines.key_line(fm.all, "topics"),
+                    self.line(top("topics")),
                     format!("the topic `{name}` has no letters or digits"),
                 );
             } else if !topics.iter().any(|t| t.slug == slug) {
@@ -1012,7 +1042,7 @@ impl Reader<'_> {
             Some(Value::Bool(b)) => *b,
             Some(other) => {
                 self.err(
-                    fm.lines.key_line(fm.all, "draft"),
+                    self.line(top("draft")),
                     format!("`draft` must be true or false, found {}", type_name(other)),
                 );
                 false
@@ -1026,37 +1056,32 @@ impl Reader<'_> {
         match get(&fm.map, "defaults") {
             None => {}
             Some(Value::Mapping(m)) => {
-                let line = fm.lines.key_line(fm.all, "defaults");
-                let span = Span {
-                    start: line - 2,
-                    end: fm.lines.all().end,
-                };
-                yaml::check_keys(
-                    m,
-                    DEFAULT_KEYS,
-                    "defaults",
-                    &fm.lines,
-                    span,
-                    &self.file,
-                    &mut self.errors,
-                );
-                defaults.period = get(m, "period").and_then(|v| self.period(v, line));
+                let at = top("defaults");
+                // A block mapping lists its keys below `defaults:`.
+                self.check_keys(m, DEFAULT_KEYS, "defaults", &|r, key| {
+                    let below = Span {
+                        start: r.line(at) - 2,
+                        end: r.front.all().end,
+                    };
+                    r.front.key_line(below, key)
+                });
+                defaults.period = get(m, "period").and_then(|v| self.period(v, at));
                 defaults.kind = get(m, "kind")
                     .and_then(scalar_text)
-                    .and_then(|k| self.kind(&k, line));
+                    .and_then(|k| self.kind(&k, at));
                 defaults.qualifier = get(m, "qualifier")
                     .and_then(scalar_text)
-                    .and_then(|q| self.qualifier(&q, line));
+                    .and_then(|q| self.qualifier(&q, at));
                 defaults.term = get(m, "term")
                     .and_then(scalar_text)
-                    .and_then(|t| self.term(&t, line));
+                    .and_then(|t| self.term(&t, at));
                 defaults.basis = get(m, "basis")
                     .and_then(scalar_text)
-                    .and_then(|b| self.basis(&b, line));
+                    .and_then(|b| self.basis(&b, at));
             }
             Some(other) => {
                 self.err(
-                    fm.lines.key_line(fm.all, "defaults"),
+                    self.line(top("defaults")),
                     format!(
                         "`defaults` must be a mapping like {{ period: 2020, kind: target }}, found {}",
                         type_name(other)
@@ -1073,28 +1098,22 @@ impl Reader<'_> {
         match get(&fm.map, "indicators") {
             None => {}
             Some(Value::Sequence(items)) => {
-                let spans = fm.lines.items(fm.all, Some("indicators"));
-                let key_line = fm.lines.key(fm.all, "indicators").unwrap_or(0);
                 for (i, item) in items.iter().enumerate() {
-                    let span = spans.get(i).copied().unwrap_or(Span {
-                        start: key_line,
-                        end: key_line + 1,
-                    });
                     match item {
                         Value::Mapping(m) => {
-                            if let Some(s) = self.value_entry(m, &fm.lines, span) {
+                            if let Some(s) = self.value_entry(m, i) {
                                 specs.push(s);
                             }
                         }
                         other => {
-                            self.err(fm.lines.file_line(span.start), format!("each indicator value must be a mapping with `id`, `value`, …, found {}", type_name(other)));
+                            self.err_at(At(Place::Item("indicators", i), ""), format!("each indicator value must be a mapping with `id`, `value`, …, found {}", type_name(other)));
                         }
                     }
                 }
             }
             Some(other) => {
                 self.err(
-                    fm.lines.key_line(fm.all, "indicators"),
+                    self.line(top("indicators")),
                     format!(
                         "`indicators` must be a list of values, found {}",
                         type_name(other)
@@ -1114,12 +1133,13 @@ pub fn parse_article(
     reg: &Registries,
     opts: &ReadOptions,
 ) -> Result<ParsedArticle, Vec<Diagnostic>> {
+    let (yaml_text, body, body_line) = split_front_matter(text, file).map_err(|e| vec![e])?;
     let mut r = Reader {
         file: file.to_path_buf(),
         reg,
+        front: Lines::new(yaml_text, 2),
         errors: Vec::new(),
     };
-    let (yaml_text, body, body_line) = split_front_matter(text, file).map_err(|e| vec![e])?;
     let map = match yaml::parse(yaml_text, file, 2).map_err(|e| vec![e])? {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
@@ -1134,22 +1154,17 @@ pub fn parse_article(
             )]);
         }
     };
-    let lines = Lines::new(yaml_text, 2);
-    let fm = FrontMatter {
-        all: lines.all(),
-        lines,
-        map,
-    };
+    let fm = FrontMatter { map };
     r.check_front_matter(&fm);
     let title = r.title(&fm);
     let date = r.date(&fm, opts.timezone);
     let localities = r.article_localities(&fm);
     let explicit_term = r
-        .text_field(&fm.map, "term", &fm.lines, fm.all)
-        .and_then(|t| r.term(&t, fm.lines.key_line(fm.all, "term")));
+        .text_field(&fm.map, top("term"))
+        .and_then(|t| r.term(&t, top("term")));
     let slug = r.slug(&fm, default_slug);
     let summary = r
-        .text_field(&fm.map, "summary", &fm.lines, fm.all)
+        .text_field(&fm.map, top("summary"))
         .filter(|s| !s.is_empty());
     let source = r.source(&fm);
     let authors = r.list(&fm, "authors");

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 
 use super::source::read_text;
-use super::yaml::{self, get, scalar_text, string_list, type_name, Lines, Span};
+use super::yaml::{self, get, scalar_text, string_list, type_name, Lines};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::locality::display_name;
 use crate::model::{
@@ -20,10 +20,24 @@ pub const LOCALITIES: &str = "content/localities.yaml";
 pub const TERMS: &str = "content/terms.yaml";
 pub const INDICATORS: &str = "content/indicators.yaml";
 
-/// One entry of a registry: its mapping and where it stands.
+/// One entry of a registry: its mapping and its place in the list (its lines are found
+/// from it only for an error).
 struct Entry<'a> {
     map: &'a Mapping,
-    span: Span,
+    index: usize,
+    lines: &'a Lines<'a>,
+}
+
+impl Entry<'_> {
+    /// The file line of the entry's `key`, else of its first line.
+    fn key_line(&self, key: &str) -> usize {
+        self.lines.key_line(self.lines.top_item(self.index), key)
+    }
+
+    /// The file line where the entry starts.
+    fn first_line(&self) -> usize {
+        self.lines.file_line(self.lines.top_item(self.index).start)
+    }
 }
 
 /// Whether a registry file was there and readable.
@@ -80,15 +94,17 @@ fn read_list(root: &Path, rel: &str, errors: &mut Vec<Diagnostic>, f: &mut Entri
             return Presence::Broken;
         }
     };
-    let spans = lines.items(lines.all(), None);
     let mut entries = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let span = spans.get(i).copied().unwrap_or(lines.all());
         match item {
-            Value::Mapping(map) => entries.push(Entry { map, span }),
+            Value::Mapping(map) => entries.push(Entry {
+                map,
+                index: i,
+                lines: &lines,
+            }),
             other => errors.push(Diagnostic::at(
                 rel,
-                lines.file_line(span.start),
+                lines.file_line(lines.top_item(i).start),
                 format!(
                     "entry {} must be a mapping with `id:` and other fields, found {}",
                     i + 1,
@@ -102,31 +118,21 @@ fn read_list(root: &Path, rel: &str, errors: &mut Vec<Diagnostic>, f: &mut Entri
 }
 
 /// Required text field.
-fn required(
-    e: &Entry,
-    lines: &Lines,
-    file: &str,
-    key: &str,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<String> {
+fn required(e: &Entry, file: &str, key: &str, errors: &mut Vec<Diagnostic>) -> Option<String> {
     match get(e.map, key).map(|v| (v, scalar_text(v))) {
         Some((_, Some(s))) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Some((v, _)) if !v.is_string() && scalar_text(v).is_none() => {
             errors.push(Diagnostic::at(
                 file,
-                lines.key_line(e.span, key),
+                e.key_line(key),
                 format!("`{key}` must be text, found {}", type_name(v)),
             ));
             None
         }
         _ => {
             errors.push(
-                Diagnostic::at(
-                    file,
-                    lines.file_line(e.span.start),
-                    format!("this entry has no `{key}`"),
-                )
-                .help(format!("add `{key}: …` to the entry")),
+                Diagnostic::at(file, e.first_line(), format!("this entry has no `{key}`"))
+                    .help(format!("add `{key}: …` to the entry")),
             );
             None
         }
@@ -143,27 +149,25 @@ fn optional(e: &Entry, key: &str) -> Option<String> {
 /// What every registry entry starts with: its keys checked, its `id` (well-formed) and
 /// `name`, and the line of the `id`.
 struct Head {
-    line: usize,
     id: Option<String>,
     name: Option<String>,
 }
 
-fn head(
-    e: &Entry,
-    lines: &Lines,
-    file: &str,
-    keys: &[&str],
-    what: &str,
-    errors: &mut Vec<Diagnostic>,
-) -> Head {
-    yaml::check_keys(e.map, keys, what, lines, e.span, Path::new(file), errors);
-    let line = lines.key_line(e.span, "id");
-    let id = required(e, lines, file, "id", errors);
+fn head(e: &Entry, file: &str, keys: &[&str], what: &str, errors: &mut Vec<Diagnostic>) -> Head {
+    yaml::check_keys(
+        e.map,
+        keys,
+        what,
+        &|key| e.key_line(key),
+        Path::new(file),
+        errors,
+    );
+    let id = required(e, file, "id", errors);
     if let Some(Err(msg)) = id.as_deref().map(check_id) {
-        errors.push(Diagnostic::at(file, line, msg));
+        errors.push(Diagnostic::at(file, e.key_line("id"), msg));
     }
-    let name = required(e, lines, file, "name", errors);
-    Head { line, id, name }
+    let name = required(e, file, "name", errors);
+    Head { id, name }
 }
 
 /// Checks an id: `[a-z0-9-]+`, as used in addresses.
@@ -182,50 +186,41 @@ pub fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
-fn date(
-    e: &Entry,
-    lines: &Lines,
-    file: &str,
-    key: &str,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<NaiveDate> {
+fn date(e: &Entry, file: &str, key: &str, errors: &mut Vec<Diagnostic>) -> Option<NaiveDate> {
     let s = optional(e, key)?;
     match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
             errors.push(
-                Diagnostic::at(
-                    file,
-                    lines.key_line(e.span, key),
-                    format!("`{key}: {s}` is not a date"),
-                )
-                .help("write dates as YYYY-MM-DD, e.g. 2025-07-01"),
+                Diagnostic::at(file, e.key_line(key), format!("`{key}: {s}` is not a date"))
+                    .help("write dates as YYYY-MM-DD, e.g. 2025-07-01"),
             );
             None
         }
     }
 }
 
-/// Ids must be unique: the second use names the first.
+/// Ids must be unique: the second use names the first. `ids` holds the entry of each id.
 fn unique(
     ids: &mut HashMap<String, usize>,
     id: &str,
-    line: usize,
+    e: &Entry,
     file: &str,
     errors: &mut Vec<Diagnostic>,
 ) -> bool {
-    if let Some(first) = ids.get(id) {
+    if let Some(&first) = ids.get(id) {
+        let first_line = e.lines.key_line(e.lines.top_item(first), "id");
         errors.push(
             Diagnostic::at(
                 file,
-                line,
-                format!("the id `{id}` is used twice (first at line {first})"),
+                e.key_line("id"),
+                format!("the id `{id}` is used twice (first at line {first_line})"),
             )
             .help("give each entry its own id"),
         );
         false
     } else {
-        ids.insert(id.to_string(), line);
+        ids.insert(id.to_string(), e.index);
         true
     }
 }
@@ -285,10 +280,10 @@ fn labels_ok(host: &str) -> bool {
 /// A locality read from its entry, with the references still to resolve once every entry
 /// is read.
 struct Pending {
-    parent: Option<(String, usize)>,
+    parent: Option<String>,
     successors: Vec<String>,
-    line: usize,
-    succ_line: usize,
+    /// The entry's place in the file, for the lines of errors.
+    entry: usize,
 }
 
 /// Reads localities.yaml; `Ok(None)` when the file does not exist.
@@ -297,16 +292,16 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
     let mut result = None;
     let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
         let mut ids = HashMap::new();
-        // Each portal's host name, with the unit and line that first named it.
+        // Each portal's host name, with the unit and entry that first named it.
         let mut hosts: HashMap<String, (String, usize)> = HashMap::new();
         // First pass: the entries themselves.
         let (mut list, pending): (Vec<Locality>, Vec<Pending>) = entries
             .iter()
-            .filter_map(|e| locality_entry(e, lines, &mut ids, &mut hosts, errors))
+            .filter_map(|e| locality_entry(e, &mut ids, &mut hosts, errors))
             .unzip();
         // Second pass: references, then the hierarchy's cycles.
-        resolve_references(&mut list, &pending, errors);
-        report_cycles(&list, &pending, errors);
+        resolve_references(&mut list, &pending, lines, errors);
+        report_cycles(&list, &pending, lines, errors);
         break_cycles(&mut list);
         result = Some(Localities::new(list));
     });
@@ -316,22 +311,21 @@ pub fn localities(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
 /// One entry of localities.yaml, checked on its own.
 fn locality_entry(
     e: &Entry,
-    lines: &Lines,
     ids: &mut HashMap<String, usize>,
     hosts: &mut HashMap<String, (String, usize)>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<(Locality, Pending)> {
     let file = LOCALITIES;
-    let website = websites(e, lines, hosts, errors);
-    let Head { line, id, name } = head(e, lines, file, LOCALITY_KEYS, "locality", errors);
-    let kind_word = required(e, lines, file, "kind", errors);
+    let website = websites(e, hosts, errors);
+    let Head { id, name } = head(e, file, LOCALITY_KEYS, "locality", errors);
+    let kind_word = required(e, file, "kind", errors);
     let kind = kind_word.as_deref().and_then(|w| {
         LocalityKind::parse(w).or_else(|| {
             let words: Vec<&str> = LocalityKind::ALL.iter().map(|k| k.word()).collect();
             errors.push(
                 Diagnostic::at(
                     file,
-                    lines.key_line(e.span, "kind"),
+                    e.key_line("kind"),
                     format!("unknown kind of unit `{w}`"),
                 )
                 .help(format!("use one of: {}", words.join(", "))),
@@ -343,7 +337,7 @@ fn locality_entry(
         string_list(v).unwrap_or_else(|| {
             errors.push(Diagnostic::at(
                 file,
-                lines.key_line(e.span, "aliases"),
+                e.key_line("aliases"),
                 "`aliases` must be a list of names",
             ));
             Vec::new()
@@ -354,20 +348,20 @@ fn locality_entry(
             string_list(v).unwrap_or_else(|| {
                 errors.push(Diagnostic::at(
                     file,
-                    lines.key_line(e.span, "successor"),
+                    e.key_line("successor"),
                     "`successor` must be an id or a list of ids",
                 ));
                 Vec::new()
             })
         })
         .unwrap_or_default();
-    let established = date(e, lines, file, "established", errors);
-    let dissolved = date(e, lines, file, "dissolved", errors);
+    let established = date(e, file, "established", errors);
+    let dissolved = date(e, file, "dissolved", errors);
     if let (Some(a), Some(b)) = (established, dissolved) {
         if b < a {
             errors.push(Diagnostic::at(
                 file,
-                lines.key_line(e.span, "dissolved"),
+                e.key_line("dissolved"),
                 "the unit is dissolved before it was established",
             ));
         }
@@ -376,7 +370,7 @@ fn locality_entry(
         errors.push(
             Diagnostic::at(
                 file,
-                lines.key_line(e.span, "successor"),
+                e.key_line("successor"),
                 "a unit with a `successor` needs a `dissolved` date",
             )
             .help("add `dissolved: YYYY-MM-DD`, the day the unit ceased to exist"),
@@ -385,14 +379,13 @@ fn locality_entry(
     let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
         return None;
     };
-    if !unique(ids, &id, line, file, errors) {
+    if !unique(ids, &id, e, file, errors) {
         return None;
     }
     let pending = Pending {
-        parent: optional(e, "parent").map(|p| (p, lines.key_line(e.span, "parent"))),
+        parent: optional(e, "parent"),
         successors,
-        line,
-        succ_line: lines.key_line(e.span, "successor"),
+        entry: e.index,
     };
     let locality = Locality {
         display_name: display_name(kind, &name),
@@ -415,18 +408,17 @@ fn locality_entry(
 /// The `website` of an entry: host names only, each belonging to one unit.
 fn websites(
     e: &Entry,
-    lines: &Lines,
     hosts: &mut HashMap<String, (String, usize)>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let file = LOCALITIES;
-    let website_line = lines.key_line(e.span, "website");
+    let website_line = || e.key_line("website");
     let website: Vec<String> = get(e.map, "website")
         .map(|v| {
             string_list(v).unwrap_or_else(|| {
                 errors.push(Diagnostic::at(
                     file,
-                    website_line,
+                    website_line(),
                     "`website` must be a host name or a list of host names",
                 ));
                 Vec::new()
@@ -440,7 +432,7 @@ fn websites(
                 errors.push(
                     Diagnostic::at(
                         file,
-                        website_line,
+                        website_line(),
                         format!("`{host}` in `website` is not a host name"),
                     )
                     .help(help),
@@ -450,24 +442,30 @@ fn websites(
         })
         .collect();
     for host in &website {
-        if let Some((other, other_line)) = hosts.get(host) {
+        if let Some((other, other_entry)) = hosts.get(host) {
+            let other_line = e.lines.key_line(e.lines.top_item(*other_entry), "website");
             errors.push(
                 Diagnostic::at(
                     file,
-                    website_line,
+                    website_line(),
                     format!("the website `{host}` is already the portal of `{other}` (line {other_line})"),
                 )
                 .help("a host name belongs to one unit: remove it from one of them"),
             );
         } else if let Some(id) = optional(e, "id") {
-            hosts.insert(host.clone(), (id, website_line));
+            hosts.insert(host.clone(), (id, e.index));
         }
     }
     website
 }
 
 /// Parents and successors by id, now that every unit is known.
-fn resolve_references(list: &mut [Locality], pending: &[Pending], errors: &mut Vec<Diagnostic>) {
+fn resolve_references(
+    list: &mut [Locality],
+    pending: &[Pending],
+    lines: &Lines,
+    errors: &mut Vec<Diagnostic>,
+) {
     let file = LOCALITIES;
     let index: HashMap<String, LocalityId> = list
         .iter()
@@ -477,13 +475,13 @@ fn resolve_references(list: &mut [Locality], pending: &[Pending], errors: &mut V
     let known_ids: Vec<String> = list.iter().map(|l| l.id.clone()).collect();
     let known: Vec<&str> = known_ids.iter().map(String::as_str).collect();
     let resolve =
-        |id: &str, line: usize, what: &str, errors: &mut Vec<Diagnostic>| -> Option<LocalityId> {
+        |id: &str, entry: usize, what: &str, errors: &mut Vec<Diagnostic>| -> Option<LocalityId> {
             let found = index.get(id).copied();
             if found.is_none() {
                 errors.push(
                     Diagnostic::at(
                         file,
-                        line,
+                        lines.key_line(lines.top_item(entry), what),
                         format!("the {what} `{id}` is not a locality of this registry"),
                     )
                     .maybe_help(did_you_mean(id, &known).map(|k| format!("did you mean `{k}`?")))
@@ -493,20 +491,25 @@ fn resolve_references(list: &mut [Locality], pending: &[Pending], errors: &mut V
             found
         };
     for (i, p) in pending.iter().enumerate() {
-        if let Some((parent, line)) = &p.parent {
-            list[i].parent = resolve(parent, *line, "parent", errors);
+        if let Some(parent) = &p.parent {
+            list[i].parent = resolve(parent, p.entry, "parent", errors);
         }
         let succ: Vec<LocalityId> = p
             .successors
             .iter()
-            .filter_map(|s| resolve(s, p.succ_line, "successor", errors))
+            .filter_map(|s| resolve(s, p.entry, "successor", errors))
             .collect();
         list[i].successors = succ;
     }
 }
 
 /// An error for each unit whose parents go round in a circle.
-fn report_cycles(list: &[Locality], pending: &[Pending], errors: &mut Vec<Diagnostic>) {
+fn report_cycles(
+    list: &[Locality],
+    pending: &[Pending],
+    lines: &Lines,
+    errors: &mut Vec<Diagnostic>,
+) {
     let file = LOCALITIES;
     for i in 0..list.len() {
         let mut seen = vec![i];
@@ -518,7 +521,7 @@ fn report_cycles(list: &[Locality], pending: &[Pending], errors: &mut Vec<Diagno
                 errors.push(
                     Diagnostic::at(
                         file,
-                        pending[i].line,
+                        lines.key_line(lines.top_item(pending[i].entry), "id"),
                         format!(
                             "the parents of `{}` go round in a circle: {} → {}",
                             list[i].id,
@@ -565,19 +568,19 @@ const TERM_KEYS: &[&str] = &["id", "name", "body", "start", "end", "years"];
 pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Terms>) {
     let file = TERMS;
     let mut result = None;
-    let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
+    let presence = read_list(root, file, errors, &mut |entries, _, errors| {
         let mut ids = HashMap::new();
         let mut list = Vec::new();
         for e in entries {
-            let Head { line, id, name } = head(e, lines, file, TERM_KEYS, "term", errors);
-            let start = date(e, lines, file, "start", errors);
-            let end = date(e, lines, file, "end", errors);
+            let Head { id, name } = head(e, file, TERM_KEYS, "term", errors);
+            let start = date(e, file, "start", errors);
+            let end = date(e, file, "end", errors);
             for key in ["start", "end"] {
                 if optional(e, key).is_none() {
                     errors.push(
                         Diagnostic::at(
                             file,
-                            lines.file_line(e.span.start),
+                            e.first_line(),
                             format!("this term has no `{key}` date"),
                         )
                         .help(format!("add `{key}: YYYY-MM-DD`")),
@@ -590,7 +593,7 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Ter
             if end < start {
                 errors.push(Diagnostic::at(
                     file,
-                    lines.key_line(e.span, "end"),
+                    e.key_line("end"),
                     format!("the term `{id}` ends before it starts"),
                 ));
                 continue;
@@ -604,7 +607,7 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Ter
                         errors.push(
                             Diagnostic::at(
                                 file,
-                                lines.key_line(e.span, "years"),
+                                e.key_line("years"),
                                 format!("`years: {y}` is not a span of years"),
                             )
                             .help("write it like \"2016-2020\""),
@@ -613,7 +616,7 @@ pub fn terms(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Ter
                     }
                 },
             };
-            if !unique(&mut ids, &id, line, file, errors) {
+            if !unique(&mut ids, &id, e, file, errors) {
                 continue;
             }
             list.push(Term {
@@ -649,12 +652,12 @@ const INDICATOR_KEYS: &[&str] = &[
 pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Option<Indicators>) {
     let file = INDICATORS;
     let mut result = None;
-    let presence = read_list(root, file, errors, &mut |entries, lines, errors| {
+    let presence = read_list(root, file, errors, &mut |entries, _, errors| {
         let mut ids = HashMap::new();
         let mut list = Vec::new();
         for e in entries {
-            let Head { line, id, name } = head(e, lines, file, INDICATOR_KEYS, "indicator", errors);
-            let unit = required(e, lines, file, "unit", errors);
+            let Head { id, name } = head(e, file, INDICATOR_KEYS, "indicator", errors);
+            let unit = required(e, file, "unit", errors);
             let direction = match optional(e, "direction").as_deref() {
                 None | Some("none") => Some(Direction::None),
                 Some("up") => Some(Direction::Up),
@@ -663,7 +666,7 @@ pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
                     errors.push(
                         Diagnostic::at(
                             file,
-                            lines.key_line(e.span, "direction"),
+                            e.key_line("direction"),
                             format!("unknown direction `{other}`"),
                         )
                         .help("use `up` (higher is better), `down` (lower is better) or `none`"),
@@ -678,7 +681,7 @@ pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
             else {
                 continue;
             };
-            if !unique(&mut ids, &id, line, file, errors) {
+            if !unique(&mut ids, &id, e, file, errors) {
                 continue;
             }
             list.push(Indicator {

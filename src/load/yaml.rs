@@ -1,7 +1,9 @@
 //! YAML reading shared by the registries and front matter: parse with serde_yaml, convert
-//! values by hand so that every problem of a file is collected (not just the first), and find
-//! the line of a key or list item in the source text so that each error can point at it.
+//! values by hand so that every problem of a file is collected (not just the first), and, for
+//! an error only, find the line of a key or list item in the source text so that it can point
+//! at it (serde_yaml gives positions for syntax errors, none for values).
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
@@ -26,10 +28,14 @@ pub fn parse(text: &str, file: &Path, first_line: usize) -> Result<Value, Diagno
     })
 }
 
-/// Line lookup over a block of YAML text.
+/// Line lookup over a block of YAML text, for error messages only: serde_yaml gives values
+/// no positions, so the line of a key or list item is found in the text when an error needs
+/// it. Nothing is computed until then; a file without errors costs nothing here.
 pub struct Lines<'a> {
-    lines: Vec<&'a str>,
+    text: &'a str,
     first_line: usize,
+    lines: OnceCell<Vec<&'a str>>,
+    top_items: OnceCell<Vec<Span>>,
 }
 
 /// A span of lines (0-based indices into [`Lines`]), end exclusive.
@@ -42,15 +48,21 @@ pub struct Span {
 impl<'a> Lines<'a> {
     pub fn new(text: &'a str, first_line: usize) -> Self {
         Lines {
-            lines: text.lines().collect(),
+            text,
             first_line,
+            lines: OnceCell::new(),
+            top_items: OnceCell::new(),
         }
+    }
+
+    fn lines(&self) -> &[&'a str] {
+        self.lines.get_or_init(|| self.text.lines().collect())
     }
 
     pub fn all(&self) -> Span {
         Span {
             start: 0,
-            end: self.lines.len(),
+            end: self.lines().len(),
         }
     }
 
@@ -59,9 +71,31 @@ impl<'a> Lines<'a> {
         idx + self.first_line
     }
 
+    /// The `n`-th item of the top-level block sequence (a registry's entry), else the whole
+    /// text.
+    pub fn top_item(&self, n: usize) -> Span {
+        let items = self.top_items.get_or_init(|| self.items(self.all(), None));
+        items.get(n).copied().unwrap_or_else(|| self.all())
+    }
+
+    /// The `n`-th item of the block sequence under the top-level `key:`, else the key's line.
+    pub fn item_under(&self, key: &str, n: usize) -> Span {
+        match self.items(self.all(), Some(key)).get(n) {
+            Some(span) => *span,
+            None => {
+                let at = self.key(self.all(), key).unwrap_or(0);
+                Span {
+                    start: at,
+                    end: at + 1,
+                }
+            }
+        }
+    }
+
     /// The first line in `span` where `key:` is written as a key.
     pub fn key(&self, span: Span, key: &str) -> Option<usize> {
-        (span.start..span.end.min(self.lines.len())).find(|&i| has_key(self.lines[i], key))
+        let lines = self.lines();
+        (span.start..span.end.min(lines.len())).find(|&i| has_key(lines[i], key))
     }
 
     /// The file line of `key` in `span`, else of the span's first line.
@@ -76,14 +110,15 @@ impl<'a> Lines<'a> {
     /// The items of the block sequence in `span` (the registries' top level), or of the
     /// sequence under `key:` when a key is given. Flow sequences (`[a, b]`) give no items.
     pub fn items(&self, span: Span, key: Option<&str>) -> Vec<Span> {
+        let lines = self.lines();
         let (from, end) = match key {
             None => (span.start, span.end),
             Some(k) => match self.key(span, k) {
                 Some(i) => {
-                    let indent = indent_of(self.lines[i]);
+                    let indent = indent_of(lines[i]);
                     let end = (i + 1..span.end)
                         .find(|&j| {
-                            let l = self.lines[j];
+                            let l = lines[j];
                             let t = l.trim_start();
                             !t.is_empty()
                                 && !t.starts_with('#')
@@ -101,13 +136,13 @@ impl<'a> Lines<'a> {
             t == "-" || t.starts_with("- ")
         };
         let Some(item_indent) = (from..end)
-            .find(|&i| dash(self.lines[i]))
-            .map(|i| indent_of(self.lines[i]))
+            .find(|&i| dash(lines[i]))
+            .map(|i| indent_of(lines[i]))
         else {
             return Vec::new();
         };
         let starts: Vec<usize> = (from..end)
-            .filter(|&i| dash(self.lines[i]) && indent_of(self.lines[i]) == item_indent)
+            .filter(|&i| dash(lines[i]) && indent_of(lines[i]) == item_indent)
             .collect();
         starts
             .iter()
@@ -123,7 +158,7 @@ impl<'a> Lines<'a> {
     /// YAML reads them as 4.5, but a Vietnamese writer meant four thousand five hundred.
     pub fn three_decimal_numbers(&self, key: &str) -> Vec<(usize, String)> {
         let mut out = Vec::new();
-        for (i, line) in self.lines.iter().enumerate() {
+        for (i, line) in self.lines().iter().enumerate() {
             let mut rest = *line;
             while let Some(p) = find_key(rest, key) {
                 let after = rest[p + key.len() + 1..].trim_start();
@@ -218,13 +253,13 @@ pub fn string_list(v: &Value) -> Option<Vec<String>> {
     }
 }
 
-/// Checks the keys of a mapping against the known ones; reports each unknown key at its line.
+/// Checks the keys of a mapping against the known ones; reports each unknown key at its
+/// line, which `line_of` finds (only for a key that is reported).
 pub fn check_keys(
     map: &Mapping,
     known: &[&str],
     what: &str,
-    lines: &Lines,
-    span: Span,
+    line_of: &dyn Fn(&str) -> usize,
     file: &Path,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -232,12 +267,8 @@ pub fn check_keys(
         let name = scalar_text(k).unwrap_or_else(|| format!("{k:?}"));
         if !known.contains(&name.as_str()) {
             out.push(
-                Diagnostic::at(
-                    file,
-                    lines.key_line(span, &name),
-                    format!("unknown {what} key `{name}`"),
-                )
-                .help(unknown_word_help(&name, known)),
+                Diagnostic::at(file, line_of(&name), format!("unknown {what} key `{name}`"))
+                    .help(unknown_word_help(&name, known)),
             );
         }
     }
@@ -300,6 +331,15 @@ mod tests {
         let items = l.items(l.all(), None);
         assert_eq!(items.len(), 2);
         assert_eq!(l.key_line(items[1], "parent"), 5);
+        assert_eq!(l.key_line(l.top_item(1), "parent"), 5);
+    }
+
+    #[test]
+    fn items_under_a_key_or_its_line() {
+        let l = Lines::new(TEXT, 2);
+        assert_eq!(l.key_line(l.item_under("indicators", 1), "value"), 6);
+        // Beyond the list (a flow sequence gives no items): the key's own line.
+        assert_eq!(l.file_line(l.item_under("topics", 0).start), 7);
     }
 
     #[test]

@@ -45,7 +45,7 @@
 //!
 //! The code, by job: [`fold`] (folding and tokens), [`dict`] (the token dictionary and a
 //! body's terms, which the loader makes while it parses), [`postings`] (encoding),
-//! [`shards`] (which file holds a token) and [`write`] (inverting the archive and writing
+//! [`shards`] (which file holds a token) and [`write`](mod@write) (inverting the archive and writing
 //! the files).
 
 pub mod dict;

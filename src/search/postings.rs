@@ -75,7 +75,7 @@ pub fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Decode [`base64`] (for tests and tools); empty for text that is not base64.
+/// Decode [`base64()`] (for tests and tools); empty for text that is not base64.
 pub fn unbase64(s: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(s)

@@ -318,6 +318,21 @@ fn unquoted_three_decimals_value() {
 }
 
 #[test]
+fn unquoted_three_decimals_value_that_yaml_reads_whole() {
+    // `2.000` is read as 2 (a whole number), and still meant two thousand.
+    assert_defect(|s| {
+        s.write(
+            NEW,
+            article(
+                "indicators:\n  - { id: lao-dong, value: 2.000, period: 2020, kind: target }\n",
+                "x\n",
+            ),
+        );
+        vec![expect(NEW, Some(6), &["read as 2", "`2000`", "`\"2.000\"`"])]
+    });
+}
+
+#[test]
 fn unquoted_three_decimals_value_in_an_existing_bulletin() {
     assert_defect(|s| {
         let line = s.replace(
