@@ -34,7 +34,7 @@ pub struct ReadOptions<'a> {
 }
 
 /// A bulletin read from its file, with its values (their `bulletin` handle not yet set).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ParsedArticle {
     pub bulletin: Bulletin,
     pub values: Vec<IndicatorValue>,

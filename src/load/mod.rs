@@ -183,11 +183,35 @@ pub fn check_slugs<'a>(
 
 /// Load and validate the whole archive at `root`.
 pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
+    load_all(root, opts, None, |_| {}).map(|l| l.archive)
+}
+
+/// A loaded archive with what an incremental build keeps of its reading.
+pub struct Loaded {
+    pub archive: Archive,
+    /// Every bulletin file found.
+    pub files: Vec<Found>,
+    /// The bulletins read but not built (drafts, without `--drafts`).
+    pub skipped: Vec<article::ParsedArticle>,
+}
+
+/// [`load`], keeping the bodies in `bodies` when given, showing `found` the files before
+/// they are read, and handing back the files and the drafts left out.
+pub fn load_all(
+    root: &Path,
+    opts: &LoadOptions,
+    bodies: Option<Arc<BodyStore>>,
+    found: impl FnOnce(&[Found]),
+) -> Result<Loaded, Diagnostics> {
     let mut errors = Vec::new();
     let mut t = std::time::Instant::now();
-    let base = Base::load(root, opts, &mut errors)?;
+    let mut base = Base::load(root, opts, &mut errors)?;
+    if let Some(b) = bodies {
+        base.bodies = b;
+    }
     crate::timings::phase("load/registries", &mut t);
     let files = discover(root, &mut errors);
+    found(&files);
     crate::timings::phase("load/discover", &mut t);
     base.check_files(&files, &mut errors);
     crate::timings::phase("load/check", &mut t);
@@ -196,10 +220,11 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
     crate::timings::phase("load/parse", &mut t);
 
     let mut parsed = Vec::with_capacity(results.len());
+    let mut skipped = Vec::new();
     for r in results {
         match r {
             Ok(a) if base.accept(&a, opts, &mut errors) => parsed.push(a),
-            Ok(_) => {}
+            Ok(a) => skipped.push(a),
             Err(e) => errors.extend(e),
         }
     }
@@ -208,9 +233,13 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Archive, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
     }
-    let a = base.assemble(parsed);
+    let archive = base.assemble(parsed);
     crate::timings::phase("load/assemble", &mut t);
-    Ok(a)
+    Ok(Loaded {
+        archive,
+        files,
+        skipped,
+    })
 }
 
 /// Order bulletins (newest first, then slug), give them handles, order the values.
@@ -325,7 +354,7 @@ fn id_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
 }
 
 /// A bulletin file found under content/.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Found {
     /// Relative to the site root.
     pub path: PathBuf,

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 /// Where one body is in a [`BodyStore`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BodyRef {
     offset: u64,
     len: u32,
@@ -51,6 +51,26 @@ impl BodyStore {
             },
             Err(_) => BodyStore::in_memory(),
         }
+    }
+
+    /// A store in the file at `path`, which an incremental build reads again: emptied first
+    /// when `fresh`, else its bodies are kept and new ones go after them.
+    pub fn in_file(path: &std::path::Path, fresh: bool) -> io::Result<BodyStore> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)?;
+        if fresh {
+            file.set_len(0)?;
+        }
+        let end = file.metadata()?.len();
+        Ok(BodyStore {
+            backing: Backing::File {
+                file,
+                end: Mutex::new(end),
+            },
+        })
     }
 
     /// A store that keeps everything in memory.

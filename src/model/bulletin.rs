@@ -7,23 +7,25 @@ use chrono::{DateTime, FixedOffset};
 use super::{BodyRef, LocalityId, TermId};
 
 /// Index of a bulletin in [`super::Archive::bulletins`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct BulletinId(pub u32);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub name: Option<String>,
     pub url: Option<String>,
 }
 
 /// A topic as written and its folded slug; topics whose names fold alike are one topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Topic {
     pub name: String,
     pub slug: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Bulletin {
     /// The source file, relative to the site root.
     pub file: PathBuf,

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 /// Index of an indicator in [`Indicators::all`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct IndicatorId(pub u32);
 
 /// Whether a higher or a lower actual meets a target.

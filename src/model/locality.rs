@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 /// Index of a locality in [`Localities::all`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct LocalityId(pub u32);
 
 /// The kinds of administrative unit of CONTENT.md.

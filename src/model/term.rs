@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use super::value::Period;
 
 /// Index of a term in [`Terms::all`], which keeps file order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct TermId(pub u32);
 
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use std::fmt;
 use super::{BulletinId, IndicatorId, LocalityId, TermId};
 
 /// Which part of a year a single-year period covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Part {
     /// The whole year (or, for a span, every year of it).
     Whole,
@@ -19,7 +19,7 @@ pub enum Part {
 }
 
 /// A plan year, a span of years (inclusive), or a part of one year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub start: i32,
     pub end: i32,
@@ -207,7 +207,9 @@ impl fmt::Display for Period {
 }
 
 /// Where a target comes from (CONTENT.md, `basis`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The year's plan (kế hoạch, dự toán giao): the default.
@@ -249,7 +251,9 @@ impl Basis {
 }
 
 /// What a figure is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Target,
@@ -279,7 +283,7 @@ impl Kind {
 }
 
 /// A word before or after the figure that bounds it (trên 22%, khoảng 1.000 tỷ đồng).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     About,
@@ -315,7 +319,7 @@ impl Qualifier {
 }
 
 /// One figure, fully resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorValue {
     pub bulletin: BulletinId,
     pub locality: LocalityId,

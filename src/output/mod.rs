@@ -35,7 +35,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 }
 
 /// `path` made absolute and cleaned of `.` and `..`, through symlinks where it exists.
-fn absolute(path: &Path) -> PathBuf {
+pub fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }

@@ -51,6 +51,28 @@ impl Theme {
         }
     }
 
+    /// A hash of everything the theme holds (templates, static files, strings): equal
+    /// fingerprints render equal pages.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for map in [&self.templates, &self.strings] {
+            for (k, v) in map {
+                h.update(&(k.len() as u64).to_le_bytes());
+                h.update(k.as_bytes());
+                h.update(&(v.len() as u64).to_le_bytes());
+                h.update(v.as_bytes());
+            }
+            h.update(b"\0");
+        }
+        for (k, v) in &self.statics {
+            h.update(&(k.len() as u64).to_le_bytes());
+            h.update(k.as_bytes());
+            h.update(&(v.len() as u64).to_le_bytes());
+            h.update(v);
+        }
+        *h.finalize().as_bytes()
+    }
+
     fn add_embedded(&mut self, dir: &Dir, language: &str, errors: &mut Vec<Diagnostic>) {
         for f in all_files(dir) {
             let p = f.path().to_string_lossy().replace('\\', "/");

@@ -1,12 +1,10 @@
 //! `bantin serve`: a local preview. The site is built into memory with `base_url` set to the
 //! local address, served over HTTP (loopback unless `--bind` says otherwise), and rebuilt on
-//! every change of its sources, as little as the change needs ([`site`]); open pages reload
+//! every change of its sources, as little as the change needs ([`crate::rebuild`]); open pages reload
 //! by themselves, or show the build's errors over the last good page ([`http`]). Nothing is
 //! written to disk, and nothing outside the built site can be served.
 
-pub mod affected;
 pub mod http;
-pub mod site;
 pub mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
@@ -17,8 +15,8 @@ use axum::body::Bytes;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::LoadOptions;
+use crate::rebuild::site::{Changes, Delta, Site};
 use http::{error_views, Shared};
-use site::{Changes, Delta, Site};
 
 /// The port tried first.
 pub const DEFAULT_PORT: u16 = 1111;

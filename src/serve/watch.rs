@@ -9,8 +9,8 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
-use super::site::Changes;
 use crate::load::{registries, settings};
+use crate::rebuild::site::Changes;
 
 /// The source folders watched as a whole.
 pub const FOLDERS: &[&str] = &["content", "static", "themes", "templates"];

@@ -328,7 +328,11 @@ fn unquoted_three_decimals_value_that_yaml_reads_whole() {
                 "x\n",
             ),
         );
-        vec![expect(NEW, Some(6), &["read as 2", "`2000`", "`\"2.000\"`"])]
+        vec![expect(
+            NEW,
+            Some(6),
+            &["read as 2", "`2000`", "`\"2.000\"`"],
+        )]
     });
 }
 

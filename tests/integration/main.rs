@@ -15,6 +15,7 @@ mod data_files;
 mod determinism;
 mod html_valid;
 mod import;
+mod incremental;
 mod init_new;
 mod interrupted;
 mod output_safety;

@@ -8,6 +8,7 @@ fn build_in_process(site: &crate::util::Site) {
     let opts = BuildOptions {
         load: Default::default(),
         output: Some(site.out.clone()),
+        ..Default::default()
     };
     if let Err(e) = build(&site.root, &opts) {
         panic!("the fixture builds: {e:?}");

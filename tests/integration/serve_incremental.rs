@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use bantin::load::LoadOptions;
-use bantin::serve::site::{Changes, Delta, Site};
+use bantin::rebuild::site::{Changes, Delta, Site};
 
 type Files = HashMap<String, Vec<u8>>;
 

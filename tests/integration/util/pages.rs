@@ -79,6 +79,7 @@ pub fn build_into(root: &Path, out: &Path, base_url: Option<&str>) {
             base_url: base_url.map(str::to_string),
         },
         output: Some(out.to_path_buf()),
+        ..Default::default()
     };
     if let Err(d) = build::build(root, &opts) {
         panic!("the build of {} failed:\n{d}", root.display());

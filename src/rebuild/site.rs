@@ -1,5 +1,6 @@
-//! The site as `bantin serve` keeps it: every parsed bulletin cached by file, the last good
-//! archive, and what each change needs redone. A bulletin edit re-reads that file only,
+//! The site as `bantin serve` keeps it in memory, and as an incremental `bantin build` takes
+//! it back from the build cache ([`Site::resume`]): every parsed bulletin cached by file, the
+//! last good archive, and what each change needs redone. A bulletin edit re-reads that file only,
 //! re-assembles the archive from the bulletins it already has (moved, not copied) and
 //! regroups (cheap), and re-renders just the pages that show it, plus the feeds, data files,
 //! sitemap and search index; a template change re-renders every page; a settings or registry
@@ -123,19 +124,19 @@ struct Cache {
     parsed: HashMap<PathBuf, Result<ParsedArticle, Vec<Diagnostic>>>,
 }
 
-/// The files served, by what they are.
-#[derive(Default)]
-struct Served {
+/// The files served (or written), by what they are.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Served {
     /// Output files of the pages.
-    pages: HashSet<String>,
+    pub pages: HashSet<String>,
     /// Feeds, sitemap, data files, search index.
-    derived: HashSet<String>,
+    pub derived: HashSet<String>,
     /// The theme's static files.
-    theme_statics: HashSet<String>,
+    pub theme_statics: HashSet<String>,
     /// The site's static/ folder.
-    site_statics: HashSet<String>,
+    pub site_statics: HashSet<String>,
     /// Files of bundles.
-    bundles: HashSet<String>,
+    pub bundles: HashSet<String>,
 }
 
 impl Served {
@@ -149,7 +150,7 @@ impl Served {
         ]
     }
 
-    fn contains(&self, p: &str) -> bool {
+    pub fn contains(&self, p: &str) -> bool {
         self.parts().iter().any(|s| s.contains(p))
     }
 
@@ -171,13 +172,27 @@ struct Good {
     served: Served,
 }
 
-/// The site being served.
+/// The site being served, or built again.
 pub struct Site {
     root: PathBuf,
     opts: LoadOptions,
+    /// Serving: links from the root of the local address, whatever site.toml says.
+    local: bool,
     cache: Option<Cache>,
     good: Option<Good>,
     pending: Changes,
+}
+
+/// What an earlier build of a site leaves for the next one to start from (see
+/// [`Site::resume`]).
+pub struct Resumed {
+    /// The bulletin files the earlier build found.
+    pub files: Vec<Found>,
+    /// The bulletins it read (drafts too), by file; their bodies are in `bodies`.
+    pub parsed: HashMap<PathBuf, ParsedArticle>,
+    pub bodies: std::sync::Arc<crate::model::BodyStore>,
+    /// The files it wrote.
+    pub served: Served,
 }
 
 /// The output file of a page path (`x/` is served from `x/index.html`).
@@ -215,10 +230,72 @@ impl Site {
         Site {
             root: root.to_path_buf(),
             opts,
+            local: true,
             cache: None,
             good: None,
             pending: Changes::full(),
         }
+    }
+
+    /// The site as an earlier build left it, with its settings, registries and theme read
+    /// now (the caller has made sure they are what that build read), so that
+    /// [`Site::rebuild`] redoes only what changed since. Links are as site.toml says.
+    pub fn resume(root: &Path, opts: LoadOptions, earlier: Resumed) -> Result<Site, Diagnostics> {
+        let mut errors = Vec::new();
+        let mut base = Base::load(root, &opts, &mut errors)?;
+        if !errors.is_empty() {
+            return Err(diags(errors));
+        }
+        base.bodies = earlier.bodies;
+        let mut site = Site {
+            root: root.to_path_buf(),
+            opts,
+            local: false,
+            cache: Some(Cache {
+                base,
+                base_errors: Vec::new(),
+                files: earlier.files,
+                discover_errors: Vec::new(),
+                parsed: earlier
+                    .parsed
+                    .into_iter()
+                    .map(|(p, a)| (p, Ok(a)))
+                    .collect(),
+            }),
+            good: None,
+            pending: Changes::default(),
+        };
+        let accepted = site.check()?;
+        let archive = site.assemble(&accepted, None, &BTreeSet::new())?;
+        let groups = Groups::new(&archive);
+        let theme = site.load_theme(&archive.settings)?;
+        site.good = Some(Good {
+            archive,
+            groups,
+            theme,
+            served: earlier.served,
+        });
+        Ok(site)
+    }
+
+    /// The last good archive, its groups and the files it was written to.
+    pub fn good(&self) -> Option<(&Archive, &Groups, &Served)> {
+        self.good
+            .as_ref()
+            .map(|g| (&g.archive, &g.groups, &g.served))
+    }
+
+    /// The bulletin files as last listed, with what each read to (`None`: it failed).
+    pub fn parsed(&self) -> Vec<(&Found, Option<&ParsedArticle>)> {
+        self.cache
+            .as_ref()
+            .map(|c| {
+                c.files
+                    .iter()
+                    .map(|f| (f, c.parsed.get(&f.path).and_then(|r| r.as_ref().ok())))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Bring the site up to date with `changes` (and whatever failed before), handing the
@@ -261,9 +338,11 @@ impl Site {
     fn read_all(&mut self) -> Result<(), Diagnostics> {
         let mut errors = Vec::new();
         let mut base = Base::load(&self.root, &self.opts, &mut errors)?;
-        // Served pages link from the root of the local address.
-        base.settings.relative_urls = false;
-        base.urls = Urls::new(&base.settings.base_url, false);
+        if self.local {
+            // Served pages link from the root of the local address.
+            base.settings.relative_urls = false;
+            base.urls = Urls::new(&base.settings.base_url, false);
+        }
         let mut discover_errors = Vec::new();
         let files = load::discover(&self.root, &mut discover_errors);
         let root = &self.root;

@@ -1,0 +1,298 @@
+//! The build cache: what a build leaves in `<cache_dir>/build/` for the next one to redo only
+//! what changed (see [`super::incremental`]). Deleting the folder is always safe: the next
+//! build is then a full one.
+//!
+//! - `stamps`: what the build read, cheaply compared (the binary, settings and registries,
+//!   every bulletin file's size and time, the theme, the site's static files) and the hash of
+//!   the manifest it wrote. Written last, so that its presence says the rest is complete.
+//! - `record`: the bulletins as read (drafts too), the files found, the files written by
+//!   kind, and the manifest: what an incremental build starts from.
+//! - `bodies`: the bulletins' HTML bodies, which the record points into.
+//!
+//! Each file starts with a tag naming the format and the bantin version; a file with another
+//! tag, or that does not read back, or a record of another build than the stamps, is no
+//! cache at all. A build that will change the output removes `stamps` first, so one killed
+//! midway leaves no cache and the next build is a full one, which completes the output.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::manifest::{Hash, Manifest};
+use crate::load::article::ParsedArticle;
+use crate::load::{Found, LoadOptions};
+use crate::rebuild::site::Served;
+
+/// Bump when what the cache holds changes shape.
+const FORMAT: u32 = 1;
+
+/// The start of every cache file.
+fn tag() -> String {
+    format!(
+        "bantin build cache {FORMAT} {}\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// A file's size and modification time (for a bundle: of every file in its folder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp([u8; 16]);
+
+impl Stamp {
+    /// The stamp of `path`, or of every file under it for a folder; `None` when unreadable.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let mut h = blake3::Hasher::new();
+        let meta = fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            for e in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let e = e.ok()?;
+                if e.file_type().is_file() {
+                    h.update(e.path().to_string_lossy().as_bytes());
+                    stamp_meta(&mut h, &e.metadata().ok()?);
+                }
+            }
+        } else {
+            stamp_meta(&mut h, &meta);
+        }
+        let mut out = [0; 16];
+        out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        Some(Stamp(out))
+    }
+}
+
+fn stamp_meta(h: &mut blake3::Hasher, meta: &fs::Metadata) {
+    h.update(&meta.len().to_le_bytes());
+    if let Ok(t) = meta.modified() {
+        if let Ok(d) = t.duration_since(std::time::UNIX_EPOCH) {
+            h.update(&d.as_nanos().to_le_bytes());
+        }
+    }
+}
+
+/// Every bulletin file's stamp (of its bundle folder for an `index.md`), by path.
+pub fn bulletin_stamps(root: &Path, files: &[Found]) -> Vec<(PathBuf, Option<Stamp>)> {
+    files
+        .par_iter()
+        .map(|f| {
+            let on_disk = match &f.bundle {
+                Some(dir) => root.join(dir),
+                None => root.join(&f.path),
+            };
+            (f.path.clone(), Stamp::of(&on_disk))
+        })
+        .collect()
+}
+
+/// What must be the same for an incremental build: anything else, and the build is a full
+/// one. Compared whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// The running program (a rebuilt bantin may render differently).
+    pub program: Option<Stamp>,
+    /// site.toml and the three registries, as bytes.
+    pub settings: Hash,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// The output folder, absolute.
+    pub output: PathBuf,
+}
+
+impl Inputs {
+    pub fn now(root: &Path, opts: &LoadOptions, output: &Path) -> Inputs {
+        let mut h = blake3::Hasher::new();
+        for f in [
+            crate::load::settings::FILE,
+            crate::load::registries::LOCALITIES,
+            crate::load::registries::TERMS,
+            crate::load::registries::INDICATORS,
+        ] {
+            h.update(f.as_bytes());
+            match fs::read(root.join(f)) {
+                Ok(bytes) => {
+                    h.update(&(bytes.len() as u64).to_le_bytes());
+                    h.update(&bytes);
+                }
+                Err(_) => {
+                    h.update(b"\0missing");
+                }
+            }
+        }
+        Inputs {
+            program: std::env::current_exe().ok().and_then(|p| Stamp::of(&p)),
+            settings: *h.finalize().as_bytes(),
+            drafts: opts.drafts,
+            base_url: opts.base_url.clone(),
+            output: output.to_path_buf(),
+        }
+    }
+}
+
+/// The small file compared before anything else is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamps {
+    /// Names the record written with these stamps.
+    pub build: u64,
+    pub inputs: Inputs,
+    /// The theme as loaded (templates, static files, strings).
+    pub theme: Hash,
+    /// The site's static/ folder.
+    pub statics: Option<Stamp>,
+    /// Every bulletin file, by path.
+    pub bulletins: Vec<(PathBuf, Option<Stamp>)>,
+    /// The length of the bodies file the record points into.
+    pub bodies_len: u64,
+    /// The hash of the manifest written into the output.
+    pub manifest: Hash,
+}
+
+/// What an incremental build starts from.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Record {
+    /// The same as in the stamps written with it.
+    pub build: u64,
+    pub files: Vec<Found>,
+    pub parsed: Vec<ParsedArticle>,
+    pub served: Served,
+    pub manifest: Manifest,
+}
+
+/// The cache folder of a site, locked while a build uses it.
+pub struct Cache {
+    dir: PathBuf,
+    _lock: File,
+}
+
+const STAMPS: &str = "stamps";
+const RECORD: &str = "record";
+const BODIES: &str = "bodies";
+const LOCK: &str = "lock";
+
+impl Cache {
+    /// The cache of the site at `root` (`cache_dir` of site.toml), made if missing, and
+    /// locked: a second build of the same site waits for the first.
+    pub fn open(root: &Path, cache_dir: &Path) -> io::Result<Cache> {
+        let dir = root.join(cache_dir).join("build");
+        fs::create_dir_all(&dir)?;
+        let lock = File::create(dir.join(LOCK))?;
+        lock.lock()?;
+        Ok(Cache { dir, _lock: lock })
+    }
+
+    pub fn bodies(&self) -> PathBuf {
+        self.dir.join(BODIES)
+    }
+
+    /// The stamps of the last complete build, if they read back.
+    pub fn stamps(&self) -> Option<Stamps> {
+        read(&self.dir.join(STAMPS))
+    }
+
+    /// The record written with `stamps`.
+    pub fn record(&self, stamps: &Stamps) -> Option<Record> {
+        read::<Record>(&self.dir.join(RECORD)).filter(|r| r.build == stamps.build)
+    }
+
+    /// The cache says nothing any more: the next build is a full one.
+    pub fn forget(&self) -> io::Result<()> {
+        match fs::remove_file(self.dir.join(STAMPS)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Keep `record` and then `stamps` (each through a temporary name).
+    pub fn save(&self, record: &Record, stamps: &Stamps) -> io::Result<()> {
+        write(&self.dir.join(RECORD), record)?;
+        write(&self.dir.join(STAMPS), stamps)
+    }
+}
+
+/// A number that names one build's record.
+pub fn new_build_id() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let mut h = blake3::Hasher::new();
+    h.update(&now.to_le_bytes());
+    h.update(&std::process::id().to_le_bytes());
+    let mut out = [0; 8];
+    out.copy_from_slice(&h.finalize().as_bytes()[..8]);
+    u64::from_le_bytes(out)
+}
+
+fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
+    let bytes = fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(tag().as_bytes())?;
+    postcard::from_bytes(rest).ok()
+}
+
+fn write<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        w.write_all(tag().as_bytes())?;
+        postcard::to_io(value, &mut w).map_err(io::Error::other)?;
+        w.flush()?;
+    }
+    fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamps() -> Stamps {
+        Stamps {
+            build: 7,
+            inputs: Inputs {
+                program: None,
+                settings: [1; 32],
+                drafts: false,
+                base_url: None,
+                output: PathBuf::from("/x/public"),
+            },
+            theme: [2; 32],
+            statics: None,
+            bulletins: vec![(PathBuf::from("content/a.md"), Stamp::of(Path::new(".")))],
+            bodies_len: 10,
+            manifest: [3; 32],
+        }
+    }
+
+    #[test]
+    fn stamps_read_back_and_garbage_is_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), Path::new(".c")).unwrap();
+        assert!(cache.stamps().is_none());
+        let record = Record {
+            build: 7,
+            files: Vec::new(),
+            parsed: Vec::new(),
+            served: Served::default(),
+            manifest: Manifest::new(),
+        };
+        cache.save(&record, &stamps()).unwrap();
+        assert_eq!(cache.stamps(), Some(stamps()));
+        assert!(cache.record(&stamps()).is_some());
+        let other = Stamps {
+            build: 8,
+            ..stamps()
+        };
+        assert!(cache.record(&other).is_none(), "a record of another build");
+        let path = dir.path().join(".c/build/stamps");
+        let mut bytes = fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 3] ^= 0xff;
+        bytes.truncate(n - 1);
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.stamps().is_none(), "a damaged file");
+        fs::write(&path, b"bantin build cache 0 0.0.0\n").unwrap();
+        assert!(cache.stamps().is_none(), "another version");
+        cache.forget().unwrap();
+        assert!(!path.exists());
+    }
+}

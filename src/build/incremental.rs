@@ -1,0 +1,284 @@
+//! An incremental `bantin build`: with the build cache of the last build (see [`super::cache`])
+//! and nothing changed but bulletins, templates or static files, only what the change touches
+//! is read, rendered and written. The bulletin files are compared by size and time; edited,
+//! added and removed ones are read again and the pages that show them rendered again
+//! ([`crate::rebuild`], as `bantin serve` does), and each changed file is replaced in place
+//! through a temporary name and a rename. Anything else (another bantin, settings or a
+//! registry changed, another output folder, an output changed since, a cache that does not
+//! read back) means a full build. A build that finds a problem writes nothing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::cache::{self, Cache, Inputs, Record, Stamps};
+use super::manifest::{self, Manifest};
+use super::{BuildOptions, BuildReport};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, settings};
+use crate::model::BodyStore;
+use crate::rebuild::site::{Changes, Delta, Resumed, Site};
+use crate::render::theme::Theme;
+use crate::timings::phase;
+
+/// A finished incremental build, with the site it kept.
+pub struct Incremental {
+    pub report: BuildReport,
+    pub site: Option<Site>,
+}
+
+/// What the sources look like now, beside what the last build saw.
+struct Now {
+    inputs: Inputs,
+    theme: [u8; 32],
+    statics: Option<cache::Stamp>,
+    bulletins: Vec<(PathBuf, Option<cache::Stamp>)>,
+}
+
+/// The build, redoing only what changed since the build the cache describes; `Ok(None)` when
+/// the cache cannot be used and the caller must make a full build.
+pub fn build(
+    root: &Path,
+    opts: &BuildOptions,
+    output: &Path,
+    cache: &Cache,
+) -> Result<Option<Incremental>, Diagnostics> {
+    let started = Instant::now();
+    let mut t = Instant::now();
+    let Some(old) = cache.stamps() else {
+        return Ok(None);
+    };
+    let Some(now) = look(root, opts, output, &old, cache) else {
+        return Ok(None);
+    };
+    phase("incremental/compare", &mut t);
+    let changes = Changes {
+        full: false,
+        theme: now.theme != old.theme,
+        statics: now.statics != old.statics,
+        rescan: false,
+        files: changed_files(&old.bulletins, &now.bulletins),
+    };
+    let report = |files: usize, site: &Option<Site>| BuildReport {
+        output: output.to_path_buf(),
+        bulletins: site
+            .as_ref()
+            .and_then(|s| s.good())
+            .map_or(0, |g| g.0.bulletins.len()),
+        values: site
+            .as_ref()
+            .and_then(|s| s.good())
+            .map_or(0, |g| g.0.values.len()),
+        files,
+        seconds: started.elapsed().as_secs_f64(),
+        incremental: true,
+    };
+    if changes.is_empty() {
+        return Ok(Some(Incremental {
+            report: report(0, &None),
+            site: None,
+        }));
+    }
+    let Some(record) = cache.record(&old) else {
+        return Ok(None);
+    };
+    let Ok(bodies) = BodyStore::in_file(&cache.bodies(), false) else {
+        return Ok(None);
+    };
+    let Record {
+        files,
+        parsed,
+        served,
+        mut manifest,
+        ..
+    } = record;
+    let resumed = Resumed {
+        files,
+        parsed: parsed
+            .into_iter()
+            .map(|a| (a.bulletin.file.clone(), a))
+            .collect(),
+        bodies: Arc::new(bodies),
+        served,
+    };
+    let Ok(mut site) = Site::resume(root, opts.load.clone(), resumed) else {
+        return Ok(None);
+    };
+    phase("incremental/resume", &mut t);
+    let mut deltas = Vec::new();
+    site.rebuild(changes, &mut |d| deltas.push(d))?;
+    phase("incremental/render", &mut t);
+    let io_err = |e: io::Error| {
+        Diagnostics::from(Diagnostic::new(
+            output,
+            format!("cannot write the output: {e}"),
+        ))
+    };
+    // From here the output changes: a build killed now leaves no cache, and the next is a
+    // full one.
+    cache.forget().map_err(io_err)?;
+    let mut written = 0;
+    for d in deltas {
+        written += apply(output, d, &mut manifest).map_err(io_err)?;
+    }
+    let manifest_text = manifest::text(&manifest);
+    write_replacing(&output.join(manifest::FILE), &manifest_text).map_err(io_err)?;
+    phase("incremental/write", &mut t);
+    save(cache, &site, manifest, &manifest_text, now).map_err(io_err)?;
+    phase("incremental/save", &mut t);
+    let site = Some(site);
+    Ok(Some(Incremental {
+        report: report(written, &site),
+        site,
+    }))
+}
+
+/// The sources now, when the cache can be used for them.
+fn look(
+    root: &Path,
+    opts: &BuildOptions,
+    output: &Path,
+    old: &Stamps,
+    cache: &Cache,
+) -> Option<Now> {
+    let inputs = Inputs::now(root, &opts.load, output);
+    if inputs != old.inputs {
+        return None;
+    }
+    // The output as the last build left it, and the bodies its record points into.
+    let written = fs::read(output.join(manifest::FILE)).ok()?;
+    if manifest::hash(&written) != old.manifest {
+        return None;
+    }
+    let bodies = fs::metadata(cache.bodies()).ok()?;
+    if bodies.len() < old.bodies_len {
+        return None;
+    }
+    let mut errors = Vec::new();
+    let files = load::discover(root, &mut errors);
+    if !errors.is_empty() {
+        return None;
+    }
+    let s = settings::load(root).ok()?;
+    let theme = Theme::load(root, &s.theme, s.language.code()).ok()?;
+    Some(Now {
+        inputs,
+        theme: theme.fingerprint(),
+        statics: cache::Stamp::of(&root.join("static")),
+        bulletins: cache::bulletin_stamps(root, &files),
+    })
+}
+
+/// Files edited, added or removed between two lists of stamps.
+fn changed_files(
+    old: &[(PathBuf, Option<cache::Stamp>)],
+    now: &[(PathBuf, Option<cache::Stamp>)],
+) -> BTreeSet<PathBuf> {
+    let before: HashMap<&Path, Option<cache::Stamp>> =
+        old.iter().map(|(p, s)| (p.as_path(), *s)).collect();
+    let mut changed: BTreeSet<PathBuf> = now
+        .iter()
+        .filter(|(p, s)| s.is_none() || before.get(p.as_path()) != Some(s))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let present: std::collections::HashSet<&Path> = now.iter().map(|(p, _)| p.as_path()).collect();
+    changed.extend(
+        old.iter()
+            .filter(|(p, _)| !present.contains(p.as_path()))
+            .map(|(p, _)| p.clone()),
+    );
+    changed
+}
+
+/// Write one delta into the output, keeping the manifest; returns how many files were
+/// written or removed. A file whose bytes are those already there is left alone.
+fn apply(output: &Path, d: Delta, manifest: &mut Manifest) -> io::Result<usize> {
+    if d.replace_all {
+        return Err(io::Error::other(
+            "an incremental build replaced the whole site",
+        ));
+    }
+    let mut count = 0;
+    for p in &d.remove {
+        match fs::remove_file(output.join(p)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        remove_empty_parents(output, p);
+        manifest.remove(p);
+        count += 1;
+    }
+    let todo: Vec<(String, manifest::Hash, Vec<u8>)> = d
+        .insert
+        .into_iter()
+        .map(|(p, bytes)| (p, manifest::hash(&bytes), bytes))
+        .filter(|(p, h, _)| manifest.get(p) != Some(h) || !output.join(p).is_file())
+        .collect();
+    todo.par_iter()
+        .try_for_each(|(p, _, bytes)| write_replacing(&output.join(p), bytes))?;
+    count += todo.len();
+    for (p, h, _) in todo {
+        manifest.insert(p, h);
+    }
+    Ok(count)
+}
+
+/// Replace the file at `path` with `bytes`, through a temporary name beside it and a rename,
+/// so that it is never seen half written.
+fn write_replacing(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.bantin-tmp"));
+    crate::output::write_file(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}
+
+/// Remove the folders of `site_path` that it leaves empty, up to the output.
+fn remove_empty_parents(output: &Path, site_path: &str) {
+    let mut p = Path::new(site_path).parent();
+    while let Some(dir) = p.filter(|d| !d.as_os_str().is_empty()) {
+        if fs::remove_dir(output.join(dir)).is_err() {
+            break;
+        }
+        p = dir.parent();
+    }
+}
+
+/// Keep what this build read and wrote for the next one.
+fn save(
+    cache: &Cache,
+    site: &Site,
+    manifest: Manifest,
+    manifest_text: &[u8],
+    now: Now,
+) -> io::Result<()> {
+    let Some((_, _, served)) = site.good() else {
+        return Ok(());
+    };
+    let build = cache::new_build_id();
+    let listed = site.parsed();
+    let record = Record {
+        build,
+        files: listed.iter().map(|(f, _)| (*f).clone()).collect(),
+        parsed: listed.iter().filter_map(|(_, a)| a.cloned()).collect(),
+        served: served.clone(),
+        manifest,
+    };
+    let stamps = Stamps {
+        build,
+        inputs: now.inputs,
+        theme: now.theme,
+        statics: now.statics,
+        bulletins: now.bulletins,
+        bodies_len: fs::metadata(cache.bodies())?.len(),
+        manifest: manifest::hash(manifest_text),
+    };
+    cache.save(&record, &stamps)
+}

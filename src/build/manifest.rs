@@ -1,0 +1,139 @@
+//! The manifest of an output: every file with its BLAKE3 hash, one line each in the format
+//! of `b3sum` (`<hash>  <path>`), written to `<output>/.bantin-manifest`. Two manifests
+//! compared tell a deploy which files to upload and which to delete (docs/DEPLOY.md), and
+//! `b3sum --check .bantin-manifest` in the output folder verifies a copy.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::Mutex;
+
+use crate::output::Sink;
+
+/// The manifest's file name in the output folder (not listed in itself).
+pub const FILE: &str = ".bantin-manifest";
+
+/// A file's BLAKE3 hash.
+pub type Hash = [u8; 32];
+
+/// Every file of an output by site path.
+pub type Manifest = BTreeMap<String, Hash>;
+
+pub fn hash(bytes: &[u8]) -> Hash {
+    *blake3::hash(bytes).as_bytes()
+}
+
+/// A sink that hashes every file on its way into another.
+pub struct Hashing<'a> {
+    inner: &'a dyn Sink,
+    files: Mutex<Vec<(String, Hash)>>,
+}
+
+impl<'a> Hashing<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Hashing {
+            inner,
+            files: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn record(&self, site_path: &str, h: Hash) -> io::Result<()> {
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("a worker thread failed while hashing"))?
+            .push((site_path.to_string(), h));
+        Ok(())
+    }
+
+    /// The files that went through, with their hashes.
+    pub fn into_manifest(self) -> Manifest {
+        self.files
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    }
+}
+
+impl Sink for Hashing<'_> {
+    fn put(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.inner.put(site_path, bytes)?;
+        self.record(site_path, hash(bytes))
+    }
+
+    fn put_with(
+        &self,
+        site_path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut hasher = blake3::Hasher::new();
+        self.inner.put_with(site_path, &mut |w| {
+            let mut tee = Tee {
+                inner: w,
+                hasher: &mut hasher,
+            };
+            fill(&mut tee)
+        })?;
+        self.record(site_path, *hasher.finalize().as_bytes())
+    }
+
+    fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
+        self.inner.prepare(site_paths)
+    }
+}
+
+/// A writer that hashes what it passes on.
+struct Tee<'w> {
+    inner: &'w mut dyn Write,
+    hasher: &'w mut blake3::Hasher,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The manifest's text: `<hex hash>  <path>` per file, by path.
+pub fn text(m: &Manifest) -> Vec<u8> {
+    let mut out = Vec::with_capacity(m.len() * 100);
+    for (path, h) in m {
+        out.extend_from_slice(blake3::Hash::from_bytes(*h).to_hex().as_bytes());
+        out.extend_from_slice(b"  ");
+        out.extend_from_slice(path.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::MemorySink;
+
+    #[test]
+    fn hashes_whole_and_streamed_files_alike() {
+        let memory = MemorySink::default();
+        let h = Hashing::new(&memory);
+        h.put("a.html", b"<p>a</p>").unwrap();
+        h.put_with("b.csv", &mut |w| {
+            w.write_all(b"x,")?;
+            w.write_all(b"y\n")
+        })
+        .unwrap();
+        let m = h.into_manifest();
+        assert_eq!(m["a.html"], hash(b"<p>a</p>"));
+        assert_eq!(m["b.csv"], hash(b"x,y\n"));
+        let files = memory.into_files();
+        assert_eq!(files.len(), 2);
+        let t = String::from_utf8(text(&m)).unwrap();
+        let first = t.lines().next().unwrap();
+        assert!(first.ends_with("  a.html"), "{first}");
+        assert_eq!(first.len(), 64 + 2 + "a.html".len());
+    }
+}

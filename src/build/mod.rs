@@ -1,0 +1,311 @@
+//! The pipeline, end to end: load → model → group → render → write. `bantin build` and
+//! `bantin check` are thin wrappers around [`build`] and [`check`]. A build keeps what the
+//! next one can reuse in the site's build cache ([`cache`]): the next build then redoes only
+//! what changed ([`incremental`]). Every build writes the output's [`manifest`].
+
+pub mod cache;
+pub mod incremental;
+pub mod manifest;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::group::Groups;
+use crate::load::{self, LoadOptions};
+use crate::model::Archive;
+use crate::output::{self, Staging};
+use crate::render::theme::Theme;
+use crate::render::Renderer;
+use crate::site_files::write_site;
+use crate::timings::phase;
+
+/// What the command line says about a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub load: LoadOptions,
+    /// Replaces `output_dir` of site.toml (relative to the current folder).
+    pub output: Option<PathBuf>,
+    /// Build everything, whatever the build cache holds (it is written afresh).
+    pub full: bool,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub bulletins: usize,
+    pub values: usize,
+    /// Files written (for an incremental build: written or removed).
+    pub files: usize,
+    pub seconds: f64,
+    /// Whether only what changed since the last build was redone.
+    pub incremental: bool,
+}
+
+/// Where the output goes: `--output` as given, else `output_dir` under the root.
+pub fn output_dir(root: &Path, archive: &Archive, opts: &BuildOptions) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| root.join(&archive.settings.output_dir))
+}
+
+/// Theme, groups and renderer for a loaded archive.
+pub fn prepare<'a>(
+    root: &Path,
+    archive: &'a Archive,
+    groups: &'a Groups,
+    theme: &'a mut Option<Theme>,
+) -> Result<Renderer<'a>, Diagnostics> {
+    let t = Theme::load(
+        root,
+        &archive.settings.theme,
+        archive.settings.language.code(),
+    )
+    .map_err(Diagnostics::from_iter)?;
+    let t = theme.insert(t);
+    Renderer::new(archive, groups, t).map_err(Diagnostics::from_iter)
+}
+
+/// Load, check and render the archive at `root`, then swap the result in as the output.
+pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build_keeping(root, opts).map(|built| built.report)
+}
+
+/// A finished build with what it loaded, for a caller that decides how it is freed.
+pub struct Built {
+    pub report: BuildReport,
+    /// The archive and groups of a full build, the site of an incremental one.
+    pub kept: Box<dyn std::any::Any>,
+}
+
+/// [`build`], handing back what it loaded. Freeing it, millions of allocations, takes half
+/// a second at 100,000 bulletins: the command line, which exits right after, leaves that to
+/// the kernel (see main.rs); a library caller just drops it.
+pub fn build_keeping(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let started = Instant::now();
+    // The cache and the output are found from site.toml; when it does not read, the full
+    // build says why.
+    let settings = crate::load::settings::load(root).ok();
+    let cache = settings
+        .as_ref()
+        .and_then(|s| cache::Cache::open(root, &s.cache_dir).ok());
+    if let (Some(s), Some(c), false) = (&settings, &cache, opts.full) {
+        let out = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| root.join(&s.output_dir));
+        let out = output::absolute(&out);
+        if let Some(done) = incremental::build(root, opts, &out, c)? {
+            return Ok(Built {
+                report: done.report,
+                kept: Box::new(done.site),
+            });
+        }
+    }
+    full_build(root, opts, cache.as_ref(), started)
+}
+
+/// Everything from the sources, into a staging folder swapped in at the end; the cache, if
+/// any, is written afresh.
+fn full_build(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: Option<&cache::Cache>,
+    started: Instant,
+) -> Result<Built, Diagnostics> {
+    let mut t = Instant::now();
+    // The bodies go into the cache, where the next build finds them; the old record is
+    // forgotten first, as the bodies it points into are about to be rewritten.
+    let bodies = cache.and_then(|c| {
+        c.forget().ok()?;
+        let store = crate::model::BodyStore::in_file(&c.bodies(), true).ok()?;
+        Some(std::sync::Arc::new(store))
+    });
+    // Stamped before they are read: a file edited meanwhile is read again next time.
+    let mut stamps = Vec::new();
+    let loaded = load::load_all(root, &opts.load, bodies, |files| {
+        if cache.is_some() {
+            stamps = cache::bulletin_stamps(root, files);
+        }
+    })?;
+    let archive = &loaded.archive;
+    phase("load", &mut t);
+    let out = output_dir(root, archive, opts);
+    output::check_output_dir(root, &out)?;
+    let groups = Groups::new(archive);
+    phase("group", &mut t);
+    let mut theme = None;
+    let renderer = prepare(root, archive, &groups, &mut theme)?;
+    let io_err = |e: std::io::Error| {
+        Diagnostics::from(Diagnostic::new(
+            &out,
+            format!("cannot write the output: {e}"),
+        ))
+    };
+    let staging = Staging::new(&out).map_err(io_err)?;
+    let hashing = manifest::Hashing::new(&staging);
+    let files = write_site(&renderer, root, &hashing)?;
+    let written = hashing.into_manifest();
+    let manifest_text = manifest::text(&written);
+    staging
+        .write(manifest::FILE, &manifest_text)
+        .map_err(io_err)?;
+    phase("write", &mut t);
+    let output = staging.commit().map_err(io_err)?;
+    phase("swap", &mut t);
+    if let Some(c) = cache {
+        // A cache that cannot be written only means a full build next time.
+        let served = served_by_kind(root, &renderer, &written);
+        let saved = Saved {
+            output: &output,
+            loaded: &loaded,
+            stamps,
+            served,
+            manifest: written,
+            manifest_text: &manifest_text,
+            theme: renderer.theme.fingerprint(),
+        };
+        let _ = save_full(c, root, opts, saved);
+        phase("cache", &mut t);
+    }
+    let report = BuildReport {
+        output,
+        bulletins: archive.bulletins.len(),
+        values: archive.values.len(),
+        files,
+        seconds: started.elapsed().as_secs_f64(),
+        incremental: false,
+    };
+    drop(renderer);
+    drop(theme);
+    Ok(Built {
+        report,
+        kept: Box::new((loaded, groups)),
+    })
+}
+
+/// The files of a full build by kind, as [`crate::rebuild`] tells them apart: pages, the
+/// theme's and the site's static files, the files of bundles, and the rest (data files,
+/// feeds, sitemap, search index) derived.
+fn served_by_kind(
+    root: &Path,
+    r: &Renderer,
+    written: &manifest::Manifest,
+) -> crate::rebuild::site::Served {
+    use crate::rebuild::site::page_file;
+    let mut site_statics = std::collections::HashSet::new();
+    crate::site_files::copy_site_static(
+        root,
+        &mut |p, _| {
+            site_statics.insert(p.to_string());
+        },
+        &mut Vec::new(),
+    );
+    let mut served = crate::rebuild::site::Served {
+        pages: r
+            .plan()
+            .iter()
+            .map(|j| page_file(&r.page_path(j)))
+            .collect(),
+        theme_statics: r
+            .theme
+            .statics
+            .keys()
+            .map(|p| format!("static/{p}"))
+            .collect(),
+        site_statics,
+        ..Default::default()
+    };
+    let bundle_dirs: Vec<String> = r
+        .archive
+        .bulletins
+        .iter()
+        .filter(|b| b.bundle_dir.is_some())
+        .map(|b| crate::urls::path::bulletin(&b.slug))
+        .collect();
+    for p in written.keys() {
+        if served.contains(p) {
+            continue;
+        }
+        if bundle_dirs.iter().any(|d| p.starts_with(d.as_str())) {
+            served.bundles.insert(p.clone());
+        } else {
+            served.derived.insert(p.clone());
+        }
+    }
+    served
+}
+
+/// What a full build read and wrote.
+struct Saved<'a> {
+    output: &'a Path,
+    loaded: &'a load::Loaded,
+    stamps: Vec<(PathBuf, Option<cache::Stamp>)>,
+    served: crate::rebuild::site::Served,
+    manifest: manifest::Manifest,
+    manifest_text: &'a [u8],
+    theme: [u8; 32],
+}
+
+/// Keep what a full build read and wrote for the next build.
+fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> std::io::Result<()> {
+    let loaded = s.loaded;
+    let a = &loaded.archive;
+    // Each bulletin's values, in the order of the archive (see `load::assemble`).
+    let mut values: Vec<Vec<crate::model::IndicatorValue>> = vec![Vec::new(); a.bulletins.len()];
+    for v in &a.values {
+        values[v.bulletin.0 as usize].push(v.clone());
+    }
+    let parsed: Vec<load::article::ParsedArticle> = a
+        .bulletins
+        .iter()
+        .cloned()
+        .zip(values)
+        .map(|(bulletin, values)| load::article::ParsedArticle { bulletin, values })
+        .chain(loaded.skipped.iter().cloned())
+        .collect();
+    let build = cache::new_build_id();
+    let record = cache::Record {
+        build,
+        files: loaded.files.clone(),
+        parsed,
+        served: s.served,
+        manifest: s.manifest,
+    };
+    let stamps = cache::Stamps {
+        build,
+        inputs: cache::Inputs::now(root, &opts.load, s.output),
+        theme: s.theme,
+        statics: cache::Stamp::of(&root.join("static")),
+        bulletins: s.stamps,
+        bodies_len: std::fs::metadata(c.bodies())?.len(),
+        manifest: manifest::hash(s.manifest_text),
+    };
+    c.save(&record, &stamps)
+}
+
+/// Every check of a build, with nothing written.
+pub fn check(root: &Path, opts: &BuildOptions) -> Result<Archive, Diagnostics> {
+    let archive = load::load(root, &opts.load)?;
+    let out = output_dir(root, &archive, opts);
+    output::check_output_dir(root, &out)?;
+    let groups = Groups::new(&archive);
+    let mut theme = None;
+    let renderer = prepare(root, &archive, &groups, &mut theme)?;
+    // Render into memory and check the links between the pages.
+    let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    write_site(&renderer, root, &|p: &str, b: &[u8]| {
+        files
+            .lock()
+            .map_err(|_| std::io::Error::other("render worker failed"))?
+            .insert(p.to_string(), b.to_vec());
+        Ok(())
+    })?;
+    let files = files.into_inner().unwrap_or_default();
+    let problems = output::links::check(&renderer.urls, &files);
+    if !problems.is_empty() {
+        return Err(Diagnostics::from_iter(problems));
+    }
+    Ok(archive)
+}
