@@ -189,6 +189,9 @@ fn run_build(root: &Path, opts: BuildOptions) -> ExitCode {
     match build::build_keeping(root, &opts) {
         Ok(built) => {
             let r = &built.report;
+            if let Some(why) = r.full_because {
+                eprintln!("a full build: {why}");
+            }
             if !r.incremental {
                 eprintln!(
                     "built {} bulletins, {} indicator values, {} files into {} in {:.2} s",

@@ -40,21 +40,25 @@ struct Now {
     bulletins: Vec<(PathBuf, Option<cache::Stamp>)>,
 }
 
-/// The build, redoing only what changed since the build the cache describes; `Ok(None)` when
-/// the cache cannot be used and the caller must make a full build.
+/// Why a build is a full one.
+pub type Reason = &'static str;
+
+/// The build, redoing only what changed since the build the cache describes; `Ok(Err(why))`
+/// when the cache cannot be used and the caller must make a full build.
 pub fn build(
     root: &Path,
     opts: &BuildOptions,
     output: &Path,
     cache: &Cache,
-) -> Result<Option<Incremental>, Diagnostics> {
+) -> Result<Result<Incremental, Reason>, Diagnostics> {
     let started = Instant::now();
     let mut t = Instant::now();
     let Some(old) = cache.stamps() else {
-        return Ok(None);
+        return Ok(Err("no build cache from a complete build"));
     };
-    let Some(now) = look(root, opts, output, &old, cache) else {
-        return Ok(None);
+    let now = match look(root, opts, output, &old, cache) {
+        Ok(now) => now,
+        Err(why) => return Ok(Err(why)),
     };
     phase("incremental/compare", &mut t);
     let changes = Changes {
@@ -77,18 +81,19 @@ pub fn build(
         files,
         seconds: started.elapsed().as_secs_f64(),
         incremental: true,
+        full_because: None,
     };
     if changes.is_empty() {
-        return Ok(Some(Incremental {
+        return Ok(Ok(Incremental {
             report: report(0, &None),
             site: None,
         }));
     }
     let Some(record) = cache.record(&old) else {
-        return Ok(None);
+        return Ok(Err("the build cache does not read back"));
     };
     let Ok(bodies) = BodyStore::in_file(&cache.bodies(), false) else {
-        return Ok(None);
+        return Ok(Err("the build cache's bodies do not open"));
     };
     let Record {
         files,
@@ -107,7 +112,7 @@ pub fn build(
         served,
     };
     let Ok(mut site) = Site::resume(root, opts.load.clone(), resumed) else {
-        return Ok(None);
+        return Ok(Err("the build cache does not make an archive"));
     };
     phase("incremental/resume", &mut t);
     let mut deltas = Vec::new();
@@ -132,7 +137,7 @@ pub fn build(
     save(cache, &site, manifest, &manifest_text, now).map_err(io_err)?;
     phase("incremental/save", &mut t);
     let site = Some(site);
-    Ok(Some(Incremental {
+    Ok(Ok(Incremental {
         report: report(written, &site),
         site,
     }))
@@ -145,28 +150,36 @@ fn look(
     output: &Path,
     old: &Stamps,
     cache: &Cache,
-) -> Option<Now> {
+) -> Result<Now, Reason> {
     let inputs = Inputs::now(root, &opts.load, output);
+    if inputs.program != old.inputs.program {
+        return Err("another bantin built the output");
+    }
+    if inputs.output != old.inputs.output {
+        return Err("the last build wrote another output folder");
+    }
     if inputs != old.inputs {
-        return None;
+        return Err("site.toml, a registry or the options changed");
     }
     // The output as the last build left it, and the bodies its record points into.
-    let written = fs::read(output.join(manifest::FILE)).ok()?;
+    let written =
+        fs::read(output.join(manifest::FILE)).map_err(|_| "the output has no manifest")?;
     if manifest::hash(&written) != old.manifest {
-        return None;
+        return Err("the output changed since the last build");
     }
-    let bodies = fs::metadata(cache.bodies()).ok()?;
+    let bodies = fs::metadata(cache.bodies()).map_err(|_| "the build cache has no bodies")?;
     if bodies.len() < old.bodies_len {
-        return None;
+        return Err("the build cache's bodies are cut short");
     }
     let mut errors = Vec::new();
     let files = load::discover(root, &mut errors);
     if !errors.is_empty() {
-        return None;
+        return Err("content/ cannot be listed");
     }
-    let s = settings::load(root).ok()?;
-    let theme = Theme::load(root, &s.theme, s.language.code()).ok()?;
-    Some(Now {
+    let s = settings::load(root).map_err(|_| "site.toml does not read")?;
+    let theme =
+        Theme::load(root, &s.theme, s.language.code()).map_err(|_| "the theme does not load")?;
+    Ok(Now {
         inputs,
         theme: theme.fingerprint(),
         statics: cache::Stamp::of(&root.join("static")),

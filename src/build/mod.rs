@@ -41,6 +41,8 @@ pub struct BuildReport {
     pub seconds: f64,
     /// Whether only what changed since the last build was redone.
     pub incremental: bool,
+    /// Why a build with a cache redid everything.
+    pub full_because: Option<&'static str>,
 }
 
 /// Where the output goes: `--output` as given, else `output_dir` under the root.
@@ -90,20 +92,26 @@ pub fn build_keeping(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnost
     let cache = settings
         .as_ref()
         .and_then(|s| cache::Cache::open(root, &s.cache_dir).ok());
+    let mut because = None;
     if let (Some(s), Some(c), false) = (&settings, &cache, opts.full) {
         let out = opts
             .output
             .clone()
             .unwrap_or_else(|| root.join(&s.output_dir));
         let out = output::absolute(&out);
-        if let Some(done) = incremental::build(root, opts, &out, c)? {
-            return Ok(Built {
-                report: done.report,
-                kept: Box::new(done.site),
-            });
+        match incremental::build(root, opts, &out, c)? {
+            Ok(done) => {
+                return Ok(Built {
+                    report: done.report,
+                    kept: Box::new(done.site),
+                })
+            }
+            Err(why) => because = Some(why),
         }
     }
-    full_build(root, opts, cache.as_ref(), started)
+    let mut built = full_build(root, opts, cache.as_ref(), started)?;
+    built.report.full_because = because;
+    Ok(built)
 }
 
 /// Everything from the sources, into a staging folder swapped in at the end; the cache, if
@@ -176,6 +184,7 @@ fn full_build(
         files,
         seconds: started.elapsed().as_secs_f64(),
         incremental: false,
+        full_because: None,
     };
     drop(renderer);
     drop(theme);

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Scale and rebuild benchmark of bantin alone: full builds of large archives, and the three
+rebuild cases of an incremental build.
+
+For each size of --sizes, builds the generated archive (bench/gen_corpus.py --only bantin;
+about 6.5 GB of sources at a million) from scratch (`bantin build --full` into a new output
+folder) and prints the wall time, peak memory (max RSS) and time per bulletin. Then, at
+--rebuild-size, after a full build: the build again with nothing changed, after one edited
+bulletin, and after one added bulletin, each --runs times (median); the edit and the new
+bulletin are taken back at the end, and every incremental build's output is checked against
+a full build's manifest at the end of each case (the `.bantin-manifest` files must be equal).
+
+Usage: bench/rebuild_bench.py [--sizes 100000,1000000] [--rebuild-size 100000] [--runs 3]
+                              [--work DIR]
+Needs: a release build of bantin (built here) and python3; disk for the corpora and
+outputs (about 20 GB at a million).
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "bench", "gen_corpus.py")
+BANTIN = os.path.join(ROOT, "target", "release", "bantin")
+
+
+def run(cmd):
+    """Run a command; return (wall seconds, peak RSS in MB, stderr)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+    return wall, usage.ru_maxrss / 1024.0, err
+
+
+def corpus(work, n):
+    path = os.path.join(work, f"c{n}")
+    if not os.path.exists(os.path.join(path, "bantin", "site.toml")):
+        print(f"generating {n} bulletins…", file=sys.stderr)
+        subprocess.run([sys.executable, GEN, str(n), path, "--only", "bantin"], check=True,
+                       stdout=subprocess.DEVNULL)
+    return os.path.join(path, "bantin")
+
+
+def build(site, out, *extra):
+    return run([BANTIN, "build", "--root", site, "--output", out, *extra])
+
+
+def first_bulletin(site):
+    """A bulletin file of the corpus (the first in file order)."""
+    for parent, dirs, names in os.walk(os.path.join(site, "content")):
+        dirs.sort()
+        for name in sorted(names):
+            if name.endswith(".md"):
+                return os.path.join(parent, name)
+    sys.exit("no bulletin in the corpus")
+
+
+def manifest(out):
+    with open(os.path.join(out, ".bantin-manifest"), "rb") as f:
+        return f.read()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--rebuild-size", type=int, default=100000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", default=os.path.join(ROOT, ".bench"))
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    os.makedirs(args.work, exist_ok=True)
+
+    full = []
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        site = corpus(args.work, n)
+        out = os.path.join(args.work, f"out-full-{n}")
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"])
+        wall, mb, _ = build(site, out, "--full")
+        print(f"  full {n:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
+        full.append((n, wall, mb))
+        shutil.rmtree(out, ignore_errors=True)
+
+    n = args.rebuild_size
+    site = corpus(args.work, n)
+    out = os.path.join(args.work, f"out-rebuild-{n}")
+    check = os.path.join(args.work, f"out-check-{n}")
+    shutil.rmtree(out, ignore_errors=True)
+    wall, mb, _ = build(site, out, "--full")
+    print(f"  rebuild case, first build {n}: {wall:.2f} s {mb:.0f} MB", file=sys.stderr)
+    edited = first_bulletin(site)
+    with open(edited, encoding="utf-8") as f:
+        original = f.read()
+    added = os.path.join(os.path.dirname(edited), "zz-bench-added.md")
+    cases = {"no change": [], "one bulletin edited": [], "one bulletin added": []}
+    try:
+        for i in range(args.runs):
+            wall, mb, err = build(site, out)
+            assert "nothing changed" in err, err
+            cases["no change"].append((wall, mb))
+
+            with open(edited, "w", encoding="utf-8") as f:
+                f.write(original.replace("\n---\n", f"\n---\nMột câu thêm, lần {i + 1}.\n\n", 1))
+            wall, mb, err = build(site, out)
+            assert "updated" in err, err
+            cases["one bulletin edited"].append((wall, mb))
+
+            with open(added, "w", encoding="utf-8") as f:
+                f.write(original.replace("\n---\n", "\nslug: zz-bench-added\n---\n", 1)
+                        if "\nslug:" not in original else
+                        original.replace("\nslug: ", "\nslug: zz-bench-added-", 1))
+            wall, mb, err = build(site, out)
+            assert "updated" in err, err
+            cases["one bulletin added"].append((wall, mb))
+            os.remove(added)
+            # Back to the corpus as it was, for the next run.
+            with open(edited, "w", encoding="utf-8") as f:
+                f.write(original)
+            build(site, out)
+        # The incremental output is the full build's.
+        shutil.rmtree(check, ignore_errors=True)
+        copy = os.path.join(args.work, f"c{n}-check")
+        shutil.rmtree(copy, ignore_errors=True)
+        build(site, check, "--full")
+        same = manifest(check) == manifest(out)
+        print(f"  incremental output equals a full build's: {same}", file=sys.stderr)
+        if not same:
+            sys.exit("the incremental output differs from a full build")
+    finally:
+        with open(edited, "w", encoding="utf-8") as f:
+            f.write(original)
+        if os.path.exists(added):
+            os.remove(added)
+        shutil.rmtree(check, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+    print(f"\n{os.cpu_count()} cores")
+    print("| full build | s | peak MB | ms per bulletin |")
+    print("|---:|---:|---:|---:|")
+    for n, wall, mb in full:
+        print(f"| {n:,} | {wall:.2f} | {mb:.0f} | {1000 * wall / n:.3f} |")
+    if len(full) >= 2:
+        (a, wa, _), (b, wb, _) = full[0], full[-1]
+        print(f"\ntime per bulletin at {b:,} / at {a:,}: {(wb / b) / (wa / a):.2f} (goal: ≤ 1.5)")
+    print(f"\n| rebuild at {n:,} (median of {args.runs}) | s | peak MB |")
+    print("|---|---:|---:|")
+    for name, runs in cases.items():
+        print(f"| {name} | {statistics.median(w for w, _ in runs):.2f} | "
+              f"{statistics.median(m for _, m in runs):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
