@@ -159,6 +159,23 @@ pub struct Record {
     pub manifest: Manifest,
 }
 
+/// A bulletin with its values, written as a [`ParsedArticle`] is, without copying them.
+#[derive(Serialize)]
+pub struct ParsedRef<'a> {
+    pub bulletin: &'a crate::model::Bulletin,
+    pub values: Vec<&'a crate::model::IndicatorValue>,
+}
+
+/// A [`Record`] of borrowed parts, written as one.
+#[derive(Serialize)]
+pub struct RecordRef<'a> {
+    pub build: u64,
+    pub files: &'a [Found],
+    pub parsed: Vec<ParsedRef<'a>>,
+    pub served: &'a Served,
+    pub manifest: &'a Manifest,
+}
+
 /// The cache folder of a site, locked while a build uses it.
 pub struct Cache {
     dir: PathBuf,
@@ -203,8 +220,9 @@ impl Cache {
         }
     }
 
-    /// Keep `record` and then `stamps` (each through a temporary name).
-    pub fn save(&self, record: &Record, stamps: &Stamps) -> io::Result<()> {
+    /// Keep `record` (a [`Record`], or what serializes as one) and then `stamps` (each
+    /// through a temporary name).
+    pub fn save<R: Serialize>(&self, record: &R, stamps: &Stamps) -> io::Result<()> {
         write(&self.dir.join(RECORD), record)?;
         write(&self.dir.join(STAMPS), stamps)
     }

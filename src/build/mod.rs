@@ -168,6 +168,7 @@ fn full_build(
         let saved = Saved {
             output: &output,
             loaded: &loaded,
+            groups: &groups,
             stamps,
             served,
             manifest: written,
@@ -250,6 +251,7 @@ fn served_by_kind(
 struct Saved<'a> {
     output: &'a Path,
     loaded: &'a load::Loaded,
+    groups: &'a Groups,
     stamps: Vec<(PathBuf, Option<cache::Stamp>)>,
     served: crate::rebuild::site::Served,
     manifest: manifest::Manifest,
@@ -261,26 +263,27 @@ struct Saved<'a> {
 fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> std::io::Result<()> {
     let loaded = s.loaded;
     let a = &loaded.archive;
-    // Each bulletin's values, in the order of the archive (see `load::assemble`).
-    let mut values: Vec<Vec<crate::model::IndicatorValue>> = vec![Vec::new(); a.bulletins.len()];
-    for v in &a.values {
-        values[v.bulletin.0 as usize].push(v.clone());
-    }
-    let parsed: Vec<load::article::ParsedArticle> = a
+    // Each bulletin with its values, in the order of the archive (see `load::assemble`).
+    let parsed = a
         .bulletins
         .iter()
-        .cloned()
-        .zip(values)
-        .map(|(bulletin, values)| load::article::ParsedArticle { bulletin, values })
-        .chain(loaded.skipped.iter().cloned())
+        .zip(&s.groups.values_by_bulletin)
+        .map(|(bulletin, ix)| cache::ParsedRef {
+            bulletin,
+            values: ix.iter().map(|&i| &a.values[i]).collect(),
+        })
+        .chain(loaded.skipped.iter().map(|p| cache::ParsedRef {
+            bulletin: &p.bulletin,
+            values: p.values.iter().collect(),
+        }))
         .collect();
     let build = cache::new_build_id();
-    let record = cache::Record {
+    let record = cache::RecordRef {
         build,
-        files: loaded.files.clone(),
+        files: &loaded.files,
         parsed,
-        served: s.served,
-        manifest: s.manifest,
+        served: &s.served,
+        manifest: &s.manifest,
     };
     let stamps = cache::Stamps {
         build,

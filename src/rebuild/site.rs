@@ -536,6 +536,7 @@ impl Site {
         ch: &mut Changes,
         publish: &mut dyn FnMut(Delta),
     ) -> Result<usize, Diagnostics> {
+        let mut t = Instant::now();
         let content = ch.rescan || !ch.files.is_empty();
         let accepted = if content {
             self.reread(ch);
@@ -543,6 +544,7 @@ impl Site {
         } else {
             None
         };
+        crate::timings::phase("rebuild/read", &mut t);
         let Some(good) = self.good.take() else {
             return Err(Diagnostic::new(".", "the site has not been built").into());
         };
@@ -590,7 +592,9 @@ impl Site {
         );
         let old_data = data_prints(&old_archive, &old_groups, &ch.files);
         let archive = self.assemble(&accepted, Some(old_archive), &ch.files)?;
+        crate::timings::phase("rebuild/assemble", &mut t);
         let groups = Groups::new(&archive);
+        crate::timings::phase("rebuild/group", &mut t);
         let data_changed = data_prints(&archive, &groups, &ch.files) != old_data;
         let (served, pages) = self.update_content(
             &archive,
@@ -662,10 +666,12 @@ impl Site {
         old: &Served,
         publish: &mut dyn FnMut(Delta),
     ) -> Result<(Served, usize), Diagnostics> {
+        let mut t = Instant::now();
         let r = Renderer::new(archive, groups, theme).map_err(diags)?;
         let plan = r.plan();
         let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
         let files: Vec<String> = page_paths.iter().map(|p| page_file(p)).collect();
+        crate::timings::phase("rebuild/plan", &mut t);
         let (light, heavy): (Vec<Job>, Vec<Job>) = if ch.theme {
             (plan, Vec::new())
         } else {
@@ -675,8 +681,10 @@ impl Site {
             let (heavy, light) = jobs.into_iter().partition(is_heavy);
             (light, heavy)
         };
+        crate::timings::phase("rebuild/affected", &mut t);
         let (mut served, first) = self.update(&r, files, &light, ch, old)?;
         publish(first);
+        crate::timings::phase("rebuild/pages", &mut t);
 
         // The heavy pages and the machine-read files, side by side; the data files only when
         // a value, or the slug or date of a bulletin with values, changed.
@@ -692,6 +700,7 @@ impl Site {
         );
         let mut insert = rendered?;
         let derived = derived?;
+        crate::timings::phase("rebuild/derived", &mut t);
         let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
         if !data_changed {
             derived_paths.extend(
@@ -804,8 +813,13 @@ fn feeds_and_index(
     r: &Renderer,
     page_paths: &[String],
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let mut out = site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e]))?;
-    out.extend(crate::search::index_files(r.archive, &r.urls));
+    // The search index takes the longest: made beside the feeds.
+    let (feeds, index) = rayon::join(
+        || site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e])),
+        || crate::search::index_files(r.archive, &r.urls),
+    );
+    let mut out = feeds?;
+    out.extend(index);
     Ok(out)
 }
 
