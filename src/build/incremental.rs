@@ -92,6 +92,7 @@ pub fn build(
     let Some(record) = cache.record(&old) else {
         return Ok(Err("the build cache does not read back"));
     };
+    phase("incremental/record", &mut t);
     let Ok(bodies) = BodyStore::in_file(&cache.bodies(), false) else {
         return Ok(Err("the build cache's bodies do not open"));
     };

@@ -689,7 +689,12 @@ impl Site {
         // The heavy pages and the machine-read files, side by side; the data files only when
         // a value, or the slug or date of a bulletin with values, changed.
         let (rendered, derived) = rayon::join(
-            || render(&r, &heavy),
+            || {
+                let mut t = Instant::now();
+                let out = render(&r, &heavy);
+                crate::timings::phase("rebuild/heavy", &mut t);
+                out
+            },
             || {
                 let mut out = feeds_and_index(&r, &page_paths)?;
                 if data_changed {
@@ -815,8 +820,18 @@ fn feeds_and_index(
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     // The search index takes the longest: made beside the feeds.
     let (feeds, index) = rayon::join(
-        || site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e])),
-        || crate::search::index_files(r.archive, &r.urls),
+        || {
+            let mut t = Instant::now();
+            let out = site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e]));
+            crate::timings::phase("rebuild/feeds", &mut t);
+            out
+        },
+        || {
+            let mut t = Instant::now();
+            let out = crate::search::index_files(r.archive, &r.urls);
+            crate::timings::phase("rebuild/search", &mut t);
+            out
+        },
     );
     let mut out = feeds?;
     out.extend(index);
