@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::manifest::{Hash, Manifest};
 use crate::load::article::ParsedArticle;
@@ -39,12 +40,12 @@ fn tag() -> String {
 
 /// A file's size and modification time (for a bundle: of every file in its folder).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp([u8; 16]);
+pub struct Stamp(u128);
 
 impl Stamp {
     /// The stamp of `path`, or of every file under it for a folder; `None` when unreadable.
     pub fn of(path: &Path) -> Option<Stamp> {
-        let mut h = blake3::Hasher::new();
+        let mut h = Xxh3::new();
         let meta = fs::metadata(path).ok()?;
         if meta.is_dir() {
             for e in walkdir::WalkDir::new(path).sort_by_file_name() {
@@ -57,13 +58,11 @@ impl Stamp {
         } else {
             stamp_meta(&mut h, &meta);
         }
-        let mut out = [0; 16];
-        out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-        Some(Stamp(out))
+        Some(Stamp(h.digest128()))
     }
 }
 
-fn stamp_meta(h: &mut blake3::Hasher, meta: &fs::Metadata) {
+fn stamp_meta(h: &mut Xxh3, meta: &fs::Metadata) {
     h.update(&meta.len().to_le_bytes());
     if let Ok(t) = meta.modified() {
         if let Ok(d) = t.duration_since(std::time::UNIX_EPOCH) {
@@ -102,7 +101,7 @@ pub struct Inputs {
 
 impl Inputs {
     pub fn now(root: &Path, opts: &LoadOptions, output: &Path) -> Inputs {
-        let mut h = blake3::Hasher::new();
+        let mut h = Xxh3::new();
         for f in [
             crate::load::settings::FILE,
             crate::load::registries::LOCALITIES,
@@ -122,7 +121,7 @@ impl Inputs {
         }
         Inputs {
             program: std::env::current_exe().ok().and_then(|p| Stamp::of(&p)),
-            settings: *h.finalize().as_bytes(),
+            settings: h.digest128(),
             drafts: opts.drafts,
             base_url: opts.base_url.clone(),
             output: output.to_path_buf(),
@@ -234,12 +233,10 @@ pub fn new_build_id() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
-    let mut h = blake3::Hasher::new();
+    let mut h = Xxh3::new();
     h.update(&now.to_le_bytes());
     h.update(&std::process::id().to_le_bytes());
-    let mut out = [0; 8];
-    out.copy_from_slice(&h.finalize().as_bytes()[..8]);
-    u64::from_le_bytes(out)
+    h.digest()
 }
 
 fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
@@ -268,16 +265,16 @@ mod tests {
             build: 7,
             inputs: Inputs {
                 program: None,
-                settings: [1; 32],
+                settings: 1,
                 drafts: false,
                 base_url: None,
                 output: PathBuf::from("/x/public"),
             },
-            theme: [2; 32],
+            theme: 2,
             statics: None,
             bulletins: vec![(PathBuf::from("content/a.md"), Stamp::of(Path::new(".")))],
             bodies_len: 10,
-            manifest: [3; 32],
+            manifest: 3,
         }
     }
 

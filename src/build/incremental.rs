@@ -35,7 +35,7 @@ pub struct Incremental {
 /// What the sources look like now, beside what the last build saw.
 struct Now {
     inputs: Inputs,
-    theme: [u8; 32],
+    theme: u128,
     statics: Option<cache::Stamp>,
     bulletins: Vec<(PathBuf, Option<cache::Stamp>)>,
 }

@@ -256,7 +256,7 @@ struct Saved<'a> {
     served: crate::rebuild::site::Served,
     manifest: manifest::Manifest,
     manifest_text: &'a [u8],
-    theme: [u8; 32],
+    theme: u128,
 }
 
 /// Keep what a full build read and wrote for the next build.

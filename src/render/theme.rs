@@ -53,8 +53,8 @@ impl Theme {
 
     /// A hash of everything the theme holds (templates, static files, strings): equal
     /// fingerprints render equal pages.
-    pub fn fingerprint(&self) -> [u8; 32] {
-        let mut h = blake3::Hasher::new();
+    pub fn fingerprint(&self) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         for map in [&self.templates, &self.strings] {
             for (k, v) in map {
                 h.update(&(k.len() as u64).to_le_bytes());
@@ -70,7 +70,7 @@ impl Theme {
             h.update(&(v.len() as u64).to_le_bytes());
             h.update(v);
         }
-        *h.finalize().as_bytes()
+        h.digest128()
     }
 
     fn add_embedded(&mut self, dir: &Dir, language: &str, errors: &mut Vec<Diagnostic>) {

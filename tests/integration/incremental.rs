@@ -273,7 +273,7 @@ fn the_manifest_lists_every_file_with_its_hash() {
             .filter(|(p, _)| p != Path::new(".bantin-manifest"))
             .map(|(p, bytes)| {
                 let path = p.to_string_lossy().into_owned();
-                let hash = blake3::hash(&bytes).to_hex().to_string();
+                let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
                 assert_eq!(listed.get(&path), Some(&hash), "round {round}: {path}");
                 path
             })
