@@ -53,6 +53,10 @@ pub enum LostIn {
     Text,
 }
 
+/// What a table of a body is written in: a box that scrolls it sideways when it is wider than
+/// the page, which the keyboard can reach (axe's scrollable-region-focusable).
+const TABLE_BOX: &str = "<div class=\"table-scroll\" tabindex=\"0\">\n";
+
 /// Scheme of inline annotation links.
 pub const SCHEME: &str = "ind:";
 
@@ -109,6 +113,16 @@ pub fn render_with_readings(
                 w.events.push(event);
             }
             Event::Html(t) | Event::InlineHtml(t) if !allow_html => w.events.push(Event::Text(t)),
+            // A table in a box that scrolls sideways on a narrow screen, focusable so that
+            // the keyboard scrolls it too (the theme's CSS styles `.table-scroll`).
+            Event::Start(Tag::Table(_)) => {
+                w.events.push(Event::Html(CowStr::Borrowed(TABLE_BOX)));
+                w.events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                w.end_tag(TagEnd::Table);
+                w.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::End(tag) => w.end_tag(tag),
             other => w.events.push(other),
         }
@@ -400,7 +414,10 @@ mod tests {
             false,
             &href,
         );
-        assert!(r.html.contains("<table>"));
+        assert!(r
+            .html
+            .contains("<div class=\"table-scroll\" tabindex=\"0\">\n<table>"));
+        assert!(r.html.contains("</table>\n</div>"));
         assert!(r.html.contains("<del>y</del>"));
         assert!(r.html.contains("footnote"));
     }

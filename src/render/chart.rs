@@ -27,7 +27,7 @@ const INSET: f64 = 16.0;
 pub struct ChartView {
     /// The locality the chart is of, linking to its page (the figure's caption).
     pub locality: Link,
-    /// Names the chart for screen readers: "Thu ngân sách – Đông Sơn".
+    /// Names the chart for screen readers: "Thu ngân sách (tỷ đồng) – Huyện Đông Sơn".
     pub label: String,
     /// The drawing's size: `viewBox="0 0 {width} {height}"`.
     pub width: String,

@@ -605,7 +605,12 @@ fn indicator(p: &Page, id: IndicatorId) -> Result<Vec<u8>, Diagnostic> {
         .iter()
         .filter_map(|&loc| {
             let vs = of_locality.remove(&loc).unwrap_or_default();
-            let label = format!("{} – {}", ind.name, a.localities.get(loc).display_name);
+            let label = format!(
+                "{} ({}) – {}",
+                ind.name,
+                ind.unit,
+                a.localities.get(loc).display_name
+            );
             chart::chart(&vs, locality_link(a, loc, l), label, &p.f)
         })
         .collect();

@@ -90,6 +90,8 @@ pub const MAX_FIGURES: usize = 4;
 pub struct FigView {
     pub kind: &'static str,
     pub label: String,
+    /// The label in words, for screen readers: "Kế hoạch", "Nghị quyết", "Thực hiện 9 tháng".
+    pub words: String,
     pub text: String,
     pub href: String,
     pub title: String,
@@ -227,10 +229,17 @@ impl Cells<'_> {
             Some(basis) => self.f.basis_short(basis).to_string(),
             None => self.f.kind_short(v.kind).to_string(),
         };
+        let mut words = match basis {
+            Some(basis) => basis.to_string(),
+            None => kind.to_string(),
+        };
         let mut progress = None;
         if v.period.is_part_year() {
+            let part = self.f.part(v.period.part);
             label.push(' ');
-            label.push_str(&self.f.part(v.period.part));
+            label.push_str(&part);
+            words.push(' ');
+            words.push_str(&part);
             progress = year_target
                 .filter(|_| v.kind != Kind::Target)
                 .and_then(|t| format::progress(t, v, ind))
@@ -239,6 +248,7 @@ impl Cells<'_> {
         FigView {
             kind: v.kind.as_str(),
             label,
+            words,
             text: self.f.figure(v),
             href: self.l.to(&path::bulletin(&b.slug)),
             title,

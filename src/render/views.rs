@@ -27,16 +27,25 @@ pub struct Link {
     pub label: String,
 }
 
+/// The language bulletins are written in (CONTENT.md: Vietnamese bulletins), whatever the
+/// UI's.
+pub const CONTENT_LANG: &str = "vi";
+
 /// What every page knows about the site.
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub lang: &'static str,
+    /// The bulletins' language ("vi") when the UI's is another, for `lang` on their text;
+    /// `None` when they are the same.
+    pub content_lang: Option<&'static str>,
     pub home: String,
     pub root: String,
     pub css: String,
     pub js: String,
+    /// The theme's icon, `static/favicon.svg`.
+    pub favicon: String,
     pub search: String,
     pub localities: String,
     pub terms: String,
@@ -56,10 +65,12 @@ impl<'a> SiteView<'a> {
             title: &a.settings.title,
             description: a.settings.description.as_deref(),
             lang: a.settings.language.code(),
+            content_lang: (a.settings.language.code() != CONTENT_LANG).then_some(CONTENT_LANG),
             home: l.to(""),
             root: l.to("").trim_end_matches("index.html").to_string(),
             css: l.to("static/style.css"),
             js: l.to("static/search.js"),
+            favicon: l.to("static/favicon.svg"),
             search: l.to(path::SEARCH),
             localities: l.to(path::LOCALITIES),
             terms: l.to(path::TERMS),

@@ -348,8 +348,17 @@ fn front_matter_strings_are_escaped() {
     let p = page("bai-viet/ke-hoach-2020/");
     assert!(p.all("h1 em, head > title em").is_empty());
     assert!(p.text("head > title").starts_with(KE_HOACH));
+    // A bulletin's description is its summary; other pages have the site's.
+    assert!(p
+        .one("meta[name=description]")
+        .value()
+        .attr("content")
+        .is_some_and(|d| d.starts_with("Tóm tắt có <b>thẻ</b> & ký tự đặc biệt")));
     assert_eq!(
-        p.one("meta[name=description]").value().attr("content"),
+        page("chu-de/")
+            .one("meta[name=description]")
+            .value()
+            .attr("content"),
         Some("Lưu trữ <nhỏ> cho kiểm thử & so sánh")
     );
     // In lists: the title and the summary.

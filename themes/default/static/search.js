@@ -114,7 +114,13 @@
         more = text(document.createElement("button"), msg("more"));
         more.type = "button";
         more.addEventListener("click", function () {
-          showPage(seq, current, null);
+          // The button goes away with the page shown: the keyboard's focus moves on to the
+          // first result of that page instead of falling back to the top of the document.
+          var next = list.children.length;
+          showPage(seq, current, null).then(function (shown) {
+            var link = shown && list.children[next] && list.children[next].querySelector("a");
+            if (link) link.focus();
+          });
         });
         list.parentNode.insertBefore(more, list.nextSibling);
       }
