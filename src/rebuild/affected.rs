@@ -137,8 +137,6 @@ pub fn jobs(
     d.home();
     d.localities(&t);
     let recounted_terms = d.terms(&t);
-    d.out
-        .extend(t.indicators.iter().map(|&i| Job::Indicator(i)));
     d.topics(&t);
     let years_changed = d.years(&t);
     let drafts_changed = old_groups.drafts.len() != new.groups.drafts.len();
@@ -148,6 +146,9 @@ pub fn jobs(
         let whole = match j {
             Job::Year(..) => years_changed,
             Job::LocalityTerm(_, term, _) => recounted_terms.contains(term),
+            // Every page of a touched indicator: a changed value can move its locality
+            // from one page to another.
+            Job::Indicator(i, _) => t.indicators.contains(i),
             // The list of drafts is short and shows every draft: always redone. The home
             // page says how many there are.
             Job::Drafts => true,

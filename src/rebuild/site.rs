@@ -217,7 +217,7 @@ fn render(r: &Renderer, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnost
 
 /// Pages whose tables gather values from the whole archive: rendered after the others.
 fn is_heavy(j: &Job) -> bool {
-    matches!(j, Job::Indicator(_) | Job::Term(_))
+    matches!(j, Job::Indicator(..) | Job::Term(_))
 }
 
 fn ms(since: Instant) -> f64 {

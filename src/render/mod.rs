@@ -44,7 +44,8 @@ pub enum Job {
     Terms,
     Term(TermId),
     Indicators,
-    Indicator(IndicatorId),
+    /// An indicator's page n: the charts and table rows of its localities of that page.
+    Indicator(IndicatorId, usize),
     Topics,
     Topic(String, usize),
     Year(i32, usize),
@@ -66,7 +67,7 @@ impl Job {
             Job::Terms => "terms",
             Job::Term(_) => "term",
             Job::Indicators => "indicators",
-            Job::Indicator(_) => "indicator",
+            Job::Indicator(..) => "indicator",
             Job::Topics => "topics",
             Job::Topic(..) => "topic",
             Job::Year(..) => "year",
@@ -240,7 +241,13 @@ impl<'a> Renderer<'a> {
         jobs.push(Job::Terms);
         jobs.extend(a.terms.ids().map(Job::Term));
         jobs.push(Job::Indicators);
-        jobs.extend(a.indicators.ids().map(Job::Indicator));
+        for i in a.indicators.ids() {
+            let n = pages::indicator_localities(a, g, i).len();
+            jobs.extend(
+                (1..=views::page_count(n, views::LOCALITIES_PER_INDICATOR_PAGE))
+                    .map(|p| Job::Indicator(i, p)),
+            );
+        }
         jobs.push(Job::Topics);
         for (slug, t) in &g.topics {
             jobs.extend(pages(t.bulletins.len()).map(|n| Job::Topic(slug.clone(), n)));
@@ -271,7 +278,7 @@ impl<'a> Renderer<'a> {
             Job::Terms => path::TERMS.into(),
             Job::Term(t) => path::term(&a.terms.get(*t).id),
             Job::Indicators => path::INDICATORS.into(),
-            Job::Indicator(i) => path::indicator(&a.indicators.get(*i).id),
+            Job::Indicator(i, n) => path::page(&path::indicator(&a.indicators.get(*i).id), *n),
             Job::Topics => path::TOPICS.into(),
             Job::Topic(s, n) => path::page(&path::topic(s), *n),
             Job::Year(y, n) => path::page(&path::year(*y), *n),
@@ -384,7 +391,7 @@ impl<'a> Renderer<'a> {
         // The few heavy pages (indicators and terms: charts and tables over every value)
         // go first, so that none of them is left running alone on one thread at the end.
         let mut order: Vec<&Job> = jobs.iter().collect();
-        order.sort_by_key(|j| !matches!(j, Job::Indicator(_) | Job::Term(_)));
+        order.sort_by_key(|j| !matches!(j, Job::Indicator(..) | Job::Term(_)));
         let errors: Vec<Diagnostic> = order
             .par_iter()
             .with_max_len(16)

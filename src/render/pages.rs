@@ -3,7 +3,10 @@
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{BulletinId, Direction, IndicatorId, IndicatorValue, LocalityId, TermId};
+use crate::group::Groups;
+use crate::model::{
+    Archive, BulletinId, Direction, IndicatorId, IndicatorValue, LocalityId, TermId,
+};
 use crate::urls::path;
 
 use super::table::{self, Cells};
@@ -228,6 +231,9 @@ struct IndicatorPage {
     count: usize,
     charts: Vec<chart::ChartView>,
     table: Option<table::TableView>,
+    /// The pages of the indicator's localities (LOCALITIES_PER_INDICATOR_PAGE a page), or
+    /// `None` when one page holds them all.
+    pagination: Option<Pagination>,
 }
 
 #[derive(Serialize)]
@@ -262,7 +268,7 @@ pub fn render_page(r: &Renderer, job: &Job, l: &Linker) -> Result<Vec<u8>, Diagn
         Job::Terms => terms(&p),
         Job::Term(t) => term(&p, *t),
         Job::Indicators => indicators(&p),
-        Job::Indicator(id) => indicator(&p, *id),
+        Job::Indicator(id, n) => indicator(&p, *id, *n),
         Job::Topics => topics(&p),
         Job::Topic(slug, n) => topic(&p, slug, *n),
         Job::Year(y, n) => year(&p, *y, *n),
@@ -586,20 +592,40 @@ fn indicators(p: &Page) -> Result<Vec<u8>, Diagnostic> {
     p.frame("indicators.html", title, p.crumbs(&[]), V { categories })
 }
 
-fn indicator(p: &Page, id: IndicatorId) -> Result<Vec<u8>, Diagnostic> {
-    let (l, a, g) = (p.l, p.r.archive, p.r.groups);
-    let ind = a.indicators.get(id);
+/// The localities with values of an indicator, in the order of its page: by full name.
+pub fn indicator_localities(a: &Archive, g: &Groups, id: IndicatorId) -> Vec<LocalityId> {
     let values = &g.values_by_indicator[id.0 as usize];
     let mut locs: Vec<LocalityId> = values.iter().map(|&ix| a.values[ix].locality).collect();
     locs.sort();
     locs.dedup();
     locs.sort_by_key(|&x| a.localities.full_name_rank(x));
-    // The values of each locality, in value order, gathered in one pass.
+    locs
+}
+
+/// Page `n` of an indicator: its facts, then the charts and the table rows of the localities
+/// of that page (views::LOCALITIES_PER_INDICATOR_PAGE a page); the table's columns are every
+/// period of the indicator, the same on each page.
+fn indicator(p: &Page, id: IndicatorId, n: usize) -> Result<Vec<u8>, Diagnostic> {
+    let (l, a, g) = (p.l, p.r.archive, p.r.groups);
+    let ind = a.indicators.get(id);
+    let values = &g.values_by_indicator[id.0 as usize];
+    let all = indicator_localities(a, g, id);
+    let per = views::LOCALITIES_PER_INDICATOR_PAGE;
+    let locs = page_slice(&all, n, per);
+    let pagination = Pagination::new(
+        &path::indicator(&ind.id),
+        n,
+        views::page_count(all.len(), per),
+        l,
+    );
+    // The values of each locality of the page, in value order, gathered in one pass.
     let mut of_locality: std::collections::HashMap<LocalityId, Vec<&IndicatorValue>> =
-        Default::default();
+        locs.iter().map(|&x| (x, Vec::new())).collect();
     for &ix in values {
         let v = &a.values[ix];
-        of_locality.entry(v.locality).or_default().push(v);
+        if let Some(vs) = of_locality.get_mut(&v.locality) {
+            vs.push(v);
+        }
     }
     let charts = locs
         .iter()
@@ -624,10 +650,15 @@ fn indicator(p: &Page, id: IndicatorId) -> Result<Vec<u8>, Diagnostic> {
         aliases: ind.aliases.clone(),
         count: values.len(),
         charts,
-        table: (!values.is_empty()).then(|| table::indicator_table(&cells, id, &locs, values)),
+        table: (!values.is_empty()).then(|| {
+            let mut t = table::indicator_table(&cells, id, locs, values);
+            t.caption = p.title(t.caption, n);
+            t
+        }),
+        pagination,
     };
     let bc = p.crumbs(&[(path::INDICATORS, p.f.t("indicators").to_string())]);
-    p.frame("indicator.html", ind.name.clone(), bc, view)
+    p.frame("indicator.html", p.title(ind.name.clone(), n), bc, view)
 }
 
 fn topics(p: &Page) -> Result<Vec<u8>, Diagnostic> {

@@ -193,6 +193,10 @@ pub fn page_count(n: usize, per_page: usize) -> usize {
     n.div_ceil(per_page).max(1)
 }
 
+/// Localities on each page of an indicator (a chart and a table row each): a page of an
+/// indicator reported by hundreds of units stays light on a phone.
+pub const LOCALITIES_PER_INDICATOR_PAGE: usize = 20;
+
 /// The items of page `n` (1-based).
 pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
     let start = ((n - 1) * per_page).min(items.len());

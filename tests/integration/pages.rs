@@ -758,6 +758,64 @@ fn the_indicator_catalogue_and_an_indicator_page() {
     assert!(p.all("figure.chart-card").is_empty());
 }
 
+/// An indicator reported by many units has a page per 20 of them (by full name): each with
+/// their charts and table rows, the same columns, and page links; every unit is on one page.
+#[test]
+fn an_indicator_of_many_localities_pages_them_by_twenty() {
+    let n = 45;
+    let site = build_copy(&fixture_root(), None, |root| {
+        let mut locs = String::new();
+        let mut values = String::new();
+        for i in 0..n {
+            locs.push_str(&format!(
+                "\n- id: xa-{i:02}\n  name: Số {i:02}\n  kind: xã\n  parent: dong-son\n"
+            ));
+            values.push_str(&format!(
+                "  - {{ id: thu-ngan-sach, value: {}, unit: tỷ đồng, period: 2019, kind: actual, locality: xa-{i:02} }}\n",
+                100 + i
+            ));
+        }
+        let file = root.join("content/localities.yaml");
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push_str(&locs);
+        std::fs::write(&file, text).unwrap();
+        std::fs::write(
+            root.join("content/nhieu-xa.md"),
+            format!("---\ntitle: \"Thu ngân sách của {n} xã\"\ndate: 2019-12-20\nlocality: dong-son\nindicators:\n{values}---\nThu ngân sách của các xã.\n"),
+        )
+        .unwrap();
+    });
+    let base = "chi-tieu/thu-ngan-sach/";
+    let first = site.page(base);
+    let pages = [
+        first,
+        site.page(&format!("{base}trang/2/")),
+        site.page(&format!("{base}trang/3/")),
+    ];
+    assert!(!site.exists(&format!("{base}trang/4/")));
+    let mut rows = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let t = Table::read(p.one("main table.indicators"));
+        assert!(t.rows.len() <= 20, "page {}: {} rows", i + 1, t.rows.len());
+        assert_eq!(
+            t.columns,
+            Table::read(pages[0].one("main table.indicators")).columns
+        );
+        assert_eq!(p.all("figure.chart-card").len(), t.rows.len());
+        assert_eq!(p.all("nav.pagination").len(), 1);
+        rows.extend(t.rows.iter().map(|r| r.0.clone()));
+    }
+    assert!(pages[1].text("head > title").contains("trang 2"));
+    for i in 0..n {
+        let name = format!("Xã Số {i:02}");
+        assert_eq!(
+            rows.iter().filter(|r| **r == name).count(),
+            1,
+            "{name}: {rows:?}"
+        );
+    }
+}
+
 #[test]
 fn topics_and_years() {
     let p = page("chu-de/");
