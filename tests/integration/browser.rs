@@ -272,3 +272,132 @@ fn run_against(server: &Server, script: &str, args: &[&std::ffi::OsStr]) {
         server.said()
     );
 }
+
+/// The generated archive of 1,000 bulletins (bench/gen_corpus.py), with `relative_urls`,
+/// built once; `None` (the test skips) without python3.
+fn generated_archive() -> Option<&'static Site> {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    if !require_program("python3", "`apt-get install python3` (bench/gen_corpus.py)") {
+        return None;
+    }
+    Some(SITE.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let gen = Command::new("python3")
+            .arg(example_root().join("bench/gen_corpus.py"))
+            .args(["1000"])
+            .arg(tmp.path())
+            .args(["--only", "bantin"])
+            .output()
+            .expect("run bench/gen_corpus.py");
+        assert!(
+            gen.status.success(),
+            "bench/gen_corpus.py failed:\n{}",
+            String::from_utf8_lossy(&gen.stderr)
+        );
+        let root = tmp.path().join("bantin");
+        set_setting(&root, "relative_urls", "true");
+        let out = tmp.path().join("out");
+        build_into(&root, &out, None);
+        Site { tmp, root, out }
+    }))
+}
+
+/// axe-core (WCAG 2.0 and 2.1, A and AA, and best practices) finds nothing on any page of the
+/// example archive, served over http under a sub-path; no page asks for anything missing (a
+/// /favicon.ico either: the theme's icon is linked).
+#[test]
+fn axe_finds_nothing_on_any_page_and_nothing_is_missing() {
+    if !require_tools() {
+        return;
+    }
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}/luu-tru/");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_site(&example_root(), &root);
+    set_setting(&root, "relative_urls", "false");
+    let out = tmp.path().join("luu-tru");
+    build_into(&root, &out, Some(&base));
+    run_on("axe.mjs", &out, &[&format!("--base={base}")]);
+}
+
+/// The same with the English UI, from disk (relative URLs), three pages of each kind.
+#[test]
+fn axe_finds_nothing_on_an_english_site() {
+    if !require_tools() {
+        return;
+    }
+    let site = build_copy(&example_root(), None, |root| {
+        set_setting(root, "relative_urls", "true");
+        set_setting(root, "language", "\"en\"");
+    });
+    run_on("axe.mjs", &site.out, &["--sample=3", "--query=budget"]);
+}
+
+/// The same on a generated archive of 1,000 bulletins: three pages of each kind (the large
+/// tables of terms and indicators among them) and the search page with a query.
+#[test]
+fn axe_finds_nothing_on_a_generated_archive() {
+    if !require_tools() {
+        return;
+    }
+    let Some(site) = generated_archive() else {
+        return;
+    };
+    run_on(
+        "axe.mjs",
+        &site.out,
+        &["--sample=3", "--query=thu ngân sách"],
+    );
+}
+
+/// The keyboard alone: the search page (skip link, field, results, opening one; "more" on
+/// the generated archive moves the focus to the next page's first result) and an indicator
+/// table (its box scrolls with the arrow keys; every link is reached, in view, not hidden
+/// under the sticky column), with a focus ring on everything that takes the focus.
+#[test]
+fn the_keyboard_reaches_and_works_the_search_page_and_a_table() {
+    if !require_tools() {
+        return;
+    }
+    run_on(
+        "keyboard.mjs",
+        &relative_example().out,
+        &["--table=dia-phuong/dong-son/2015-2020/"],
+    );
+    let Some(site) = generated_archive() else {
+        return;
+    };
+    // The locality × term page with the largest table.
+    let table = walkdir::WalkDir::new(site.out.join("dia-phuong"))
+        .min_depth(3)
+        .max_depth(3)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .filter(|e| {
+            e.path()
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n.to_string_lossy().contains('-'))
+        })
+        .max_by_key(|e| e.metadata().map_or(0, |m| m.len()))
+        .expect("a locality × term page");
+    let rel = table
+        .path()
+        .parent()
+        .unwrap()
+        .strip_prefix(&site.out)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    run_on(
+        "keyboard.mjs",
+        &site.out,
+        &[
+            &format!("--table={rel}/"),
+            "--query=thu ngân sách",
+            "--more",
+        ],
+    );
+}
