@@ -7,15 +7,25 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::diagnostics::Diagnostic;
 use crate::urls::Urls;
 
-/// The attribute values of `href`, `src` and `action` in an HTML page.
+/// The attribute values of `href`, `src` and `action` in an HTML page, and each address of
+/// a `srcset`.
 fn references(html: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    for attr in [" href=\"", " src=\"", " action=\""] {
+    for attr in [" href=\"", " src=\"", " action=\"", " srcset=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
             if let Some(end) = rest.find('"') {
-                out.push(&rest[..end]);
+                if attr == " srcset=\"" {
+                    // `a.jpg 480w, b.jpg 960w`: the address is each candidate's first word.
+                    out.extend(
+                        rest[..end]
+                            .split(',')
+                            .filter_map(|c| c.split_whitespace().next()),
+                    );
+                } else {
+                    out.push(&rest[..end]);
+                }
                 rest = &rest[end..];
             }
         }
@@ -78,6 +88,11 @@ fn resolve(urls: &Urls, page_file: &str, reference: &str) -> Option<(String, Opt
         format!("{site_path}index.html")
     } else {
         site_path
+    };
+    // `anh%201.jpg` is the file `anh 1.jpg`.
+    let file = match percent_encoding::percent_decode_str(&file).decode_utf8() {
+        Ok(decoded) => decoded.into_owned(),
+        Err(_) => file,
     };
     Some((file, fragment))
 }
@@ -168,5 +183,21 @@ mod tests {
             ("static/s.css", ""),
         ]);
         assert!(check(&urls, &files).is_empty());
+    }
+
+    #[test]
+    fn every_address_of_a_srcset_and_encoded_names_are_checked() {
+        let urls = Urls::new("https://e.org/", false);
+        let files = site(&[
+            (
+                "a/index.html",
+                r#"<img src="/a/x-480.jpg" srcset="/a/x-480.jpg 480w, /a/x-960.jpg 960w"><a href="/a/%E1%BA%A2nh%201.jpg">o</a>"#,
+            ),
+            ("a/x-480.jpg", ""),
+            ("a/Ảnh 1.jpg", ""),
+        ]);
+        let p = check(&urls, &files);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("/a/x-960.jpg"), "{p:?}");
     }
 }
