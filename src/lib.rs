@@ -11,9 +11,10 @@
 //! 5. [`output`]: the site written into a staging folder and swapped in whole.
 //!
 //! [`build`] runs the stages in order, and [`site_files`] makes every file beside the pages
-//! (data files, feeds, the search index of [`search`], static and bundle files) for it and
-//! for [`serve`], which keeps the site in memory; [`rebuild`] works out what a change needs
-//! redone, for `serve` and for an incremental `build`.
+//! (data files, feeds, the search index of [`search`], static and bundle files, the photos
+//! that [`photos`] resized) for it and for [`serve`], which keeps the site in memory;
+//! [`rebuild`] works out what a change needs redone, for `serve` and for an incremental
+//! `build`.
 //! [`vi`] holds the Vietnamese text helpers the stages share, [`html`] the one HTML escaper,
 //! [`urls`] the addresses of OUTPUT.md, [`timings`] the phase timings of `BANTIN_TIMINGS=1`.
 //! [`scaffold`] starts archives and bulletins; [`import`] turns scraped bulletin pages into
@@ -27,6 +28,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod photos;
 pub mod rebuild;
 pub mod render;
 pub mod scaffold;

@@ -217,6 +217,15 @@ fn run_build(root: &Path, opts: BuildOptions) -> ExitCode {
                     r.seconds
                 );
             }
+            if r.photos.photos > 0 {
+                eprintln!(
+                    "photos: {} ({} images made, {} taken from the cache)",
+                    r.photos.photos, r.photos.made, r.photos.reused
+                );
+            }
+            if let Some(e) = &r.photos.cache_error {
+                eprintln!("warning: cannot keep resized photos in the cache ({e}); every build makes them again");
+            }
             // The process ends now and the kernel takes its memory back at once; freeing the
             // archive piece by piece first would add half a second at 100,000 bulletins.
             std::mem::forget(built);

@@ -183,23 +183,78 @@ pub fn copy_site_static(
     }
 }
 
-/// Files beside a bundle's index.md go beside its page.
+/// A file a bundle publishes beside its page.
+pub enum BundleFile<'a> {
+    /// A file of the bundle, copied as it is (relative to the site root).
+    Copied(std::path::PathBuf),
+    /// A photo made by [`crate::photos`].
+    Photo(&'a crate::model::photo::Stored),
+}
+
+/// What a bundle publishes beside its page, by site path: its files as they are, except
+/// photos (JPEG, PNG), which are published only as what [`crate::photos`] made of those the
+/// body shows or links to (a photo that no Markdown names is not published: as it was
+/// taken, it carries its metadata).
+pub fn bundle_files(b: &Bulletin) -> Vec<(String, BundleFile<'_>)> {
+    let Some(dir) = &b.bundle_dir else {
+        return Vec::new();
+    };
+    let page = path::bulletin(&b.slug);
+    let mut out = Vec::with_capacity(b.assets.len());
+    for asset in &b.assets {
+        let name = asset.to_string_lossy();
+        if !crate::model::photo::is_photo_name(&name) {
+            out.push((format!("{page}{name}"), BundleFile::Copied(dir.join(asset))));
+        }
+    }
+    for f in &b.photo_files {
+        let Some(p) = &f.prepared else { continue };
+        for r in p.renditions.iter().chain(&p.original) {
+            out.push((format!("{page}{}", r.name), BundleFile::Photo(&r.data)));
+        }
+    }
+    out
+}
+
+/// Files beside a bundle's index.md go beside its page ([`bundle_files`]). Two files
+/// published under one name are an error naming the bulletin.
 pub fn copy_bundle(
     root: &Path,
     b: &Bulletin,
     put: &mut dyn FnMut(&str, &[u8]),
     errors: &mut Vec<Diagnostic>,
 ) {
-    if let Some(dir) = &b.bundle_dir {
-        for asset in &b.assets {
-            let target = format!("{}{}", path::bulletin(&b.slug), asset.to_string_lossy());
-            match std::fs::read(root.join(dir).join(asset)) {
-                Ok(bytes) => put(&target, &bytes),
-                Err(err) => errors.push(Diagnostic::new(
-                    dir.join(asset),
-                    format!("cannot read: {err}"),
-                )),
-            }
+    let files = bundle_files(b);
+    if files.is_empty() {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (target, file) in &files {
+        if !seen.insert(target.as_str()) {
+            errors.push(
+                Diagnostic::new(
+                    &b.file,
+                    format!("two files of the bundle would both be published as `{target}`"),
+                )
+                .help("rename one of the files beside index.md (resized photos are named <name>-<width>.jpg)"),
+            );
+            continue;
+        }
+        let read = match file {
+            BundleFile::Copied(p) => std::fs::read(root.join(p))
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| (p.clone(), e)),
+            BundleFile::Photo(stored) => stored.read().map_err(|e| {
+                let p = match stored {
+                    crate::model::photo::Stored::File(p) => p.clone(),
+                    crate::model::photo::Stored::Memory(_) => b.file.clone(),
+                };
+                (p, e)
+            }),
+        };
+        match read {
+            Ok(bytes) => put(target, &bytes),
+            Err((p, err)) => errors.push(Diagnostic::new(p, format!("cannot read: {err}"))),
         }
     }
 }

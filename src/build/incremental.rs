@@ -82,6 +82,7 @@ pub fn build(
         seconds: started.elapsed().as_secs_f64(),
         incremental: true,
         full_because: None,
+        photos: Default::default(),
     };
     if changes.is_empty() {
         return Ok(Ok(Incremental {

@@ -15,6 +15,7 @@ use crate::group::Groups;
 use crate::load::{self, LoadOptions};
 use crate::model::Archive;
 use crate::output::{self, Staging};
+use crate::photos::{self, CacheUse};
 use crate::render::theme::Theme;
 use crate::render::Renderer;
 use crate::site_files::write_site;
@@ -43,6 +44,8 @@ pub struct BuildReport {
     pub incremental: bool,
     /// Why a build with a cache redid everything.
     pub full_because: Option<&'static str>,
+    /// What was done to the bundles' photos (made, found in the cache).
+    pub photos: photos::Stats,
 }
 
 /// Where the output goes: `--output` as given, else `output_dir` under the root.
@@ -132,15 +135,17 @@ fn full_build(
     });
     // Stamped before they are read: a file edited meanwhile is read again next time.
     let mut stamps = Vec::new();
-    let loaded = load::load_all(root, &opts.load, bodies, |files| {
+    let mut loaded = load::load_all(root, &opts.load, bodies, |files| {
         if cache.is_some() {
             stamps = cache::bulletin_stamps(root, files);
         }
     })?;
-    let archive = &loaded.archive;
     phase("load", &mut t);
-    let out = output_dir(root, archive, opts);
+    let out = output_dir(root, &loaded.archive, opts);
     output::check_output_dir(root, &out)?;
+    let photo_stats = photos::prepare(root, &mut loaded.archive, CacheUse::ReadWrite)?;
+    phase("photos", &mut t);
+    let archive = &loaded.archive;
     let groups = Groups::new(archive);
     phase("group", &mut t);
     let mut theme = None;
@@ -186,6 +191,7 @@ fn full_build(
         seconds: started.elapsed().as_secs_f64(),
         incremental: false,
         full_because: None,
+        photos: photo_stats,
     };
     drop(renderer);
     drop(theme);
@@ -196,8 +202,8 @@ fn full_build(
 }
 
 /// The files of a full build by kind, as [`crate::rebuild`] tells them apart: pages, the
-/// theme's and the site's static files, the files of bundles, and the rest (data files,
-/// feeds, sitemap, search index) derived.
+/// theme's and the site's static files, the files of bundles (photos included), and the rest
+/// (data files, feeds, sitemap, search index) derived.
 fn served_by_kind(
     root: &Path,
     r: &Renderer,
@@ -227,20 +233,15 @@ fn served_by_kind(
         site_statics,
         ..Default::default()
     };
-    let bundle_dirs: Vec<String> = r
-        .archive
-        .bulletins
-        .iter()
-        .filter(|b| b.bundle_dir.is_some())
-        .map(|b| crate::urls::path::bulletin(&b.slug))
-        .collect();
+    for b in &r.archive.bulletins {
+        served.bundles.extend(
+            crate::site_files::bundle_files(b)
+                .into_iter()
+                .map(|(p, _)| p),
+        );
+    }
     for p in written.keys() {
-        if served.contains(p) {
-            continue;
-        }
-        if bundle_dirs.iter().any(|d| p.starts_with(d.as_str())) {
-            served.bundles.insert(p.clone());
-        } else {
+        if !served.contains(p) {
             served.derived.insert(p.clone());
         }
     }
@@ -299,9 +300,11 @@ fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> st
 
 /// Every check of a build, with nothing written.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<Archive, Diagnostics> {
-    let archive = load::load(root, &opts.load)?;
+    let mut archive = load::load(root, &opts.load)?;
     let out = output_dir(root, &archive, opts);
     output::check_output_dir(root, &out)?;
+    // Photos are decoded as a build would, but what the cache lacks stays in memory.
+    photos::prepare(root, &mut archive, CacheUse::ReadOnly)?;
     let groups = Groups::new(&archive);
     let mut theme = None;
     let renderer = prepare(root, &archive, &groups, &mut theme)?;

@@ -11,6 +11,7 @@ use super::markdown::{self, InlineFigure};
 use super::yaml::{self, get, scalar_text, string_list, type_name, Lines, Span};
 use crate::diagnostics::{did_you_mean, unknown_word_help, Diagnostic};
 use crate::model::figure::parse_amount;
+use crate::model::photo::{Photo, PhotoFile};
 use crate::model::{
     units, Basis, BodyStore, Bulletin, IndicatorId, IndicatorValue, Indicators, Kind, Localities,
     LocalityId, Period, Qualifier, Source, TermId, Terms, Topic,
@@ -1203,6 +1204,7 @@ pub fn parse_article(
         .help("make room in the temporary folder (TMPDIR), or point TMPDIR elsewhere")]
     })?;
     let body_terms = crate::search::body_terms(&rendered.text);
+    let (photos, photo_files) = photo_uses(&rendered.photos, &body_text);
     Ok(ParsedArticle {
         bulletin: Bulletin {
             file: file.to_path_buf(),
@@ -1220,7 +1222,46 @@ pub fn parse_article(
             body_terms,
             assets: Vec::new(),
             bundle_dir: None,
+            photos,
+            photo_files,
         },
         values,
     })
+}
+
+/// The photos a body shows, and the files it shows or links to, once each with the line of
+/// its first mention; checked against the bundle's files by [`super::Base::parse`].
+fn photo_uses(refs: &[markdown::PhotoRef], body: &Body) -> (Vec<Photo>, Vec<PhotoFile>) {
+    let mut photos = Vec::new();
+    let mut files: Vec<PhotoFile> = Vec::new();
+    for r in refs {
+        let line = body.first_line
+            + body.text[..r.offset.min(body.text.len())]
+                .matches('\n')
+                .count();
+        match files.iter_mut().find(|f| f.name == r.name) {
+            Some(f) => {
+                f.shown |= r.shown;
+                f.linked |= !r.shown;
+            }
+            None => files.push(PhotoFile {
+                name: r.name.clone(),
+                asset: PathBuf::from(&r.name),
+                line,
+                shown: r.shown,
+                linked: !r.shown,
+                prepared: None,
+            }),
+        }
+        if r.shown {
+            photos.push(Photo {
+                file: r.name.clone(),
+                alt: r.alt.clone(),
+                title: r.title.clone(),
+                alone: r.alone,
+                in_link: r.in_link,
+            });
+        }
+    }
+    (photos, files)
 }

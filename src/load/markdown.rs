@@ -1,12 +1,15 @@
 //! Turns a bulletin's Markdown body into HTML in one pass, and on the way collects what the
 //! rest of the build needs from the text: the inline `ind:` figures with the sentence around
-//! each (its quote), the first paragraph (the default summary) and the plain text (search).
+//! each (its quote), the first paragraph (the default summary) and the plain text (search),
+//! and the bundle photos it shows or links to (an image of a bundle photo becomes a marker
+//! in the HTML, which the page's `partials/photo.html` replaces: [`crate::model::photo`]).
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::model::figure::{parse_figure, Figure};
+use crate::model::photo;
 
 /// An inline annotation `[text](ind:id?query)` found in a body.
 #[derive(Debug, Clone)]
@@ -29,6 +32,41 @@ pub struct RenderedBody {
     pub figures: Vec<InlineFigure>,
     /// `ind:` annotations of the source that the Markdown parser did not read as links.
     pub lost: Vec<LostAnnotation>,
+    /// Images and links whose address is a photo's file name, in the order of the body.
+    pub photos: Vec<PhotoRef>,
+}
+
+/// An image (`![alt](anh.jpg)`) or link (`[ảnh gốc](anh.jpg)`) whose address is the bare
+/// name of a JPEG or PNG file: a photo of the bulletin's bundle. Each image is replaced in
+/// the HTML by [`photo::marker`] of its index among the images.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoRef {
+    /// The file name, percent-decoded and NFC.
+    pub name: String,
+    /// An image (shown), not a link.
+    pub shown: bool,
+    /// The image's text (its `alt`), plain.
+    pub alt: String,
+    pub title: Option<String>,
+    /// The only thing in its paragraph: the paragraph is dropped around its marker.
+    pub alone: bool,
+    /// Inside a link's text (`[![alt](anh.jpg)](https://…)`).
+    pub in_link: bool,
+    /// Byte offset in the body, for error lines.
+    pub offset: usize,
+}
+
+/// The bundle file that an image or link address names, when it is a photo's: a bare JPEG
+/// or PNG file name (`anh.jpg`, `./Ảnh%201.JPG`). Any other address (`https://…`,
+/// `/static/…`, `../anh.jpg`, `data:…`) is not a bundle photo and is left as it is.
+pub fn photo_name(dest: &str) -> Option<String> {
+    let d = dest.strip_prefix("./").unwrap_or(dest);
+    if d.is_empty() || d.contains(['/', '\\', '?', '#', ':']) {
+        return None;
+    }
+    let name = percent_encoding::percent_decode_str(d).decode_utf8().ok()?;
+    let name = crate::vi::nfc(&name).into_owned();
+    photo::is_photo_name(&name).then_some(name)
 }
 
 /// An `ind:` annotation written in the source that makes no record: inside a code span or
@@ -96,12 +134,57 @@ pub fn render_with_readings(
         in_figure: None,
         read: Vec::new(),
         opaque: Vec::new(),
+        in_photo: None,
+        paragraph: None,
+        shown: 0,
+        links: 0,
     };
+    // CommonMark replaces U+0000 of the source (pulldown-cmark leaves it): so the HTML of a
+    // body holds none but the photo markers.
+    let has_nul = body.contains('\u{0}');
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        let event = if has_nul { without_nul(event) } else { event };
         w.note_opaque(&event, &range);
+        if w.in_photo.is_some() {
+            w.photo_event(event);
+            continue;
+        }
         match event {
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with(SCHEME) => {
                 w.start_figure(dest_url, range)
+            }
+            Event::Start(Tag::Image {
+                ref dest_url,
+                ref title,
+                ..
+            }) if photo_name(dest_url).is_some() => {
+                let name = photo_name(dest_url).unwrap_or_default();
+                w.start_photo(name, title, range.start);
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) if photo_name(dest_url).is_some() => {
+                w.out.photos.push(PhotoRef {
+                    name: photo_name(dest_url).unwrap_or_default(),
+                    shown: false,
+                    alt: String::new(),
+                    title: None,
+                    alone: false,
+                    in_link: w.links > 0,
+                    offset: range.start,
+                });
+                w.links += 1;
+                w.events.push(event);
+            }
+            Event::Start(Tag::Link { .. }) => {
+                w.links += 1;
+                w.events.push(event);
+            }
+            Event::End(TagEnd::Link) if w.in_figure.is_none() => {
+                w.links = w.links.saturating_sub(1);
+                w.events.push(event);
+            }
+            Event::Start(Tag::Paragraph) => {
+                w.paragraph = Some(w.events.len());
+                w.events.push(event);
             }
             Event::End(TagEnd::Link) if w.in_figure.is_some() => w.end_figure(),
             Event::Text(ref t) | Event::Code(ref t) => {
@@ -135,6 +218,24 @@ pub fn render_with_readings(
     out
 }
 
+/// `event` with U+0000 in its text replaced by U+FFFD.
+fn without_nul(event: Event<'_>) -> Event<'_> {
+    fn fix(t: CowStr<'_>) -> CowStr<'_> {
+        if t.contains('\u{0}') {
+            t.replace('\u{0}', "\u{fffd}").into()
+        } else {
+            t
+        }
+    }
+    match event {
+        Event::Text(t) => Event::Text(fix(t)),
+        Event::Code(t) => Event::Code(fix(t)),
+        Event::Html(t) => Event::Html(fix(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(fix(t)),
+        other => other,
+    }
+}
+
 /// The state of one pass over a body's events.
 struct Walk<'e, 'r> {
     indicator_href: &'r dyn Fn(&str) -> String,
@@ -152,6 +253,14 @@ struct Walk<'e, 'r> {
     read: Vec<Range<usize>>,
     /// The places where the parser reads no links.
     opaque: Vec<(Range<usize>, LostIn)>,
+    /// The photo being read (its alt text), with the depth of images nested in its text.
+    in_photo: Option<(PhotoRef, usize)>,
+    /// Where in `events` the current paragraph starts.
+    paragraph: Option<usize>,
+    /// How many photos were shown so far.
+    shown: usize,
+    /// How many links (not figures) the parser is inside.
+    links: usize,
 }
 
 impl<'e> Walk<'e, '_> {
@@ -225,6 +334,68 @@ impl<'e> Walk<'e, '_> {
         self.pending.push((fig, start, self.block.len()));
     }
 
+    fn start_photo(&mut self, name: String, title: &str, offset: usize) {
+        let r = PhotoRef {
+            name,
+            shown: true,
+            alt: String::new(),
+            title: (!title.trim().is_empty()).then(|| title.trim().to_string()),
+            alone: false,
+            in_link: self.links > 0,
+            offset,
+        };
+        self.in_photo = Some((r, 0));
+    }
+
+    /// An event inside a photo's image: its text is the photo's alt text (and text of the
+    /// block, as an image's alt is for search); the rest is not written.
+    fn photo_event(&mut self, event: Event) {
+        let Some((p, depth)) = self.in_photo.as_mut() else {
+            return;
+        };
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                p.alt.push_str(&t);
+                self.add_text(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                p.alt.push(' ');
+                self.add_text(" ");
+            }
+            Event::Start(Tag::Image { .. }) => *depth += 1,
+            Event::End(TagEnd::Image) if *depth > 0 => *depth -= 1,
+            Event::End(TagEnd::Image) => {
+                if let Some((mut p, _)) = self.in_photo.take() {
+                    p.alt = collapse_spaces(&p.alt);
+                    self.out.photos.push(p);
+                    let mark = photo::marker(self.shown);
+                    self.shown += 1;
+                    self.events.push(Event::InlineHtml(mark.into()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the paragraph ending now holds one photo and nothing else; if so, its
+    /// opening tag is dropped (the caller drops the closing one) and the photo is `alone`.
+    fn photo_alone(&mut self) -> bool {
+        let Some(start) = self.paragraph.take() else {
+            return false;
+        };
+        let only_a_marker = self.events.len() == start + 2
+            && matches!(&self.events[start + 1], Event::InlineHtml(h) if h.starts_with(photo::MARK));
+        if !only_a_marker {
+            return false;
+        }
+        if let Some(p) = self.out.photos.iter_mut().rev().find(|p| p.shown) {
+            p.alone = true;
+        }
+        self.events.remove(start);
+        self.events.push(Event::InlineHtml(CowStr::Borrowed("\n")));
+        true
+    }
+
     fn add_text(&mut self, t: &str) {
         self.block.push_str(t);
         if let Some((fig, _)) = self.in_figure.as_mut() {
@@ -233,6 +404,11 @@ impl<'e> Walk<'e, '_> {
     }
 
     fn end_tag(&mut self, tag: TagEnd) {
+        if tag == TagEnd::Paragraph && self.photo_alone() {
+            // A photo alone is no paragraph of text: not the summary.
+            self.end_block();
+            return;
+        }
         if tag == TagEnd::Paragraph
             && self.out.first_paragraph.is_none()
             && !self.block.trim().is_empty()
@@ -465,5 +641,53 @@ mod tests {
             &href,
         );
         assert_eq!(r.figures[0].quote, "Vốn đạt 3.000 tỷ đồng");
+    }
+
+    #[test]
+    fn bundle_photos_become_markers_and_other_images_stay() {
+        let body = "Mở đầu.\n\n![Lễ khởi công](Anh%201.JPG \"Chú thích\")\n\nCó ảnh ![nhỏ](./b.png) giữa câu, [ảnh gốc](c.jpeg), ![xa](https://e.org/x.jpg), ![tĩnh](/static/y.png), ![hình](d.svg) và ![lên](../e.jpg).\n";
+        let r = render(body, false, &href);
+        let names: Vec<(&str, bool, bool)> = r
+            .photos
+            .iter()
+            .map(|p| (p.name.as_str(), p.shown, p.alone))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Anh 1.JPG", true, true),
+                ("b.png", true, false),
+                ("c.jpeg", false, false)
+            ]
+        );
+        assert_eq!(r.photos[0].alt, "Lễ khởi công");
+        assert_eq!(r.photos[0].title.as_deref(), Some("Chú thích"));
+        assert_eq!(&body[r.photos[1].offset..r.photos[1].offset + 2], "![");
+        // The photo alone has no paragraph around its marker; the one in a sentence keeps it.
+        assert!(
+            r.html
+                .contains("</p>\n\u{0}0\u{0}\n<p>Có ảnh \u{0}1\u{0} giữa"),
+            "{:?}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"c.jpeg\">ảnh gốc</a>"));
+        for kept in ["https://e.org/x.jpg", "/static/y.png", "d.svg", "../e.jpg"] {
+            assert!(
+                r.html.contains(&format!("src=\"{kept}\"")),
+                "{kept}: {}",
+                r.html
+            );
+        }
+        assert_eq!(r.first_paragraph.as_deref(), Some("Mở đầu."));
+    }
+
+    #[test]
+    fn a_photo_alone_is_not_the_summary_and_nul_never_reaches_the_html() {
+        let r = render("![Ảnh](a.jpg)\n\nĐoạn đầu.\n", false, &href);
+        assert_eq!(r.first_paragraph.as_deref(), Some("Đoạn đầu."));
+        for allow in [false, true] {
+            let r = render("a\u{0}b <i>\u{0}</i>\n\n<div>\u{0}</div>\n", allow, &href);
+            assert!(!r.html.contains('\u{0}'), "{:?}", r.html);
+        }
     }
 }

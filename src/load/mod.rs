@@ -122,6 +122,7 @@ impl Base {
             a.bulletin.assets = bundle_assets(&root.join(dir));
             a.bulletin.bundle_dir = Some(dir.clone());
         }
+        resolve_photos(&mut a.bulletin)?;
         Ok(a)
     }
 
@@ -413,6 +414,48 @@ pub fn discover(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
         out.push(Found { path: rel, bundle });
     }
     out
+}
+
+/// Find the bundle file of each photo the body names. A photo shown that the bundle lacks
+/// is an error at its line; a link to a missing photo is left to the link checks, like any
+/// other link.
+fn resolve_photos(b: &mut crate::model::Bulletin) -> Result<(), Vec<Diagnostic>> {
+    if b.photo_files.is_empty() {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    let assets = &b.assets;
+    let bundled = b.bundle_dir.is_some();
+    b.photo_files.retain_mut(|f| {
+        let found = assets
+            .iter()
+            .find(|a| crate::vi::nfc(&a.to_string_lossy()) == f.name.as_str());
+        if let Some(a) = found {
+            f.asset = a.clone();
+            return true;
+        }
+        if f.shown {
+            let help = if bundled {
+                format!("put `{}` in the bulletin's folder, beside index.md, or check the spelling of its name", f.name)
+            } else {
+                "a bulletin shows its own photos from a bundle: move the file to <slug>/index.md and put the photo beside it, or give the photo's full address (https://…)".to_string()
+            };
+            errors.push(
+                Diagnostic::at(
+                    &b.file,
+                    f.line,
+                    format!("the photo `{}` is not a file beside this bulletin", f.name),
+                )
+                .help(help),
+            );
+        }
+        false
+    });
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Files beside a bundle's index.md (not other Markdown files), relative to the bundle.

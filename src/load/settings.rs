@@ -21,6 +21,7 @@ const KEYS: &[&str] = &[
     "per_page",
     "allow_html",
     "cache_dir",
+    "photo_originals",
 ];
 
 /// Where a build keeps what it can reuse (resized photos, the incremental build's record),
@@ -90,6 +91,7 @@ pub fn parse(text: &str) -> Result<Settings, Diagnostics> {
             t.string("cache_dir", &mut errors)
                 .unwrap_or_else(|| DEFAULT_CACHE_DIR.into()),
         ),
+        photo_originals: t.boolean("photo_originals", &mut errors),
     };
     errors.into_result(settings)
 }
@@ -299,6 +301,7 @@ mod tests {
         assert_eq!(s.cache_dir, PathBuf::from(".bantin-cache"));
         assert_eq!(s.timezone.local_minus_utc(), 7 * 3600);
         assert!(!s.relative_urls);
+        assert!(!s.photo_originals);
     }
 
     #[test]

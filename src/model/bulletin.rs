@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
+use super::photo::{Photo, PhotoFile};
 use super::{BodyRef, LocalityId, TermId};
 
 /// Index of a bulletin in [`super::Archive::bulletins`].
@@ -50,11 +51,20 @@ pub struct Bulletin {
     pub assets: Vec<PathBuf>,
     /// The bundle folder of a `<slug>/index.md`, relative to the site root.
     pub bundle_dir: Option<PathBuf>,
+    /// The photos the body shows, in order (see [`super::photo::marker`]).
+    pub photos: Vec<Photo>,
+    /// The bundle's photo files that the body shows or links to.
+    pub photo_files: Vec<PhotoFile>,
 }
 
 impl Bulletin {
     pub fn home(&self) -> LocalityId {
         self.localities[0]
+    }
+
+    /// The photo file named `name`.
+    pub fn photo_file(&self, name: &str) -> Option<&PhotoFile> {
+        self.photo_files.iter().find(|f| f.name == name)
     }
 
     pub fn year(&self) -> i32 {

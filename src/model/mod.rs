@@ -8,6 +8,7 @@ pub mod bulletin;
 pub mod figure;
 pub mod indicator;
 pub mod locality;
+pub mod photo;
 pub mod settings;
 pub mod term;
 pub mod units;

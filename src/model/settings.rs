@@ -40,4 +40,8 @@ pub struct Settings {
     /// Extension to CONTENT.md: where a build keeps what it can reuse between runs
     /// (relative to the site root; `.bantin-cache` by default). Deleting it is always safe.
     pub cache_dir: PathBuf,
+    /// Extension to CONTENT.md: publish each bundle photo at full size too (orientation
+    /// applied, metadata removed), and link the photo to it. Off by default: only resized
+    /// copies are published.
+    pub photo_originals: bool,
 }

@@ -24,6 +24,7 @@ use crate::load::article::ParsedArticle;
 use crate::load::{self, Base, Found, LoadOptions};
 use crate::model::settings::Settings;
 use crate::model::{Archive, IndicatorValue};
+use crate::photos::CacheUse;
 use crate::render::theme::Theme;
 use crate::render::{Job, Renderer};
 use crate::site_files;
@@ -486,7 +487,8 @@ impl Site {
     fn full(&mut self, publish: &mut dyn FnMut(Delta)) -> Result<usize, Diagnostics> {
         self.read_all()?;
         let accepted = self.check()?;
-        let archive = self.assemble(&accepted, None, &BTreeSet::new())?;
+        let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
+        crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         let groups = Groups::new(&archive);
         let theme = self.load_theme(&archive.settings)?;
         let r = Renderer::new(&archive, &groups, &theme).map_err(diags)?;
@@ -591,7 +593,9 @@ impl Site {
             &ch.files,
         );
         let old_data = data_prints(&old_archive, &old_groups, &ch.files);
-        let archive = self.assemble(&accepted, Some(old_archive), &ch.files)?;
+        let mut archive = self.assemble(&accepted, Some(old_archive), &ch.files)?;
+        // Only the photos of the bulletins read again: the others keep theirs.
+        crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         crate::timings::phase("rebuild/assemble", &mut t);
         let groups = Groups::new(&archive);
         crate::timings::phase("rebuild/group", &mut t);
@@ -766,12 +770,8 @@ impl Site {
             if b.bundle_dir.is_none() {
                 continue;
             }
-            for asset in &b.assets {
-                served.bundles.insert(format!(
-                    "{}{}",
-                    path::bulletin(&b.slug),
-                    asset.to_string_lossy()
-                ));
+            for (p, _) in site_files::bundle_files(b) {
+                served.bundles.insert(p);
             }
             if ch.files.contains(&b.file) {
                 let mut put = |p: &str, bytes: &[u8]| insert.push((p.to_string(), bytes.to_vec()));

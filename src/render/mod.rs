@@ -14,6 +14,7 @@ pub mod chart;
 pub mod feeds;
 pub mod format;
 pub mod pages;
+pub mod photo;
 pub mod table;
 pub mod theme;
 pub mod views;

@@ -407,6 +407,7 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
         .bodies
         .get(b.body)
         .map_err(|e| Diagnostic::new(&b.file, format!("cannot read the body back: {e}")))?;
+    let body = super::photo::with_photos(r, l, b, body)?;
     let view = BulletinPage {
         title: &b.title,
         date: p.f.date(b.date.date_naive()),

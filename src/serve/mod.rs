@@ -2,7 +2,8 @@
 //! local address, served over HTTP (loopback unless `--bind` says otherwise), and rebuilt on
 //! every change of its sources, as little as the change needs ([`crate::rebuild`]); open pages reload
 //! by themselves, or show the build's errors over the last good page ([`http`]). Nothing is
-//! written to disk, and nothing outside the built site can be served.
+//! written to disk but the resized photos that builds keep in the cache (`cache_dir`), and
+//! nothing outside the built site can be served.
 
 pub mod http;
 pub mod watch;

@@ -20,6 +20,7 @@ mod init_new;
 mod interrupted;
 mod output_safety;
 mod pages;
+mod photos;
 mod render_frames;
 mod review;
 mod search_index;
