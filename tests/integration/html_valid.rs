@@ -1,12 +1,12 @@
 //! Every page of the example archive (and of the page-test fixture, which holds the awkward
-//! cases: escaped markup, ranges, converted units) passes the Nu HTML checker with zero
-//! errors. The checker is vnu.jar from the `vnu-jar` npm package (`npm ci --prefix
+//! cases: escaped markup, ranges, converted units, and of the photo tests' site) passes the
+//! Nu HTML checker with zero errors. The checker is vnu.jar from the `vnu-jar` npm package (`npm ci --prefix
 //! tests/browser`), run with Java.
 
 use std::process::Command;
 
 use crate::util::pages::{
-    browser_dir, build_copy, example_root, fixture_root, require, set_setting,
+    browser_dir, build_copy, build_into, example_root, fixture_root, require, set_setting,
 };
 
 #[test]
@@ -29,7 +29,16 @@ fn every_page_passes_the_nu_html_checker() {
     let english = build_copy(&fixture_root(), None, |root| {
         set_setting(root, "language", "\"en\"");
     });
-    let dirs = [&example.out, &relative.out, &fixture.out, &english.out];
+    // Photos: alone in a figure, in a sentence and linked to their full size.
+    let photos = crate::photos::photo_site();
+    build_into(&photos.root, &photos.out, None);
+    let dirs = [
+        &example.out,
+        &relative.out,
+        &fixture.out,
+        &english.out,
+        &photos.out,
+    ];
     let pages: usize = dirs
         .iter()
         .map(|d| {
