@@ -506,3 +506,22 @@ fn serve_shows_the_photos_and_redoes_them_when_one_changes() {
     let html = String::from_utf8(files[&format!("{PAGE}index.html")].clone()).unwrap();
     assert!(html.contains("nho-300.jpg 300w"), "{html}");
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_costs_time_not_the_build() {
+    let s = photo_site();
+    // A folder inside a file cannot be made.
+    set_setting(&s.root, "cache_dir", "\"site.toml/cache\"");
+    let report = build(&s);
+    assert_eq!(report.photos.made, 7);
+    assert!(report.photos.cache_error.is_some(), "{:?}", report.photos);
+    assert_eq!(published_images(&s).len(), 7);
+    let run = s.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("warning: cannot keep resized photos in the cache"),
+        "{}",
+        run.stderr
+    );
+}
