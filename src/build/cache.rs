@@ -175,6 +175,29 @@ pub struct RecordRef<'a> {
     pub manifest: &'a Manifest,
 }
 
+/// What the record keeps of the bulletins: every bulletin of `archive` with its values (in
+/// the archive's order, see `load::assemble`) and photos as made ready, then the bulletins
+/// read but not built (`others`).
+pub fn parsed_of<'a>(
+    archive: &'a crate::model::Archive,
+    groups: &'a crate::group::Groups,
+    others: impl Iterator<Item = &'a ParsedArticle>,
+) -> Vec<ParsedRef<'a>> {
+    archive
+        .bulletins
+        .iter()
+        .zip(&groups.values_by_bulletin)
+        .map(|(bulletin, ix)| ParsedRef {
+            bulletin,
+            values: ix.iter().map(|&i| &archive.values[i]).collect(),
+        })
+        .chain(others.map(|p| ParsedRef {
+            bulletin: &p.bulletin,
+            values: p.values.iter().collect(),
+        }))
+        .collect()
+}
+
 /// The cache folder of a site, locked while a build uses it.
 pub struct Cache {
     dir: PathBuf,

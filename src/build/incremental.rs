@@ -274,17 +274,25 @@ fn save(
     manifest_text: &[u8],
     now: Now,
 ) -> io::Result<()> {
-    let Some((_, _, served)) = site.good() else {
+    let Some((archive, groups, served)) = site.good() else {
         return Ok(());
     };
     let build = cache::new_build_id();
     let listed = site.parsed();
-    let record = Record {
+    // The bulletins of the archive as built (their photos made ready), and the drafts.
+    let built: std::collections::HashSet<&Path> =
+        archive.bulletins.iter().map(|b| b.file.as_path()).collect();
+    let others = listed
+        .iter()
+        .filter_map(|(_, a)| *a)
+        .filter(|a| !built.contains(a.bulletin.file.as_path()));
+    let files: Vec<crate::load::Found> = listed.iter().map(|(f, _)| (*f).clone()).collect();
+    let record = cache::RecordRef {
         build,
-        files: listed.iter().map(|(f, _)| (*f).clone()).collect(),
-        parsed: listed.iter().filter_map(|(_, a)| a.cloned()).collect(),
-        served: served.clone(),
-        manifest,
+        files: &files,
+        parsed: cache::parsed_of(archive, groups, others),
+        served,
+        manifest: &manifest,
     };
     let stamps = Stamps {
         build,

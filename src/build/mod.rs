@@ -263,21 +263,7 @@ struct Saved<'a> {
 /// Keep what a full build read and wrote for the next build.
 fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> std::io::Result<()> {
     let loaded = s.loaded;
-    let a = &loaded.archive;
-    // Each bulletin with its values, in the order of the archive (see `load::assemble`).
-    let parsed = a
-        .bulletins
-        .iter()
-        .zip(&s.groups.values_by_bulletin)
-        .map(|(bulletin, ix)| cache::ParsedRef {
-            bulletin,
-            values: ix.iter().map(|&i| &a.values[i]).collect(),
-        })
-        .chain(loaded.skipped.iter().map(|p| cache::ParsedRef {
-            bulletin: &p.bulletin,
-            values: p.values.iter().collect(),
-        }))
-        .collect();
+    let parsed = cache::parsed_of(&loaded.archive, s.groups, loaded.skipped.iter());
     let build = cache::new_build_id();
     let record = cache::RecordRef {
         build,

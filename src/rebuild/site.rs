@@ -267,7 +267,9 @@ impl Site {
             pending: Changes::default(),
         };
         let accepted = site.check()?;
-        let archive = site.assemble(&accepted, None, &BTreeSet::new())?;
+        let mut archive = site.assemble(&accepted, None, &BTreeSet::new())?;
+        // The record keeps what was made of the photos: this finds nothing left to do.
+        crate::photos::prepare(root, &mut archive, CacheUse::ReadWrite)?;
         let groups = Groups::new(&archive);
         let theme = site.load_theme(&archive.settings)?;
         site.good = Some(Good {

@@ -160,6 +160,30 @@ fn incremental_builds_match_full_builds_after_every_kind_of_change() {
     a.write(&format!("{bundle}/phu-luc.txt"), "phụ lục\n");
     rebuilt_like_full(&a, "a file added to a bundle");
 
+    // A photo added to the bundle and shown in its text, then the photo replaced.
+    let photo = |shade: u8| {
+        let img = image::RgbImage::from_pixel(640, 400, image::Rgb([shade, 120, 80]));
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    };
+    std::fs::write(a.path(&format!("{bundle}/anh-moi.png")), photo(40)).unwrap();
+    let index = format!("{bundle}/index.md");
+    let text = std::fs::read_to_string(a.path(&index)).unwrap();
+    std::fs::write(
+        a.path(&index),
+        format!(
+            "{text}
+![Ảnh mới](anh-moi.png)
+"
+        ),
+    )
+    .unwrap();
+    rebuilt_like_full(&a, "a photo added");
+    std::fs::write(a.path(&format!("{bundle}/anh-moi.png")), photo(200)).unwrap();
+    rebuilt_like_full(&a, "a photo replaced");
+
     std::fs::remove_file(a.path("static/ghi-chu.txt")).unwrap();
     std::fs::remove_file(a.path("templates/partials/item.html")).unwrap();
     rebuilt_like_full(&a, "a static file and a template removed");

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use bantin::build::{self, BuildOptions, BuildReport};
 use bantin::load::LoadOptions;
-use bantin::serve::site::{Changes, Site as ServeSite};
+use bantin::rebuild::site::{Changes, Site as ServeSite};
 use exif::experimental::Writer;
 use exif::{Field, In, Rational, Tag, Value};
 use image::{ImageEncoder, Rgb, RgbImage};
@@ -156,9 +156,11 @@ pub fn photo_site() -> Site {
 }
 
 fn build(s: &Site) -> BuildReport {
+    // A full build each time: what is tested here is the photos' own cache.
     let opts = BuildOptions {
         load: LoadOptions::default(),
         output: Some(s.out.clone()),
+        full: true,
     };
     build::build(&s.root, &opts).unwrap_or_else(|d| panic!("the build failed:\n{d}"))
 }
@@ -465,7 +467,7 @@ fn serve_shows_the_photos_and_redoes_them_when_one_changes() {
     };
     let mut site = ServeSite::new(&s.root, opts);
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let apply = |files: &mut BTreeMap<String, Vec<u8>>, d: bantin::serve::site::Delta| {
+    let apply = |files: &mut BTreeMap<String, Vec<u8>>, d: bantin::rebuild::site::Delta| {
         if d.replace_all {
             files.clear();
         }
