@@ -201,27 +201,62 @@ pub fn parsed_of<'a>(
 /// The cache folder of a site, locked while a build uses it.
 pub struct Cache {
     dir: PathBuf,
+    /// The site's `cache_dir`, when this build made it (a failed build takes it away again).
+    made: Option<PathBuf>,
     _lock: File,
 }
 
 const STAMPS: &str = "stamps";
 const RECORD: &str = "record";
 const BODIES: &str = "bodies";
+/// The bodies of a full build, until it succeeds.
+const NEW_BODIES: &str = "bodies.new";
 const LOCK: &str = "lock";
 
 impl Cache {
     /// The cache of the site at `root` (`cache_dir` of site.toml), made if missing, and
     /// locked: a second build of the same site waits for the first.
     pub fn open(root: &Path, cache_dir: &Path) -> io::Result<Cache> {
-        let dir = root.join(cache_dir).join("build");
+        let top = root.join(cache_dir);
+        let made = (!top.exists()).then(|| top.clone());
+        let dir = top.join("build");
         fs::create_dir_all(&dir)?;
         let lock = File::create(dir.join(LOCK))?;
         lock.lock()?;
-        Ok(Cache { dir, _lock: lock })
+        Ok(Cache {
+            dir,
+            made,
+            _lock: lock,
+        })
     }
 
+    /// The bodies the record points into.
     pub fn bodies(&self) -> PathBuf {
         self.dir.join(BODIES)
+    }
+
+    /// Where a full build keeps its bodies until [`Cache::save_full`].
+    pub fn new_bodies(&self) -> PathBuf {
+        self.dir.join(NEW_BODIES)
+    }
+
+    /// After a full build: its bodies replace the old ones, then `record` and `stamps` are
+    /// kept. The old stamps go first, so that no moment pairs them with the new bodies.
+    pub fn save_full<R: Serialize>(&self, record: &R, stamps: &Stamps) -> io::Result<()> {
+        self.forget()?;
+        fs::rename(self.new_bodies(), self.bodies())?;
+        self.save(record, stamps)
+    }
+
+    /// After a failed build: nothing of it stays (the cache of the last good build does),
+    /// and a cache folder this build made is removed.
+    pub fn give_up(self) {
+        let _ = fs::remove_file(self.new_bodies());
+        if let Some(top) = &self.made {
+            let _ = fs::remove_dir_all(&self.dir);
+            // Only if nothing else was put there (the photos' cache is kept).
+            let _ = fs::remove_dir(top);
+        }
     }
 
     /// The stamps of the last complete build, if they read back.

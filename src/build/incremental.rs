@@ -56,6 +56,7 @@ pub fn build(
     let Some(old) = cache.stamps() else {
         return Ok(Err("no build cache from a complete build"));
     };
+    crate::output::remove_leftovers(output);
     let now = match look(root, opts, output, &old, cache) {
         Ok(now) => now,
         Err(why) => return Ok(Err(why)),
@@ -169,6 +170,9 @@ fn look(
     if manifest::hash(&written) != old.manifest {
         return Err("the output changed since the last build");
     }
+    if !holds_exactly(output, &written) {
+        return Err("files were added to or removed from the output since the last build");
+    }
     let bodies = fs::metadata(cache.bodies()).map_err(|_| "the build cache has no bodies")?;
     if bodies.len() < old.bodies_len {
         return Err("the build cache's bodies are cut short");
@@ -187,6 +191,34 @@ fn look(
         statics: cache::Stamp::of(&root.join("static")),
         bulletins: cache::bulletin_stamps(root, &files),
     })
+}
+
+/// Whether the files of `output` are those its manifest lists (names only: a file changed in
+/// place is not noticed; `--full` rebuilds everything).
+fn holds_exactly(output: &Path, manifest_text: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(manifest_text) else {
+        return false;
+    };
+    let mut listed: std::collections::HashSet<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
+        .collect();
+    listed.insert(manifest::FILE);
+    let mut found = 0;
+    for e in walkdir::WalkDir::new(output).min_depth(1) {
+        let Ok(e) = e else { return false };
+        if e.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = e.path().strip_prefix(output) else {
+            return false;
+        };
+        match rel.to_str() {
+            Some(p) if listed.contains(p) => found += 1,
+            _ => return false,
+        }
+    }
+    found == listed.len()
 }
 
 /// Files edited, added or removed between two lists of stamps.

@@ -102,19 +102,34 @@ pub fn build_keeping(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnost
             .clone()
             .unwrap_or_else(|| root.join(&s.output_dir));
         let out = output::absolute(&out);
-        match incremental::build(root, opts, &out, c)? {
-            Ok(done) => {
+        match incremental::build(root, opts, &out, c) {
+            Ok(Ok(done)) => {
                 return Ok(Built {
                     report: done.report,
                     kept: Box::new(done.site),
                 })
             }
-            Err(why) => because = Some(why),
+            Ok(Err(why)) => because = Some(why),
+            Err(e) => {
+                if let Some(c) = cache {
+                    c.give_up();
+                }
+                return Err(e);
+            }
         }
     }
-    let mut built = full_build(root, opts, cache.as_ref(), started)?;
-    built.report.full_because = because;
-    Ok(built)
+    match full_build(root, opts, cache.as_ref(), started) {
+        Ok(mut built) => {
+            built.report.full_because = because;
+            Ok(built)
+        }
+        Err(e) => {
+            if let Some(c) = cache {
+                c.give_up();
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Everything from the sources, into a staging folder swapped in at the end; the cache, if
@@ -126,11 +141,9 @@ fn full_build(
     started: Instant,
 ) -> Result<Built, Diagnostics> {
     let mut t = Instant::now();
-    // The bodies go into the cache, where the next build finds them; the old record is
-    // forgotten first, as the bodies it points into are about to be rewritten.
+    // The bodies go into the cache, beside those of the last build until this one is done.
     let bodies = cache.and_then(|c| {
-        c.forget().ok()?;
-        let store = crate::model::BodyStore::in_file(&c.bodies(), true).ok()?;
+        let store = crate::model::BodyStore::in_file(&c.new_bodies(), true).ok()?;
         Some(std::sync::Arc::new(store))
     });
     // Stamped before they are read: a file edited meanwhile is read again next time.
@@ -278,10 +291,10 @@ fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> st
         theme: s.theme,
         statics: cache::Stamp::of(&root.join("static")),
         bulletins: s.stamps,
-        bodies_len: std::fs::metadata(c.bodies())?.len(),
+        bodies_len: std::fs::metadata(c.new_bodies())?.len(),
         manifest: manifest::hash(s.manifest_text),
     };
-    c.save(&record, &stamps)
+    c.save_full(&record, &stamps)
 }
 
 /// Every check of a build, with nothing written.

@@ -88,6 +88,24 @@ pub struct Staging {
     _lock: fs::File,
 }
 
+/// The output folder's name, which its staging folders carry.
+fn output_name(output: &Path) -> String {
+    output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into())
+}
+
+/// Remove what builds of `output` that were killed left beside it (their staging folders),
+/// as a full build does before it stages (an incremental build stages nothing).
+pub fn remove_leftovers(output: &Path) {
+    let output = absolute(output);
+    if let Some(parent) = output.parent() {
+        let prefix = staging_prefix(&output_name(&output));
+        leftovers::remove_stale(parent, &[&prefix, LEGACY_OLD_PREFIX]);
+    }
+}
+
 /// The prefix of the staging folders of the output named `name`.
 fn staging_prefix(name: &str) -> String {
     format!(".{name}.bantin-")
@@ -103,11 +121,7 @@ impl Staging {
         let output = absolute(output);
         let parent = output.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let prefix = staging_prefix(&name);
+        let prefix = staging_prefix(&output_name(&output));
         leftovers::remove_stale(parent, &[&prefix, LEGACY_OLD_PREFIX]);
         let dir = tempfile::Builder::new()
             .prefix(&prefix)

@@ -32,10 +32,12 @@ fn big_site() -> Site {
     site
 }
 
-/// `bantin build` of `site` into its output, started, not waited for.
+/// `bantin build --full` of `site` into its output, started, not waited for (a full build:
+/// the one that stages the whole site; an incremental build of these unchanged sources would
+/// have nothing to do).
 fn spawn_build(site: &Site) -> Child {
     Command::new(env!("CARGO_BIN_EXE_bantin"))
-        .args(["build", "--root"])
+        .args(["build", "--full", "--root"])
         .arg(&site.root)
         .arg("--output")
         .arg(&site.out)

@@ -120,11 +120,11 @@ fn a_separate_output_folder_is_accepted_and_replaced_whole() {
     run_in(&site.root, &["build"]).assert_ok();
     assert!(!site.root.join("public/cu.txt").exists());
     assert!(site.root.join("public/du-lieu/chi-tieu.json").is_file());
-    // Nothing but the site's files and public/ (no staging folders left).
+    // Nothing but the site's files, public/ and the build cache (no staging folders left).
     let mut names: Vec<String> = std::fs::read_dir(&site.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["content", "public", "site.toml"]);
+    assert_eq!(names, [".bantin-cache", "content", "public", "site.toml"]);
 }
