@@ -1,29 +1,92 @@
-//! The token dictionary: each raw word of a text folded once per batch and given a token id;
-//! and a body's search terms, the distinct tokens with their counts, which is all the index
-//! keeps of a body (the loader makes them while it parses, so a body's text is not kept).
+//! The key dictionary: each raw word of a text folded once per batch and given the ids of
+//! its token and of its exact form; and a body's search terms, the distinct exact forms with
+//! their counts, which is all the index keeps of a body (the loader makes them while it
+//! parses, so a body's text is not kept).
 
 use rustc_hash::FxHashMap;
 
-use super::fold::{class_of, fold_into, fold_table, split_folded, Class, FoldBlock, BLOCK_LEN};
+use super::fold::{
+    class_of, fold_into, fold_table, form_of, split_folded, Class, FoldBlock, BLOCK_LEN,
+};
 
-const NO_TOKEN: u32 = u32::MAX;
+/// No word (a run of marks alone).
+const NO_WORD: u64 = u64::MAX;
 
-/// A token dictionary that also remembers the token of each raw word it has seen, so that
-/// the words of a text are folded once per batch, not once per occurrence.
+/// One word of a text: the ids of its token (`"thu"`) and of its form key (`"thu=thư"`,
+/// see [`form_key`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub token: u32,
+    pub form: u32,
+}
+
+impl Word {
+    fn pack(self) -> u64 {
+        (self.form as u64) << 32 | self.token as u64
+    }
+
+    fn unpack(v: u64) -> Word {
+        Word {
+            token: v as u32,
+            form: (v >> 32) as u32,
+        }
+    }
+}
+
+/// The key of an exact form in the index: its token, `=`, the form (`"thu=thư"`). Tokens
+/// never hold `=`, so the key sorts near its token and tells both apart.
+pub fn form_key(token: &str, form: &str) -> String {
+    let mut k = String::with_capacity(token.len() + form.len() + 1);
+    k.push_str(token);
+    k.push('=');
+    k.push_str(form);
+    k
+}
+
+/// The form of a form key (`"thu=thư"` -> `"thư"`); a key without `=` is its own form.
+pub fn form_of_key(key: &str) -> &str {
+    key.split_once('=').map_or(key, |(_, f)| f)
+}
+
+/// A dictionary of keys (tokens, form keys, phrase keys) that also remembers the token and
+/// form of each raw word it has seen, so that the words of a text are folded once per batch,
+/// not once per occurrence.
 #[derive(Default)]
 pub struct Dict {
     /// Raw words of up to 15 bytes, packed with their length into a `u128`.
-    raw_short: FxHashMap<u128, u32>,
-    raw: FxHashMap<Box<str>, u32>,
+    raw_short: FxHashMap<u128, u64>,
+    raw: FxHashMap<Box<str>, u64>,
+    /// Exact forms (as body terms give them) seen so far.
+    forms: FxHashMap<Box<str>, u64>,
     ids: FxHashMap<Box<str>, u32>,
     pub(super) tokens: Vec<Box<str>>,
     folded: String,
 }
 
 impl Dict {
-    /// The tokens, by id.
+    /// The keys, by id.
     pub fn tokens(&self) -> &[Box<str>] {
         &self.tokens
+    }
+
+    /// The word of an exact form (as [`body_terms`] writes it).
+    pub(super) fn word_of_form(&mut self, form: &str) -> Option<Word> {
+        if let Some(&w) = self.forms.get(form) {
+            return (w != NO_WORD).then(|| Word::unpack(w));
+        }
+        let mut f = std::mem::take(&mut self.folded);
+        f.clear();
+        fold_into(form, &mut f);
+        let w = if f.is_empty() {
+            NO_WORD
+        } else {
+            let token = self.intern(&f);
+            let form = self.intern(&form_key(&f, form));
+            Word { token, form }.pack()
+        };
+        self.folded = f;
+        self.forms.insert(form.into(), w);
+        (w != NO_WORD).then(|| Word::unpack(w))
     }
 
     pub(super) fn intern(&mut self, token: &str) -> u32 {
@@ -36,9 +99,8 @@ impl Dict {
         id
     }
 
-    /// The token of a run of word and mark characters (at most one), or [`NO_TOKEN`].
-    /// The word `text[s..e]`.
-    fn raw_word(&mut self, text: &str, s: usize, e: usize) -> u32 {
+    /// The word `text[s..e]` (a run of word and mark characters), or [`NO_WORD`].
+    fn raw_word(&mut self, text: &str, s: usize, e: usize) -> u64 {
         let raw = &text[s..e];
         let len = e - s;
         let short = (len < 16).then(|| {
@@ -67,21 +129,23 @@ impl Dict {
         let mut f = std::mem::take(&mut self.folded);
         f.clear();
         fold_into(raw, &mut f);
-        let id = if f.is_empty() {
-            NO_TOKEN
+        let w = if f.is_empty() {
+            NO_WORD
         } else {
-            self.intern(&f)
+            let token = self.intern(&f);
+            let form = self.intern(&form_key(&f, &form_of(raw)));
+            Word { token, form }.pack()
         };
         self.folded = f;
         match short {
-            Some(k) => self.raw_short.insert(k, id),
-            None => self.raw.insert(raw.into(), id),
+            Some(k) => self.raw_short.insert(k, w),
+            None => self.raw.insert(raw.into(), w),
         };
-        id
+        w
     }
 
-    /// Append the token ids of `text` to `out`, as [`crate::vi::tokens`] cuts it.
-    pub fn scan(&mut self, text: &str, out: &mut Vec<u32>) {
+    /// Append the words of `text` to `out`, their tokens as [`crate::vi::tokens`] cuts it.
+    pub fn scan(&mut self, text: &str, out: &mut Vec<Word>) {
         let first = out.len();
         let mut start: Option<usize> = None;
         let table = fold_table();
@@ -125,46 +189,49 @@ impl Dict {
                 }
                 Class::Sep => {
                     if let Some(s) = start.take() {
-                        let id = self.raw_word(text, s, at);
-                        if id != NO_TOKEN {
-                            out.push(id);
+                        let w = self.raw_word(text, s, at);
+                        if w != NO_WORD {
+                            out.push(Word::unpack(w));
                         }
                     }
                 }
                 Class::Mixed => {
-                    // Rare: fold the whole text, then cut.
+                    // Rare: fold the whole text, then cut; each token is its own form.
                     out.truncate(first);
                     let mut f = String::with_capacity(text.len());
                     fold_into(text, &mut f);
                     for t in split_folded(&f) {
-                        out.push(self.intern(t));
+                        let token = self.intern(t);
+                        let form = self.intern(&form_key(t, t));
+                        out.push(Word { token, form });
                     }
                     return;
                 }
             }
         }
         if let Some(s) = start {
-            let id = self.raw_word(text, s, text.len());
-            if id != NO_TOKEN {
-                out.push(id);
+            let w = self.raw_word(text, s, text.len());
+            if w != NO_WORD {
+                out.push(Word::unpack(w));
             }
         }
     }
 }
 
-/// The distinct tokens of a body with how often each occurs, as `"token count token count…"`
-/// sorted by token: all the index needs of a body, at a fraction of its text's size, so a
-/// bulletin's text need not be kept from parsing to indexing.
+/// The distinct exact forms ([`super::fold::form_of`]) of a body's words with how often each
+/// occurs, as `"form count form count…"` sorted by form: all the index needs of a body (its
+/// tokens are the forms folded), at a fraction of its text's size, so a bulletin's text need
+/// not be kept from parsing to indexing.
 pub fn body_terms(text: &str) -> String {
     /// What [`body_terms`] keeps between calls on one thread.
     #[derive(Default)]
     struct TermsScratch {
         dict: Dict,
-        /// The tokens of the text.
-        ids: Vec<u32>,
-        /// Occurrences, by token.
+        /// The words of the text.
+        ids: Vec<Word>,
+        /// Occurrences, by key.
         counts: Vec<u32>,
-        /// Sort keys, by token (see below).
+        /// Sort keys, by key (see below).
         order_keys: Vec<u128>,
     }
     thread_local! {
@@ -181,31 +248,34 @@ pub fn body_terms(text: &str) -> String {
         ids.clear();
         dict.scan(text, ids);
         counts.resize(dict.tokens.len(), 0);
-        // Each token's first 16 bytes as one big-endian number (zero-padded: tokens hold no
+        // Each form's first 16 bytes as one big-endian number (zero-padded: forms hold no
         // NUL), so that most comparisons of the sort below are one integer comparison.
         for t in &dict.tokens[order_keys.len()..] {
+            let t = form_of_key(t);
             let mut b = [0u8; 16];
             let n = t.len().min(16);
             b[..n].copy_from_slice(&t.as_bytes()[..n]);
             order_keys.push(u128::from_be_bytes(b));
         }
         let mut distinct = Vec::new();
-        for &id in ids.iter() {
+        for w in ids.iter() {
+            let id = w.form;
             if counts[id as usize] == 0 {
                 distinct.push(id);
             }
             counts[id as usize] += 1;
         }
+        let form = |id: u32| form_of_key(&dict.tokens[id as usize]);
         distinct.sort_unstable_by(|&a, &b| {
             order_keys[a as usize]
                 .cmp(&order_keys[b as usize])
-                .then_with(|| dict.tokens[a as usize].cmp(&dict.tokens[b as usize]))
+                .then_with(|| form(a).cmp(form(b)))
         });
         let mut out = String::with_capacity(distinct.len() * 8);
         let mut digits = itoa::Buffer::new();
         for id in distinct {
             let count = std::mem::take(&mut counts[id as usize]);
-            out.push_str(&dict.tokens[id as usize]);
+            out.push_str(form(id));
             out.push(' ');
             out.push_str(digits.format(count));
             out.push(' ');
@@ -215,7 +285,7 @@ pub fn body_terms(text: &str) -> String {
     })
 }
 
-/// The (token, count) pairs of [`body_terms`].
+/// The (form, count) pairs of [`body_terms`].
 pub fn split_body_terms(terms: &str) -> impl Iterator<Item = (&str, u32)> {
     let mut words = terms.split(' ').filter(|w| !w.is_empty());
     std::iter::from_fn(move || {

@@ -160,3 +160,31 @@ pub fn tokens(s: &str) -> Vec<String> {
     fold_into(s, &mut f);
     split_folded(&f).map(str::to_owned).collect()
 }
+
+/// Vietnamese tone marks (huyền, sắc, ngã, hỏi, nặng), as NFD writes them.
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// The exact form of a word, as the index keeps it beside its token: lowercase, every
+/// diacritic kept, but the tone marks moved to the end (NFC letters, then the tone marks in
+/// the order they came), so that old and new tone placement ("hoá", "hóa") are one form.
+/// `"Thư"` -> `"thư"`, `"Hoá"` and `"hóa"` -> `"hoa\u{301}"`, `"ĐỒNG"` -> `"đông\u{300}"`.
+/// The search client computes the same (`formOf` in static/search/text.js).
+pub fn form_of(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    let lower = word.nfd().collect::<String>().to_lowercase();
+    let mut letters = String::with_capacity(lower.len());
+    let mut tones = String::new();
+    for c in lower.nfd() {
+        if TONES.contains(&c) {
+            tones.push(c);
+        } else {
+            letters.push(c);
+        }
+    }
+    let mut out: String = letters.nfc().collect();
+    out.push_str(&tones);
+    out
+}

@@ -6,46 +6,65 @@
 //! diacritics, `đ` → `d`, NFC and NFD alike), so "Đồng Tháp" and "dong thap" meet. Each
 //! bulletin contributes the tokens of its title, summary, body text, its localities with
 //! their parents ([`crate::model::Localities::full_name`], plus aliases), its term, its topics
-//! and the names of the indicators it reports. Every (token, bulletin) pair gets one score
-//! from 1 to 16: title +6, locality/term/topic/indicator +4, summary +3, body +1 to +3 by
-//! frequency, capped.
+//! and the names of the indicators it reports (together, its *names*). Every (key, bulletin)
+//! pair gets one score from 1 to 15 that says where the key is ([`score`]): [`S_TITLE`] (8)
+//! in the title, [`S_TOPIC`] (4) in a topic, locality or term, plus a level 0–3 for the rest:
+//! 3 in the name of an indicator whose figures the bulletin gives, else 2 in the body more
+//! than once (the summary counts twice), 1 once. As a number it ranks title and topic first,
+//! then title, then topic, then the rest.
+//!
+//! The index has three kinds of keys, all in one dictionary:
+//!
+//! - tokens (`thu`): every bulletin with a word of that token, in any form;
+//! - form keys (`thu=thư`, see [`form_key`]): the bulletins with that exact form of the word
+//!   ([`form_of`]: lowercase, diacritics kept, tone marks last so "hoá" is "hóa"), written
+//!   only for a token that has several forms in the archive; a token of one form lists it
+//!   instead (below), and then the token's postings are those of its form;
+//! - phrase keys (`thu ngan sach nha nuoc`): runs of two to [`PHRASE_WORDS`] tokens that
+//!   start at each word of a name, so that the client finds the bulletins whose names hold
+//!   a query's words together and in order (a prefix of some phrase key). Titles need no
+//!   such keys: a token's postings say where in the title it stands.
 //!
 //! Files, all under `tim-kiem/index/`, are small JavaScript files that hand their data to
 //! `window.bantinSearch.add(key, data)`, so the page can load them with `<script>` tags, which
 //! (unlike `fetch`) also works when the site is opened from `file://`:
 //!
-//! - `manifest.js` (`"manifest"`):
-//!   `{"format":1,"version":…,"docs":N,"chunk":C,"head":K,"shards":[key…],"own":{token:[df,bytes]…}}`.
-//!   `own` lists the tokens whose postings have their own file (as their shard entries do),
-//!   so that a query of frequent words can load their postings at once, without waiting
-//!   for their shards.
-//!   A token lives in the shard whose key is the longest key that is a prefix of it. Keys
-//!   start as the token's first two characters; a shard that grows past [`SHARD_BYTES`] is
-//!   split by one more character, recursively (the tokens of the key's own length, and small
-//!   groups, stay in the parent).
-//! - `s/<key>.js` (`"s/<key>"`): `[[token, df, postings], …]` sorted by token. `postings` is
-//!   a base64 string, or, for a token whose postings exceed [`OWN_FILE_BYTES`], the number of
+//! - `manifest.js` (`"manifest"`): `{"format":2,"version":…,"docs":N,"chunk":C,"head":K,
+//!   "phrase":P,"shards":[key…],"own":{key:[df,bytes]…}}`. `own` lists the keys whose
+//!   postings have their own file (as their shard entries do, forms included), so that a
+//!   query of frequent words can load their postings at once, without waiting for their
+//!   shards. A key lives in the shard whose key is the longest shard key that is a prefix of
+//!   it. Shard keys start as the key's first two characters; a shard that grows past
+//!   [`SHARD_BYTES`] is split by one more character, recursively (the keys of the shard key's
+//!   own length, and small groups, stay in the parent).
+//! - `s/<key>.js` (`"s/<key>"`): `[[key, df, postings], …]` sorted by key, and for a token
+//!   `[token, df, postings, [form…]]` when its forms are not just the token itself: its
+//!   forms, most frequent first (with two or more, each has its form key). `postings` is a
+//!   base64 string, or, for a key whose postings exceed [`OWN_FILE_BYTES`], the number of
 //!   bytes of its own file.
-//! - `t/<token>.js` (`"t/<token>"`): the postings of one frequent token, as a base64 string.
-//! - `h/<token>.js` (`"h/<token>"`): for a token with its own file and more than
-//!   [`HEAD_DOCS`] postings (the manifest's `"head"`), its head: `[score, id, postings]`, the
-//!   [`HEAD_DOCS`] postings that come first by score (highest first, then lower id, newer,
-//!   first), stored in id order like any postings; `score` and `id` are those of the last of
-//!   them in that order. Every posting left out has a lower score, or the same score and a
-//!   higher id. The client ranks the heads first to show the best results without loading the
+//! - `t/<key>.js` (`"t/<key>"`): the postings of one frequent key, as a base64 string.
+//! - `h/<key>.js` (`"h/<key>"`): for a key with its own file and more than [`HEAD_DOCS`]
+//!   postings (the manifest's `"head"`), its head: `[score, id, postings]`, the [`HEAD_DOCS`]
+//!   postings that come first by score (highest first, then lower id, newer, first), stored
+//!   in id order like any postings; `score` and `id` are those of the last of them in that
+//!   order. Every posting left out has a lower score, or the same score and a higher id. The
+//!   client ranks the heads first to show the best results of one word without loading the
 //!   full lists (see `static/search/engine.js` and `rank.js`).
 //! - `d/<n>.js` (`"d/<n>"`): bulletins `n*C .. n*C+C-1`, each
-//!   `[path, title, "dd/mm/yyyy", locality, snippet]`; `path` is relative to the site root.
+//!   `[path, title, "dd/mm/yyyy", locality, snippet, [topic…]]`; `path` is relative to the
+//!   site root.
 //!
 //! Postings: bulletin ids ascending (the archive's order, newest first); each posting is the
-//! LEB128 varint `(id - previous id - 1) << 4 | (score - 1)` (previous id starts at -1), and
-//! the bytes are base64 encoded. File names keep `[a-z0-9]` and write any other character as
-//! `_<hex code point>_`. Everything is sorted, so a build's bytes are deterministic; `version`
-//! is a hash of every other file, which the client appends as `?v=` to defeat stale caches.
+//! LEB128 varint `(id - previous id - 1) << 4 | score` (previous id starts at -1), followed,
+//! when the score has [`S_TITLE`], by a varint whose bit i says the key is the title's word i
+//! (i < 31); the bytes are base64 encoded. File names keep `[a-z0-9]` and write any other
+//! character as `_<hex code point>_`. Everything is sorted, so a build's bytes are
+//! deterministic; `version` is a hash of every other file, which the client appends as `?v=`
+//! to defeat stale caches.
 //!
-//! The code, by job: [`fold`] (folding and tokens), [`dict`] (the token dictionary and a
+//! The code, by job: [`fold`] (folding, tokens and forms), [`dict`] (the key dictionary and a
 //! body's terms, which the loader makes while it parses), [`postings`] (encoding),
-//! [`shards`] (which file holds a token) and [`write`](mod@write) (inverting the archive and writing
+//! [`shards`] (which file holds a key) and [`write`](mod@write) (inverting the archive and writing
 //! the files).
 
 pub mod dict;
@@ -54,14 +73,16 @@ pub mod postings;
 pub mod shards;
 pub mod write;
 
-pub use dict::{body_terms, split_body_terms, Dict};
-pub use fold::{fold_into, split_folded, tokens};
-pub use postings::{base64, decode_postings, encode_postings, head, unbase64};
+pub use dict::{body_terms, form_key, split_body_terms, Dict, Word};
+pub use fold::{fold_into, form_of, split_folded, tokens};
+pub use postings::{base64, decode_postings, encode_postings, head, unbase64, Postings};
 pub use shards::{base_key, file_name, shard_of, shard_tokens};
 pub use write::{index_files, index_files_with, snippet, write_index};
 
 /// Where the index goes, relative to the site root.
 pub const DIR: &str = "tim-kiem/index/";
+/// The index format the client reads (the manifest's `"format"`).
+pub const FORMAT: u32 = 2;
 /// Bulletins per metadata chunk (`d/<n>.js`).
 pub const CHUNK_DOCS: usize = 8;
 /// A shard above this size (approximate bytes) is split by one more character.
@@ -70,48 +91,51 @@ pub const SHARD_BYTES: usize = 32 * 1024;
 pub(crate) const MIN_SPLIT_BYTES: usize = 2 * 1024;
 /// Postings longer than this (base64 bytes) get their own file, loaded only when needed.
 pub const OWN_FILE_BYTES: usize = 1024;
-/// Postings in the head (`h/<token>.js`) of a token with more than this many.
+/// Postings in the head (`h/<key>.js`) of a key with more than this many.
 pub const HEAD_DOCS: usize = 1024;
 /// Characters of the summary kept for the result snippet.
 pub const SNIPPET_CHARS: usize = 200;
+/// The most words of a phrase key (the manifest's `"phrase"`): a longer phrase is looked up
+/// by its first words.
+pub const PHRASE_WORDS: usize = 6;
 /// Bulletins indexed per parallel batch.
 pub(crate) const BATCH: usize = 1024;
 
-/// Field weights (the score of a token in a bulletin is their sum, capped at [`MAX_SCORE`]).
-pub const W_TITLE: u32 = 6;
-pub const W_META: u32 = 4;
-pub const W_SUMMARY: u32 = 3;
-pub const MAX_SCORE: u32 = 16;
+/// Score bit: the key is in the title.
+pub const S_TITLE: u32 = 8;
+/// Score bit: the key is in a topic, a locality (with its parents and aliases) or the term.
+pub const S_TOPIC: u32 = 4;
 
 pub(crate) const F_TITLE: u8 = 1;
-pub(crate) const F_META: u8 = 2;
+pub(crate) const F_TOPIC: u8 = 2;
 pub(crate) const F_SUMMARY: u8 = 4;
+pub(crate) const F_INDICATOR: u8 = 8;
 
-/// The score (1..=16) of a token in a bulletin from the fields it occurs in and how often it
-/// occurs in the body.
+/// The score (1..=15) of a key in a bulletin from the fields it occurs in and how often it
+/// occurs in the body: [`S_TITLE`] | [`S_TOPIC`] | a level for the rest: 3 in the name of an
+/// indicator of the bulletin's figures, else 2 in the body more than once (the summary counts
+/// as two), 1 once, 0 not at all.
 pub fn score(fields: u8, body_tf: u32) -> u32 {
     let mut s = 0;
     if fields & F_TITLE != 0 {
-        s += W_TITLE;
+        s |= S_TITLE;
     }
-    if fields & F_META != 0 {
-        s += W_META;
+    if fields & F_TOPIC != 0 {
+        s |= S_TOPIC;
     }
-    if fields & F_SUMMARY != 0 {
-        s += W_SUMMARY;
-    }
-    s += match body_tf {
-        0 => 0,
-        1 => 1,
-        2..=4 => 2,
-        _ => 3,
+    let tf = body_tf + if fields & F_SUMMARY != 0 { 2 } else { 0 };
+    s |= if fields & F_INDICATOR != 0 {
+        3
+    } else {
+        tf.min(2)
     };
-    s.clamp(1, MAX_SCORE)
+    s.max(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::postings::pack;
+    use super::write::Batch;
     use super::*;
     use proptest::prelude::*;
     use unicode_normalization::UnicodeNormalization;
@@ -151,8 +175,55 @@ mod tests {
         let mut ids = Vec::new();
         d.scan(s, &mut ids);
         ids.iter()
-            .map(|&i| d.tokens()[i as usize].to_string())
+            .map(|w| d.tokens()[w.token as usize].to_string())
             .collect()
+    }
+
+    fn dict_forms(d: &mut Dict, s: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        d.scan(s, &mut ids);
+        ids.iter()
+            .map(|w| d.tokens()[w.form as usize].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn forms_keep_diacritics_and_move_tones_last() {
+        assert_eq!(form_of("Thư"), "thư");
+        assert_eq!(form_of("THU"), "thu");
+        assert_eq!(form_of("Hoá"), form_of("hóa"));
+        assert_eq!(form_of("Hoá"), "hoa\u{301}");
+        assert_eq!(form_of(&nfd("Đồng")), "đông\u{300}");
+        assert_eq!(form_of("thủy"), form_of("thuỷ"));
+        assert_ne!(form_of("thư"), form_of("thu"));
+        assert_ne!(form_of("đang"), form_of("dang"));
+        // Every form folds to its token.
+        for w in ["Đắk", "Nghĩa", "QUỲNH", "2020", "ß"] {
+            assert_eq!(crate::vi::fold(&form_of(w)), crate::vi::fold(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn dict_scan_gives_each_word_its_form_key() {
+        let mut d = Dict::default();
+        assert_eq!(
+            dict_forms(&mut d, "Bí thư thu Hoá hóa 2020"),
+            [
+                "bi=bi\u{301}",
+                "thu=thư",
+                "thu=thu",
+                "hoa=hoa\u{301}",
+                "hoa=hoa\u{301}",
+                "2020=2020"
+            ]
+        );
+        assert_eq!(
+            dict_forms(&mut d, "½"),
+            dict_tokens(&mut d, "½")
+                .iter()
+                .map(|t| form_key(t, t))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -172,7 +243,8 @@ mod tests {
     #[test]
     fn body_terms_write_counts_of_several_digits() {
         let text = format!("{} ngân sách {}", "thu ".repeat(1234), "Sách ".repeat(10));
-        assert_eq!(body_terms(&text), "ngan 1 sach 11 thu 1234");
+        assert_eq!(body_terms(&text), "ngân 1 sach\u{301} 11 thu 1234");
+        assert_eq!(body_terms("Thư thu THƯ"), "thu 1 thư 2");
         assert_eq!(body_terms(""), "");
     }
 
@@ -211,52 +283,82 @@ mod tests {
             for t in crate::vi::tokens(&s) {
                 *expected.entry(t).or_insert(0u32) += 1;
             }
+            // The forms, folded, are the tokens with their counts.
             let terms = body_terms(&s);
-            let got: Vec<(String, u32)> = split_body_terms(&terms).map(|(t, n)| (t.to_string(), n)).collect();
-            prop_assert_eq!(got, expected.into_iter().collect::<Vec<_>>());
+            let mut got = std::collections::BTreeMap::new();
+            let mut forms = Vec::new();
+            for (f, n) in split_body_terms(&terms) {
+                forms.push(f.to_string());
+                *got.entry(crate::vi::fold(f)).or_insert(0u32) += n;
+            }
+            prop_assert_eq!(got, expected);
+            let mut sorted = forms.clone();
+            sorted.sort();
+            sorted.dedup();
+            prop_assert_eq!(forms, sorted);
         }
 
         #[test]
-        fn postings_round_trip(mut docs in proptest::collection::vec((0u32..200_000, 1u32..=16), 0..200)) {
+        fn postings_round_trip(mut docs in proptest::collection::vec((0u32..200_000, 1u32..=15, 0u32..(1 << 31)), 0..200)) {
             docs.sort();
             docs.dedup_by_key(|d| d.0);
-            let packed: Vec<u32> = docs.iter().map(|&(d, s)| pack(d, s)).collect();
-            let bytes = encode_postings(&packed);
+            let mut p = Postings::default();
+            for d in &mut docs {
+                if d.1 & S_TITLE == 0 {
+                    d.2 = 0;
+                }
+                p.push(d.0, d.1, d.2);
+            }
+            let bytes = encode_postings(&p);
             prop_assert_eq!(decode_postings(&bytes), docs);
             prop_assert_eq!(unbase64(&base64(&bytes)), bytes);
         }
     }
 
+    fn postings(docs: &[(u32, u32, u32)]) -> Postings {
+        let mut p = Postings::default();
+        for &(d, s, t) in docs {
+            p.push(d, s, t);
+        }
+        p
+    }
+
     #[test]
     fn heads_keep_the_best_scores_then_the_newest() {
-        let packed: Vec<u32> = [(0, 3), (1, 9), (2, 5), (3, 9), (4, 5), (5, 1), (6, 5)]
-            .iter()
-            .map(|&(d, s)| pack(d, s))
-            .collect();
-        let (score, id, h) = head(&packed, 4).unwrap();
+        let p = postings(&[
+            (0, 3, 0),
+            (1, 9, 6),
+            (2, 5, 0),
+            (3, 9, 1),
+            (4, 5, 0),
+            (5, 1, 0),
+            (6, 5, 0),
+        ]);
+        let (score, id, h) = head(&p, 4).unwrap();
         assert_eq!((score, id), (5, 4));
-        assert_eq!(h, [pack(1, 9), pack(2, 5), pack(3, 9), pack(4, 5)]);
-        assert_eq!(head(&packed, 7), None);
-        assert_eq!(head(&packed, 0), None);
-        let (score, id, h) = head(&packed, 6).unwrap();
+        assert_eq!(h, postings(&[(1, 9, 6), (2, 5, 0), (3, 9, 1), (4, 5, 0)]));
+        assert_eq!(head(&p, 7), None);
+        assert_eq!(head(&p, 0), None);
+        let (score, id, h) = head(&p, 6).unwrap();
         assert_eq!((score, id, h.len()), (3, 0, 6));
     }
 
     proptest! {
         #[test]
-        fn heads_are_the_top_k(mut docs in proptest::collection::vec((0u32..5000, 1u32..=16), 0..300), k in 1usize..50) {
+        fn heads_are_the_top_k(mut docs in proptest::collection::vec((0u32..5000, 1u32..=15), 0..300), k in 1usize..50) {
             docs.sort();
             docs.dedup_by_key(|d| d.0);
-            let packed: Vec<u32> = docs.iter().map(|&(d, s)| pack(d, s)).collect();
+            let with_titles: Vec<(u32, u32, u32)> = docs.iter().map(|&(d, s)| (d, s, if s & S_TITLE != 0 { d % 7 + 1 } else { 0 })).collect();
             let mut by_score = docs.clone();
             by_score.sort_by_key(|&(d, s)| (std::cmp::Reverse(s), d));
-            match head(&packed, k) {
+            match head(&postings(&with_titles), k) {
                 None => prop_assert!(docs.len() <= k),
                 Some((score, id, h)) => {
                     prop_assert_eq!((id, score), by_score[k - 1]);
-                    let mut want: Vec<u32> = by_score[..k].iter().map(|&(d, s)| pack(d, s)).collect();
+                    let mut want: Vec<(u32, u32)> = by_score[..k].to_vec();
                     want.sort();
-                    prop_assert_eq!(h, want);
+                    let want: Vec<(u32, u32, u32)> = want.iter().map(|&(d, s)| (d, s, if s & S_TITLE != 0 { d % 7 + 1 } else { 0 })).collect();
+                    prop_assert_eq!(h, postings(&want));
                 }
             }
         }
@@ -264,23 +366,87 @@ mod tests {
 
     #[test]
     fn dense_postings_take_a_byte_each() {
-        let packed: Vec<u32> = (0..1000).map(|d| pack(d, 16)).collect();
-        assert_eq!(encode_postings(&packed).len(), 1000);
+        let p = postings(&(0..1000).map(|d| (d, 7, 0)).collect::<Vec<_>>());
+        assert_eq!(encode_postings(&p).len(), 1000);
+        // A title posting takes one byte more for its places (up to the title's seventh word).
+        let p = postings(&(0..1000).map(|d| (d, 15, 1 << (d % 7))).collect::<Vec<_>>());
+        assert_eq!(encode_postings(&p).len(), 2000);
+        assert_eq!(pack(3, 15), 63);
         assert_eq!(base64(b"abc"), "YWJj");
         assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(b"a"), "YQ==");
     }
 
     #[test]
-    fn scores_rank_fields() {
+    fn scores_rank_title_and_topic_then_title_then_topic_then_the_rest() {
         assert_eq!(score(0, 1), 1);
         assert_eq!(score(0, 3), 2);
-        assert_eq!(score(0, 50), 3);
-        assert!(score(F_TITLE, 0) > score(F_META, 0));
-        assert!(score(F_META, 0) > score(F_SUMMARY, 0) - 1);
-        assert!(score(F_SUMMARY, 0) > score(0, 50) - 1);
-        assert_eq!(score(F_TITLE | F_META | F_SUMMARY, 9), MAX_SCORE);
-        assert!(score(F_SUMMARY, 0) >= 1);
+        assert_eq!(score(F_SUMMARY, 0), 2);
+        assert_eq!(score(F_INDICATOR, 0), 3);
+        assert_eq!(score(F_INDICATOR, 50), 3);
+        let both = score(F_TITLE | F_TOPIC, 0);
+        let title = score(F_TITLE | F_INDICATOR | F_SUMMARY, 50);
+        let topic = score(F_TOPIC | F_INDICATOR | F_SUMMARY, 50);
+        let rest = score(F_INDICATOR | F_SUMMARY, 50);
+        assert!(
+            both > title && title > topic && topic > rest,
+            "{both} {title} {topic} {rest}"
+        );
+        assert_eq!(score(F_TITLE | F_TOPIC | F_INDICATOR, 9), 15);
+        assert_eq!(score(F_TITLE, 0) & S_TITLE, S_TITLE);
+        assert_eq!(score(F_TOPIC, 0), S_TOPIC);
+    }
+
+    /// The keys a batch gives one bulletin with these texts, and their (score, title places).
+    fn keys_of(title: &str, names: &[(&str, u8)], body: &str) -> Vec<(String, u32, u32)> {
+        let mut b = Batch::default();
+        b.add_title(title);
+        b.add_body_terms(&body_terms(body));
+        for &(n, f) in names {
+            b.add_name(n, f);
+        }
+        b.finish_doc(0);
+        b.into_sorted()
+            .into_iter()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(k, p)| {
+                let (_, s, t) = decode_postings(&encode_postings(&p))[0];
+                (k.to_string(), s, t)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bulletin_gives_tokens_forms_phrases_and_title_places() {
+        let keys = keys_of(
+            "Thu ngân sách",
+            &[("Giảm nghèo", F_TOPIC), ("Tỷ lệ hộ nghèo", F_INDICATOR)],
+            "Bí thư nói: thu ngân sách",
+        );
+        let get = |k: &str| keys.iter().find(|x| x.0 == k).map(|x| (x.1, x.2));
+        // Title word 0 (also once in the body), word 1, word 2.
+        assert_eq!(get("thu"), Some((S_TITLE | 2, 1)));
+        assert_eq!(get("thu=thu"), Some((S_TITLE | 1, 1)));
+        assert_eq!(get("thu=thư"), Some((1, 0)));
+        assert_eq!(get("ngan"), Some((S_TITLE | 1, 2)));
+        assert_eq!(get("sach=sach\u{301}"), Some((S_TITLE | 1, 4)));
+        // Names: a topic, an indicator (as the highest level of the rest), their phrases.
+        assert_eq!(get("giam"), Some((S_TOPIC, 0)));
+        assert_eq!(get("ngheo"), Some((S_TOPIC | 3, 0)));
+        assert_eq!(get("giam ngheo"), Some((S_TOPIC, 0)));
+        assert_eq!(get("ty le ho ngheo"), Some((3, 0)));
+        assert_eq!(get("le ho ngheo"), Some((3, 0)));
+        assert_eq!(get("ho ngheo"), Some((3, 0)));
+        assert_eq!(get("ngheo"), Some((S_TOPIC | 3, 0)));
+        // No phrase keys for the title or body, none of one word.
+        assert_eq!(get("thu ngan sach"), None);
+        assert_eq!(get("ngheo "), None);
+        let long = keys_of("", &[("một hai ba bốn năm sáu bảy tám", F_TOPIC)], "");
+        assert!(long.iter().any(|k| k.0 == "mot hai ba bon nam sau"));
+        assert!(
+            long.iter().all(|k| k.0.split(' ').count() <= PHRASE_WORDS),
+            "{long:?}"
+        );
     }
 
     #[test]

@@ -1,21 +1,61 @@
-//! Postings: bulletin ids ascending, each with its score, written as LEB128 deltas and
-//! base64 (what the browser's `atob` reads); the head of a long list (its best postings).
+//! Postings: bulletin ids ascending, each with its score (which fields hold the key) and, for
+//! a title, the key's places in it; written as LEB128 deltas and base64 (what the browser's
+//! `atob` reads); the head of a long list (its best postings).
 
 use base64::Engine;
 
-/// One posting: bulletin id and score (1..=16), packed as `id << 4 | (score - 1)`.
+use super::S_TITLE;
+
+/// One posting: bulletin id and score (1..=15, see [`super::score`]), packed as
+/// `id << 4 | score`.
 pub(super) fn pack(doc: u32, score: u32) -> u32 {
-    (doc << 4) | (score - 1)
+    (doc << 4) | score
 }
 
-/// Postings (packed, ids ascending) as LEB128 deltas.
-pub fn encode_postings(packed: &[u32]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(packed.len() + packed.len() / 4);
+/// A key's postings: packed (ids ascending), and the title places of those whose score has
+/// [`S_TITLE`], in the same order (bit i: the key is the title's word i, i < 31).
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
+pub struct Postings {
+    pub packed: Vec<u32>,
+    pub titles: Vec<u32>,
+}
+
+impl Postings {
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    pub(super) fn push(&mut self, doc: u32, score: u32, title: u32) {
+        self.packed.push(pack(doc, score));
+        if score & S_TITLE != 0 {
+            self.titles.push(title);
+        }
+    }
+
+    /// Append postings of higher ids.
+    pub(super) fn extend(&mut self, other: &Postings) {
+        self.packed.extend_from_slice(&other.packed);
+        self.titles.extend_from_slice(&other.titles);
+    }
+}
+
+/// Postings as LEB128 numbers: per posting `(id - previous id - 1) << 4 | score` (previous id
+/// starts at -1), followed, when the score has [`S_TITLE`], by its title places.
+pub fn encode_postings(p: &Postings) -> Vec<u8> {
+    let mut out = Vec::with_capacity(p.packed.len() + p.packed.len() / 4 + p.titles.len());
     let mut prev: i64 = -1;
-    for &p in packed {
-        let doc = (p >> 4) as i64;
-        let v = (((doc - prev - 1) as u64) << 4) | (p & 15) as u64;
+    let mut titles = p.titles.iter();
+    for &x in &p.packed {
+        let doc = (x >> 4) as i64;
+        let v = (((doc - prev - 1) as u64) << 4) | (x & 15) as u64;
         write_varint(&mut out, v);
+        if x & S_TITLE != 0 {
+            write_varint(&mut out, titles.next().copied().unwrap_or(0) as u64);
+        }
         prev = doc;
     }
     out
@@ -29,45 +69,69 @@ fn write_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Decode [`encode_postings`] back to `(id, score)`.
-pub fn decode_postings(bytes: &[u8]) -> Vec<(u32, u32)> {
+/// Decode [`encode_postings`] back to `(id, score, title places)` (places 0 without title).
+pub fn decode_postings(bytes: &[u8]) -> Vec<(u32, u32, u32)> {
     let mut out = Vec::new();
-    let (mut prev, mut v, mut shift) = (-1i64, 0u64, 0);
+    let mut numbers = Vec::new();
+    let (mut v, mut shift) = (0u64, 0);
     for &b in bytes {
         v |= ((b & 0x7f) as u64) << shift;
         shift += 7;
         if b & 0x80 == 0 {
-            let doc = prev + 1 + (v >> 4) as i64;
-            out.push((doc as u32, (v & 15) as u32 + 1));
-            prev = doc;
+            numbers.push(v);
             v = 0;
             shift = 0;
         }
     }
+    let mut prev = -1i64;
+    let mut it = numbers.into_iter();
+    while let Some(v) = it.next() {
+        let doc = prev + 1 + (v >> 4) as i64;
+        let score = (v & 15) as u32;
+        let title = if score & S_TITLE != 0 {
+            it.next().unwrap_or(0) as u32
+        } else {
+            0
+        };
+        out.push((doc as u32, score, title));
+        prev = doc;
+    }
     out
 }
 
-/// The head of packed postings (ids ascending): the `k` first by score (highest first, then
-/// lower id), in id order, with the score and id of the last of them by score; `None` when
-/// there are no more than `k`.
-pub fn head(packed: &[u32], k: usize) -> Option<(u32, u32, Vec<u32>)> {
+/// The head of postings (ids ascending): the `k` first by score (highest first, then lower
+/// id), in id order, with the score and id of the last of them by score; `None` when there
+/// are no more than `k`.
+pub fn head(p: &Postings, k: usize) -> Option<(u32, u32, Postings)> {
+    let packed = &p.packed;
     if packed.len() <= k || k == 0 {
         return None;
     }
-    // Highest score first, then lower id: sort by (15 - score bits, id).
+    // Highest score first, then lower id: sort by (15 - score, id).
     let mut by_score: Vec<u32> = packed
         .iter()
-        .map(|&p| (15 - (p & 15)) << 28 | p >> 4)
+        .map(|&x| (15 - (x & 15)) << 28 | x >> 4)
         .collect();
     by_score.select_nth_unstable(k - 1);
     by_score.truncate(k);
     let last = by_score.iter().copied().max().unwrap_or(0);
-    let mut out: Vec<u32> = by_score
-        .iter()
-        .map(|&v| (v & 0x0fff_ffff) << 4 | (15 - (v >> 28)))
-        .collect();
-    out.sort_unstable();
-    Some((16 - (last >> 28), last & 0x0fff_ffff, out))
+    by_score.sort_unstable_by_key(|&v| v & 0x0fff_ffff);
+    // The title places of the postings kept: walk the full list once, in id order.
+    let mut out = Postings::default();
+    let mut titles = p.titles.iter();
+    let mut keep = by_score.iter().map(|&v| v & 0x0fff_ffff).peekable();
+    for &x in packed {
+        let title = if x & S_TITLE != 0 {
+            titles.next().copied().unwrap_or(0)
+        } else {
+            0
+        };
+        if keep.peek() == Some(&(x >> 4)) {
+            keep.next();
+            out.push(x >> 4, x & 15, title);
+        }
+    }
+    Some((15 - (last >> 28), last & 0x0fff_ffff, out))
 }
 
 /// Standard base64 with padding (what `atob` reads).

@@ -1,80 +1,161 @@
-//! Writing the index: every bulletin's tokens inverted into postings (in parallel batches),
-//! then the files of the module doc: postings in their own files with their heads, shards,
-//! bulletin metadata in chunks, and the manifest with the index's version.
+//! Writing the index: every bulletin's keys (tokens, exact forms, phrases of its names)
+//! inverted into postings (in parallel batches), then the files of the module doc: postings
+//! in their own files with their heads, shards, bulletin metadata in chunks, and the manifest
+//! with the index's version.
 
 use std::hash::Hasher;
 
 use rayon::prelude::*;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 
-use super::dict::{split_body_terms, Dict};
-use super::postings::{base64, encode_postings, head, pack};
+use super::dict::{form_of_key, split_body_terms, Dict, Word};
+use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
 use super::{
-    score, BATCH, CHUNK_DOCS, DIR, F_META, F_SUMMARY, F_TITLE, HEAD_DOCS, OWN_FILE_BYTES,
-    SNIPPET_CHARS,
+    score, BATCH, CHUNK_DOCS, DIR, FORMAT, F_INDICATOR, F_SUMMARY, F_TITLE, F_TOPIC, HEAD_DOCS,
+    OWN_FILE_BYTES, PHRASE_WORDS, SNIPPET_CHARS,
 };
 use crate::model::{Archive, Bulletin, IndicatorId};
 use crate::output::Sink;
 use crate::urls::{path, Urls};
 
+/// What one bulletin has of one key so far.
+#[derive(Clone, Copy)]
+struct Acc {
+    key: u32,
+    fields: u8,
+    /// Occurrences in the body.
+    tf: u32,
+    /// Bit i: the key is the title's word i.
+    title: u32,
+}
+
 /// The index of one batch of bulletins.
 #[derive(Default)]
-struct Batch {
+pub(super) struct Batch {
     dict: Dict,
-    postings: Vec<Vec<u32>>,
-    /// Per token: position in `acc` for the bulletin being indexed, or `u32::MAX`.
+    postings: Vec<Postings>,
+    /// Per key: position in `acc` for the bulletin being indexed, or `u32::MAX`.
     slot: Vec<u32>,
-    /// (token, fields, body frequency) of the bulletin being indexed.
-    acc: Vec<(u32, u8, u32)>,
-    ids: Vec<u32>,
+    acc: Vec<Acc>,
+    words: Vec<Word>,
+    /// Per name (a topic, a locality's full name…): the range of `name_keys` that holds the
+    /// keys it gives, its tokens, forms and phrases (names repeat from bulletin to bulletin).
+    names: FxHashMap<Box<str>, (u32, u32)>,
+    name_keys: Vec<u32>,
 }
 
 impl Batch {
-    /// Mark the tokens of `text` as occurring in `field`.
+    /// The title's tokens and forms, with their places.
+    pub(super) fn add_title(&mut self, text: &str) {
+        let mut words = std::mem::take(&mut self.words);
+        words.clear();
+        self.dict.scan(text, &mut words);
+        for (i, w) in words.iter().enumerate() {
+            let place = if i < 31 { 1 << i } else { 0 };
+            for key in [w.token, w.form] {
+                let e = self.entry(key);
+                e.fields |= F_TITLE;
+                e.title |= place;
+            }
+        }
+        self.words = words;
+    }
+
+    /// Mark the tokens and forms of `text` as occurring in `field`.
     fn add_text(&mut self, text: &str, field: u8) {
-        let mut ids = std::mem::take(&mut self.ids);
-        ids.clear();
-        self.dict.scan(text, &mut ids);
-        for &id in &ids {
-            self.entry(id).1 |= field;
+        let mut words = std::mem::take(&mut self.words);
+        words.clear();
+        self.dict.scan(text, &mut words);
+        for w in &words {
+            self.entry(w.token).fields |= field;
+            self.entry(w.form).fields |= field;
         }
-        self.ids = ids;
+        self.words = words;
     }
 
-    /// Count the body's tokens, as [`body_terms`] gives them.
-    fn add_body_terms(&mut self, terms: &str) {
-        for (token, count) in split_body_terms(terms) {
-            let id = self.dict.intern(token);
-            self.entry(id).2 += count;
+    /// Mark the tokens, forms and phrases of a name as occurring in `field`.
+    pub(super) fn add_name(&mut self, name: &str, field: u8) {
+        let (start, end) = match self.names.get(name) {
+            Some(&r) => r,
+            None => {
+                let r = self.name_range(name);
+                self.names.insert(name.into(), r);
+                r
+            }
+        };
+        for i in start..end {
+            let key = self.name_keys[i as usize];
+            self.entry(key).fields |= field;
         }
     }
 
-    /// The (token, fields, body frequency) entry of token `id` in the bulletin being indexed.
-    fn entry(&mut self, id: u32) -> &mut (u32, u8, u32) {
+    /// Append the keys of a name to `name_keys`: its tokens and forms, and for each of its
+    /// words the phrase of up to [`PHRASE_WORDS`] tokens that starts there (two at least).
+    fn name_range(&mut self, name: &str) -> (u32, u32) {
+        let start = self.name_keys.len() as u32;
+        let mut words = std::mem::take(&mut self.words);
+        words.clear();
+        self.dict.scan(name, &mut words);
+        for w in &words {
+            self.name_keys.extend([w.token, w.form]);
+        }
+        let mut phrase = String::new();
+        for i in 0..words.len().saturating_sub(1) {
+            phrase.clear();
+            for (j, w) in words[i..].iter().take(PHRASE_WORDS).enumerate() {
+                if j > 0 {
+                    phrase.push(' ');
+                }
+                phrase.push_str(&self.dict.tokens[w.token as usize]);
+            }
+            let id = self.dict.intern(&phrase);
+            self.name_keys.push(id);
+        }
+        self.words = words;
+        (start, self.name_keys.len() as u32)
+    }
+
+    /// Count the body's forms and tokens, as [`super::body_terms`] gives them.
+    pub(super) fn add_body_terms(&mut self, terms: &str) {
+        for (form, count) in split_body_terms(terms) {
+            if let Some(w) = self.dict.word_of_form(form) {
+                self.entry(w.token).tf += count;
+                self.entry(w.form).tf += count;
+            }
+        }
+    }
+
+    /// What the bulletin being indexed has of key `id`.
+    fn entry(&mut self, id: u32) -> &mut Acc {
         let n = self.dict.tokens.len();
         if self.slot.len() < n {
             self.slot.resize(n, u32::MAX);
-            self.postings.resize_with(n, Vec::new);
+            self.postings.resize_with(n, Postings::default);
         }
         let slot = &mut self.slot[id as usize];
         if *slot == u32::MAX {
             *slot = self.acc.len() as u32;
-            self.acc.push((id, 0, 0));
+            self.acc.push(Acc {
+                key: id,
+                fields: 0,
+                tf: 0,
+                title: 0,
+            });
         }
         &mut self.acc[*slot as usize]
     }
 
-    fn finish_doc(&mut self, doc: u32) {
-        for &(id, fields, tf) in &self.acc {
-            self.postings[id as usize].push(pack(doc, score(fields, tf)));
-            self.slot[id as usize] = u32::MAX;
+    pub(super) fn finish_doc(&mut self, doc: u32) {
+        for a in &self.acc {
+            self.postings[a.key as usize].push(doc, score(a.fields, a.tf), a.title);
+            self.slot[a.key as usize] = u32::MAX;
         }
         self.acc.clear();
     }
 
-    /// `(token, packed postings)`, sorted by token.
-    fn into_sorted(self) -> Vec<(Box<str>, Vec<u32>)> {
+    /// `(key, postings)`, sorted by key.
+    pub(super) fn into_sorted(self) -> Vec<(Box<str>, Postings)> {
         let mut v: Vec<_> = self.dict.tokens.into_iter().zip(self.postings).collect();
         v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         v
@@ -121,32 +202,34 @@ impl<'a> MetaTexts<'a> {
         }
     }
 
-    fn each(&self, doc: usize, b: &Bulletin, mut f: impl FnMut(&str)) {
+    /// Each name of bulletin `doc` with its field: localities, term and topics are
+    /// [`F_TOPIC`], indicator names [`F_INDICATOR`].
+    fn each(&self, doc: usize, b: &Bulletin, mut f: impl FnMut(&str, u8)) {
         for l in &b.localities {
-            f(&self.localities[l.0 as usize]);
+            f(&self.localities[l.0 as usize], F_TOPIC);
         }
         if let Some(t) = b.term {
             let t = self.archive.terms.get(t);
-            f(&t.name);
-            f(&t.id);
+            f(&t.name, F_TOPIC);
+            f(&t.id, F_TOPIC);
         }
         for t in &b.topics {
-            f(&t.name);
+            f(&t.name, F_TOPIC);
         }
         for &i in &self.indicators[doc] {
             let ind = self.archive.indicators.get(i);
-            f(&ind.name);
+            f(&ind.name, F_INDICATOR);
             if let Some(s) = &ind.short {
-                f(s);
+                f(s, F_INDICATOR);
             }
         }
     }
 }
 
-/// Every token of the archive with its postings (packed, ids ascending), sorted by token.
-fn invert(archive: &Archive) -> Vec<(Box<str>, Vec<u32>)> {
+/// Every key of the archive with its postings, sorted by key.
+fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
     let meta = MetaTexts::new(archive);
-    let batches: Vec<Vec<(Box<str>, Vec<u32>)>> = archive
+    let batches: Vec<Vec<(Box<str>, Postings)>> = archive
         .bulletins
         .par_chunks(BATCH)
         .enumerate()
@@ -154,26 +237,85 @@ fn invert(archive: &Archive) -> Vec<(Box<str>, Vec<u32>)> {
             let mut batch = Batch::default();
             for (i, b) in docs.iter().enumerate() {
                 let doc = n * BATCH + i;
-                batch.add_text(&b.title, F_TITLE);
+                batch.add_title(&b.title);
                 batch.add_text(&b.summary, F_SUMMARY);
                 batch.add_body_terms(&b.body_terms);
-                meta.each(doc, b, |t| batch.add_text(t, F_META));
+                meta.each(doc, b, |t, field| batch.add_name(t, field));
                 batch.finish_doc(doc as u32);
             }
             batch.into_sorted()
         })
         .collect();
-    // Merge the batches (each sorted, in id order): a stable sort by token keeps them in order.
-    let mut all: Vec<(Box<str>, Vec<u32>)> = batches.into_iter().flatten().collect();
+    // Merge the batches (each sorted, in id order): a stable sort by key keeps them in order.
+    let mut all: Vec<(Box<str>, Postings)> = batches.into_iter().flatten().collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut merged: Vec<(Box<str>, Vec<u32>)> = Vec::new();
-    for (tok, p) in all {
+    let mut merged: Vec<(Box<str>, Postings)> = Vec::new();
+    for (key, p) in all {
         match merged.last_mut() {
-            Some(last) if last.0 == tok => last.1.extend_from_slice(&p),
-            _ => merged.push((tok, p)),
+            Some(last) if last.0 == key => last.1.extend(&p),
+            _ => merged.push((key, p)),
         }
     }
     merged
+}
+
+/// A key of the index: its postings and, for a token, its forms when they are not just the
+/// token itself (most frequent first).
+struct Entry {
+    key: Box<str>,
+    postings: Postings,
+    forms: Option<Vec<Box<str>>>,
+}
+
+/// The inverted keys as the index writes them: a token of one form keeps its form in its
+/// entry and its form key goes (its postings would be the token's); a token of several
+/// forms lists them all, and each keeps its form key.
+fn entries(inverted: Vec<(Box<str>, Postings)>) -> Vec<Entry> {
+    // The form keys of each token (a form key is its token, '=', the form).
+    let mut forms: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (i, (key, _)) in inverted.iter().enumerate() {
+        if let Some((token, _)) = key.split_once('=') {
+            forms.entry(token).or_default().push(i);
+        }
+    }
+    let mut token_forms: Vec<Option<Vec<Box<str>>>> = vec![None; inverted.len()];
+    let mut drop = vec![false; inverted.len()];
+    for (i, (key, _)) in inverted.iter().enumerate() {
+        let Some(of) = forms.get(&**key) else {
+            continue;
+        };
+        let mut of = of.clone();
+        of.sort_by(|&a, &b| {
+            inverted[b]
+                .1
+                .len()
+                .cmp(&inverted[a].1.len())
+                .then_with(|| inverted[a].0.cmp(&inverted[b].0))
+        });
+        let names: Vec<Box<str>> = of
+            .iter()
+            .map(|&f| form_of_key(&inverted[f].0).into())
+            .collect();
+        if of.len() == 1 {
+            drop[of[0]] = true;
+            if *names[0] != **key {
+                token_forms[i] = Some(names);
+            }
+        } else {
+            token_forms[i] = Some(names);
+        }
+    }
+    inverted
+        .into_iter()
+        .zip(token_forms)
+        .zip(drop)
+        .filter(|(_, drop)| !drop)
+        .map(|(((key, postings), forms), _)| Entry {
+            key,
+            postings,
+            forms,
+        })
+        .collect()
 }
 
 /// The summary with spaces collapsed, cut at a word boundary near [`SNIPPET_CHARS`] (text is
@@ -258,18 +400,18 @@ fn write_index_with(
     own_file_bytes: usize,
 ) -> std::io::Result<usize> {
     let out = Writer::new(sink);
-    let inverted = invert(archive);
-    let encoded = encode_all(&inverted, &out, head_docs, own_file_bytes)?;
-    let tokens: Vec<Box<str>> = inverted.into_iter().map(|(t, _)| t).collect();
-    let (keys, own) = write_shards(&tokens, encoded, &out)?;
-    drop(tokens);
+    let entries = entries(invert(archive));
+    let encoded = encode_all(&entries, &out, head_docs, own_file_bytes)?;
+    let (keys, own) = write_shards(&entries, encoded, &out)?;
+    drop(entries);
     write_metadata(archive, &out)?;
     let manifest = format!(
-        "{{\"format\":1,\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"shards\":{},\"own\":{own}}}",
+        "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
         out.version(),
         archive.bulletins.len(),
         CHUNK_DOCS,
         head_docs,
+        PHRASE_WORDS,
         serde_json::to_string(&keys).unwrap_or_default()
     );
     sink.put(
@@ -279,30 +421,31 @@ fn write_index_with(
     Ok(out.count() + 1)
 }
 
-/// A token's postings as its shard entry has them: `(document frequency, postings, whether
+/// A key's postings as its shard entry has them: `(document frequency, postings, whether
 /// in a file of their own)`; postings are a JSON string, or the size of their own file.
 type Encoded = (usize, String, bool);
 
-/// Encode every token's postings; a frequent token's own file and head go out at once.
+/// Encode every key's postings; a frequent key's own file and head go out at once.
 fn encode_all(
-    inverted: &[(Box<str>, Vec<u32>)],
+    entries: &[Entry],
     out: &Writer,
     head_docs: usize,
     own_file_bytes: usize,
 ) -> std::io::Result<Vec<Encoded>> {
-    inverted
+    entries
         .par_iter()
-        .map(|(tok, p)| {
+        .map(|e| {
+            let p = &e.postings;
             let b64 = base64(&encode_postings(p));
             if b64.len() <= own_file_bytes {
                 return Ok((p.len(), json_str(&b64), false));
             }
-            let key = format!("t/{}", file_name(tok));
+            let key = format!("t/{}", file_name(&e.key));
             let bytes = js_file(&key, &json_str(&b64));
             let len = bytes.len();
             out.put(&key, &bytes)?;
             if let Some((score, id, h)) = head(p, head_docs) {
-                let key = format!("h/{}", file_name(tok));
+                let key = format!("h/{}", file_name(&e.key));
                 let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
                 out.put(&key, &js_file(&key, &json))?;
             }
@@ -313,36 +456,47 @@ fn encode_all(
         .collect()
 }
 
-/// The shards: each token's entry with its postings inline, or the size of its own file.
+/// The shards: each key's entry with its postings inline, or the size of its own file.
 /// Returns the shard keys and the manifest's `own` object.
 fn write_shards(
-    tokens: &[Box<str>],
+    entries: &[Entry],
     encoded: Vec<Encoded>,
     out: &Writer,
 ) -> std::io::Result<(Vec<String>, String)> {
-    let sizes: Vec<(&str, usize)> = tokens
+    let forms: Vec<String> = entries
+        .iter()
+        .map(|e| match &e.forms {
+            Some(f) => format!(",{}", serde_json::to_string(f).unwrap_or_default()),
+            None => String::new(),
+        })
+        .collect();
+    let sizes: Vec<(&str, usize)> = entries
         .iter()
         .zip(&encoded)
-        .map(|(t, (_, postings, own))| {
+        .zip(&forms)
+        .map(|((e, (_, postings, own)), f)| {
             let inline = if *own { 8 } else { postings.len() - 2 };
-            (&**t, t.len() + inline + 16)
+            (&*e.key, e.key.len() + inline + f.len() + 16)
         })
         .collect();
     let (keys, shard_index) = shard_tokens(&sizes);
     let mut shard_json: Vec<String> = vec![String::from("["); keys.len()];
     let mut own = String::from("{");
-    for (i, (tok, (df, postings, own_file))) in tokens.iter().zip(encoded).enumerate() {
+    for (i, ((e, (df, postings, own_file)), f)) in
+        entries.iter().zip(encoded).zip(&forms).enumerate()
+    {
+        let key = json_str(&e.key);
         if own_file {
             if own.len() > 1 {
                 own.push(',');
             }
-            own.push_str(&format!("{}:[{df},{postings}]", json_str(tok)));
+            own.push_str(&format!("{key}:[{df},{postings}{f}]"));
         }
         let s = &mut shard_json[shard_index[i]];
         if s.len() > 1 {
             s.push(',');
         }
-        s.push_str(&format!("[{},{df},{postings}]", json_str(tok)));
+        s.push_str(&format!("[{key},{df},{postings}{f}]"));
     }
     own.push('}');
     for (key, mut json) in keys.iter().zip(shard_json) {
@@ -368,13 +522,15 @@ fn write_metadata(archive: &Archive, out: &Writer) -> std::io::Result<()> {
             let rows: Vec<String> = docs
                 .iter()
                 .map(|b| {
+                    let topics: Vec<&str> = b.topics.iter().map(|t| t.name.as_str()).collect();
                     format!(
-                        "[{},{},{},{},{}]",
+                        "[{},{},{},{},{},{}]",
                         json_str(&path::bulletin(&b.slug)),
                         json_str(&b.title),
                         json_str(&crate::vi::format_date(b.date.date_naive())),
                         labels[b.home().0 as usize],
                         json_str(&snippet(&b.summary)),
+                        serde_json::to_string(&topics).unwrap_or_default(),
                     )
                 })
                 .collect();

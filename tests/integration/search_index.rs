@@ -1,5 +1,6 @@
-//! The search index of a small fixture archive (tests/fixtures/search): what the files say,
-//! that NFD sources are indexed like NFC, and that the bytes are deterministic.
+//! The search index of a small fixture archive (tests/fixtures/search): what the files say
+//! (tokens, exact forms, phrases of names, title places), that NFD sources are indexed like
+//! NFC, and that the bytes are deterministic.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,17 +62,22 @@ impl Index {
             .collect()
     }
 
-    /// (bulletin id, score) of a token, or None when it is not indexed.
-    fn postings(&self, token: &str) -> Option<Vec<(u32, u32)>> {
+    /// The shard entry of a key: [key, df, postings, forms?].
+    fn entry(&self, token: &str) -> Option<Value> {
         let keys = self.keys();
         let key = search::shard_of(&keys, token)?;
         let shard = self.data(&format!("s/{}", search::file_name(key)));
-        let entry = shard
+        shard
             .as_array()
             .unwrap()
             .iter()
-            .find(|e| e[0] == token)?
-            .clone();
+            .find(|e| e[0] == token)
+            .cloned()
+    }
+
+    /// (bulletin id, score, title places) of a key, or None when it is not indexed.
+    fn postings(&self, token: &str) -> Option<Vec<(u32, u32, u32)>> {
+        let entry = self.entry(token)?;
         let b64 = match &entry[2] {
             Value::String(s) => s.clone(),
             Value::Number(_) => self
@@ -98,7 +104,7 @@ impl Index {
             .collect()
     }
 
-    /// [path, title, date, locality, snippet] of a bulletin.
+    /// [path, title, date, locality, snippet, topics] of a bulletin.
     fn doc(&self, id: u32) -> Value {
         let chunk = self.manifest()["chunk"].as_u64().unwrap() as u32;
         self.data(&format!("d/{}", id / chunk))[(id % chunk) as usize].clone()
@@ -114,7 +120,8 @@ fn manifest_lists_the_shards_and_every_file_is_under_tim_kiem() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
     let m = idx.manifest();
-    assert_eq!(m["format"], 1);
+    assert_eq!(m["format"], 2);
+    assert_eq!(m["phrase"], search::PHRASE_WORDS);
     assert_eq!(m["docs"], 3);
     let keys = idx.keys();
     assert!(!keys.is_empty());
@@ -153,16 +160,26 @@ fn folded_tokens_point_to_their_bulletins() {
         Some("ng".into())
     );
     assert_eq!(idx.docs_of("ngan"), vec![ngan]);
-    // Title words outrank body words.
-    let score = |t: &str, d: u32| {
+    // Title words outrank body words; a title word says where it stands ("thu" is the third).
+    let posting = |t: &str, d: u32| {
         idx.postings(t)
             .unwrap()
             .into_iter()
             .find(|p| p.0 == d)
             .unwrap()
-            .1
     };
-    assert!(score("thu", ngan) > score("hoan", ngan));
+    assert!(posting("thu", ngan).1 > posting("hoan", ngan).1);
+    // (And in the name of an indicator of its figures, the highest level of the rest.)
+    assert_eq!(posting("thu", ngan), (ngan, search::S_TITLE | 3, 1 << 2));
+    assert_eq!(posting("hoan", ngan).2, 0);
+    // A topic or locality beats an indicator name, which beats the body.
+    assert_eq!(posting("chinh", ngan).1, search::S_TOPIC, "topic Tài chính");
+    assert_eq!(
+        posting("nuoc", ngan).1,
+        3,
+        "indicator Thu ngân sách nhà nước"
+    );
+    assert_eq!(posting("hoan", ngan).1, 2, "body and summary");
     // Locality names with their parents: "Đồng Tháp" is the parent of Cao Lãnh.
     assert_eq!(idx.docs_of("thap"), vec![ngan]);
     let mut dong = idx.docs_of("dong");
@@ -225,6 +242,8 @@ fn documents_carry_what_a_result_shows() {
         d[4],
         "Huyện hoàn thành kế hoạch năm với nhiều nỗ lực của các xã."
     );
+    assert_eq!(d[5], serde_json::json!(["Tài chính"]));
+    assert_eq!(idx.doc(id_of(&a, "giao-thong"))[5], serde_json::json!([]));
     // Bulletins are numbered newest first.
     assert_eq!(idx.doc(0)[0], "bai-viet/nong-thon-moi-dong-son/");
 }
@@ -263,7 +282,9 @@ fn the_manifest_lists_the_tokens_with_own_files() {
         let shard = small.data(&format!("s/{}", search::file_name(&key)));
         for e in shard.as_array().unwrap() {
             let token = e[0].as_str().unwrap();
-            assert_eq!(own[token], serde_json::json!([e[1], e[2]]), "{token}");
+            // [df, bytes], and a token's forms when its entry has them.
+            let rest: Vec<Value> = e.as_array().unwrap()[1..].to_vec();
+            assert_eq!(own[token], Value::Array(rest), "{token}");
             let file = format!("{DIR}t/{}.js", search::file_name(token));
             assert_eq!(
                 Some(small.files[&file].len() as u64),
@@ -315,7 +336,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
             let got = search::decode_postings(&search::unbase64(h[2].as_str().unwrap()));
             let best = *all
                 .iter()
-                .min_by_key(|&&(d, s)| (std::cmp::Reverse(s), d))
+                .min_by_key(|&&(d, s, _)| (std::cmp::Reverse(s), d))
                 .unwrap();
             assert_eq!(got, vec![best], "{token}");
             assert_eq!(
@@ -333,6 +354,70 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
             .into_iter()
             .collect()
     );
+}
+
+#[test]
+fn tokens_of_several_forms_have_a_key_per_form() {
+    let a = archive(Path::new(FIXTURE));
+    let idx = Index::build(&a);
+    let ngan = id_of(&a, "thu-ngan-sach-cao-lanh");
+    let ntm = id_of(&a, "nong-thon-moi-dong-son");
+    let form = |w: &str| search::form_of(w);
+    // "dong": Đồng (Tháp) and Đông (Sơn), most frequent first; each form its own bulletins.
+    let dong = idx.entry("dong").unwrap();
+    let forms: Vec<String> = serde_json::from_value(dong[3].clone()).unwrap();
+    assert_eq!(forms.len(), 2);
+    assert_eq!(
+        forms.iter().collect::<std::collections::BTreeSet<_>>(),
+        [form("Đồng"), form("Đông")].iter().collect()
+    );
+    let key = |w: &str| search::form_key("dong", &form(w));
+    assert_eq!(idx.docs_of(&key("Đồng")), vec![ngan]);
+    assert_eq!(idx.docs_of(&key("Đông")), vec![ntm]);
+    // A form's score is its own: Đông is in the title of its bulletin, Đồng only in a name.
+    assert_eq!(
+        idx.postings(&key("Đông")).unwrap()[0].1 & search::S_TITLE,
+        search::S_TITLE
+    );
+    assert_eq!(idx.postings(&key("Đồng")).unwrap()[0].1, search::S_TOPIC);
+    // One form: listed when it is not the token itself, and no key of its own.
+    assert_eq!(
+        idx.entry("thap").unwrap()[3],
+        serde_json::json!([form("Tháp")])
+    );
+    assert!(idx
+        .entry(&search::form_key("thap", &form("Tháp")))
+        .is_none());
+    assert_eq!(idx.entry("giao").unwrap().as_array().unwrap().len(), 3);
+    // Old and new tone placement are one form: "hóa" in both bulletins that have it.
+    assert_eq!(form("Hoá"), form("hóa"));
+}
+
+#[test]
+fn names_give_phrases_of_their_words() {
+    let a = archive(Path::new(FIXTURE));
+    let idx = Index::build(&a);
+    let ngan = id_of(&a, "thu-ngan-sach-cao-lanh");
+    let ntm = id_of(&a, "nong-thon-moi-dong-son");
+    // The indicator name "Thu ngân sách nhà nước": a phrase from each word on.
+    for p in [
+        "thu ngan sach nha nuoc",
+        "ngan sach nha nuoc",
+        "sach nha nuoc",
+        "nha nuoc",
+    ] {
+        assert_eq!(idx.docs_of(p), vec![ngan], "{p}");
+    }
+    // Topics, localities with their parents and aliases, terms.
+    assert_eq!(idx.docs_of("tai chinh"), vec![ngan]);
+    assert_eq!(idx.docs_of("nong thon moi"), vec![ntm]);
+    assert_eq!(idx.docs_of("cao lanh tinh dong thap"), vec![ngan]);
+    assert_eq!(idx.docs_of("huyen dong son"), vec![ntm]);
+    assert!(idx.docs_of("nhiem ky 2020 2025").contains(&ntm));
+    // Titles and bodies give none; a phrase key never starts at a name's last word.
+    assert!(idx.entry("cao lanh thu ngan sach vuot du toan").is_none());
+    assert!(idx.entry("giao thong").is_none());
+    assert!(idx.entry("nuoc").is_some() && idx.entry("nuoc ").is_none());
 }
 
 fn copy_dir(from: &Path, to: &Path) {

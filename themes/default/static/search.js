@@ -1,6 +1,8 @@
 /* bantin search, search.js: the search page. Runs the query of `?q=` in the address, and again
  * (debounced) as one types in #q, keeping `?q=` in sync; shows the results a page at a time,
- * their words marked, with the count in the status line.
+ * with the count in the status line. A result shows its title, date, locality, the topics
+ * that match the query and its snippet, with what matched marked (text.js's marker: the
+ * phrase where the result matched as one, the exact forms where the query asked for them).
  *
  * The page holds <div id="search" data-index="…/tim-kiem/index/" data-root="…/"
  * data-suffix="" data-msg-count="…" data-msg-none="…" data-msg-partial="…"
@@ -17,7 +19,7 @@
 (function (S) {
   "use strict";
 
-  var Engine = S.Engine, PAGE = S.PAGE, matcher = S.matcher, highlight = S.highlight;
+  var Engine = S.Engine, PAGE = S.PAGE, marker = S.marker, matchInfo = S.matchInfo;
 
   /** A folder's address, ending in "/" (without a trailing index.html). */
   function folderOf(href) {
@@ -33,7 +35,7 @@
     return el;
   }
 
-  /** `parent` with highlight()'s segments appended, the marked ones in <mark>. */
+  /** `parent` with a marker's segments appended, the marked ones in <mark>. */
   function marked(parent, segments) {
     segments.forEach(function (seg) {
       if (seg[1]) parent.appendChild(text(document.createElement("mark"), seg[0]));
@@ -80,31 +82,46 @@
       return root + path + (path.charAt(path.length - 1) === "/" ? suffix : "");
     }
 
-    function render(rows, words) {
-      var match = matcher(words);
-      rows.forEach(function (r) {
-        var li = document.createElement("li");
-        var h = document.createElement("h2");
-        var a = document.createElement("a");
-        a.href = link(r.path);
-        marked(a, highlight(r.title, match));
-        h.appendChild(a);
-        li.appendChild(h);
-        var meta = document.createElement("p");
-        meta.className = "meta";
-        var time = text(document.createElement("time"), r.date);
-        var dmy = r.date.split("/");
-        if (dmy.length === 3) time.setAttribute("datetime", dmy[2] + "-" + dmy[1] + "-" + dmy[0]);
-        meta.appendChild(time);
-        if (r.locality) meta.appendChild(document.createTextNode(" · " + r.locality));
-        li.appendChild(meta);
-        if (r.snippet) {
-          var p = document.createElement("p");
-          p.className = "snippet";
-          li.appendChild(marked(p, highlight(r.snippet, match)));
-        }
-        list.appendChild(li);
+    /** One result, `score` its total in `res` (what it tells of how the result matched). */
+    function render(r, score, res) {
+      var texts = [r.title, r.snippet || "", r.locality || ""].concat(r.topics);
+      var mark = marker(res.query, texts, matchInfo(score, res.units));
+      // The topics that hold a mark: they say why a result whose title does not match is here.
+      var topics = r.topics
+        .map(mark)
+        .filter(function (segs) {
+          return segs.some(function (seg) {
+            return seg[1];
+          });
+        });
+      var li = document.createElement("li");
+      var h = document.createElement("h2");
+      var a = document.createElement("a");
+      a.href = link(r.path);
+      marked(a, mark(r.title));
+      h.appendChild(a);
+      li.appendChild(h);
+      var meta = document.createElement("p");
+      meta.className = "meta";
+      var time = text(document.createElement("time"), r.date);
+      var dmy = r.date.split("/");
+      if (dmy.length === 3) time.setAttribute("datetime", dmy[2] + "-" + dmy[1] + "-" + dmy[0]);
+      meta.appendChild(time);
+      if (r.locality) {
+        meta.appendChild(document.createTextNode(" · "));
+        marked(meta, mark(r.locality));
+      }
+      topics.forEach(function (segs) {
+        meta.appendChild(document.createTextNode(" · "));
+        marked(meta.appendChild(document.createElement("span")), segs).className = "topic";
       });
+      li.appendChild(meta);
+      if (r.snippet) {
+        var p = document.createElement("p");
+        p.className = "snippet";
+        li.appendChild(marked(p, mark(r.snippet)));
+      }
+      list.appendChild(li);
     }
 
     function moreButton() {
@@ -142,7 +159,7 @@
           first();
           first = null;
         }
-        render([row], res.words);
+        render(row, res.scores[res.shown], res);
         res.shown++;
       }
       moreButton();

@@ -1,12 +1,15 @@
 /* bantin search, engine.js: running a query. The Engine loads what a query needs of the index
  * (through a `load` function given to it: load.js's in the page, a file reader in node) and
- * ranks it: the manifest, the shards of the query's words, the postings of frequent tokens and
- * the metadata chunks of the results shown; nothing else.
+ * ranks it (rank.js): the manifest, the shards of the query's words, the postings of their
+ * keys (the token, and for a query typed with a diacritic its matching exact forms), for a
+ * phrase of two words or more the postings of the names that hold it, and the metadata chunks
+ * of the results shown; nothing else.
  *
- * The first page comes from the heads of frequent tokens (h/<token>.js: their best postings
- * by score, a few KB, see src/search/) when that is enough to know the best results for
- * sure (rankHeads); the full postings are then loaded in the background for the count and
- * the later pages. Otherwise the full postings are ranked first, as for a rare word.
+ * The first page of a one-word query comes from the heads of frequent keys (h/<key>.js:
+ * their best postings by score, a few KB, see src/search/) when that is enough to know the
+ * best results for sure (rankHeads); the full postings are then loaded in the background for
+ * the count and the later pages. Otherwise, and always for a phrase (whose order the heads
+ * cannot tell), the full postings are ranked first, as for a rare word.
  *
  * One of the parts of the search client (see text.js); needs text.js, index.js and rank.js
  * before it and adds to window.bantinSearch.
@@ -14,19 +17,21 @@
 (function (S) {
   "use strict";
 
-  var parseQuery = S.parseQuery;
+  var parseQuery = S.parseQuery, formMatches = S.formMatches;
   var fileName = S.fileName, shardOf = S.shardOf, shardsForPrefix = S.shardsForPrefix;
   var decodePostings = S.decodePostings;
-  var Ranking = S.Ranking, rankHeads = S.rankHeads, EXACT = S.EXACT, PREFIX = S.PREFIX;
+  var Ranking = S.Ranking, rankHeads = S.rankHeads, scoring = S.scoring;
+  var WHOLE = S.WHOLE, PREFIX = S.PREFIX;
 
   /** Results shown at a time. */
   var PAGE = 20;
+  /** The most name phrases a query's phrase expands to. */
+  var PHRASE_CAP = 32;
 
   /** A load whose failure is reported where its result is used, not here. */
   function swallow(promise) {
     promise.catch(function () {});
   }
-
 
   /** The most tokens a prefix word expands to, by its length (shorter prefixes load less). */
   function expansionCap(prefix) {
@@ -34,9 +39,45 @@
     return n <= 2 ? 8 : n === 3 ? 16 : 32;
   }
 
+  /** Whether an index key is a token (not a form key "thu=thư" nor a phrase "thu ngan"). */
+  function isToken(key) {
+    return key.indexOf("=") === -1 && key.indexOf(" ") === -1;
+  }
+
+  /** The exact forms of a token's entry that a query word asks for. */
+  function formsOf(entry, w, whole) {
+    var forms = entry[3] || [entry[0]];
+    var prefix = !whole || w.prefix || w.fallback;
+    return forms.filter(function (f) {
+      return formMatches(f, w.form, prefix);
+    });
+  }
+
+  /**
+   * The phrase of a query as name phrases are keyed ("thu ngan sach", at most `most` words)
+   * and whether it is open (its last word a prefix): null for fewer than two words.
+   */
+  function phraseOf(query, most) {
+    if (query.seq.length < 2 || !most) return null;
+    var ws = query.seq.slice(0, most).map(function (i) {
+      return query.words[i];
+    });
+    var last = ws[ws.length - 1];
+    return {
+      text: ws.map(function (w) { return w.word; }).join(" "),
+      open: query.seq.length <= most && !!(last.prefix || last.fallback),
+    };
+  }
+
+  /** Whether a key is a name phrase that holds the phrase `p` (phraseOf) from its start. */
+  function holds(key, p) {
+    if (p.open) return key.slice(0, p.text.length) === p.text && key.indexOf(" ") !== -1;
+    return key === p.text || key.slice(0, p.text.length + 1) === p.text + " ";
+  }
+
   /**
    * A search engine over an index. `load(name)` resolves to the data of one index file:
-   * "manifest", "s/<key>", "t/<token>", "h/<token>" or "d/<n>" (names already file-name
+   * "manifest", "s/<key>", "t/<key>", "h/<key>" or "d/<n>" (names already file-name
    * encoded).
    */
   function Engine(load) {
@@ -63,14 +104,14 @@
     if (!this.manifest) {
       var m = await this.get("manifest");
       m.keySet = new Set(m.shards);
-      // Tokens with postings of their own: token -> [df, bytes].
+      // Keys with postings of their own: key -> [df, bytes, forms?].
       m.ownMap = new Map(Object.entries(m.own || {}));
       this.manifest = m;
     }
     return this.manifest;
   };
 
-  /** One shard, as a Map token -> [token, df, postings]. */
+  /** One shard, as a Map key -> [key, df, postings, forms?]. */
   Engine.prototype.shard = async function (key) {
     if (!this.shards[key]) {
       var rows = await this.get("s/" + fileName(key));
@@ -83,24 +124,29 @@
     return this.shards[key];
   };
 
-  Engine.prototype.postingsOf = async function (entry) {
-    var tok = entry[0];
-    if (!this.postings[tok]) {
-      var b64 = typeof entry[2] === "string" ? entry[2] : await this.get("t/" + fileName(tok));
-      this.postings[tok] = decodePostings(b64);
-    }
-    return this.postings[tok];
+  /** The entry of one key, from the manifest when it has its own file, else its shard. */
+  Engine.prototype.key = async function (k) {
+    var m = this.manifest;
+    var own = m.ownMap.get(k);
+    if (own) return own.length > 2 ? [k, own[0], own[1], own[2]] : [k, own[0], own[1]];
+    var sk = shardOf(m.keySet, k);
+    return sk === null ? null : (await this.shard(sk)).get(k) || null;
   };
 
-  /** The index entries a query word matches: [[entry, exact]]. */
-  Engine.prototype.entries = async function (w) {
+  Engine.prototype.postingsOf = async function (entry) {
+    var key = entry[0];
+    if (!this.postings[key]) {
+      var b64 = typeof entry[2] === "string" ? entry[2] : await this.get("t/" + fileName(key));
+      this.postings[key] = decodePostings(b64);
+    }
+    return this.postings[key];
+  };
+
+  /** The tokens a query word matches: [[entry, whole]] (whole: the word itself). */
+  Engine.prototype.tokens = async function (w) {
     var m = this.manifest;
     if (!w.prefix) {
-      // A frequent word is in the manifest: no need to wait for its shard.
-      var own = m.ownMap.get(w.word);
-      if (own) return [[[w.word, own[0], own[1]], true]];
-      var key = shardOf(m.keySet, w.word);
-      var entry = key === null ? null : (await this.shard(key)).get(w.word);
+      var entry = await this.key(w.word);
       if (entry || Array.from(w.word).length < 2) return entry ? [[entry, true]] : [];
       w.fallback = true;
     }
@@ -113,7 +159,7 @@
     var found = [];
     maps.forEach(function (map) {
       map.forEach(function (e, tok) {
-        if (tok.slice(0, w.word.length) === w.word) found.push(e);
+        if (tok.slice(0, w.word.length) === w.word && isToken(tok)) found.push(e);
       });
     });
     found.sort(function (a, b) {
@@ -124,108 +170,179 @@
     });
   };
 
-  /** The head of an entry's postings: the full postings when they are short or inline. */
-  Engine.prototype.headOf = async function (entry) {
-    var m = this.manifest;
-    var tok = entry[0];
-    if (typeof entry[2] === "string" || !m.head || entry[1] <= m.head) {
-      var p = await this.postingsOf(entry);
-      return { docs: p.docs, scores: p.scores, complete: true };
+  /**
+   * The index entries a query word matches: [{entry, whole, exact}], exact for the keys of
+   * its exact form (only when `exact`: the query was typed with a diacritic). A token of one
+   * form is exact when that form is the one asked for; a token of several has a key per form.
+   */
+  Engine.prototype.entries = async function (w, exact) {
+    var tokens = await this.tokens(w);
+    if (!exact) {
+      return tokens.map(function (p) {
+        return { entry: p[0], whole: p[1], exact: false };
+      });
     }
-    if (!this.heads[tok]) {
-      var h = await this.get("h/" + fileName(tok));
-      var d = decodePostings(h[2]);
-      this.heads[tok] = { docs: d.docs, scores: d.scores, complete: false, minScore: h[0], lastId: h[1] };
-    }
-    return this.heads[tok];
+    var self = this;
+    var per = await Promise.all(
+      tokens.map(async function (p) {
+        var e = p[0];
+        var forms = formsOf(e, w, p[1]);
+        if (!e[3] || e[3].length < 2) return [{ entry: e, whole: p[1], exact: forms.length > 0 }];
+        var keys = await Promise.all(
+          forms.map(function (f) {
+            return self.key(e[0] + "=" + f);
+          })
+        );
+        return [{ entry: e, whole: p[1], exact: false }].concat(
+          keys.filter(Boolean).map(function (fe) {
+            return { entry: fe, whole: p[1], exact: true };
+          })
+        );
+      })
+    );
+    return [].concat.apply([], per);
   };
 
-  /** The words of a query and the index entries of each ([] for all when one has none). */
+  /** The entries of the name phrases that hold the query's phrase (none without one). */
+  Engine.prototype.phrases = async function (query) {
+    var m = this.manifest;
+    var p = phraseOf(query, m.phrase);
+    if (!p) return [];
+    var self = this;
+    var maps = await Promise.all(
+      shardsForPrefix(m.shards, p.text).map(function (k) {
+        return self.shard(k);
+      })
+    );
+    var found = [];
+    maps.forEach(function (map) {
+      map.forEach(function (e, key) {
+        if (holds(key, p)) found.push(e);
+      });
+    });
+    found.sort(function (a, b) {
+      return b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+    });
+    return found.slice(0, PHRASE_CAP);
+  };
+
+  /**
+   * A query and the index entries of each of its words ([] for all when one has none), the
+   * entries of the names that hold its phrase, and the units of its ranking.
+   */
   Engine.prototype.lookup = async function (q) {
     await this.init();
-    var words = parseQuery(q);
+    var query = parseQuery(q);
+    var words = query.words;
     var self = this;
     // Look the words up in their shards first: a word that matches nothing ends the search
     // before any postings are loaded.
     var entries = await Promise.all(
       words.map(function (w) {
-        return self.entries(w);
+        return self.entries(w, query.exact);
       })
     );
     if (words.length === 0 || entries.some(function (es) { return es.length === 0; })) {
       entries = [];
     }
-    return { words: words, entries: entries };
+    var phrases = entries.length ? await this.phrases(query) : [];
+    return { query: query, words: words, entries: entries, phrases: phrases, units: scoring(words.length) };
   };
 
-  /** Load `of(entry)` for every entry: per word, [{docs, scores, weight, …}]. */
-  function lists(entries, of) {
-    return Promise.all(
-      entries.map(function (es) {
-        return Promise.all(
-          es.map(async function (pair) {
-            var p = await of(pair[0]);
-            return {
-              docs: p.docs,
-              scores: p.scores,
-              weight: pair[1] ? EXACT : PREFIX,
-              complete: p.complete,
-              minScore: p.minScore,
-              lastId: p.lastId
-            };
-          })
-        );
-      })
-    );
+  /** A list as rank.js takes it, from postings (or a head) and the entry's place in a word. */
+  function listOf(p, item, units) {
+    return {
+      docs: p.docs,
+      scores: p.scores,
+      titles: p.titles,
+      weight: item.whole ? WHOLE : PREFIX,
+      offset: item.exact ? units.exact : 0,
+      complete: p.complete,
+      minScore: p.minScore,
+      lastId: p.lastId,
+    };
+  }
+
+  /** The answer of a ranking: {query, words, units, total, ids, scores, complete}. */
+  function answer(found, r, complete) {
+    return {
+      query: found.query,
+      words: found.words,
+      units: found.units,
+      total: r.total === undefined ? r.ids.length : r.total,
+      ids: r.ids,
+      scores: r.scores,
+      complete: complete,
+    };
   }
 
   /** The full ranking of a lookup; `loaded` (optional) is fullLists(found), under way. */
   Engine.prototype.rankFull = async function (found, loaded) {
     if (found.entries.length === 0) {
-      return { words: found.words, total: 0, ids: new Int32Array(0), scores: new Uint32Array(0), complete: true };
+      return answer(found, { ids: new Int32Array(0), scores: new Uint32Array(0) }, true);
     }
     var acc = await (loaded || this.fullLists(found));
-    var r = acc.finish();
-    return { words: found.words, total: r.ids.length, ids: r.ids, scores: r.scores, complete: true };
+    return answer(found, acc.finish(), true);
   };
 
   /**
-   * Load the full postings of a lookup's words, adding each word to a Ranking as soon as its
-   * lists are in (so that the work overlaps the loading); resolves to that Ranking.
+   * Load the full postings of a lookup's words and phrase names, adding each to a Ranking as
+   * soon as it is in (so that the work overlaps the loading); resolves to that Ranking.
    */
   Engine.prototype.fullLists = function (found) {
     var self = this;
-    var acc = new Ranking(found.entries.length, this.manifest.docs);
-    return Promise.all(
-      found.entries.map(function (es) {
-        return Promise.all(
-          es.map(async function (pair) {
-            var p = await self.postingsOf(pair[0]);
-            return { docs: p.docs, scores: p.scores, weight: pair[1] ? EXACT : PREFIX };
-          })
-        ).then(function (ls) {
-          acc.add(ls);
-        });
+    var acc = new Ranking(found.entries.length, this.manifest.docs, { seq: found.query.seq, units: found.units });
+    var words = found.entries.map(function (items, w) {
+      return Promise.all(
+        items.map(async function (item) {
+          return listOf(await self.postingsOf(item.entry), item, found.units);
+        })
+      ).then(function (ls) {
+        acc.add(ls, w);
+      });
+    });
+    var names = Promise.all(
+      found.phrases.map(function (e) {
+        return self.postingsOf(e);
       })
-    ).then(function () {
+    ).then(function (ls) {
+      acc.names(ls);
+    });
+    return Promise.all(words.concat([names])).then(function () {
       return acc;
     });
   };
 
+  /** The head of an entry's postings: the full postings when they are short or inline. */
+  Engine.prototype.headOf = async function (entry) {
+    var m = this.manifest;
+    var key = entry[0];
+    if (typeof entry[2] === "string" || !m.head || entry[1] <= m.head) {
+      var p = await this.postingsOf(entry);
+      return { docs: p.docs, scores: p.scores, titles: p.titles, complete: true };
+    }
+    if (!this.heads[key]) {
+      var h = await this.get("h/" + fileName(key));
+      var d = decodePostings(h[2]);
+      this.heads[key] = { docs: d.docs, scores: d.scores, titles: d.titles, complete: false, minScore: h[0], lastId: h[1] };
+    }
+    return this.heads[key];
+  };
+
   /**
-   * Run a query: {words, total, ids, scores, complete: true}; ids ranked best first. Load the
-   * metadata of some with `docs(ids)`.
+   * Run a query: {query, words, units, total, ids, scores, complete: true}; ids ranked best
+   * first (rank.js's matchInfo(score, units) tells how each matched). Load the metadata of
+   * some with `docs(ids)`.
    */
   Engine.prototype.search = async function (q) {
     return this.rankFull(await this.lookup(q));
   };
 
   /**
-   * Run a query for its first `want` results, from the heads of frequent tokens when they
-   * prove them: {words, total, ids, scores, complete: false, rest}, with ids the proven
-   * leading results (at least `want`), total the number of matches known so far and rest()
-   * the full answer, as search(q) gives; or, when the heads prove fewer, that full answer.
-   * With a single word the full lists load only when rest() is called.
+   * Run a query for its first `want` results, from the heads of frequent keys when they prove
+   * them: as search(q) but with complete: false, ids the proven leading results (at least
+   * `want`), total the number of matches known so far and rest() the full answer; or, when
+   * the heads prove fewer (or the query is a phrase), that full answer.
    */
   Engine.prototype.first = async function (q, want) {
     this.prefetch(parseQuery(q), await this.init());
@@ -233,56 +350,69 @@
     var self = this;
     var m = this.manifest;
     var big = 0;
-    found.entries.forEach(function (es) {
-      es.forEach(function (pair) {
-        if (typeof pair[0][2] !== "string" && m.head && pair[0][1] > m.head) big++;
+    found.entries.forEach(function (items) {
+      items.forEach(function (item) {
+        if (typeof item.entry[2] !== "string" && m.head && item.entry[1] > m.head) big++;
       });
     });
-    if (big === 0) return this.rankFull(found);
-    // One word's heads prove its best results; an AND of several frequent words often needs
-    // the full lists (when the words' best bulletins differ), so these load meanwhile.
-    var heads = lists(found.entries, function (e) {
-      return self.headOf(e);
-    });
-    var full = found.words.length > 1 ? this.fullLists(found) : null;
-    if (full) full.catch(function () {}); // the error, if any, is rest()'s
-    var perWord = await heads;
+    if (big === 0 || found.query.seq.length !== 1) return this.rankFull(found);
+    var perWord = await Promise.all(
+      found.entries.map(function (items) {
+        return Promise.all(
+          items.map(async function (item) {
+            return listOf(await self.headOf(item.entry), item, found.units);
+          })
+        );
+      })
+    );
     var r = rankHeads(perWord);
-    if (r.ids.length < want) return this.rankFull(found, full);
-    return {
-      words: found.words,
-      total: r.matched,
-      ids: r.ids,
-      scores: r.scores,
-      complete: false,
-      rest: function () {
-        return self.rankFull(found, full);
-      }
+    if (r.ids.length < want) return this.rankFull(found);
+    r.total = r.matched;
+    var res = answer(found, r, false);
+    res.rest = function () {
+      return self.rankFull(found);
     };
+    return res;
   };
 
   /**
    * Start loading, without waiting for the shards, what first() will need of the query's
-   * frequent words (listed in the manifest): their heads, and with several words their
-   * full postings. The loads are cached; lookups then find them under way.
+   * frequent keys (listed in the manifest): for one word the heads of its token and asked
+   * forms, for a phrase their full postings and those of the names that hold it. The loads
+   * are cached; lookups then find them under way.
    */
-  Engine.prototype.prefetch = function (words, m) {
+  Engine.prototype.prefetch = function (query, m) {
     var self = this;
-    words.forEach(function (w) {
+    var phrase = query.seq.length > 1;
+    var fetch = function (key, own) {
+      var name = fileName(key);
+      if (phrase) swallow(self.get("t/" + name));
+      else if (m.head && own[0] > m.head) swallow(self.get("h/" + name));
+    };
+    query.words.forEach(function (w) {
       var own = m.ownMap.get(w.word);
       if (!own) return;
-      var name = fileName(w.word);
-      if (m.head && own[0] > m.head) swallow(self.get("h/" + name));
-      if (words.length > 1) swallow(self.get("t/" + name));
+      fetch(w.word, own);
+      if (!query.exact || !own[2] || own[2].length < 2) return;
+      formsOf([w.word, own[0], own[1], own[2]], w, true).forEach(function (f) {
+        var key = w.word + "=" + f;
+        if (m.ownMap.has(key)) fetch(key, m.ownMap.get(key));
+      });
     });
+    var p = phraseOf(query, m.phrase);
+    if (p) {
+      m.ownMap.forEach(function (own, key) {
+        if (holds(key, p)) swallow(self.get("t/" + fileName(key)));
+      });
+    }
   };
 
-  /** The metadata of one bulletin: {id, path, title, date, locality, snippet}. */
+  /** The metadata of one bulletin: {id, path, title, date, locality, snippet, topics}. */
   Engine.prototype.doc = async function (id) {
     var m = await this.init();
     var chunk = await this.get("d/" + Math.floor(id / m.chunk));
     var row = chunk[id % m.chunk];
-    return { id: id, path: row[0], title: row[1], date: row[2], locality: row[3], snippet: row[4] };
+    return { id: id, path: row[0], title: row[1], date: row[2], locality: row[3], snippet: row[4], topics: row[5] || [] };
   };
 
   /** The metadata of some bulletins, in order; each chunk file is loaded once. */

@@ -1,8 +1,12 @@
-/* bantin search, index.js: the index's format. File names of tokens and shard keys, which
- * shard holds a token, and the postings' encoding, as src/search/ writes them.
+/* bantin search, index.js: the index's format (2). File names of keys and shard keys, which
+ * shard holds a key, and the postings' encoding, as src/search/ writes them.
  *
  * Postings are base64 of LEB128 numbers, one per document in id order: (gap to the previous
- * id - 1) × 16 + (score - 1), scores 1..16.
+ * id - 1) × 16 + score; the score (1..15) is TITLE (8) when the key is in the title, + TOPIC
+ * (4) when it is in a topic, locality or term, + a level 0..3 for the rest (3 in the name of an
+ * indicator of the bulletin's figures, else 2 more than once in the body, 1 once). A posting whose
+ * score has TITLE is followed by one more number: bit i set when the key is the title's word i
+ * (i < 31).
  *
  * One of the parts of the search client (see text.js); adds to window.bantinSearch.
  */
@@ -40,33 +44,50 @@
     return out;
   }
 
-  /** Decode base64 LEB128 postings: {docs: Int32Array, scores: Uint8Array}. */
+  /** Score bits: the key is in the title; in a topic, locality or term. */
+  var TITLE = 8;
+  var TOPIC = 4;
+
+  /**
+   * Decode base64 LEB128 postings: {docs: Int32Array, scores: Uint8Array, titles: Int32Array}
+   * (titles: the title places of each posting, 0 when not in the title).
+   */
   function decodePostings(b64) {
     var bin = atob(b64);
     var n = bin.length;
     var docs = new Int32Array(n);
     var scores = new Uint8Array(n);
-    var k = 0, prev = -1, v = 0, mul = 1;
+    var titles = new Int32Array(n);
+    var k = 0, prev = -1, v = 0, mul = 1, places = false;
     for (var i = 0; i < n; i++) {
       var b = bin.charCodeAt(i);
       v += (b & 127) * mul;
       if (b & 128) {
         mul *= 128;
+      } else if (places) {
+        titles[k - 1] = v;
+        places = false;
+        v = 0;
+        mul = 1;
       } else {
         var doc = prev + 1 + Math.floor(v / 16);
+        var score = v % 16;
         docs[k] = doc;
-        scores[k] = (v % 16) + 1;
+        scores[k] = score;
         k++;
         prev = doc;
+        places = (score & TITLE) !== 0;
         v = 0;
         mul = 1;
       }
     }
-    return { docs: docs.subarray(0, k), scores: scores.subarray(0, k) };
+    return { docs: docs.subarray(0, k), scores: scores.subarray(0, k), titles: titles.subarray(0, k) };
   }
 
   S.fileName = fileName;
   S.shardOf = shardOf;
   S.shardsForPrefix = shardsForPrefix;
   S.decodePostings = decodePostings;
+  S.TITLE = TITLE;
+  S.TOPIC = TOPIC;
 })((globalThis.bantinSearch = globalThis.bantinSearch || {}));
