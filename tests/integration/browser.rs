@@ -30,6 +30,17 @@ fn relative_example() -> &'static Site {
     })
 }
 
+/// The example archive with `relative_urls = true` and `language = "en"`, built once.
+fn english_example() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        build_copy(&example_root(), None, |root| {
+            set_setting(root, "relative_urls", "true");
+            set_setting(root, "language", "\"en\"");
+        })
+    })
+}
+
 fn screenshots() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -148,11 +159,28 @@ fn search_speaks_the_language_of_the_site() {
     if !require_tools() {
         return;
     }
-    let site = build_copy(&example_root(), None, |root| {
-        set_setting(root, "relative_urls", "true");
-        set_setting(root, "language", "\"en\"");
-    });
-    run_on("search_english.mjs", &site.out, &[]);
+    run_on("search_english.mjs", &english_example().out, &[]);
+}
+
+/// The judged queries of tests/fixtures/judged_queries.json rank the bulletins a reader wants
+/// first (phrases above scattered words; title and topic, title, topic, then the rest; exact
+/// forms first when the query has a diacritic, every form alike when it has none), on the
+/// Vietnamese site and, for those judged in English too, on the English one.
+#[test]
+fn search_ranks_the_judged_queries_as_judged() {
+    if !require_tools() {
+        return;
+    }
+    run_on("search_judged.mjs", &relative_example().out, &["vi"]);
+    run_on("search_judged.mjs", &english_example().out, &["en"]);
+}
+
+/// Results mark what matched: the marks of tests/fixtures/judged_queries.json exactly (a
+/// phrase where it stands and not its words elsewhere, the exact forms of a query with
+/// diacritics, the matching topics), and never anything but the query's words.
+#[test]
+fn search_marks_what_matched() {
+    run("search_highlights.mjs");
 }
 
 /// The search client's pure functions (folding, tokenising, query parsing, ranking,
