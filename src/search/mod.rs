@@ -19,7 +19,9 @@
 //! - form keys (`thu=thư`, see [`form_key`]): the bulletins with that exact form of the word
 //!   ([`form_of`]: lowercase, diacritics kept, tone marks last so "hoá" is "hóa"), written
 //!   only for a token that has several forms in the archive; a token of one form lists it
-//!   instead (below), and then the token's postings are those of its form;
+//!   instead (below), and then the token's postings are those of its form. A form in more
+//!   than half of its token's bulletins keeps the others instead (fewer; its entry ends in
+//!   `1`), and its bulletins have the token's scores;
 //! - phrase keys (`thu ngan sach nha nuoc`): runs of two to [`PHRASE_WORDS`] tokens that
 //!   start at each word of a name, so that the client finds the bulletins whose names hold
 //!   a query's words together and in order (a prefix of some phrase key). Titles need no
@@ -30,16 +32,18 @@
 //! (unlike `fetch`) also works when the site is opened from `file://`:
 //!
 //! - `manifest.js` (`"manifest"`): `{"format":2,"version":…,"docs":N,"chunk":C,"head":K,
-//!   "phrase":P,"shards":[key…],"own":{key:[df,bytes]…}}`. `own` lists the keys whose
-//!   postings have their own file (as their shard entries do, forms included), so that a
-//!   query of frequent words can load their postings at once, without waiting for their
-//!   shards. A key lives in the shard whose key is the longest shard key that is a prefix of
-//!   it. Shard keys start as the key's first two characters; a shard that grows past
+//!   "phrase":P,"shards":[key…],"own":{key:[df,bytes,…]…}}`. `own` lists the keys whose
+//!   postings have their own file (as their shard entries do, with what follows the
+//!   postings there), so that a query of frequent words can load their postings at once,
+//!   without waiting for their shards. A key lives in the shard whose key is the longest
+//!   shard key that is a prefix of it. Shard keys start as the key's first two characters
+//!   (`P` is the most words of a phrase key); a shard that grows past
 //!   [`SHARD_BYTES`] is split by one more character, recursively (the keys of the shard key's
 //!   own length, and small groups, stay in the parent).
 //! - `s/<key>.js` (`"s/<key>"`): `[[key, df, postings], …]` sorted by key, and for a token
 //!   `[token, df, postings, [form…]]` when its forms are not just the token itself: its
-//!   forms, most frequent first (with two or more, each has its form key). `postings` is a
+//!   forms, most frequent first (with two or more, each has its form key), and for a form
+//!   key `[key, df, postings, 1]` when its postings are the complement. `postings` is a
 //!   base64 string, or, for a key whose postings exceed [`OWN_FILE_BYTES`], the number of
 //!   bytes of its own file.
 //! - `t/<key>.js` (`"t/<key>"`): the postings of one frequent key, as a base64 string.
@@ -135,7 +139,7 @@ pub fn score(fields: u8, body_tf: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::postings::pack;
-    use super::write::Batch;
+    use super::write::{entries, Batch};
     use super::*;
     use proptest::prelude::*;
     use unicode_normalization::UnicodeNormalization;
@@ -414,6 +418,28 @@ mod tests {
                 (k.to_string(), s, t)
             })
             .collect()
+    }
+
+    #[test]
+    fn forms_of_most_bulletins_keep_the_others_instead() {
+        let p = |docs: &[u32]| postings(&docs.iter().map(|&d| (d, 2, 0)).collect::<Vec<_>>());
+        let inverted = vec![
+            ("sach".into(), p(&[0, 1])),
+            ("sach=sach\u{301}".into(), p(&[0, 1])),
+            ("thu".into(), p(&[0, 1, 2, 3, 4])),
+            ("thu=thu".into(), p(&[0, 1, 3])),
+            ("thu=thư".into(), p(&[2, 4])),
+        ];
+        let e = entries(inverted);
+        let keys: Vec<&str> = e.iter().map(|e| &*e.key).collect();
+        assert_eq!(keys, ["sach", "thu", "thu=thu", "thu=thư"]);
+        assert_eq!(e[0].forms, Some(vec!["sach\u{301}".into()]));
+        assert_eq!(e[1].forms, Some(vec!["thu".into(), "thư".into()]));
+        // "thu" is in three of five: its key lists the two without it, and says how many have it.
+        assert!(e[2].complement && !e[3].complement);
+        assert_eq!(e[2].postings, postings(&[(2, 1, 0), (4, 1, 0)]));
+        assert_eq!((e[2].df, e[3].df), (3, 2));
+        assert_eq!(e[3].postings, p(&[2, 4]));
     }
 
     #[test]

@@ -261,16 +261,23 @@ fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
 
 /// A key of the index: its postings and, for a token, its forms when they are not just the
 /// token itself (most frequent first).
-struct Entry {
-    key: Box<str>,
-    postings: Postings,
-    forms: Option<Vec<Box<str>>>,
+pub(super) struct Entry {
+    pub(super) key: Box<str>,
+    /// The bulletins with the key.
+    pub(super) df: usize,
+    pub(super) postings: Postings,
+    pub(super) forms: Option<Vec<Box<str>>>,
+    /// For a form in most of its token's bulletins: `postings` are the token's bulletins
+    /// without that form (fewer), all of score 1, and the form's bulletins have the token's
+    /// scores.
+    pub(super) complement: bool,
 }
 
 /// The inverted keys as the index writes them: a token of one form keeps its form in its
 /// entry and its form key goes (its postings would be the token's); a token of several
-/// forms lists them all, and each keeps its form key.
-fn entries(inverted: Vec<(Box<str>, Postings)>) -> Vec<Entry> {
+/// forms lists them all, and each keeps its form key, its postings or, when it is in more
+/// than half of the token's bulletins, their complement.
+pub(super) fn entries(mut inverted: Vec<(Box<str>, Postings)>) -> Vec<Entry> {
     // The form keys of each token (a form key is its token, '=', the form).
     let mut forms: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, (key, _)) in inverted.iter().enumerate() {
@@ -279,7 +286,9 @@ fn entries(inverted: Vec<(Box<str>, Postings)>) -> Vec<Entry> {
         }
     }
     let mut token_forms: Vec<Option<Vec<Box<str>>>> = vec![None; inverted.len()];
-    let mut drop = vec![false; inverted.len()];
+    let mut dropped = vec![false; inverted.len()];
+    // (form key, its token) of the forms written as complements.
+    let mut complements = Vec::new();
     for (i, (key, _)) in inverted.iter().enumerate() {
         let Some(of) = forms.get(&**key) else {
             continue;
@@ -297,25 +306,59 @@ fn entries(inverted: Vec<(Box<str>, Postings)>) -> Vec<Entry> {
             .map(|&f| form_of_key(&inverted[f].0).into())
             .collect();
         if of.len() == 1 {
-            drop[of[0]] = true;
+            dropped[of[0]] = true;
             if *names[0] != **key {
                 token_forms[i] = Some(names);
             }
         } else {
             token_forms[i] = Some(names);
+            let all = inverted[i].1.len();
+            complements.extend(
+                of.iter()
+                    .filter(|&&f| inverted[f].1.len() * 2 > all)
+                    .map(|&f| (f, i)),
+            );
         }
+    }
+    std::mem::drop(forms);
+    let df: Vec<usize> = inverted.iter().map(|(_, p)| p.len()).collect();
+    let mut complement = vec![false; inverted.len()];
+    for (f, t) in complements {
+        let without = without(&inverted[t].1, &inverted[f].1);
+        inverted[f].1 = without;
+        complement[f] = true;
     }
     inverted
         .into_iter()
         .zip(token_forms)
-        .zip(drop)
-        .filter(|(_, drop)| !drop)
-        .map(|(((key, postings), forms), _)| Entry {
+        .zip(dropped)
+        .zip(df)
+        .zip(complement)
+        .filter(|((((_, _), drop), _), _)| !drop)
+        .map(|(((((key, postings), forms), _), df), complement)| Entry {
             key,
+            df,
             postings,
             forms,
+            complement,
         })
         .collect()
+}
+
+/// The bulletins of `all` not in `some` (both in id order), each of score 1.
+fn without(all: &Postings, some: &Postings) -> Postings {
+    let mut out = Postings::default();
+    let mut some = some.packed.iter().map(|&x| x >> 4).peekable();
+    for &x in &all.packed {
+        let doc = x >> 4;
+        while some.peek().is_some_and(|&d| d < doc) {
+            some.next();
+        }
+        if some.peek() != Some(&doc) {
+            out.push(doc, 1, 0);
+        }
+    }
+    out
 }
 
 /// The summary with spaces collapsed, cut at a word boundary near [`SNIPPET_CHARS`] (text is
@@ -438,18 +481,24 @@ fn encode_all(
             let p = &e.postings;
             let b64 = base64(&encode_postings(p));
             if b64.len() <= own_file_bytes {
-                return Ok((p.len(), json_str(&b64), false));
+                return Ok((e.df, json_str(&b64), false));
             }
             let key = format!("t/{}", file_name(&e.key));
             let bytes = js_file(&key, &json_str(&b64));
             let len = bytes.len();
             out.put(&key, &bytes)?;
-            if let Some((score, id, h)) = head(p, head_docs) {
+            // A complement goes with its token's head; it has none of its own.
+            let head = if e.complement {
+                None
+            } else {
+                head(p, head_docs)
+            };
+            if let Some((score, id, h)) = head {
                 let key = format!("h/{}", file_name(&e.key));
                 let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
                 out.put(&key, &js_file(&key, &json))?;
             }
-            Ok((p.len(), len.to_string(), true))
+            Ok((e.df, len.to_string(), true))
         })
         .collect::<Vec<std::io::Result<Encoded>>>()
         .into_iter()
@@ -463,10 +512,12 @@ fn write_shards(
     encoded: Vec<Encoded>,
     out: &Writer,
 ) -> std::io::Result<(Vec<String>, String)> {
+    // A token's forms, or 1 for a form written as its complement.
     let forms: Vec<String> = entries
         .iter()
         .map(|e| match &e.forms {
             Some(f) => format!(",{}", serde_json::to_string(f).unwrap_or_default()),
+            None if e.complement => ",1".to_string(),
             None => String::new(),
         })
         .collect();

@@ -80,6 +80,7 @@ function memoryIndex(docs, head = 0, own = true) {
   });
   // Forms: a token of one form lists it (when it is not the token) and has no form key.
   const forms = new Map();
+  const dfs = new Map();
   for (const key of inv.keys()) {
     const eq = key.indexOf("=");
     if (eq === -1) continue;
@@ -87,9 +88,22 @@ function memoryIndex(docs, head = 0, own = true) {
     if (!forms.has(t)) forms.set(t, []);
     forms.get(t).push(key.slice(eq + 1));
   }
+  // A form in more than half of its token's bulletins: the others instead, of score 1.
+  const complements = new Set();
   for (const [t, fs] of forms) {
     fs.sort((a, b) => inv.get(t + "=" + b).size - inv.get(t + "=" + a).size || (a < b ? -1 : 1));
     if (fs.length === 1) inv.delete(t + "=" + fs[0]);
+    else {
+      for (const f of fs) {
+        const with_ = inv.get(t + "=" + f);
+        if (with_.size * 2 <= inv.get(t).size) continue;
+        const others = new Map();
+        for (const id of inv.get(t).keys()) if (!with_.has(id)) others.set(id, { title: false, topic: false, tf: 1, places: 0 });
+        inv.set(t + "=" + f, others);
+        complements.add(t + "=" + f);
+        dfs.set(t + "=" + f, with_.size);
+      }
+    }
   }
   const files = {};
   const shards = new Map();
@@ -102,13 +116,14 @@ function memoryIndex(docs, head = 0, own = true) {
     });
     const b64 = encode(postings);
     const fs = forms.get(t);
-    const extra = fs && (fs.length > 1 || fs[0] !== t) ? [fs] : [];
-    // Long postings go to their own file, as in the real index.
+    const extra = fs && (fs.length > 1 || fs[0] !== t) ? [fs] : complements.has(t) ? [1] : [];
+    const df = dfs.has(t) ? dfs.get(t) : postings.length;
+    // Long postings go to their own file, as in the real index (complements have no head).
     if (b64.length > 8) {
       files["t/" + S.fileName(t)] = b64;
-      if (head && postings.length > head) files["h/" + S.fileName(t)] = headOf(postings, head);
-      shards.get(key).push([t, postings.length, b64.length, ...extra]);
-    } else shards.get(key).push([t, postings.length, b64, ...extra]);
+      if (head && postings.length > head && !complements.has(t)) files["h/" + S.fileName(t)] = headOf(postings, head);
+      shards.get(key).push([t, df, b64.length, ...extra]);
+    } else shards.get(key).push([t, df, b64, ...extra]);
   }
   for (const [k, rows] of shards) files["s/" + S.fileName(k)] = rows;
   const chunk = 1;
@@ -585,7 +600,7 @@ test("engine.first agrees with search, exact forms and phrases included (random 
   const rand = rng(11);
   const vocab = ["thu", "Thư", "thứ", "thủ", "ngân", "sách", "Đồng", "đông", "dong", "hóa", "hoá", "xã"];
   const pick = (n) => Array.from({ length: n }, () => vocab[rand(vocab.length)]).join(" ");
-  let fromHeads = 0;
+  let fromHeads = 0, complements = 0;
   for (let round = 0; round < 12; round++) {
     const docs = Array.from({ length: 60 + rand(60) }, () => ({
       title: pick(1 + rand(4)),
@@ -593,6 +608,9 @@ test("engine.first agrees with search, exact forms and phrases included (random 
       topics: rand(3) === 0 ? [pick(2)] : [],
     }));
     const idx = memoryIndex(docs, 4 + rand(12));
+    for (const [name, rows] of Object.entries(idx.files)) {
+      if (name.startsWith("s/")) complements += rows.filter((r) => r[3] === 1).length;
+    }
     for (const q of ["thu ", "thư ", "thứ", "thư", "Thu ngân sách", "đông ", "dong", "hoá ", "ngân sách ", "sách thu"]) {
       const full = await new S.Engine(idx.load).search(q);
       const r = await new S.Engine(idx.load).first(q, 5);
@@ -603,6 +621,7 @@ test("engine.first agrees with search, exact forms and phrases included (random 
     }
   }
   assert.ok(fromHeads > 20, `${fromHeads} first pages from heads`);
+  assert.ok(complements > 5, `${complements} forms written as complements`);
 });
 
 // ---- against a real index ----

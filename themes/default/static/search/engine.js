@@ -86,6 +86,8 @@
     this.shards = {};
     this.postings = {};
     this.heads = {};
+    // The postings of forms written as complements, made from their tokens'.
+    this.forms = {};
     this.manifest = null;
   }
 
@@ -171,9 +173,11 @@
   };
 
   /**
-   * The index entries a query word matches: [{entry, whole, exact}], exact for the keys of
-   * its exact form (only when `exact`: the query was typed with a diacritic). A token of one
-   * form is exact when that form is the one asked for; a token of several has a key per form.
+   * The index entries a query word matches: [{entry, whole, exact, without}], exact for the
+   * keys of its exact form (only when `exact`: the query was typed with a diacritic). A token
+   * of one form is exact when that form is the one asked for; a token of several has a key
+   * per form, whose postings are the form's, or (marked 1) the token's bulletins without the
+   * form: then the item is the token's entry, `without` that key's.
    */
   Engine.prototype.entries = async function (w, exact) {
     var tokens = await this.tokens(w);
@@ -195,7 +199,9 @@
         );
         return [{ entry: e, whole: p[1], exact: false }].concat(
           keys.filter(Boolean).map(function (fe) {
-            return { entry: fe, whole: p[1], exact: true };
+            return fe[3] === 1
+              ? { entry: e, whole: p[1], exact: true, without: fe }
+              : { entry: fe, whole: p[1], exact: true };
           })
         );
       })
@@ -249,6 +255,46 @@
     return { query: query, words: words, entries: entries, phrases: phrases, units: scoring(words.length) };
   };
 
+  /** Postings (or a head) without the bulletins of sorted `docs`. */
+  function minus(p, docs) {
+    var keep = [];
+    for (var i = 0, j = 0; i < p.docs.length; i++) {
+      while (j < docs.length && docs[j] < p.docs[i]) j++;
+      if (j >= docs.length || docs[j] !== p.docs[i]) keep.push(i);
+    }
+    var pick = function (a) {
+      var out = new a.constructor(keep.length);
+      for (var k = 0; k < keep.length; k++) out[k] = a[keep[k]];
+      return out;
+    };
+    return {
+      docs: pick(p.docs),
+      scores: pick(p.scores),
+      titles: pick(p.titles),
+      complete: p.complete,
+      minScore: p.minScore,
+      lastId: p.lastId,
+    };
+  }
+
+  /** The full postings of an item of entries(). */
+  Engine.prototype.itemPostings = async function (item) {
+    if (!item.without) return this.postingsOf(item.entry);
+    var key = item.without[0];
+    if (!this.forms[key]) {
+      var both = await Promise.all([this.postingsOf(item.entry), this.postingsOf(item.without)]);
+      this.forms[key] = minus(both[0], both[1].docs);
+    }
+    return this.forms[key];
+  };
+
+  /** The head of an item of entries() (a form's complement goes with its token's head). */
+  Engine.prototype.itemHead = async function (item) {
+    if (!item.without) return this.headOf(item.entry);
+    var both = await Promise.all([this.headOf(item.entry), this.postingsOf(item.without)]);
+    return minus(both[0], both[1].docs);
+  };
+
   /** A list as rank.js takes it, from postings (or a head) and the entry's place in a word. */
   function listOf(p, item, units) {
     return {
@@ -295,7 +341,7 @@
     var words = found.entries.map(function (items, w) {
       return Promise.all(
         items.map(async function (item) {
-          return listOf(await self.postingsOf(item.entry), item, found.units);
+          return listOf(await self.itemPostings(item), item, found.units);
         })
       ).then(function (ls) {
         acc.add(ls, w);
@@ -360,7 +406,7 @@
       found.entries.map(function (items) {
         return Promise.all(
           items.map(async function (item) {
-            return listOf(await self.headOf(item.entry), item, found.units);
+            return listOf(await self.itemHead(item), item, found.units);
           })
         );
       })
@@ -396,7 +442,10 @@
       if (!query.exact || !own[2] || own[2].length < 2) return;
       formsOf([w.word, own[0], own[1], own[2]], w, true).forEach(function (f) {
         var key = w.word + "=" + f;
-        if (m.ownMap.has(key)) fetch(key, m.ownMap.get(key));
+        var form = m.ownMap.get(key);
+        // A complement is loaded whole, beside its token's head or postings.
+        if (form && form[2] === 1) swallow(self.get("t/" + fileName(key)));
+        else if (form) fetch(key, form);
       });
     });
     var p = phraseOf(query, m.phrase);
