@@ -271,7 +271,9 @@ pub fn body_terms(text: &str) -> String {
                 .cmp(&order_keys[b as usize])
                 .then_with(|| form(a).cmp(form(b)))
         });
-        let mut out = String::with_capacity(distinct.len() * 8);
+        // Made once and kept with its bulletin until the index is written: no spare capacity.
+        let len: usize = distinct.iter().map(|&id| form(id).len() + 2).sum();
+        let mut out = String::with_capacity(len + distinct.len() * 4);
         let mut digits = itoa::Buffer::new();
         for id in distinct {
             let count = std::mem::take(&mut counts[id as usize]);
@@ -281,6 +283,7 @@ pub fn body_terms(text: &str) -> String {
             out.push(' ');
         }
         out.pop();
+        out.shrink_to_fit();
         out
     })
 }

@@ -421,6 +421,28 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_slice_keeps_its_title_places() {
+        let b = BATCH as u32;
+        let p = postings(&[
+            (1, 9, 1),
+            (2, 1, 0),
+            (b, 8, 2),
+            (b + 3, 2, 0),
+            (b + 5, 12, 4),
+            (2 * b, 8, 8),
+        ]);
+        assert_eq!(
+            super::write::batch_slice(&p, 1),
+            postings(&[(b, 8, 2), (b + 3, 2, 0), (b + 5, 12, 4)])
+        );
+        assert_eq!(
+            super::write::batch_slice(&p, 0),
+            postings(&[(1, 9, 1), (2, 1, 0)])
+        );
+        assert_eq!(super::write::batch_slice(&p, 3), Postings::default());
+    }
+
+    #[test]
     fn forms_of_most_bulletins_keep_the_others_instead() {
         let p = |docs: &[u32]| postings(&docs.iter().map(|&d| (d, 2, 0)).collect::<Vec<_>>());
         let inverted = vec![

@@ -13,7 +13,7 @@ use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
 use super::{
     score, BATCH, CHUNK_DOCS, DIR, FORMAT, F_INDICATOR, F_SUMMARY, F_TITLE, F_TOPIC, HEAD_DOCS,
-    OWN_FILE_BYTES, PHRASE_WORDS, SNIPPET_CHARS,
+    OWN_FILE_BYTES, PHRASE_WORDS, SNIPPET_CHARS, S_TITLE,
 };
 use crate::model::{Archive, Bulletin, IndicatorId};
 use crate::output::Sink;
@@ -155,11 +155,56 @@ impl Batch {
     }
 
     /// `(key, postings)`, sorted by key.
+    #[cfg(test)]
     pub(super) fn into_sorted(self) -> Vec<(Box<str>, Postings)> {
         let mut v: Vec<_> = self.dict.tokens.into_iter().zip(self.postings).collect();
         v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         v
     }
+
+    /// The batch's keys with their postings, sorted by key, as parts of batch number `batch`.
+    /// The form of a token with no other form in the batch has the token's postings: it
+    /// keeps none and says so (most tokens have one form, and most forms would be copies).
+    fn into_parts(self, batch: u32) -> Vec<Part> {
+        let mut forms: FxHashMap<&str, u32> = FxHashMap::default();
+        for key in &self.dict.tokens {
+            if let Some((token, _)) = key.split_once('=') {
+                *forms.entry(token).or_default() += 1;
+            }
+        }
+        let same: Vec<bool> = self
+            .dict
+            .tokens
+            .iter()
+            .map(|key| key.split_once('=').is_some_and(|(t, _)| forms[t] == 1))
+            .collect();
+        drop(forms);
+        let mut v: Vec<Part> = self
+            .dict
+            .tokens
+            .into_iter()
+            .zip(self.postings)
+            .zip(same)
+            .filter(|((_, p), _)| !p.is_empty())
+            .map(|((key, postings), same)| Part {
+                key,
+                postings: if same { Postings::default() } else { postings },
+                batch,
+                same,
+            })
+            .collect();
+        v.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        v
+    }
+}
+
+/// A key's postings in one batch.
+struct Part {
+    key: Box<str>,
+    postings: Postings,
+    batch: u32,
+    /// The key is the only form of its token in the batch: its postings are the token's.
+    same: bool,
 }
 
 /// The texts of a bulletin other than title, summary and body: its localities with their
@@ -226,10 +271,11 @@ impl<'a> MetaTexts<'a> {
     }
 }
 
-/// Every key of the archive with its postings, sorted by key.
+/// Every key of the archive with its postings, sorted by key. The form keys of a token of
+/// one form have no postings (they would be the token's).
 fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
     let meta = MetaTexts::new(archive);
-    let batches: Vec<Vec<(Box<str>, Postings)>> = archive
+    let batches: Vec<Vec<Part>> = archive
         .bulletins
         .par_chunks(BATCH)
         .enumerate()
@@ -243,20 +289,78 @@ fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
                 meta.each(doc, b, |t, field| batch.add_name(t, field));
                 batch.finish_doc(doc as u32);
             }
-            batch.into_sorted()
+            batch.into_parts(n as u32)
         })
         .collect();
     // Merge the batches (each sorted, in id order): a stable sort by key keeps them in order.
-    let mut all: Vec<(Box<str>, Postings)> = batches.into_iter().flatten().collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut all: Vec<Part> = batches.into_iter().flatten().collect();
+    all.sort_by(|a, b| a.key.cmp(&b.key));
+    // The tokens of several forms in the archive, and the postings each key will have.
+    let mut several: rustc_hash::FxHashSet<Box<str>> = Default::default();
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut last_form: Option<(&str, &str)> = None;
+    for (i, part) in all.iter().enumerate() {
+        if i == 0 || all[i - 1].key != part.key {
+            sizes.push(0);
+            if let Some((token, form)) = part.key.split_once('=') {
+                if last_form.is_some_and(|(t, f)| t == token && f != form) {
+                    several.insert(token.into());
+                }
+                last_form = Some((token, form));
+            }
+        }
+        if let Some(n) = sizes.last_mut() {
+            *n += part.postings.len();
+        }
+    }
+    let mut sizes = sizes.into_iter();
     let mut merged: Vec<(Box<str>, Postings)> = Vec::new();
-    for (key, p) in all {
+    // Where the tokens of several forms are in `merged`.
+    let mut tokens: FxHashMap<Box<str>, usize> = FxHashMap::default();
+    for part in all {
+        let form_of = part.key.split_once('=').map(|(t, _)| t);
+        let keep = form_of.is_none_or(|t| several.contains(t));
+        let postings = match (part.same, form_of) {
+            (true, Some(t)) if keep => tokens
+                .get(t)
+                .map(|&i| batch_slice(&merged[i].1, part.batch))
+                .unwrap_or_default(),
+            _ if keep => part.postings,
+            _ => Postings::default(),
+        };
         match merged.last_mut() {
-            Some(last) if last.0 == key => last.1.extend(&p),
-            _ => merged.push((key, p)),
+            Some(last) if last.0 == part.key => last.1.extend(&postings),
+            _ => {
+                let mut p = Postings::default();
+                p.packed.reserve_exact(sizes.next().unwrap_or(0));
+                p.extend(&postings);
+                if form_of.is_none() && several.contains(&part.key) {
+                    tokens.insert(part.key.clone(), merged.len());
+                }
+                merged.push((part.key, p));
+            }
         }
     }
     merged
+}
+
+/// The postings of batch number `batch` in a key's postings.
+pub(super) fn batch_slice(p: &Postings, batch: u32) -> Postings {
+    let (start, end) = (batch as usize * BATCH, (batch as usize + 1) * BATCH);
+    let from = p.packed.partition_point(|&x| ((x >> 4) as usize) < start);
+    let to = p.packed.partition_point(|&x| ((x >> 4) as usize) < end);
+    let titles_before = p.packed[..from]
+        .iter()
+        .filter(|&&x| x & S_TITLE != 0)
+        .count();
+    let titles_in = p.packed[from..to]
+        .iter()
+        .filter(|&&x| x & S_TITLE != 0)
+        .count();
+    Postings {
+        packed: p.packed[from..to].to_vec(),
+        titles: p.titles[titles_before..titles_before + titles_in].to_vec(),
+    }
 }
 
 /// A key of the index: its postings and, for a token, its forms when they are not just the

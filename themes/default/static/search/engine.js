@@ -242,7 +242,10 @@
     var words = query.words;
     var self = this;
     // Look the words up in their shards first: a word that matches nothing ends the search
-    // before any postings are loaded.
+    // before any postings are loaded. The names that hold the phrase are looked up meanwhile
+    // (again if a word turns out to be a prefix: no such whole word).
+    var phrases = this.phrases(query);
+    swallow(phrases);
     var entries = await Promise.all(
       words.map(function (w) {
         return self.entries(w, query.exact);
@@ -251,7 +254,10 @@
     if (words.length === 0 || entries.some(function (es) { return es.length === 0; })) {
       entries = [];
     }
-    var phrases = entries.length ? await this.phrases(query) : [];
+    var fallback = query.seq.some(function (i) {
+      return words[i].fallback;
+    });
+    phrases = !entries.length ? [] : fallback ? await this.phrases(query) : await phrases;
     return { query: query, words: words, entries: entries, phrases: phrases, units: scoring(words.length) };
   };
 
