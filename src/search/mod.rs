@@ -32,9 +32,9 @@
 //! (unlike `fetch`) also works when the site is opened from `file://`:
 //!
 //! - `manifest.js` (`"manifest"`): `{"format":2,"version":…,"docs":N,"chunk":C,"head":K,
-//!   "phrase":P,"shards":[key…],"own":{key:[df,bytes,…]…}}`. `own` lists the keys whose
-//!   postings have their own file (as their shard entries do, with what follows the
-//!   postings there), so that a query of frequent words can load their postings at once,
+//!   "phrase":P,"shards":[key…],"own":{key:[df,bytes,…]…}}`. `own` lists the tokens and form
+//!   keys whose postings have their own file (as their shard entries do, with what follows
+//!   the postings there), so that a query of frequent words can load their postings at once,
 //!   without waiting for their shards. A key lives in the shard whose key is the longest
 //!   shard key that is a prefix of it. Shard keys start as the key's first two characters
 //!   (`P` is the most words of a phrase key); a shard that grows past

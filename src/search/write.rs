@@ -641,7 +641,9 @@ fn write_shards(
         entries.iter().zip(encoded).zip(&forms).enumerate()
     {
         let key = json_str(&e.key);
-        if own_file {
+        // Phrase keys are found in their shards anyway (by prefix): the manifest, which every
+        // query loads first, lists only tokens and forms.
+        if own_file && !e.key.contains(' ') {
             if own.len() > 1 {
                 own.push(',');
             }

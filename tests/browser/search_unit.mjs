@@ -133,11 +133,12 @@ function memoryIndex(docs, head = 0, own = true) {
       .map((d, i) => ["bai-viet/" + (c * chunk + i) + "/", d.title, "01/01/2020", "Tỉnh X", d.body || "", d.topics || []]);
   }
   files.manifest = { format: 2, version: "0", docs: docs.length, chunk, phrase: 6, shards: [...shards.keys()].sort() };
-  // Keys with own files, as search.rs lists them (unless `own` is false: an older index).
+  // Tokens and forms with own files, as search.rs lists them (unless `own` is false: an older
+  // index).
   if (own) {
     files.manifest.own = {};
     for (const rows of shards.values())
-      for (const r of rows) if (typeof r[2] === "number") files.manifest.own[r[0]] = r.slice(1);
+      for (const r of rows) if (typeof r[2] === "number" && !r[0].includes(" ")) files.manifest.own[r[0]] = r.slice(1);
   }
   if (head) files.manifest.head = head;
   const loaded = [];

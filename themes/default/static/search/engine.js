@@ -430,8 +430,8 @@
   /**
    * Start loading, without waiting for the shards, what first() will need of the query's
    * frequent keys (listed in the manifest): for one word the heads of its token and asked
-   * forms, for a phrase their full postings and those of the names that hold it. The loads
-   * are cached; lookups then find them under way.
+   * forms, for a phrase their full postings. The loads are cached; lookups then find them
+   * under way.
    */
   Engine.prototype.prefetch = function (query, m) {
     var self = this;
@@ -454,12 +454,6 @@
         else if (form) fetch(key, form);
       });
     });
-    var p = phraseOf(query, m.phrase);
-    if (p) {
-      m.ownMap.forEach(function (own, key) {
-        if (holds(key, p)) swallow(self.get("t/" + fileName(key)));
-      });
-    }
   };
 
   /** The metadata of one bulletin: {id, path, title, date, locality, snippet, topics}. */
