@@ -14,7 +14,8 @@ work=${WORK:-/tmp/bantin-search-bench}
 gen=${GEN_CORPUS:-$repo/bench/gen_corpus.py}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000)
-queries=("thu ngan sach" "nong thon moi" "ty le ho ngheo" "dong" "Đồng Tháp" "ngan")
+# Phrases and single words, without and with diacritics (exact forms rank first).
+queries=("thu ngan sach" "nong thon moi" "ty le ho ngheo" "dong" "Đồng Tháp" "ngan" "thu ngân sách" "bí thư" "thư")
 
 mkdir -p "$work"
 cargo build --release --quiet --example search_bench

@@ -245,7 +245,12 @@
     // before any postings are loaded. The names that hold the phrase are looked up meanwhile
     // (again if a word turns out to be a prefix: no such whole word).
     var phrases = this.phrases(query);
-    swallow(phrases);
+    // Their postings start loading as soon as they are known, beside the words'.
+    phrases.then(function (es) {
+      es.forEach(function (e) {
+        if (typeof e[2] !== "string") swallow(self.get("t/" + fileName(e[0])));
+      });
+    }, function () {});
     var entries = await Promise.all(
       words.map(function (w) {
         return self.entries(w, query.exact);
