@@ -47,9 +47,10 @@
 //!   base64 string, or, for a key whose postings exceed [`OWN_FILE_BYTES`], the number of
 //!   bytes of its own file.
 //! - `t/<key>.js` (`"t/<key>"`): the postings of one frequent key, as a base64 string.
-//! - `h/<key>.js` (`"h/<key>"`): for a key with its own file and more than [`HEAD_DOCS`]
-//!   postings (the manifest's `"head"`), its head: `[score, id, postings]`, the [`HEAD_DOCS`]
-//!   postings that come first by score (highest first, then lower id, newer, first), stored
+//! - `h/<key>.js` (`"h/<key>"`): for a token or form key (not a complement) with its own
+//!   file and more than [`HEAD_DOCS`] postings (the manifest's `"head"`), its head:
+//!   `[score, id, postings]`, the [`HEAD_DOCS`] postings that come first by score (highest
+//!   first, then lower id, newer, first), stored
 //!   in id order like any postings; `score` and `id` are those of the last of them in that
 //!   order. Every posting left out has a lower score, or the same score and a higher id. The
 //!   client ranks the heads first to show the best results of one word without loading the

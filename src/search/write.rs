@@ -591,8 +591,9 @@ fn encode_all(
             let bytes = js_file(&key, &json_str(&b64));
             let len = bytes.len();
             out.put(&key, &bytes)?;
-            // A complement goes with its token's head; it has none of its own.
-            let head = if e.complement {
+            // A complement goes with its token's head; a phrase is only ranked in full (the
+            // order of several words is not in a head): neither has one of its own.
+            let head = if e.complement || e.key.contains(' ') {
                 None
             } else {
                 head(p, head_docs)

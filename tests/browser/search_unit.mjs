@@ -118,10 +118,13 @@ function memoryIndex(docs, head = 0, own = true) {
     const fs = forms.get(t);
     const extra = fs && (fs.length > 1 || fs[0] !== t) ? [fs] : complements.has(t) ? [1] : [];
     const df = dfs.has(t) ? dfs.get(t) : postings.length;
-    // Long postings go to their own file, as in the real index (complements have no head).
+    // Long postings go to their own file, as in the real index (complements and phrases have
+    // no head).
     if (b64.length > 8) {
       files["t/" + S.fileName(t)] = b64;
-      if (head && postings.length > head && !complements.has(t)) files["h/" + S.fileName(t)] = headOf(postings, head);
+      if (head && postings.length > head && !complements.has(t) && !t.includes(" ")) {
+        files["h/" + S.fileName(t)] = headOf(postings, head);
+      }
       shards.get(key).push([t, df, b64.length, ...extra]);
     } else shards.get(key).push([t, df, b64, ...extra]);
   }
