@@ -73,7 +73,7 @@ fn main() {
     println!("files {}", files.len());
     println!("index_bytes {total}");
     println!("bytes_per_bulletin {:.0}", total as f64 / n as f64);
-    for k in ["s/", "t/", "d/", "manifest"] {
+    for k in ["s/", "t/", "h/", "d/", "manifest"] {
         let (c, b) = kind(k);
         println!(
             "part {k} files {c} bytes {b} per_bulletin {:.0}",
