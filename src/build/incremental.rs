@@ -48,6 +48,7 @@ pub type Reason = &'static str;
 pub fn build(
     root: &Path,
     opts: &BuildOptions,
+    settings: &settings::Settings,
     output: &Path,
     cache: &Cache,
 ) -> Result<Result<Incremental, Reason>, Diagnostics> {
@@ -57,7 +58,7 @@ pub fn build(
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
-    let now = match look(root, opts, output, &old, cache) {
+    let now = match look(root, opts, settings, output, &old, cache) {
         Ok(now) => now,
         Err(why) => return Ok(Err(why)),
     };
@@ -150,6 +151,7 @@ pub fn build(
 fn look(
     root: &Path,
     opts: &BuildOptions,
+    s: &settings::Settings,
     output: &Path,
     old: &Stamps,
     cache: &Cache,
@@ -182,7 +184,6 @@ fn look(
     if !errors.is_empty() {
         return Err("content/ cannot be listed");
     }
-    let s = settings::load(root).map_err(|_| "site.toml does not read")?;
     let theme =
         Theme::load(root, &s.theme, s.language.code()).map_err(|_| "the theme does not load")?;
     Ok(Now {

@@ -102,7 +102,7 @@ pub fn build_keeping(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnost
             .clone()
             .unwrap_or_else(|| root.join(&s.output_dir));
         let out = output::absolute(&out);
-        match incremental::build(root, opts, &out, c) {
+        match incremental::build(root, opts, s, &out, c) {
             Ok(Ok(done)) => {
                 return Ok(Built {
                     report: done.report,
