@@ -1196,14 +1196,17 @@ pub fn parse_article(
         return Err(r.errors);
     }
     let summary = summary.or(rendered.first_paragraph).unwrap_or_default();
-    let body = opts.bodies.put(&rendered.html).map_err(|e| {
-        vec![Diagnostic::new(
-            file,
-            format!("cannot keep the body in the temporary folder: {e}"),
-        )
-        .help("make room in the temporary folder (TMPDIR), or point TMPDIR elsewhere")]
-    })?;
-    let body_terms = crate::search::body_terms(&rendered.text);
+    let keep = |text: &str| {
+        opts.bodies.put(text).map_err(|e| {
+            vec![Diagnostic::new(
+                file,
+                format!("cannot keep the body in the temporary folder: {e}"),
+            )
+            .help("make room in the temporary folder (TMPDIR), or point TMPDIR elsewhere")]
+        })
+    };
+    let body = keep(&rendered.html)?;
+    let body_terms = keep(&crate::search::body_terms(&rendered.text))?;
     let (photos, photo_files) = photo_uses(&rendered.photos, &body_text);
     Ok(ParsedArticle {
         bulletin: Bulletin {

@@ -45,8 +45,9 @@ pub struct Bulletin {
     /// kept in the archive's [`super::BodyStore`] until its page is rendered.
     pub body: BodyRef,
     /// The body's tokens with their counts, for the search index
-    /// ([`crate::search::body_terms`]).
-    pub body_terms: String,
+    /// ([`crate::search::body_terms`]), kept beside the body in the [`super::BodyStore`]:
+    /// at a few kilobytes a bulletin they would be a quarter of the model's memory.
+    pub body_terms: BodyRef,
     /// Files beside a `<slug>/index.md`, relative to its folder, to be copied with the page.
     pub assets: Vec<PathBuf>,
     /// The bundle folder of a `<slug>/index.md`, relative to the site root.

@@ -273,7 +273,7 @@ impl<'a> MetaTexts<'a> {
 
 /// Every key of the archive with its postings, sorted by key. The form keys of a token of
 /// one form have no postings (they would be the token's).
-fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
+fn invert(archive: &Archive) -> std::io::Result<Vec<(Box<str>, Postings)>> {
     let meta = MetaTexts::new(archive);
     let batches: Vec<Vec<Part>> = archive
         .bulletins
@@ -285,13 +285,13 @@ fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
                 let doc = n * BATCH + i;
                 batch.add_title(&b.title);
                 batch.add_text(&b.summary, F_SUMMARY);
-                batch.add_body_terms(&b.body_terms);
+                batch.add_body_terms(&archive.bodies.get(b.body_terms)?);
                 meta.each(doc, b, |t, field| batch.add_name(t, field));
                 batch.finish_doc(doc as u32);
             }
-            batch.into_parts(n as u32)
+            Ok(batch.into_parts(n as u32))
         })
-        .collect();
+        .collect::<std::io::Result<_>>()?;
     // Merge the batches (each sorted, in id order): a stable sort by key keeps them in order.
     let mut all: Vec<Part> = batches.into_iter().flatten().collect();
     all.sort_by(|a, b| a.key.cmp(&b.key));
@@ -341,7 +341,7 @@ fn invert(archive: &Archive) -> Vec<(Box<str>, Postings)> {
             }
         }
     }
-    merged
+    Ok(merged)
 }
 
 /// The postings of batch number `batch` in a key's postings.
@@ -547,7 +547,7 @@ fn write_index_with(
     own_file_bytes: usize,
 ) -> std::io::Result<usize> {
     let out = Writer::new(sink);
-    let entries = entries(invert(archive));
+    let entries = entries(invert(archive)?);
     let encoded = encode_all(&entries, &out, head_docs, own_file_bytes)?;
     let (keys, own) = write_shards(&entries, encoded, &out)?;
     drop(entries);
