@@ -120,6 +120,8 @@ pub struct Renderer<'a> {
     /// Each bulletin's list entry (the view of `partials/item.html`), made once per page
     /// depth and reused by every list that shows it: home, localities, terms, topics, years.
     items: ItemCache,
+    /// Per indicator, what all its pages share (made by the first of them).
+    indicators: Vec<std::sync::OnceLock<pages::IndicatorValues>>,
 }
 
 /// List entries by page depth (links differ by depth only with relative URLs) and bulletin.
@@ -191,7 +193,18 @@ impl<'a> Renderer<'a> {
                     .map(|_| std::sync::OnceLock::new())
                     .collect(),
             },
+            indicators: archive
+                .indicators
+                .ids()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         })
+    }
+
+    /// The values of indicator `id` by locality, shared by its pages and the plan.
+    pub fn indicator_values(&self, id: crate::model::IndicatorId) -> &pages::IndicatorValues {
+        self.indicators[id.0 as usize]
+            .get_or_init(|| pages::IndicatorValues::new(self.archive, self.groups, id))
     }
 
     /// The list entries of `ids` (what `partials/item.html` shows of each, as `it`) for the
@@ -243,7 +256,7 @@ impl<'a> Renderer<'a> {
         jobs.extend(a.terms.ids().map(Job::Term));
         jobs.push(Job::Indicators);
         for i in a.indicators.ids() {
-            let n = pages::indicator_localities(a, g, i).len();
+            let n = self.indicator_values(i).localities.len();
             jobs.extend(
                 (1..=views::page_count(n, views::LOCALITIES_PER_INDICATOR_PAGE))
                     .map(|p| Job::Indicator(i, p)),

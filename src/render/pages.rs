@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::group::Groups;
+use crate::group::{Groups, ValueIx};
 use crate::model::{
     Archive, BulletinId, Direction, IndicatorId, IndicatorValue, LocalityId, TermId,
 };
@@ -593,14 +593,35 @@ fn indicators(p: &Page) -> Result<Vec<u8>, Diagnostic> {
     p.frame("indicators.html", title, p.crumbs(&[]), V { categories })
 }
 
-/// The localities with values of an indicator, in the order of its page: by full name.
-pub fn indicator_localities(a: &Archive, g: &Groups, id: IndicatorId) -> Vec<LocalityId> {
-    let values = &g.values_by_indicator[id.0 as usize];
-    let mut locs: Vec<LocalityId> = values.iter().map(|&ix| a.values[ix].locality).collect();
-    locs.sort();
-    locs.dedup();
-    locs.sort_by_key(|&x| a.localities.full_name_rank(x));
-    locs
+/// What every page of an indicator shares: its localities in page order (by full name),
+/// the values of each (in value order) and the periods that are its table's columns. Made
+/// once per indicator, not once per page of 20 localities.
+pub struct IndicatorValues {
+    pub localities: Vec<LocalityId>,
+    /// Parallel to `localities`.
+    values: Vec<Vec<ValueIx>>,
+    periods: Vec<crate::model::Period>,
+}
+
+impl IndicatorValues {
+    pub fn new(a: &Archive, g: &Groups, id: IndicatorId) -> Self {
+        let values = &g.values_by_indicator[id.0 as usize];
+        let mut of: rustc_hash::FxHashMap<LocalityId, Vec<ValueIx>> = Default::default();
+        for &ix in values {
+            of.entry(a.values[ix].locality).or_default().push(ix);
+        }
+        let mut localities: Vec<LocalityId> = of.keys().copied().collect();
+        localities.sort_by_key(|&x| (a.localities.full_name_rank(x), x));
+        let values = localities
+            .iter()
+            .map(|x| of.remove(x).unwrap_or_default())
+            .collect();
+        IndicatorValues {
+            localities,
+            values,
+            periods: table::indicator_periods(a, &g.values_by_indicator[id.0 as usize]),
+        }
+    }
 }
 
 /// Page `n` of an indicator: its facts, then the charts and the table rows of the localities
@@ -610,35 +631,30 @@ fn indicator(p: &Page, id: IndicatorId, n: usize) -> Result<Vec<u8>, Diagnostic>
     let (l, a, g) = (p.l, p.r.archive, p.r.groups);
     let ind = a.indicators.get(id);
     let values = &g.values_by_indicator[id.0 as usize];
-    let all = indicator_localities(a, g, id);
+    let shared = p.r.indicator_values(id);
     let per = views::LOCALITIES_PER_INDICATOR_PAGE;
-    let locs = page_slice(&all, n, per);
+    let locs = page_slice(&shared.localities, n, per);
+    let page_values: Vec<Vec<&IndicatorValue>> = page_slice(&shared.values, n, per)
+        .iter()
+        .map(|ixs| ixs.iter().map(|&ix| &a.values[ix]).collect())
+        .collect();
     let pagination = Pagination::new(
         &path::indicator(&ind.id),
         n,
-        views::page_count(all.len(), per),
+        views::page_count(shared.localities.len(), per),
         l,
     );
-    // The values of each locality of the page, in value order, gathered in one pass.
-    let mut of_locality: std::collections::HashMap<LocalityId, Vec<&IndicatorValue>> =
-        locs.iter().map(|&x| (x, Vec::new())).collect();
-    for &ix in values {
-        let v = &a.values[ix];
-        if let Some(vs) = of_locality.get_mut(&v.locality) {
-            vs.push(v);
-        }
-    }
     let charts = locs
         .iter()
-        .filter_map(|&loc| {
-            let vs = of_locality.remove(&loc).unwrap_or_default();
+        .zip(&page_values)
+        .filter_map(|(&loc, vs)| {
             let label = format!(
                 "{} ({}) – {}",
                 ind.name,
                 ind.unit,
                 a.localities.get(loc).display_name
             );
-            chart::chart(&vs, locality_link(a, loc, l), label, &p.f)
+            chart::chart(vs, locality_link(a, loc, l), label, &p.f)
         })
         .collect();
     let cells = Cells { a, l, f: &p.f };
@@ -652,7 +668,7 @@ fn indicator(p: &Page, id: IndicatorId, n: usize) -> Result<Vec<u8>, Diagnostic>
         count: values.len(),
         charts,
         table: (!values.is_empty()).then(|| {
-            let mut t = table::indicator_table(&cells, id, locs, values);
+            let mut t = table::indicator_table(&cells, id, locs, &page_values, &shared.periods);
             t.caption = p.title(t.caption, n);
             t
         }),

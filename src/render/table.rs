@@ -485,39 +485,38 @@ pub fn indicator_table(
     c: &Cells,
     ind: IndicatorId,
     locs: &[LocalityId],
-    values: &[ValueIx],
+    values: &[Vec<&IndicatorValue>],
+    periods: &[Period],
 ) -> TableView {
     let a = c.a;
-    let mut periods: Vec<Period> = values.iter().map(|&i| a.values[i].period.whole()).collect();
-    periods.sort_by_key(|p| (p.is_span(), p.start, p.end));
-    periods.dedup();
-    let mut cells: std::collections::HashMap<(LocalityId, Period), Vec<&IndicatorValue>> =
-        Default::default();
-    for &i in values {
-        let v = &a.values[i];
-        cells
-            .entry((v.locality, v.period.whole()))
-            .or_default()
-            .push(v);
-    }
     let i = a.indicators.get(ind);
     let rows = locs
         .iter()
-        .map(|&loc| {
+        .zip(values)
+        .map(|(&loc, vs)| {
             let l = a.localities.get(loc);
+            let mut by_period: Vec<Vec<&IndicatorValue>> = vec![Vec::new(); periods.len()];
+            for v in vs {
+                if let Ok(col) = periods.binary_search_by_key(&period_order(v.period.whole()), |p| {
+                    period_order(*p)
+                }) {
+                    by_period[col].push(v);
+                }
+            }
             RowView {
                 head: Link {
                     href: c.l.to(&path::locality(&l.id)),
                     label: l.display_name.clone(),
                 },
                 note: l.parent.map(|p| a.localities.get(p).display_name.clone()),
-                cells: periods
+                cells: by_period
                     .iter()
-                    .map(|p| {
-                        cells
-                            .get(&(loc, *p))
-                            .map(|vs| c.cell(vs))
-                            .unwrap_or_default()
+                    .map(|vs| {
+                        if vs.is_empty() {
+                            CellView::default()
+                        } else {
+                            c.cell(vs)
+                        }
                     })
                     .collect(),
             }
@@ -530,4 +529,17 @@ pub fn indicator_table(
         span: periods.len() + 1,
         groups: vec![RowGroup { name: None, rows }],
     }
+}
+
+/// The columns of an indicator's table: the whole period of each of its values (a year's
+/// part counts as its year), single years first, in time order.
+pub fn indicator_periods(a: &Archive, values: &[ValueIx]) -> Vec<Period> {
+    let mut periods: Vec<Period> = values.iter().map(|&i| a.values[i].period.whole()).collect();
+    periods.sort_by_key(|p| period_order(*p));
+    periods.dedup();
+    periods
+}
+
+fn period_order(p: Period) -> (bool, i32, i32) {
+    (p.is_span(), p.start, p.end)
 }
