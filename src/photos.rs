@@ -161,66 +161,65 @@ struct Plan {
     quality: u8,
 }
 
-fn prepare_one(
-    root: &Path,
-    dir: &Path,
-    job: &Job,
-    cache: CacheUse,
-) -> Result<(Prepared, Stats), Diagnostic> {
-    let fail = |what: String, help: &str| {
-        Diagnostic::at(
-            &job.file,
-            job.line,
-            format!("the photo `{}` {what}", job.name),
+impl Job {
+    /// An error about this photo, at the line of the bulletin that first names it.
+    fn fail(&self, what: String, help: &str) -> Diagnostic {
+        Diagnostic::at(&self.file, self.line, format!("the photo `{}` {what}", self.name))
+            .help(help)
+    }
+
+    fn undecodable(&self, e: image::ImageError) -> Diagnostic {
+        self.fail(
+            format!("cannot be decoded as an image: {e}"),
+            "open it in an image editor and save it again as JPEG or PNG (a phone's HEIC photo must be converted; a file cut short must be copied again)",
         )
-        .help(help)
-    };
+    }
+}
+
+/// A photo file read: its bytes, format, extension and cache key (its content and
+/// [`RECIPE`] hashed).
+struct Source {
+    bytes: Vec<u8>,
+    format: ImageFormat,
+    ext: &'static str,
+    key: String,
+}
+
+/// Read the photo of `job` and tell its format; only JPEG and PNG are published.
+fn read_source(root: &Path, job: &Job) -> Result<Source, Diagnostic> {
     let bytes = std::fs::read(root.join(&job.source)).map_err(|e| {
-        fail(
+        job.fail(
             format!("cannot be read: {e}"),
             "check that the file is there and readable",
         )
     })?;
-    let undecodable = |e: image::ImageError| {
-        fail(
-            format!("cannot be decoded as an image: {e}"),
-            "open it in an image editor and save it again as JPEG or PNG (a phone's HEIC photo must be converted; a file cut short must be copied again)",
-        )
-    };
-    let format = image::guess_format(&bytes).map_err(undecodable)?;
+    let format = image::guess_format(&bytes).map_err(|e| job.undecodable(e))?;
     let ext = match format {
         ImageFormat::Jpeg => "jpg",
         ImageFormat::Png => "png",
         other => {
-            return Err(fail(
+            return Err(job.fail(
                 format!("is not a JPEG or PNG image but {}", other.extensions_str().first().unwrap_or(&"another format")),
                 "save it as JPEG (photos) or PNG (drawings, screenshots), or rename it to its real extension",
             ))
         }
     };
-    let key = {
-        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-        h.update(RECIPE.as_bytes());
-        h.update(&bytes);
-        format!("{:032x}", h.digest128())
-    };
-    let mut decoder = ImageReader::with_format(Cursor::new(&bytes[..]), format)
-        .into_decoder()
-        .map_err(undecodable)?;
-    // An EXIF block that cannot be read says nothing of the orientation: upright as stored.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let (w, h) = decoder.dimensions();
-    let (width, height) = if turns_sideways(orientation) {
-        (h, w)
-    } else {
-        (w, h)
-    };
-    if width == 0 || height == 0 {
-        return Err(fail("has no pixels".into(), "save the photo again"));
-    }
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    h.update(RECIPE.as_bytes());
+    h.update(&bytes);
+    let key = format!("{:032x}", h.digest128());
+    Ok(Source {
+        bytes,
+        format,
+        ext,
+        key,
+    })
+}
 
+/// The files to publish of a photo `width` × `height` (upright): its resized copies when
+/// the body shows it, then the full size when it is kept or linked to.
+fn plans(job: &Job, src: &Source, width: u32, height: u32) -> Vec<Plan> {
+    let (key, ext) = (&src.key, src.ext);
     let stem = job
         .name
         .rsplit_once('.')
@@ -254,7 +253,32 @@ fn prepare_one(
             quality: ORIGINAL_QUALITY,
         });
     }
+    plans
+}
 
+/// Prepare one photo: what the cache already holds is reused; the rest is decoded, turned
+/// upright, resized and encoded (into the cache, or memory for `bantin check`).
+fn prepare_one(
+    root: &Path,
+    dir: &Path,
+    job: &Job,
+    cache: CacheUse,
+) -> Result<(Prepared, Stats), Diagnostic> {
+    let src = read_source(root, job)?;
+    let decoder = ImageReader::with_format(Cursor::new(&src.bytes[..]), src.format)
+        .into_decoder()
+        .map_err(|e| job.undecodable(e))?;
+    let (w, h) = decoder.dimensions();
+    let mut decoder = Upright::new(decoder);
+    let (width, height) = if turns_sideways(decoder.orientation) {
+        (h, w)
+    } else {
+        (w, h)
+    };
+    if width == 0 || height == 0 {
+        return Err(job.fail("has no pixels".into(), "save the photo again"));
+    }
+    let plans = plans(job, &src, width, height);
     let mut stats = Stats::default();
     let mut stored: Vec<Option<Stored>> = plans
         .iter()
@@ -264,51 +288,15 @@ fn prepare_one(
         })
         .collect();
     stats.reused = stored.iter().filter(|s| s.is_some()).count();
-
     if stored.iter().any(Option::is_none) {
-        let icc = decoder.icc_profile().ok().flatten();
-        let mut full = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
-        full.apply_orientation(orientation);
-        let full = eight_bit(full);
-        // Widest first, each made from the smallest image already made that is at least
-        // half as wide again (or the full size): resizing a 1,600-pixel copy is cheaper than
-        // resizing 12 megapixels, and Lanczos keeps it as sharp.
-        let mut order: Vec<usize> = (0..plans.len()).filter(|&i| stored[i].is_none()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(plans[i].width));
-        let mut made: Vec<DynamicImage> = Vec::new();
-        for i in order {
-            let p = &plans[i];
-            let img = if p.width == width && p.height == height {
-                full.clone()
-            } else {
-                let from = made
-                    .iter()
-                    .filter(|m| u64::from(m.width()) * 2 >= u64::from(p.width) * 3)
-                    .min_by_key(|m| m.width())
-                    .unwrap_or(&full);
-                resize(from, p.width, p.height)
-            };
-            let bytes = encode(&img, format, p.quality, icc.as_deref()).map_err(|e| {
-                fail(
-                    format!("cannot be encoded again: {e}"),
-                    "save the photo again as JPEG or PNG",
-                )
-            })?;
-            stats.made += 1;
-            stored[i] = Some(match cache {
-                CacheUse::ReadWrite => match keep(dir, &p.cached, &bytes) {
-                    Ok(path) => Stored::File(path),
-                    Err(e) => {
-                        stats.cache_error = Some(format!("{}: {e}", dir.display()));
-                        Stored::Memory(bytes.into())
-                    }
-                },
-                CacheUse::ReadOnly => Stored::Memory(bytes.into()),
-            });
-            made.push(img);
-        }
+        let made = Making {
+            job,
+            format: src.format,
+            dir,
+            cache,
+        };
+        made.missing(&mut decoder, (width, height), &plans, &mut stored, &mut stats)?;
     }
-
     let mut renditions: Vec<Rendition> = plans
         .into_iter()
         .zip(stored)
@@ -331,6 +319,92 @@ fn prepare_one(
         },
         stats,
     ))
+}
+
+/// A decoder with the orientation its EXIF block gives (an EXIF block that cannot be read
+/// says nothing of it: upright as stored), decoded only when a copy must be made.
+struct Upright<D> {
+    decoder: Option<D>,
+    orientation: image::metadata::Orientation,
+}
+
+impl<D: ImageDecoder> Upright<D> {
+    fn new(mut decoder: D) -> Self {
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        Upright {
+            decoder: Some(decoder),
+            orientation,
+        }
+    }
+}
+
+/// What making the missing copies of one photo needs.
+struct Making<'a> {
+    job: &'a Job,
+    format: ImageFormat,
+    dir: &'a Path,
+    cache: CacheUse,
+}
+
+impl Making<'_> {
+    /// Decode the photo and make each copy of `plans` that `stored` lacks, widest first,
+    /// each from the smallest image already made that is at least half as wide again (or
+    /// the full size): resizing a 1,600-pixel copy is cheaper than resizing 12 megapixels,
+    /// and Lanczos keeps it as sharp.
+    fn missing<D: ImageDecoder>(
+        &self,
+        upright: &mut Upright<D>,
+        (width, height): (u32, u32),
+        plans: &[Plan],
+        stored: &mut [Option<Stored>],
+        stats: &mut Stats,
+    ) -> Result<(), Diagnostic> {
+        let job = self.job;
+        let Some(mut decoder) = upright.decoder.take() else {
+            return Ok(());
+        };
+        let icc = decoder.icc_profile().ok().flatten();
+        let mut full = DynamicImage::from_decoder(decoder).map_err(|e| job.undecodable(e))?;
+        full.apply_orientation(upright.orientation);
+        let full = eight_bit(full);
+        let mut order: Vec<usize> = (0..plans.len()).filter(|&i| stored[i].is_none()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(plans[i].width));
+        let mut made: Vec<DynamicImage> = Vec::new();
+        for i in order {
+            let p = &plans[i];
+            let img = if p.width == width && p.height == height {
+                full.clone()
+            } else {
+                let from = made
+                    .iter()
+                    .filter(|m| u64::from(m.width()) * 2 >= u64::from(p.width) * 3)
+                    .min_by_key(|m| m.width())
+                    .unwrap_or(&full);
+                resize(from, p.width, p.height)
+            };
+            let bytes = encode(&img, self.format, p.quality, icc.as_deref()).map_err(|e| {
+                job.fail(
+                    format!("cannot be encoded again: {e}"),
+                    "save the photo again as JPEG or PNG",
+                )
+            })?;
+            stats.made += 1;
+            stored[i] = Some(match self.cache {
+                CacheUse::ReadWrite => match keep(self.dir, &p.cached, &bytes) {
+                    Ok(path) => Stored::File(path),
+                    Err(e) => {
+                        stats.cache_error = Some(format!("{}: {e}", self.dir.display()));
+                        Stored::Memory(bytes.into())
+                    }
+                },
+                CacheUse::ReadOnly => Stored::Memory(bytes.into()),
+            });
+            made.push(img);
+        }
+        Ok(())
+    }
 }
 
 /// `img` resized to `width` × `height` with a Lanczos-3 filter (alpha weighted), by

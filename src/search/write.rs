@@ -547,11 +547,18 @@ fn write_index_with(
     own_file_bytes: usize,
 ) -> std::io::Result<usize> {
     let out = Writer::new(sink);
-    let entries = entries(invert(archive)?);
+    let mut t = std::time::Instant::now();
+    let inv = invert(archive)?;
+    crate::timings::phase("search/invert", &mut t);
+    let entries = entries(inv);
+    crate::timings::phase("search/entries", &mut t);
     let encoded = encode_all(&entries, &out, head_docs, own_file_bytes)?;
+    crate::timings::phase("search/encode", &mut t);
     let (keys, own) = write_shards(&entries, encoded, &out)?;
+    crate::timings::phase("search/shards", &mut t);
     drop(entries);
     write_metadata(archive, &out)?;
+    crate::timings::phase("search/meta", &mut t);
     let manifest = format!(
         "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
         out.version(),
