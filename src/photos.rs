@@ -164,8 +164,12 @@ struct Plan {
 impl Job {
     /// An error about this photo, at the line of the bulletin that first names it.
     fn fail(&self, what: String, help: &str) -> Diagnostic {
-        Diagnostic::at(&self.file, self.line, format!("the photo `{}` {what}", self.name))
-            .help(help)
+        Diagnostic::at(
+            &self.file,
+            self.line,
+            format!("the photo `{}` {what}", self.name),
+        )
+        .help(help)
     }
 
     fn undecodable(&self, e: image::ImageError) -> Diagnostic {
@@ -295,7 +299,13 @@ fn prepare_one(
             dir,
             cache,
         };
-        made.missing(&mut decoder, (width, height), &plans, &mut stored, &mut stats)?;
+        made.missing(
+            &mut decoder,
+            (width, height),
+            &plans,
+            &mut stored,
+            &mut stats,
+        )?;
     }
     let mut renditions: Vec<Rendition> = plans
         .into_iter()

@@ -45,6 +45,9 @@ pub type Reason = &'static str;
 
 /// The build, redoing only what changed since the build the cache describes; `Ok(Err(why))`
 /// when the cache cannot be used and the caller must make a full build.
+///
+/// About 100 lines, on purpose: the steps of an incremental build in order (compare, read
+/// the record, resume, render, write, save), each a call with its timing phase.
 pub fn build(
     root: &Path,
     opts: &BuildOptions,

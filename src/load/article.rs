@@ -1127,6 +1127,9 @@ impl Reader<'_, '_> {
 }
 
 /// Read one bulletin. `file` is relative to the site root, `text` already decoded.
+///
+/// About 100 lines, on purpose: the fields of CONTENT.md in their order, each read by a
+/// function of its own; what stays here is that order and the bulletin they make.
 pub fn parse_article(
     file: &Path,
     text: &str,

@@ -497,9 +497,9 @@ pub fn indicator_table(
             let l = a.localities.get(loc);
             let mut by_period: Vec<Vec<&IndicatorValue>> = vec![Vec::new(); periods.len()];
             for v in vs {
-                if let Ok(col) = periods.binary_search_by_key(&period_order(v.period.whole()), |p| {
-                    period_order(*p)
-                }) {
+                if let Ok(col) = periods
+                    .binary_search_by_key(&period_order(v.period.whole()), |p| period_order(*p))
+                {
                     by_period[col].push(v);
                 }
             }

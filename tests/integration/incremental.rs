@@ -5,67 +5,27 @@
 use std::path::Path;
 
 use crate::util::pages::{copy_site, example_root, set_setting};
-use crate::util::{assert_same_tree, run_in, snapshot, Run};
+use crate::util::{assert_same_tree, run_in, snapshot, Site};
 
 /// A copy of the example archive with short lists (so that pages shift), built into `out`.
-struct Archive {
-    tmp: tempfile::TempDir,
+fn example_copy() -> Site {
+    let a = Site::copy_of(&example_root());
+    set_setting(&a.root, "per_page", "3");
+    a
 }
 
-impl Archive {
-    fn new() -> Archive {
-        let tmp = tempfile::tempdir().unwrap();
-        let a = Archive { tmp };
-        copy_site(&example_root(), &a.root());
-        set_setting(&a.root(), "per_page", "3");
-        a
-    }
-
-    fn root(&self) -> std::path::PathBuf {
-        self.tmp.path().join("site")
-    }
-
-    fn out(&self) -> std::path::PathBuf {
-        self.tmp.path().join("out")
-    }
-
-    fn build(&self, extra: &[&str]) -> Run {
-        let root = self.root();
-        let out = self.out();
-        let mut args = vec![
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        run_in(self.tmp.path(), &args)
-    }
-
-    fn path(&self, rel: &str) -> std::path::PathBuf {
-        self.root().join(rel)
-    }
-
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let p = self.path(rel);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{rel} holds {from:?}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
+/// Replace the first `from` of a source file with `to`.
+fn edit(a: &Site, rel: &str, from: &str, to: &str) {
+    let text = a.read(rel);
+    assert!(text.contains(from), "{rel} holds {from:?}");
+    a.write(rel, text.replacen(from, to, 1));
 }
 
 /// The output of a full build of the same sources, in a folder of its own.
-fn full_build_of(a: &Archive) -> std::collections::BTreeMap<std::path::PathBuf, Option<Vec<u8>>> {
+fn full_build_of(a: &Site) -> std::collections::BTreeMap<std::path::PathBuf, Option<Vec<u8>>> {
     let other = tempfile::tempdir().unwrap();
     let root = other.path().join("site");
-    copy_site(&a.root(), &root);
+    copy_site(&a.root, &root);
     let out = other.path().join("out");
     let run = run_in(
         other.path(),
@@ -83,7 +43,7 @@ fn full_build_of(a: &Archive) -> std::collections::BTreeMap<std::path::PathBuf, 
 }
 
 /// Build `a` again and compare with a full build; the build must have been incremental.
-fn rebuilt_like_full(a: &Archive, what: &str) {
+fn rebuilt_like_full(a: &Site, what: &str) {
     let run = a.build(&[]);
     run.assert_ok();
     assert!(
@@ -91,28 +51,29 @@ fn rebuilt_like_full(a: &Archive, what: &str) {
         "{what}: not an incremental build: {}",
         run.stderr
     );
-    assert_same_tree(&full_build_of(a), &snapshot(&a.out()), what);
+    assert_same_tree(&full_build_of(a), &snapshot(&a.out), what);
 }
 
 const EDITED: &str = "content/2020/01/dong-son-trien-khai-nhiem-vu-2020.md";
 
 #[test]
 fn incremental_builds_match_full_builds_after_every_kind_of_change() {
-    let a = Archive::new();
+    let a = example_copy();
     let first = a.build(&[]);
     first.assert_ok();
     assert!(first.stderr.contains("built "), "{}", first.stderr);
-    let built = snapshot(&a.out());
+    let built = snapshot(&a.out);
 
     let again = a.build(&[]);
     again.assert_ok();
     assert!(again.stderr.contains("nothing changed"), "{}", again.stderr);
-    assert_same_tree(&built, &snapshot(&a.out()), "a build with nothing changed");
+    assert_same_tree(&built, &snapshot(&a.out), "a build with nothing changed");
 
-    a.edit(EDITED, "title: \"", "title: \"Sửa: ");
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
     rebuilt_like_full(&a, "a title edited");
 
-    a.edit(
+    edit(
+        &a,
         EDITED,
         "[97,36%](ind:truong-chuan)",
         "[98,5%](ind:truong-chuan)",
@@ -125,7 +86,8 @@ fn incremental_builds_match_full_builds_after_every_kind_of_change() {
     );
     rebuilt_like_full(&a, "a bulletin added");
 
-    a.edit(
+    edit(
+        &a,
         "content/2021/06/bulletin-moi.md",
         "date: 2021-06-30",
         "date: 2019-03-01",
@@ -149,7 +111,7 @@ fn incremental_builds_match_full_builds_after_every_kind_of_change() {
         &format!("<!-- the site's own item -->\n{item}"),
     );
     rebuilt_like_full(&a, "a template overridden");
-    assert!(std::fs::read_to_string(a.out().join("index.html"))
+    assert!(std::fs::read_to_string(a.out.join("index.html"))
         .unwrap()
         .contains("the site's own item"));
 
@@ -194,7 +156,7 @@ type Damage<'a> = (&'a str, &'a dyn Fn(&Path));
 
 #[test]
 fn a_cache_that_cannot_be_trusted_means_a_full_build() {
-    let a = Archive::new();
+    let a = example_copy();
     a.build(&[]).assert_ok();
     let cache = a.path(".bantin-cache/build");
     let damage: [Damage; 4] = [
@@ -215,7 +177,7 @@ fn a_cache_that_cannot_be_trusted_means_a_full_build() {
     ];
     for (n, (file, hurt)) in damage.iter().enumerate() {
         // A change, so that an incremental build would have something to do.
-        a.edit(EDITED, "title: \"", &format!("title: \"{n} "));
+        edit(&a, EDITED, "title: \"", &format!("title: \"{n} "));
         hurt(&cache.join(file));
         let run = a.build(&[]);
         run.assert_ok();
@@ -226,11 +188,11 @@ fn a_cache_that_cannot_be_trusted_means_a_full_build() {
         );
         assert_same_tree(
             &full_build_of(&a),
-            &snapshot(&a.out()),
+            &snapshot(&a.out),
             &format!("after a damaged {file}"),
         );
         // The full build wrote the cache afresh: the next one is incremental again.
-        a.edit(EDITED, "title: \"", "title: \"x ");
+        edit(&a, EDITED, "title: \"", "title: \"x ");
         rebuilt_like_full(&a, &format!("the build after a damaged {file}"));
     }
     std::fs::remove_dir_all(a.path(".bantin-cache")).unwrap();
@@ -240,30 +202,30 @@ fn a_cache_that_cannot_be_trusted_means_a_full_build() {
 
 #[test]
 fn a_build_killed_midway_is_completed_by_the_next() {
-    let a = Archive::new();
+    let a = example_copy();
     a.build(&[]).assert_ok();
     // What a build killed while replacing files leaves: no stamps (removed before the first
     // file is replaced), some files new, some not yet written.
-    a.edit(EDITED, "title: \"", "title: \"Sửa: ");
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
     std::fs::remove_file(a.path(".bantin-cache/build/stamps")).unwrap();
-    std::fs::write(a.out().join("index.html"), "half").unwrap();
-    std::fs::remove_file(a.out().join("du-lieu/chi-tieu.csv")).unwrap();
+    std::fs::write(a.out.join("index.html"), "half").unwrap();
+    std::fs::remove_file(a.out.join("du-lieu/chi-tieu.csv")).unwrap();
     let run = a.build(&[]);
     run.assert_ok();
     assert!(run.stderr.contains("built "), "{}", run.stderr);
-    assert_same_tree(&full_build_of(&a), &snapshot(&a.out()), "the next build");
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "the next build");
     // An output changed by hand since the last build: a full build too.
-    std::fs::write(a.out().join(".bantin-manifest"), "").unwrap();
+    std::fs::write(a.out.join(".bantin-manifest"), "").unwrap();
     let run = a.build(&[]);
     assert!(run.stderr.contains("built "), "{}", run.stderr);
 }
 
 #[test]
 fn a_failed_incremental_build_writes_nothing_and_keeps_the_cache() {
-    let a = Archive::new();
+    let a = example_copy();
     a.build(&[]).assert_ok();
-    let before = snapshot(&a.out());
-    a.edit(EDITED, "](ind:", "](ind:khong-co-chi-tieu-nay");
+    let before = snapshot(&a.out);
+    edit(&a, EDITED, "](ind:", "](ind:khong-co-chi-tieu-nay");
     let run = a.build(&[]);
     run.assert_failed();
     assert!(
@@ -272,18 +234,18 @@ fn a_failed_incremental_build_writes_nothing_and_keeps_the_cache() {
         run.stderr
     );
     assert!(run.stderr.contains(EDITED), "{}", run.stderr);
-    assert_same_tree(&before, &snapshot(&a.out()), "after a failed build");
-    a.edit(EDITED, "](ind:khong-co-chi-tieu-nay", "](ind:");
-    a.edit(EDITED, "title: \"", "title: \"Sửa: ");
+    assert_same_tree(&before, &snapshot(&a.out), "after a failed build");
+    edit(&a, EDITED, "](ind:khong-co-chi-tieu-nay", "](ind:");
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
     rebuilt_like_full(&a, "the fixed bulletin");
 }
 
 #[test]
 fn the_manifest_lists_every_file_with_its_hash() {
-    let a = Archive::new();
+    let a = example_copy();
     a.build(&[]).assert_ok();
     for round in 0..2 {
-        let text = std::fs::read_to_string(a.out().join(".bantin-manifest")).unwrap();
+        let text = std::fs::read_to_string(a.out.join(".bantin-manifest")).unwrap();
         let listed: std::collections::BTreeMap<String, String> = text
             .lines()
             .map(|l| {
@@ -291,7 +253,7 @@ fn the_manifest_lists_every_file_with_its_hash() {
                 (p.to_string(), h.to_string())
             })
             .collect();
-        let files: Vec<String> = snapshot(&a.out())
+        let files: Vec<String> = snapshot(&a.out)
             .into_iter()
             .filter_map(|(p, bytes)| bytes.map(|b| (p, b)))
             .filter(|(p, _)| p != Path::new(".bantin-manifest"))
@@ -304,7 +266,7 @@ fn the_manifest_lists_every_file_with_its_hash() {
             .collect();
         assert_eq!(files.len(), listed.len(), "round {round}: the same files");
         // Then the same after an incremental build.
-        a.edit(EDITED, "title: \"", "title: \"Sửa: ");
+        edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
         a.build(&[]).assert_ok();
     }
 }

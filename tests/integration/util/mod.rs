@@ -175,6 +175,16 @@ impl Site {
         Site { tmp, root, out }
     }
 
+    /// A site at `src` (the example archive, say) copied the same way, without its output
+    /// and build cache.
+    pub fn copy_of(src: &Path) -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        pages::copy_site(src, &root);
+        let out = tmp.path().join("out");
+        Site { tmp, root, out }
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
