@@ -108,7 +108,7 @@ fn incremental_builds_match_full_builds_after_every_kind_of_change() {
             .unwrap();
     a.write(
         "templates/partials/item.html",
-        &format!("<!-- the site's own item -->\n{item}"),
+        format!("<!-- the site's own item -->\n{item}"),
     );
     rebuilt_like_full(&a, "a template overridden");
     assert!(std::fs::read_to_string(a.out.join("index.html"))
