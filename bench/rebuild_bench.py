@@ -146,8 +146,8 @@ def main():
     print(f"\n{os.cpu_count()} cores")
     print("| full build | s | peak MB | ms per bulletin |")
     print("|---:|---:|---:|---:|")
-    for n, wall, mb in full:
-        print(f"| {n:,} | {wall:.2f} | {mb:.0f} | {1000 * wall / n:.3f} |")
+    for size, wall, mb in full:
+        print(f"| {size:,} | {wall:.2f} | {mb:.0f} | {1000 * wall / size:.3f} |")
     if len(full) >= 2:
         (a, wa, _), (b, wb, _) = full[0], full[-1]
         print(f"\ntime per bulletin at {b:,} / at {a:,}: {(wb / b) / (wa / a):.2f} (goal: ≤ 1.5)")
