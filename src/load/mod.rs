@@ -121,6 +121,7 @@ impl Base {
         if let Some(dir) = &f.bundle {
             a.bulletin.assets = bundle_assets(&root.join(dir));
             a.bulletin.bundle_dir = Some(dir.clone());
+            refuse_uncleaned_photos(&a.bulletin)?;
         }
         resolve_photos(&mut a.bulletin)?;
         Ok(a)
@@ -451,6 +452,30 @@ fn resolve_photos(b: &mut crate::model::Bulletin) -> Result<(), Vec<Diagnostic>>
         }
         false
     });
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A bundle's files are published as they are, but for JPEG and PNG photos, which are
+/// published only as copies made without their metadata. A photo of another format would
+/// go out with where and when it was taken: each is an error.
+fn refuse_uncleaned_photos(b: &crate::model::Bulletin) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = b
+        .assets
+        .iter()
+        .map(|a| a.to_string_lossy())
+        .filter(|name| crate::model::photo::is_uncleaned_photo_name(name))
+        .map(|name| {
+            Diagnostic::new(
+                &b.file,
+                format!("the bulletin's folder holds `{name}`, a photo format bantin cannot clean: published as it is, it would carry where and when it was taken"),
+            )
+            .help("convert it to JPEG (bantin then publishes resized copies without the metadata) or move it out of the bulletin's folder")
+        })
+        .collect();
     if errors.is_empty() {
         Ok(())
     } else {

@@ -2,7 +2,8 @@
 //! upright by their EXIF orientation and with no EXIF left (GPS above all), with `srcset`,
 //! `sizes`, `width`/`height` and `loading="lazy"` from the theme's `partials/photo.html`;
 //! resized once and taken from `<cache_dir>/images/` by the next build; a photo that cannot
-//! be decoded is an error at the line that shows it. The photos are made here, with the
+//! be decoded is an error at the line that shows it; a photo of a format bantin cannot clean
+//! (HEIC, WebP…) is never published as it is. The photos are made here, with the
 //! image crate, and their EXIF written with kamadak-exif.
 
 use std::collections::BTreeMap;
@@ -430,6 +431,34 @@ fn a_photo_that_cannot_be_decoded_is_an_error_at_its_line() {
         "{errors:#?}"
     );
     assert!(!s.out.exists(), "a failed build wrote the output");
+}
+
+#[test]
+fn a_photo_bantin_cannot_clean_is_not_published_as_it_is() {
+    // A phone's HEIC and a WebP beside index.md, named by no Markdown: copied as they are,
+    // they would carry where they were taken. A PDF beside them is published as before.
+    let s = photo_site();
+    std::fs::write(s.root.join(BUNDLE).join("IMG_0042.HEIC"), b"heic bytes").unwrap();
+    std::fs::write(s.root.join(BUNDLE).join("cau.webp"), b"RIFF webp").unwrap();
+    let run = s.build(&[]);
+    run.assert_failed();
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    for (e, name) in errors.iter().zip(["IMG_0042.HEIC", "cau.webp"]) {
+        assert!(
+            e.contains(&format!("{BUNDLE}/index.md"))
+                && e.contains(&format!("`{name}`"))
+                && e.contains("where and when it was taken")
+                && e.contains("help: convert it to JPEG"),
+            "{errors:#?}"
+        );
+    }
+    assert!(!s.out.exists(), "a failed build wrote the output");
+    // Converted away, the bulletin builds and its PDF is there.
+    std::fs::remove_file(s.root.join(BUNDLE).join("IMG_0042.HEIC")).unwrap();
+    std::fs::remove_file(s.root.join(BUNDLE).join("cau.webp")).unwrap();
+    s.build(&[]).assert_ok();
+    assert!(s.out.join(PAGE).join("quyet-dinh.pdf").is_file());
 }
 
 #[test]
