@@ -217,9 +217,13 @@ fn run_build(root: &Path, opts: BuildOptions) -> ExitCode {
                     r.seconds
                 );
             }
-            if r.photos.photos > 0 {
+            if r.photos.photos > 0 || r.photos.pruned > 0 {
+                let pruned = match r.photos.pruned {
+                    0 => String::new(),
+                    n => format!(", {n} unused removed from it"),
+                };
                 eprintln!(
-                    "photos: {} ({} images made, {} taken from the cache)",
+                    "photos: {} ({} images made, {} taken from the cache{pruned})",
                     r.photos.photos, r.photos.made, r.photos.reused
                 );
             }

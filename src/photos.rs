@@ -58,6 +58,9 @@ pub struct Stats {
     pub reused: usize,
     /// Why made files could not be kept in the cache, when they could not.
     pub cache_error: Option<String>,
+    /// Copies removed from the cache because no photo of the archive uses them any more
+    /// (see [`prune`]).
+    pub pruned: usize,
 }
 
 /// One photo file to prepare.
@@ -417,6 +420,57 @@ impl Making<'_> {
     }
 }
 
+/// Remove from `<cache_dir>/images/` the copies that no photo of `archive` uses: those of
+/// photos replaced, removed or made with another [`RECIPE`]. Only for an archive whose
+/// photos are all prepared (a full build's); only files named as this module names them
+/// (a 32-digit key, then `-<width>` or nothing, then `.jpg` or `.png`) are touched.
+/// Returns how many were removed.
+pub fn prune(root: &Path, archive: &Archive) -> std::io::Result<usize> {
+    let dir = root.join(&archive.settings.cache_dir).join(CACHE_FOLDER);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut used = std::collections::HashSet::new();
+    for b in &archive.bulletins {
+        for f in &b.photo_files {
+            let Some(p) = &f.prepared else { continue };
+            for r in p.renditions.iter().chain(&p.original) {
+                if let Stored::File(path) = &r.data {
+                    used.insert(path.file_name().map(|n| n.to_owned()));
+                }
+            }
+        }
+    }
+    let mut removed = 0;
+    for e in entries {
+        let e = e?;
+        let name = e.file_name();
+        if !e.file_type()?.is_file() || used.contains(&Some(name.clone())) {
+            continue;
+        }
+        if name.to_str().is_some_and(is_cached_copy_name) {
+            std::fs::remove_file(e.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `name` is that of a copy this module keeps: `<32 hex digits>[-<width>].<jpg|png>`.
+fn is_cached_copy_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let (key, width) = stem.split_once('-').unwrap_or((stem, "1"));
+    matches!(ext, "jpg" | "png")
+        && key.len() == 32
+        && key.bytes().all(|b| b.is_ascii_hexdigit())
+        && !width.is_empty()
+        && width.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `img` resized to `width` × `height` with a Lanczos-3 filter (alpha weighted), by
 /// fast_image_resize: fifteen times the speed of the image crate's resize on a phone photo.
 fn resize(img: &DynamicImage, width: u32, height: u32) -> DynamicImage {
@@ -522,6 +576,23 @@ fn keep(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_copies_named_as_made_are_pruned() {
+        let key = "0123456789abcdef0123456789abcdef";
+        assert!(is_cached_copy_name(&format!("{key}-480.jpg")));
+        assert!(is_cached_copy_name(&format!("{key}.png")));
+        for other in [
+            format!("{key}-480.webp"),
+            format!("{key}-.jpg"),
+            format!("{key}-x.jpg"),
+            "0123-480.jpg".to_string(),
+            ".tmpAb12cd".to_string(),
+            "ghi-chu.txt".to_string(),
+        ] {
+            assert!(!is_cached_copy_name(&other), "{other}");
+        }
+    }
 
     #[test]
     fn widths_never_enlarge() {

@@ -180,6 +180,10 @@ fn full_build(
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;
     phase("swap", &mut t);
+    // Every photo was prepared: copies in the cache that none uses are old. A cache that
+    // cannot be pruned only stays larger.
+    let mut photo_stats = photo_stats;
+    photo_stats.pruned = photos::prune(root, &loaded.archive).unwrap_or(0);
     if let Some(c) = cache {
         // A cache that cannot be written only means a full build next time.
         let served = served_by_kind(root, &renderer, &written);

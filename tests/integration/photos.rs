@@ -363,15 +363,30 @@ fn a_rebuild_takes_the_photos_from_the_cache() {
         "the same files are published"
     );
 
-    // A photo that changes is a new entry; the others stay.
+    // A photo that changes is a new entry; the others stay; its old copy, which nothing
+    // uses any more, leaves the cache. A file bantin did not make there stays.
+    std::fs::write(cache.join("ghi-chu.txt"), "của người lưu trữ").unwrap();
     std::fs::write(s.root.join(BUNDLE).join("nho.jpg"), jpeg(300, 200, None)).unwrap();
     let third = build(&s);
     assert_eq!((third.photos.made, third.photos.reused), (1, 6));
+    assert_eq!(third.photos.pruned, 1, "the old copy of nho.jpg is removed");
+    let now = mtimes(&cache);
+    assert_eq!(now.len(), 8, "six kept, one new, the note: {now:?}");
+    assert!(now.contains_key(&cache.join("ghi-chu.txt")));
+    let kept: Vec<_> = cached.keys().filter(|p| now.contains_key(*p)).collect();
+    assert_eq!(kept.len(), 6, "{now:?}");
     assert_eq!(
         dimensions(&std::fs::read(s.out.join(PAGE).join("nho-300.jpg")).unwrap()),
         (300, 200)
     );
     assert!(!s.out.join(PAGE).join("nho-320.jpg").exists());
+
+    // A photo no body shows any more: its copies go too.
+    let file = format!("{BUNDLE}/index.md");
+    s.replace(&file, "![Cầu cũ](nho.jpg)", "Cầu cũ.");
+    let fourth = build(&s);
+    assert_eq!(fourth.photos.pruned, 1, "nho.jpg had one copy (300 wide)");
+    assert_eq!(mtimes(&cache).len(), 7);
 
     // `bantin check` reads the cache and adds nothing to it.
     std::fs::remove_dir_all(&cache).unwrap();
