@@ -221,6 +221,43 @@ fn a_build_killed_midway_is_completed_by_the_next() {
 }
 
 #[test]
+fn files_added_to_or_removed_from_the_output_by_hand_mean_a_full_build() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let full = full_build_of(&a);
+    // A stray file deep in a folder of the output, then a page removed: each time the
+    // manifest is untouched, and only listing the output's folders tells.
+    let stray = a.out.join("dia-phuong/ghi-chu.txt");
+    let page = a.out.join("nam/2020/index.html");
+    assert!(
+        page.is_file(),
+        "{} is a page of the example",
+        page.display()
+    );
+    let cases: [(&str, &dyn Fn()); 2] = [
+        ("a file added", &|| {
+            std::fs::write(&stray, "của ai đó").unwrap()
+        }),
+        ("a page removed", &|| std::fs::remove_file(&page).unwrap()),
+    ];
+    for (what, change) in cases {
+        change();
+        let run = a.build(&[]);
+        run.assert_ok();
+        assert!(
+            run.stderr
+                .contains("files were added to or removed from the output"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert_same_tree(&full, &snapshot(&a.out), what);
+    }
+    // Left alone, the next build finds nothing to do.
+    let run = a.build(&[]);
+    assert!(run.stderr.contains("nothing changed"), "{}", run.stderr);
+}
+
+#[test]
 fn a_failed_incremental_build_writes_nothing_and_keeps_the_cache() {
     let a = example_copy();
     a.build(&[]).assert_ok();
