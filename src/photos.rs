@@ -272,12 +272,15 @@ fn prepare_one(
     cache: CacheUse,
 ) -> Result<(Prepared, Stats), Diagnostic> {
     let src = read_source(root, job)?;
-    let decoder = ImageReader::with_format(Cursor::new(&src.bytes[..]), src.format)
+    let mut decoder = ImageReader::with_format(Cursor::new(&src.bytes[..]), src.format)
         .into_decoder()
         .map_err(|e| job.undecodable(e))?;
     let (w, h) = decoder.dimensions();
-    let mut decoder = Upright::new(decoder);
-    let (width, height) = if turns_sideways(decoder.orientation) {
+    // An EXIF block that cannot be read says nothing of the orientation: upright as stored.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let (width, height) = if turns_sideways(orientation) {
         (h, w)
     } else {
         (w, h)
@@ -302,13 +305,8 @@ fn prepare_one(
             dir,
             cache,
         };
-        made.missing(
-            &mut decoder,
-            (width, height),
-            &plans,
-            &mut stored,
-            &mut stats,
-        )?;
+        let upright = (orientation, width, height);
+        made.missing(decoder, upright, &plans, &mut stored, &mut stats)?;
     }
     let mut renditions: Vec<Rendition> = plans
         .into_iter()
@@ -334,25 +332,6 @@ fn prepare_one(
     ))
 }
 
-/// A decoder with the orientation its EXIF block gives (an EXIF block that cannot be read
-/// says nothing of it: upright as stored), decoded only when a copy must be made.
-struct Upright<D> {
-    decoder: Option<D>,
-    orientation: image::metadata::Orientation,
-}
-
-impl<D: ImageDecoder> Upright<D> {
-    fn new(mut decoder: D) -> Self {
-        let orientation = decoder
-            .orientation()
-            .unwrap_or(image::metadata::Orientation::NoTransforms);
-        Upright {
-            decoder: Some(decoder),
-            orientation,
-        }
-    }
-}
-
 /// What making the missing copies of one photo needs.
 struct Making<'a> {
     job: &'a Job,
@@ -366,21 +345,19 @@ impl Making<'_> {
     /// each from the smallest image already made that is at least half as wide again (or
     /// the full size): resizing a 1,600-pixel copy is cheaper than resizing 12 megapixels,
     /// and Lanczos keeps it as sharp.
+    /// `upright` is the photo's EXIF orientation and its size once turned by it.
     fn missing<D: ImageDecoder>(
         &self,
-        upright: &mut Upright<D>,
-        (width, height): (u32, u32),
+        mut decoder: D,
+        (orientation, width, height): (image::metadata::Orientation, u32, u32),
         plans: &[Plan],
         stored: &mut [Option<Stored>],
         stats: &mut Stats,
     ) -> Result<(), Diagnostic> {
         let job = self.job;
-        let Some(mut decoder) = upright.decoder.take() else {
-            return Ok(());
-        };
         let icc = decoder.icc_profile().ok().flatten();
         let mut full = DynamicImage::from_decoder(decoder).map_err(|e| job.undecodable(e))?;
-        full.apply_orientation(upright.orientation);
+        full.apply_orientation(orientation);
         let full = eight_bit(full);
         let mut order: Vec<usize> = (0..plans.len()).filter(|&i| stored[i].is_none()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(plans[i].width));

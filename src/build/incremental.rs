@@ -180,7 +180,7 @@ fn look(
         return Err("the build cache's bodies are cut short");
     }
     // The output's files and the content's, each listed on its own threads.
-    let (exactly, (files, errors)) = rayon::join(
+    let (exactly, (stamps, errors)) = rayon::join(
         || holds_exactly(output, &written),
         || {
             let mut errors = Vec::new();
@@ -201,7 +201,7 @@ fn look(
         inputs,
         theme: theme.fingerprint(),
         statics: cache::Stamp::of(&root.join("static")),
-        bulletins: files,
+        bulletins: stamps,
     })
 }
 

@@ -92,16 +92,19 @@ pub fn marker(index: usize) -> String {
 /// and when it was taken, the camera): HEIC/HEIF, WebP, AVIF, TIFF, JPEG XL and raw DNG, in
 /// any case. A bundle may not publish one as it is.
 pub fn is_uncleaned_photo_name(name: &str) -> bool {
+    has_extension(
+        name,
+        &["heic", "heif", "webp", "avif", "tif", "tiff", "jxl", "dng"],
+    )
+}
+
+/// Whether `name` ends in `.` and one of `exts`, in any case.
+fn has_extension(name: &str, exts: &[&str]) -> bool {
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    ["heic", "heif", "webp", "avif", "tif", "tiff", "jxl", "dng"]
-        .iter()
-        .any(|x| ext.eq_ignore_ascii_case(x))
+    exts.iter().any(|x| ext.eq_ignore_ascii_case(x))
 }
 
 /// Whether a file name is a photo's: `.jpg`, `.jpeg` or `.png`, in any case.
 pub fn is_photo_name(name: &str) -> bool {
-    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    ["jpg", "jpeg", "png"]
-        .iter()
-        .any(|x| ext.eq_ignore_ascii_case(x))
+    has_extension(name, &["jpg", "jpeg", "png"])
 }

@@ -605,9 +605,9 @@ pub struct IndicatorValues {
 
 impl IndicatorValues {
     pub fn new(a: &Archive, g: &Groups, id: IndicatorId) -> Self {
-        let values = &g.values_by_indicator[id.0 as usize];
+        let all = &g.values_by_indicator[id.0 as usize];
         let mut of: rustc_hash::FxHashMap<LocalityId, Vec<ValueIx>> = Default::default();
-        for &ix in values {
+        for &ix in all {
             of.entry(a.values[ix].locality).or_default().push(ix);
         }
         let mut localities: Vec<LocalityId> = of.keys().copied().collect();
@@ -619,7 +619,7 @@ impl IndicatorValues {
         IndicatorValues {
             localities,
             values,
-            periods: table::indicator_periods(a, &g.values_by_indicator[id.0 as usize]),
+            periods: table::indicator_periods(a, all),
         }
     }
 }

@@ -74,9 +74,17 @@ impl Dict {
         if let Some(&w) = self.forms.get(form) {
             return (w != NO_WORD).then(|| Word::unpack(w));
         }
+        let w = self.fold_word(form, form);
+        self.forms.insert(form.into(), w);
+        (w != NO_WORD).then(|| Word::unpack(w))
+    }
+
+    /// The packed word of `raw` folded, with `form` as its exact form, or [`NO_WORD`] when
+    /// nothing of it is left once folded.
+    fn fold_word(&mut self, raw: &str, form: &str) -> u64 {
         let mut f = std::mem::take(&mut self.folded);
         f.clear();
-        fold_into(form, &mut f);
+        fold_into(raw, &mut f);
         let w = if f.is_empty() {
             NO_WORD
         } else {
@@ -85,8 +93,7 @@ impl Dict {
             Word { token, form }.pack()
         };
         self.folded = f;
-        self.forms.insert(form.into(), w);
-        (w != NO_WORD).then(|| Word::unpack(w))
+        w
     }
 
     pub(super) fn intern(&mut self, token: &str) -> u32 {
@@ -126,17 +133,7 @@ impl Dict {
         if let Some(&id) = cached {
             return id;
         }
-        let mut f = std::mem::take(&mut self.folded);
-        f.clear();
-        fold_into(raw, &mut f);
-        let w = if f.is_empty() {
-            NO_WORD
-        } else {
-            let token = self.intern(&f);
-            let form = self.intern(&form_key(&f, &form_of(raw)));
-            Word { token, form }.pack()
-        };
-        self.folded = f;
+        let w = self.fold_word(raw, &form_of(raw));
         match short {
             Some(k) => self.raw_short.insert(k, w),
             None => self.raw.insert(raw.into(), w),

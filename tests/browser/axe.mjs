@@ -105,7 +105,7 @@ main(async () => {
     if (process.env.AXE_TIMES) console.log(`${((Date.now() - t0) / 1000).toFixed(1)}s ${p.path}`);
   }
   await b.close();
-  if (server) server.close();
+  if (server) await server.close();
 
   const nodes = found.reduce((n, v) => n + v.nodes.length, 0);
   if (found.length) {

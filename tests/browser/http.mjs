@@ -13,18 +13,35 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
   '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serve `dir` on 127.0.0.1:`port`; `missing` lists what was asked and not found. */
+/** Serve `dir` on 127.0.0.1:`port`: files as they are, a folder as its index.html (a folder
+ * asked without its final slash is redirected to it, as static hosts do). `missing` lists
+ * what was asked and not found; `close()` stops the server. */
 export function serve(dir, port) {
   const missing = [];
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      missing.push(req.url);
+      res.writeHead(400).end();
+      return;
+    }
     const file = normalize(join(dir, path));
     const inside = file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
     let target = file;
-    if (inside && existsSync(target) && statSync(target).isDirectory()) target = join(target, 'index.html');
+    if (inside && existsSync(target) && statSync(target).isDirectory()) {
+      if (!path.endsWith('/')) {
+        res.writeHead(301, { location: path + '/' }).end();
+        return;
+      }
+      target = join(target, 'index.html');
+    }
     if (!inside || !existsSync(target) || !statSync(target).isFile()) {
       missing.push(req.url);
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -35,6 +52,8 @@ export function serve(dir, port) {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve({ close: () => server.close(), missing }));
+    server.listen(port, '127.0.0.1', () =>
+      resolve({ close: () => new Promise((r) => server.close(r)), missing }),
+    );
   });
 }

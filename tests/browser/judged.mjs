@@ -1,5 +1,6 @@
-// Shared by search_judged.mjs and search_highlights.mjs: the judged queries of
-// tests/fixtures/judged_queries.json, and the search page's results as a reader sees them.
+// Shared by the search checks: the judged queries of tests/fixtures/judged_queries.json
+// (search_judged.mjs, search_highlights.mjs), a query run on the search page to its end,
+// and the page's results as a reader sees them.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +14,9 @@ export function judged(lang) {
   return JSON.parse(readFileSync(file, 'utf8')).queries.filter((j) => (j.ui || ['vi']).includes(lang));
 }
 
-/**
- * Open tim-kiem/?q=… of the built site and return its results once the query has run to its
- * end: [{slug, title, marks: {title, meta, snippet}}], in order.
- */
-export async function results(page, site, q) {
+/** Open tim-kiem/?q=… of the built site (from disk) and wait until the query has run to its
+ * end: the results are no longer busy and the status line names the query. */
+export async function runQuery(page, site, q) {
   await page.goto(fileUrl(site, 'tim-kiem/') + '?q=' + encodeURIComponent(q));
   await page.waitForFunction(
     (q) => {
@@ -28,6 +27,14 @@ export async function results(page, site, q) {
     q.trim(),
     { timeout: 10_000 },
   );
+}
+
+/**
+ * Open tim-kiem/?q=… of the built site and return its results once the query has run to its
+ * end: [{slug, title, marks: {title, meta, snippet}}], in order.
+ */
+export async function results(page, site, q) {
+  await runQuery(page, site, q);
   return page.evaluate(() =>
     Array.from(document.querySelectorAll('#results > li'), (li) => {
       const a = li.querySelector('h2 a');

@@ -6,18 +6,19 @@
 // With BASE_URL (http://127.0.0.1:PORT/luu-tru/), the script serves SITE's parent folder on
 // that port with a tiny static server (node's http module, stopped when the script ends), so
 // the site lives under the sub-path, the way a static host would serve it; SITE's folder must
-// be named like the sub-path. Any response other than 2xx/3xx (favicon aside) is a failure.
+// be named like the sub-path. Any request it cannot answer is a failure (a /favicon.ico too: the
+// theme links its icon).
 //
 // Checks: queries with and without diacritics (the same bulletins; the order is the ranking's,
 // checked by search_judged.mjs), NFD input, prefixes, several words narrowing the results; typing in #q updates the results as one types and keeps ?q= in the address;
 // /tim-kiem/?q=… runs that query; a result shows its title (a working link), date dd/mm/yyyy,
 // locality and a snippet with <mark>; without JavaScript the <noscript> text shows.
 import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
-import { basename, dirname, extname, join, normalize, sep } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { CHROMIUM, args, launch, fileUrl, check, main } from './lib.mjs';
+import { serve } from './http.mjs';
 
 const { site, shots } = args();
 const baseUrl = process.argv[4] || null;
@@ -30,58 +31,6 @@ const DONG_SON = [
   'Đông Sơn về đích nhiều chỉ tiêu năm 2020 dù tăng trưởng chậm lại',
   'Huyện Đông Sơn nhập vào thành phố Thanh Hóa từ ngày 1/1/2025',
 ];
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.csv': 'text/csv; charset=utf-8',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** Serve `dir` on 127.0.0.1:`port`: files as they are, folders as their index.html. */
-function serve(dir, port) {
-  const errors = [];
-  const server = createServer((req, res) => {
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    if (path === '/favicon.ico') {
-      // The host's root, outside the site: Chromium asks for it over http.
-      res.writeHead(204).end();
-      return;
-    }
-    const file = normalize(join(dir, path));
-    const inside = file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-    let target = file;
-    if (inside && existsSync(target) && statSync(target).isDirectory()) {
-      if (!path.endsWith('/')) {
-        res.writeHead(301, { location: path + '/' }).end();
-        return;
-      }
-      target = join(target, 'index.html');
-    }
-    if (!inside || !existsSync(target) || !statSync(target).isFile()) {
-      errors.push(`404 ${req.url}`);
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(target)] || 'application/octet-stream' });
-    createReadStream(target).pipe(res);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve({ server, errors }));
-  });
-}
 
 main(async () => {
   let server = null;
@@ -380,8 +329,8 @@ main(async () => {
   }
 
   if (server) {
-    await new Promise((r) => server.server.close(r));
-    b.problems.push(...server.errors);
+    await server.close();
+    b.problems.push(...server.missing.map((u) => `404 ${u}`));
   }
   if (b.problems.length) throw new Error(b.problems.join('\n'));
   console.log(`search ${where}: ok`);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { args, launch, fileUrl, check, main } from './lib.mjs';
+import { runQuery } from './judged.mjs';
 
 const { site, shots } = args();
 const i18n = join(dirname(fileURLToPath(import.meta.url)), '../../themes/default/i18n');
@@ -37,16 +38,7 @@ main(async () => {
 
   /** Open tim-kiem/?q=… and return the status line once the query has run. */
   const status = async (q) => {
-    await page.goto(fileUrl(site, 'tim-kiem/') + '?q=' + encodeURIComponent(q));
-    await page.waitForFunction(
-      (q) => {
-        const list = document.getElementById('results');
-        const s = document.getElementById('search-status').textContent;
-        return list && list.getAttribute('aria-busy') !== 'true' && s.includes(q);
-      },
-      q,
-      { timeout: 10_000 },
-    );
+    await runQuery(page, site, q);
     return page.textContent('#search-status');
   };
 

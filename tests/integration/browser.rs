@@ -126,14 +126,10 @@ fn search_finds_bulletins_from_disk_as_one_types() {
     run("search.mjs");
 }
 
-/// The same checks over http, with the site under a sub-path: built with
-/// `--base-url http://127.0.0.1:PORT/luu-tru/` (relative_urls off) into `<tmp>/luu-tru/`,
-/// and `<tmp>/` served by the script's own static server (stopped when node exits).
-#[test]
-fn search_works_over_http_under_a_sub_path() {
-    if !require_tools() {
-        return;
-    }
+/// The example archive built for `http://127.0.0.1:<free port>/luu-tru/` (relative_urls
+/// off) into `<tmp>/luu-tru/`, for a script that serves `<tmp>/` on that port: the
+/// temporary folder (kept while it lives), the output and the base URL.
+fn example_under_sub_path() -> (tempfile::TempDir, std::path::PathBuf, String) {
     // A free port: ask the system for one, then let the script listen on it.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/luu-tru/");
@@ -143,6 +139,18 @@ fn search_works_over_http_under_a_sub_path() {
     set_setting(&root, "relative_urls", "false");
     let out = tmp.path().join("luu-tru");
     build_into(&root, &out, Some(&base));
+    (tmp, out, base)
+}
+
+/// The same checks over http, with the site under a sub-path: built with
+/// `--base-url http://127.0.0.1:PORT/luu-tru/` (relative_urls off) into `<tmp>/luu-tru/`,
+/// and `<tmp>/` served by the script's own static server (stopped when node exits).
+#[test]
+fn search_works_over_http_under_a_sub_path() {
+    if !require_tools() {
+        return;
+    }
+    let (_tmp, out, base) = example_under_sub_path();
     let page = std::fs::read_to_string(out.join("tim-kiem/index.html")).unwrap();
     assert!(
         page.contains("data-index=\"/luu-tru/tim-kiem/index/\"")
@@ -338,14 +346,7 @@ fn axe_finds_nothing_on_any_page_and_nothing_is_missing() {
     if !require_tools() {
         return;
     }
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}/luu-tru/");
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_site(&example_root(), &root);
-    set_setting(&root, "relative_urls", "false");
-    let out = tmp.path().join("luu-tru");
-    build_into(&root, &out, Some(&base));
+    let (_tmp, out, base) = example_under_sub_path();
     run_on("axe.mjs", &out, &[&format!("--base={base}")]);
 }
 
