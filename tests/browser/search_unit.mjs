@@ -179,7 +179,7 @@ test("the client holds no test hooks and no UI words (those come from the i18n)"
     assert.deepEqual(msgs.map((m) => m[1]).sort(), ["count", "error", "more", "none", "partial"], lang);
     for (const [, name, value] of msgs) {
       const html = readFileSync(join(theme, "templates/search.html"), "utf8");
-      assert.ok(html.includes(`data-msg-${name}="{{ t(k="search_msg_${name}") }}"`), `search.html lacks data-msg-${name}`);
+      assert.ok(html.includes(`data-msg-${name}="{{ i18n.search_msg_${name} }}"`), `search.html lacks data-msg-${name}`);
       for (const piece of value.split(/\{[nq]\}/).map((x) => x.trim()).filter((x) => x.length > 3)) {
         for (const [f, text] of code) assert.ok(!text.includes(piece), `${f} holds “${piece}” (${lang}.toml)`);
       }

@@ -938,3 +938,20 @@ fn a_template_naming_a_missing_field_is_named_with_its_line() {
         )]
     });
 }
+
+/// `i18n.<key>` reads a string of the theme: a key without one is a template error at its
+/// line (unlike `t(k=…)`, which prints the key).
+#[test]
+fn a_template_naming_a_missing_string_is_named_with_its_line() {
+    assert_defect(|s| {
+        s.write(
+            "templates/topics.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ i18n.topics }}</h1>\n<p>{{ i18n.no_such_string }}</p>\n{% endblock content %}\n",
+        );
+        vec![expect(
+            "templates/topics.html",
+            Some(4),
+            &["template error", "no_such_string"],
+        )]
+    });
+}
