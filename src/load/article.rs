@@ -334,17 +334,18 @@ impl Reader<'_, '_> {
         article_term: Option<TermId>,
         d: &Defaults,
     ) -> Option<IndicatorValue> {
-        let line = self.line(At(spec.place, "value"));
+        // The line of the value, found only for an error.
+        let at = At(spec.place, "value");
         let indicator = self.value_indicator(&spec);
         let locality = self.value_locality(&spec, localities);
         let period = spec.period.or(d.period);
         if period.is_none() {
-            self.err(line, format!("the value of `{}` has no `period`", spec.id)).help =
+            self.err_at(at, format!("the value of `{}` has no `period`", spec.id)).help =
                 Some(if spec.inline { "add `period=2020` to the link, or `defaults: { period: 2020 }` to the front matter" } else { "add `period: 2020` to the value, or `defaults: { period: 2020 }` to the front matter" }.into());
         }
         let kind = spec.kind.or(d.kind);
         if kind.is_none() {
-            self.err(line, format!("the value of `{}` has no `kind`", spec.id))
+            self.err_at(at, format!("the value of `{}` has no `kind`", spec.id))
                 .help = Some(
                 if spec.inline {
                     "add `kind=target`, `kind=actual` or `kind=estimate` to the link"
@@ -356,7 +357,7 @@ impl Reader<'_, '_> {
         }
         let qualifier = spec.qualifier.or(d.qualifier).or(spec.qualifier_from_text);
         if spec.amount.1.is_some() && spec.qualifier.is_some() {
-            self.err(line, "a range cannot have a qualifier").help =
+            self.err_at(at, "a range cannot have a qualifier").help =
                 Some("remove the qualifier, or write a single figure".into());
         }
         let indicator = indicator?;
