@@ -28,7 +28,7 @@ use crate::load::{Found, LoadOptions};
 use crate::rebuild::site::Served;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The start of every cache file.
 fn tag() -> String {

@@ -216,8 +216,9 @@ impl Dict {
 }
 
 /// The distinct exact forms ([`super::fold::form_of`]) of a body's words with how often each
-/// occurs, as `"form count form count…"` sorted by form: all the index needs of a body (its
-/// tokens are the forms folded), at a fraction of its text's size, so a bulletin's text need
+/// occurs, as `"form count form count…"` in the order of their first occurrence: all the
+/// index needs of a body (its tokens are the forms folded; the index adds them up by key, so
+/// their order is of no account), at a fraction of its text's size, so a bulletin's text need
 /// not be kept from parsing to indexing.
 pub fn body_terms(text: &str) -> String {
     /// What [`body_terms`] keeps between calls on one thread.
@@ -228,8 +229,8 @@ pub fn body_terms(text: &str) -> String {
         ids: Vec<Word>,
         /// Occurrences, by key.
         counts: Vec<u32>,
-        /// Sort keys, by key (see below).
-        order_keys: Vec<u128>,
+        /// Where the form starts in each key (past `token=`), by key.
+        form_starts: Vec<u32>,
     }
     thread_local! {
         static SCRATCH: std::cell::RefCell<TermsScratch> = Default::default();
@@ -240,19 +241,13 @@ pub fn body_terms(text: &str) -> String {
             dict,
             ids,
             counts,
-            order_keys,
+            form_starts,
         } = &mut *guard;
         ids.clear();
         dict.scan(text, ids);
         counts.resize(dict.tokens.len(), 0);
-        // Each form's first 16 bytes as one big-endian number (zero-padded: forms hold no
-        // NUL), so that most comparisons of the sort below are one integer comparison.
-        for t in &dict.tokens[order_keys.len()..] {
-            let t = form_of_key(t);
-            let mut b = [0u8; 16];
-            let n = t.len().min(16);
-            b[..n].copy_from_slice(&t.as_bytes()[..n]);
-            order_keys.push(u128::from_be_bytes(b));
+        for key in &dict.tokens[form_starts.len()..] {
+            form_starts.push((key.len() - form_of_key(key).len()) as u32);
         }
         let mut distinct = Vec::new();
         for w in ids.iter() {
@@ -262,12 +257,7 @@ pub fn body_terms(text: &str) -> String {
             }
             counts[id as usize] += 1;
         }
-        let form = |id: u32| form_of_key(&dict.tokens[id as usize]);
-        distinct.sort_unstable_by(|&a, &b| {
-            order_keys[a as usize]
-                .cmp(&order_keys[b as usize])
-                .then_with(|| form(a).cmp(form(b)))
-        });
+        let form = |id: u32| &dict.tokens[id as usize][form_starts[id as usize] as usize..];
         // Made once and kept with its bulletin until the index is written: no spare capacity.
         let len: usize = distinct.iter().map(|&id| form(id).len() + 2).sum();
         let mut out = String::with_capacity(len + distinct.len() * 4);

@@ -248,19 +248,19 @@ mod tests {
     #[test]
     fn body_terms_write_counts_of_several_digits() {
         let text = format!("{} ngân sách {}", "thu ".repeat(1234), "Sách ".repeat(10));
-        assert_eq!(body_terms(&text), "ngân 1 sach\u{301} 11 thu 1234");
-        assert_eq!(body_terms("Thư thu THƯ"), "thu 1 thư 2");
+        assert_eq!(body_terms(&text), "thu 1234 ngân 1 sach\u{301} 11");
+        assert_eq!(body_terms("Thư thu THƯ"), "thư 2 thu 1");
         assert_eq!(body_terms(""), "");
     }
 
     #[test]
-    fn body_terms_sort_long_tokens_past_their_first_sixteen_bytes() {
+    fn body_terms_list_each_form_once_where_it_first_occurs() {
         let t = body_terms(
             "abcdefghijklmnopqrz abcdefghijklmnopq abcdefghijklmnopqra abcdefghijklmnopq b",
         );
         assert_eq!(
             t,
-            "abcdefghijklmnopq 2 abcdefghijklmnopqra 1 abcdefghijklmnopqrz 1 b 1"
+            "abcdefghijklmnopqrz 1 abcdefghijklmnopq 2 abcdefghijklmnopqra 1 b 1"
         );
     }
 
@@ -297,10 +297,11 @@ mod tests {
                 *got.entry(crate::vi::fold(f)).or_insert(0u32) += n;
             }
             prop_assert_eq!(got, expected);
-            let mut sorted = forms.clone();
-            sorted.sort();
-            sorted.dedup();
-            prop_assert_eq!(forms, sorted);
+            // Each form once.
+            let mut distinct = forms.clone();
+            distinct.sort();
+            distinct.dedup();
+            prop_assert_eq!(distinct.len(), forms.len());
         }
 
         #[test]
