@@ -175,6 +175,29 @@ pub struct RecordRef<'a> {
     pub manifest: &'a Manifest,
 }
 
+/// The first part of a record (its build, the files found and the bulletins read), encoded
+/// ahead: a full build encodes it on a thread of its own while the pages render, and at the
+/// end only the files written are left to add. A record is its fields one after another
+/// (postcard writes a struct as the sequence of its fields, with no framing), so the head
+/// and the rest written in turn read back as one [`Record`].
+pub struct RecordHead {
+    build: u64,
+    bytes: Vec<u8>,
+}
+
+impl RecordHead {
+    pub fn encode(build: u64, files: &[Found], parsed: &[ParsedRef]) -> io::Result<RecordHead> {
+        let mut bytes = tag().into_bytes();
+        bytes = postcard::to_extend(&(build, files, parsed), bytes).map_err(io::Error::other)?;
+        Ok(RecordHead { build, bytes })
+    }
+
+    /// The build the head names, for the stamps written with it.
+    pub fn build(&self) -> u64 {
+        self.build
+    }
+}
+
 /// What the record keeps of the bulletins: every bulletin of `archive` with its values (in
 /// the archive's order, see `load::assemble`) and photos as made ready, then the bulletins
 /// read but not built (`others`).
@@ -240,12 +263,22 @@ impl Cache {
         self.dir.join(NEW_BODIES)
     }
 
-    /// After a full build: its bodies replace the old ones, then `record` and `stamps` are
-    /// kept. The old stamps go first, so that no moment pairs them with the new bodies.
-    pub fn save_full<R: Serialize>(&self, record: &R, stamps: &Stamps) -> io::Result<()> {
+    /// After a full build: its bodies replace the old ones, then the record (`head`, then
+    /// the files the build wrote) and `stamps` are kept. The old stamps go first, so that no
+    /// moment pairs them with the new bodies.
+    pub fn save_full(
+        &self,
+        head: RecordHead,
+        served: &Served,
+        manifest: &Manifest,
+        stamps: &Stamps,
+    ) -> io::Result<()> {
         self.forget()?;
         fs::rename(self.new_bodies(), self.bodies())?;
-        self.save(record, stamps)
+        let record =
+            postcard::to_extend(&(served, manifest), head.bytes).map_err(io::Error::other)?;
+        write_bytes(&self.dir.join(RECORD), &record)?;
+        write(&self.dir.join(STAMPS), stamps)
     }
 
     /// After a failed build: nothing of it stays (the cache of the last good build does),
@@ -301,6 +334,13 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
     let bytes = fs::read(path).ok()?;
     let rest = bytes.strip_prefix(tag().as_bytes())?;
     postcard::from_bytes(rest).ok()
+}
+
+/// Write `bytes` (tag included) through a temporary name.
+fn write_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
 }
 
 fn write<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
@@ -367,5 +407,39 @@ mod tests {
         assert!(cache.stamps().is_none(), "another version");
         cache.forget().unwrap();
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_record_written_in_two_parts_is_the_record_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), Path::new(".c")).unwrap();
+        let files = vec![Found {
+            path: PathBuf::from("content/2024/a.md"),
+            bundle: None,
+        }];
+        let mut served = Served::default();
+        served.pages.insert("bai-viet/a/index.html".into());
+        let manifest = Manifest::from([("bai-viet/a/index.html".to_string(), 42)]);
+        let whole = RecordRef {
+            build: 7,
+            files: &files,
+            parsed: Vec::new(),
+            served: &served,
+            manifest: &manifest,
+        };
+        cache.save(&whole, &stamps()).unwrap();
+        let record = dir.path().join(".c/build/record");
+        let written_whole = fs::read(&record).unwrap();
+
+        fs::write(cache.new_bodies(), b"").unwrap();
+        let head = RecordHead::encode(7, &files, &[]).unwrap();
+        cache
+            .save_full(head, &served, &manifest, &stamps())
+            .unwrap();
+        assert_eq!(fs::read(&record).unwrap(), written_whole);
+        let back = cache.record(&stamps()).expect("the record reads back");
+        assert_eq!(back.files.len(), 1);
+        assert_eq!(back.manifest, manifest);
+        assert!(back.served.pages.contains("bai-viet/a/index.html"));
     }
 }

@@ -171,7 +171,20 @@ fn full_build(
     };
     let staging = Staging::new(&out).map_err(io_err)?;
     let hashing = manifest::Hashing::new(&staging);
-    let files = write_site(&renderer, root, &hashing)?;
+    // The cache's record of what was read is encoded beside the rendering, so that only the
+    // files written are left for the end.
+    let build = cache::new_build_id();
+    let (files, head) = std::thread::scope(|scope| {
+        let head = cache.map(|_| {
+            scope.spawn(|| {
+                let parsed = cache::parsed_of(archive, &groups, loaded.skipped.iter());
+                cache::RecordHead::encode(build, &loaded.files, &parsed)
+            })
+        });
+        let files = write_site(&renderer, root, &hashing);
+        (files, head.map(|h| h.join()))
+    });
+    let files = files?;
     let written = hashing.into_manifest();
     let manifest_text = manifest::text(&written);
     staging
@@ -184,13 +197,12 @@ fn full_build(
     // cannot be pruned only stays larger.
     let mut photo_stats = photo_stats;
     photo_stats.pruned = photos::prune(root, &loaded.archive).unwrap_or(0);
-    if let Some(c) = cache {
+    if let (Some(c), Some(Ok(Ok(head)))) = (cache, head) {
         // A cache that cannot be written only means a full build next time.
         let served = served_by_kind(root, &renderer, &written);
         let saved = Saved {
             output: &output,
-            loaded: &loaded,
-            groups: &groups,
+            head,
             stamps,
             served,
             manifest: written,
@@ -268,8 +280,8 @@ fn served_by_kind(
 /// What a full build read and wrote.
 struct Saved<'a> {
     output: &'a Path,
-    loaded: &'a load::Loaded,
-    groups: &'a Groups,
+    /// The record of what it read.
+    head: cache::RecordHead,
     stamps: Vec<(PathBuf, Option<cache::Stamp>)>,
     served: crate::rebuild::site::Served,
     manifest: manifest::Manifest,
@@ -279,18 +291,8 @@ struct Saved<'a> {
 
 /// Keep what a full build read and wrote for the next build.
 fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> std::io::Result<()> {
-    let loaded = s.loaded;
-    let parsed = cache::parsed_of(&loaded.archive, s.groups, loaded.skipped.iter());
-    let build = cache::new_build_id();
-    let record = cache::RecordRef {
-        build,
-        files: &loaded.files,
-        parsed,
-        served: &s.served,
-        manifest: &s.manifest,
-    };
     let stamps = cache::Stamps {
-        build,
+        build: s.head.build(),
         inputs: cache::Inputs::now(root, &opts.load, s.output),
         theme: s.theme,
         statics: cache::Stamp::of(&root.join("static")),
@@ -298,7 +300,7 @@ fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> st
         bodies_len: std::fs::metadata(c.new_bodies())?.len(),
         manifest: manifest::hash(s.manifest_text),
     };
-    c.save_full(&record, &stamps)
+    c.save_full(s.head, &s.served, &s.manifest, &stamps)
 }
 
 /// Every check of a build, with nothing written.
