@@ -175,23 +175,18 @@ pub struct RecordRef<'a> {
     pub manifest: &'a Manifest,
 }
 
-/// The first part of a record (its build, the files found and the bulletins read), encoded
-/// ahead: a full build encodes it on a thread of its own while the pages render, and at the
-/// end only the files written are left to add. A record is its fields one after another
-/// (postcard writes a struct as the sequence of its fields, with no framing), so the head
-/// and the rest written in turn read back as one [`Record`].
+/// The first part of a record (its build, the files found and the bulletins read), written
+/// ahead into `record.new`: a full build writes it on a thread of its own while the pages
+/// render, and at the end only the files written are left to add. A record is its fields
+/// one after another (postcard writes a struct as the sequence of its fields, with no
+/// framing), so the head and the rest written in turn read back as one [`Record`]. Streamed
+/// to the file, not kept: at 100,000 bulletins the head is over 100 MB.
 pub struct RecordHead {
     build: u64,
-    bytes: Vec<u8>,
+    file: BufWriter<File>,
 }
 
 impl RecordHead {
-    pub fn encode(build: u64, files: &[Found], parsed: &[ParsedRef]) -> io::Result<RecordHead> {
-        let mut bytes = tag().into_bytes();
-        bytes = postcard::to_extend(&(build, files, parsed), bytes).map_err(io::Error::other)?;
-        Ok(RecordHead { build, bytes })
-    }
-
     /// The build the head names, for the stamps written with it.
     pub fn build(&self) -> u64 {
         self.build
@@ -234,6 +229,8 @@ const RECORD: &str = "record";
 const BODIES: &str = "bodies";
 /// The bodies of a full build, until it succeeds.
 const NEW_BODIES: &str = "bodies.new";
+/// The record of a full build, until it succeeds.
+const NEW_RECORD: &str = "record.new";
 const LOCK: &str = "lock";
 
 impl Cache {
@@ -263,6 +260,20 @@ impl Cache {
         self.dir.join(NEW_BODIES)
     }
 
+    /// Start the record of a full build: its `build`, the `files` found and the bulletins
+    /// read (see [`RecordHead`]).
+    pub fn record_head(
+        &self,
+        build: u64,
+        files: &[Found],
+        parsed: &[ParsedRef],
+    ) -> io::Result<RecordHead> {
+        let mut file = BufWriter::with_capacity(1 << 20, File::create(self.dir.join(NEW_RECORD))?);
+        file.write_all(tag().as_bytes())?;
+        postcard::to_io(&(build, files, parsed), &mut file).map_err(io::Error::other)?;
+        Ok(RecordHead { build, file })
+    }
+
     /// After a full build: its bodies replace the old ones, then the record (`head`, then
     /// the files the build wrote) and `stamps` are kept. The old stamps go first, so that no
     /// moment pairs them with the new bodies.
@@ -273,11 +284,13 @@ impl Cache {
         manifest: &Manifest,
         stamps: &Stamps,
     ) -> io::Result<()> {
+        let mut file = head.file;
+        postcard::to_io(&(served, manifest), &mut file).map_err(io::Error::other)?;
+        file.flush()?;
+        drop(file);
         self.forget()?;
         fs::rename(self.new_bodies(), self.bodies())?;
-        let record =
-            postcard::to_extend(&(served, manifest), head.bytes).map_err(io::Error::other)?;
-        write_bytes(&self.dir.join(RECORD), &record)?;
+        fs::rename(self.dir.join(NEW_RECORD), self.dir.join(RECORD))?;
         write(&self.dir.join(STAMPS), stamps)
     }
 
@@ -285,6 +298,7 @@ impl Cache {
     /// and a cache folder this build made is removed.
     pub fn give_up(self) {
         let _ = fs::remove_file(self.new_bodies());
+        let _ = fs::remove_file(self.dir.join(NEW_RECORD));
         if let Some(top) = &self.made {
             let _ = fs::remove_dir_all(&self.dir);
             // Only if nothing else was put there (the photos' cache is kept).
@@ -334,13 +348,6 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
     let bytes = fs::read(path).ok()?;
     let rest = bytes.strip_prefix(tag().as_bytes())?;
     postcard::from_bytes(rest).ok()
-}
-
-/// Write `bytes` (tag included) through a temporary name.
-fn write_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path)
 }
 
 fn write<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
@@ -432,7 +439,7 @@ mod tests {
         let written_whole = fs::read(&record).unwrap();
 
         fs::write(cache.new_bodies(), b"").unwrap();
-        let head = RecordHead::encode(7, &files, &[]).unwrap();
+        let head = cache.record_head(7, &files, &[]).unwrap();
         cache
             .save_full(head, &served, &manifest, &stamps())
             .unwrap();

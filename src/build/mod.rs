@@ -171,14 +171,15 @@ fn full_build(
     };
     let staging = Staging::new(&out).map_err(io_err)?;
     let hashing = manifest::Hashing::new(&staging);
-    // The cache's record of what was read is encoded beside the rendering, so that only the
+    // The cache's record of what was read is written beside the rendering, so that only the
     // files written are left for the end.
     let build = cache::new_build_id();
     let (files, head) = std::thread::scope(|scope| {
-        let head = cache.map(|_| {
-            scope.spawn(|| {
-                let parsed = cache::parsed_of(archive, &groups, loaded.skipped.iter());
-                cache::RecordHead::encode(build, &loaded.files, &parsed)
+        let (groups, loaded) = (&groups, &loaded);
+        let head = cache.map(|c| {
+            scope.spawn(move || {
+                let parsed = cache::parsed_of(archive, groups, loaded.skipped.iter());
+                c.record_head(build, &loaded.files, &parsed)
             })
         });
         let files = write_site(&renderer, root, &hashing);

@@ -307,3 +307,34 @@ fn the_manifest_lists_every_file_with_its_hash() {
         a.build(&[]).assert_ok();
     }
 }
+
+/// A full build that fails while its pages render (the cache's record of what it read is
+/// being written beside them) leaves the output and the cache as they were, and the next
+/// build after the fix is incremental again.
+#[test]
+fn a_failed_full_build_leaves_the_output_and_the_cache_as_they_were() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let output = snapshot(&a.out);
+    let cache = snapshot(&a.path(".bantin-cache/build"));
+    a.write(
+        "templates/topics.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ i18n.no_such_string }}\n{% endblock content %}\n",
+    );
+    let run = a.build(&["--full"]);
+    run.assert_failed();
+    assert!(run.stderr.contains("no_such_string"), "{}", run.stderr);
+    assert_same_tree(
+        &output,
+        &snapshot(&a.out),
+        "the output after a failed build",
+    );
+    assert_same_tree(
+        &cache,
+        &snapshot(&a.path(".bantin-cache/build")),
+        "the cache after a failed build",
+    );
+    std::fs::remove_file(a.path("templates/topics.html")).unwrap();
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    rebuilt_like_full(&a, "the build after the failed one");
+}
