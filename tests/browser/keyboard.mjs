@@ -72,7 +72,16 @@ async function searchPage(page) {
   check(first && first.cls.includes('skip'), `the first Tab reaches ${describe(first)}, not the skip link`);
   await tabTo(page, (f) => f.id === 'q', 'the search field');
   await page.keyboard.type(query);
-  await page.waitForFunction(() => document.querySelectorAll('#results li a').length > 0, null, { timeout: 15000 });
+  // The results of the whole query, shown and settled: on a loaded machine the results of a
+  // query typed halfway can come first, and a Tab while they are replaced reaches nothing.
+  await page.waitForFunction(
+    (q) =>
+      document.querySelectorAll('#results li a').length > 0 &&
+      !document.getElementById('results').hasAttribute('aria-busy') &&
+      document.getElementById('search-status').textContent.includes(q),
+    query,
+    { timeout: 15000 },
+  );
   const hit = await tab(page);
   const firstResult = await page.$eval('#results li a', (a) => a.textContent.trim().slice(0, 60));
   check(hit && hit.tag === 'a' && hit.text === firstResult, `Tab after typing reaches ${describe(hit)}, not the first result`);
