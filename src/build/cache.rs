@@ -294,11 +294,16 @@ impl Cache {
         write(&self.dir.join(STAMPS), stamps)
     }
 
+    /// The bodies and record of a full build that will not be kept go.
+    pub fn discard_new(&self) {
+        let _ = fs::remove_file(self.new_bodies());
+        let _ = fs::remove_file(self.dir.join(NEW_RECORD));
+    }
+
     /// After a failed build: nothing of it stays (the cache of the last good build does),
     /// and a cache folder this build made is removed.
     pub fn give_up(self) {
-        let _ = fs::remove_file(self.new_bodies());
-        let _ = fs::remove_file(self.dir.join(NEW_RECORD));
+        self.discard_new();
         if let Some(top) = &self.made {
             let _ = fs::remove_dir_all(&self.dir);
             // Only if nothing else was put there (the photos' cache is kept).

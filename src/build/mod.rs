@@ -198,20 +198,29 @@ fn full_build(
     // cannot be pruned only stays larger.
     let mut photo_stats = photo_stats;
     photo_stats.pruned = photos::prune(root, &loaded.archive).unwrap_or(0);
-    if let (Some(c), Some(Ok(Ok(head)))) = (cache, head) {
-        // A cache that cannot be written only means a full build next time.
-        let served = served_by_kind(root, &renderer, &written);
-        let saved = Saved {
-            output: &output,
-            head,
-            stamps,
-            served,
-            manifest: written,
-            manifest_text: &manifest_text,
-            theme: renderer.theme.fingerprint(),
-        };
-        let _ = save_full(c, root, opts, saved);
-        phase("cache", &mut t);
+    // A cache that cannot be written only means a full build next time.
+    match (cache, head) {
+        (Some(c), Some(Ok(Ok(head)))) => {
+            let served = served_by_kind(root, &renderer, &written);
+            let saved = Saved {
+                output: &output,
+                head,
+                stamps,
+                served,
+                manifest: written,
+                manifest_text: &manifest_text,
+                theme: renderer.theme.fingerprint(),
+            };
+            let _ = save_full(c, root, opts, saved);
+            phase("cache", &mut t);
+        }
+        // The record could not be written: the cache says nothing any more, and keeps no
+        // half of this build.
+        (Some(c), _) => {
+            let _ = c.forget();
+            c.discard_new();
+        }
+        (None, _) => {}
     }
     let report = BuildReport {
         output,

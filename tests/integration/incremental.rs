@@ -338,3 +338,27 @@ fn a_failed_full_build_leaves_the_output_and_the_cache_as_they_were() {
     edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
     rebuilt_like_full(&a, "the build after the failed one");
 }
+
+/// A full build whose cache record cannot be written still builds the site; the cache then
+/// says nothing (the next build is a full one) and keeps no half of that build.
+#[test]
+fn a_record_that_cannot_be_written_leaves_no_cache_and_the_next_build_is_full() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    // A folder where the record is written makes writing it fail.
+    std::fs::create_dir(a.path(".bantin-cache/build/record.new")).unwrap();
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    a.build(&["--full"]).assert_ok();
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "the site is built");
+    let cache = a.path(".bantin-cache/build");
+    assert!(
+        !cache.join("bodies.new").exists(),
+        "no bodies of that build"
+    );
+    assert!(!cache.join("stamps").exists(), "the cache says nothing");
+    std::fs::remove_dir(cache.join("record.new")).unwrap();
+    let run = a.build(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("a full build"), "{}", run.stderr);
+    rebuilt_like_full(&a, "the build after the full one");
+}
