@@ -15,7 +15,14 @@ use crate::timings::phase;
 use crate::urls::path;
 
 /// Render the whole site and hand every file to `sink` (site path, bytes).
-pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+/// With `index_cache`, the search index's batches are kept in it for the next build (see
+/// [`crate::search::BatchCache`]).
+pub fn write_site(
+    r: &Renderer,
+    root: &Path,
+    sink: &dyn Sink,
+    index_cache: Option<&crate::search::BatchCache>,
+) -> Result<usize, Diagnostics> {
     let mut t = Instant::now();
     let jobs = r.plan();
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
@@ -59,7 +66,7 @@ pub fn write_site(r: &Renderer, root: &Path, sink: &dyn Sink) -> Result<usize, D
                     Err(e) => errors.push(e),
                 }
                 phase("feeds", &mut t);
-                match crate::search::write_index(r.archive, &r.urls, sink) {
+                match crate::search::write_index(r.archive, &r.urls, sink, index_cache) {
                     Ok(n) => count += n,
                     Err(e) => errors.push(Diagnostic::new(
                         crate::search::DIR,

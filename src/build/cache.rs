@@ -26,6 +26,7 @@ use super::manifest::{Hash, Manifest};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
 use crate::rebuild::site::Served;
+use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
 const FORMAT: u32 = 3;
@@ -231,6 +232,10 @@ const BODIES: &str = "bodies";
 const NEW_BODIES: &str = "bodies.new";
 /// The record of a full build, until it succeeds.
 const NEW_RECORD: &str = "record.new";
+/// The search index's batches (see [`crate::search::batches`]), which go with the bodies.
+const INDEX: &str = "index";
+/// Those of a full build, until it succeeds.
+const NEW_INDEX: &str = "index.new";
 const LOCK: &str = "lock";
 
 impl Cache {
@@ -258,6 +263,21 @@ impl Cache {
     /// Where a full build keeps its bodies until [`Cache::save_full`].
     pub fn new_bodies(&self) -> PathBuf {
         self.dir.join(NEW_BODIES)
+    }
+
+    /// The search index's batches of the last build, beside its bodies.
+    pub fn index_batches(&self) -> io::Result<BatchCache> {
+        BatchCache::open(&self.dir.join(INDEX))
+    }
+
+    /// An empty folder for a full build's batches, until [`Cache::save_full`].
+    pub fn new_index_batches(&self) -> io::Result<BatchCache> {
+        let dir = self.dir.join(NEW_INDEX);
+        match fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        BatchCache::open(&dir)
     }
 
     /// Start the record of a full build: its `build`, the `files` found and the bulletins
@@ -290,6 +310,15 @@ impl Cache {
         drop(file);
         self.forget()?;
         fs::rename(self.new_bodies(), self.bodies())?;
+        // The batches go with the bodies their fingerprints point into; without new ones
+        // (they could not be written), none.
+        match fs::remove_dir_all(self.dir.join(INDEX)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        if self.dir.join(NEW_INDEX).is_dir() {
+            fs::rename(self.dir.join(NEW_INDEX), self.dir.join(INDEX))?;
+        }
         fs::rename(self.dir.join(NEW_RECORD), self.dir.join(RECORD))?;
         write(&self.dir.join(STAMPS), stamps)
     }
@@ -298,6 +327,7 @@ impl Cache {
     pub fn discard_new(&self) {
         let _ = fs::remove_file(self.new_bodies());
         let _ = fs::remove_file(self.dir.join(NEW_RECORD));
+        let _ = fs::remove_dir_all(self.dir.join(NEW_INDEX));
     }
 
     /// After a failed build: nothing of it stays (the cache of the last good build does),

@@ -117,6 +117,7 @@ pub fn build(
             .collect(),
         bodies: Arc::new(bodies),
         served,
+        index_batches: cache.index_batches().ok(),
     };
     let Ok(mut site) = Site::resume(root, opts.load.clone(), resumed) else {
         return Ok(Err("the build cache does not make an archive"));
@@ -360,5 +361,10 @@ fn save(
         bodies_len: fs::metadata(cache.bodies())?.len(),
         manifest: manifest::hash(manifest_text),
     };
-    cache.save(&record, &stamps)
+    cache.save(&record, &stamps)?;
+    // The batches of bulletins since changed go; one that cannot be removed is only unused.
+    if let Some(kept) = site.index_batches() {
+        let _ = kept.prune();
+    }
+    Ok(())
 }

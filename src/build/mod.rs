@@ -182,7 +182,10 @@ fn full_build(
                 c.record_head(build, &loaded.files, &parsed)
             })
         });
-        let files = write_site(&renderer, root, &hashing);
+        // The search index's batches, for the next build (see `search::batches`): a cache
+        // that cannot be made only means they are inverted again.
+        let batches = cache.and_then(|c| c.new_index_batches().ok());
+        let files = write_site(&renderer, root, &hashing, batches.as_ref());
         (files, head.map(|h| h.join()))
     });
     let files = files?;
@@ -325,13 +328,14 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Archive, Diagnostics> {
     let renderer = prepare(root, &archive, &groups, &mut theme)?;
     // Render into memory and check the links between the pages.
     let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
-    write_site(&renderer, root, &|p: &str, b: &[u8]| {
+    let memory = |p: &str, b: &[u8]| {
         files
             .lock()
             .map_err(|_| std::io::Error::other("render worker failed"))?
             .insert(p.to_string(), b.to_vec());
         Ok(())
-    })?;
+    };
+    write_site(&renderer, root, &memory, None)?;
     let files = files.into_inner().unwrap_or_default();
     let problems = output::links::check(&renderer.urls, &files);
     if !problems.is_empty() {

@@ -17,6 +17,19 @@ pub struct BodyRef {
     len: u32,
 }
 
+impl BodyRef {
+    /// Where the body starts in its store.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Its length in bytes.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+}
+
 #[derive(Debug)]
 enum Backing {
     /// The file, and its length (held while appending, so appends do not interleave).

@@ -182,6 +182,10 @@ pub struct Site {
     cache: Option<Cache>,
     good: Option<Good>,
     pending: Changes,
+    /// The search index's batches kept between builds, for an incremental `bantin build`;
+    /// their fingerprints point into the bodies of the cache's store, so a full rebuild (a
+    /// new store) stops using them.
+    index_batches: Option<crate::search::BatchCache>,
 }
 
 /// What an earlier build of a site leaves for the next one to start from (see
@@ -194,6 +198,8 @@ pub struct Resumed {
     pub bodies: std::sync::Arc<crate::model::BodyStore>,
     /// The files it wrote.
     pub served: Served,
+    /// The search index's batches it kept, which go with `bodies`.
+    pub index_batches: Option<crate::search::BatchCache>,
 }
 
 /// The output file of a page path (`x/` is served from `x/index.html`).
@@ -235,6 +241,7 @@ impl Site {
             cache: None,
             good: None,
             pending: Changes::full(),
+            index_batches: None,
         }
     }
 
@@ -265,6 +272,7 @@ impl Site {
             }),
             good: None,
             pending: Changes::default(),
+            index_batches: earlier.index_batches,
         };
         let accepted = site.check()?;
         let mut archive = site.assemble(&accepted, None, &BTreeSet::new())?;
@@ -279,6 +287,11 @@ impl Site {
             served: earlier.served,
         });
         Ok(site)
+    }
+
+    /// The search index's batches this site keeps (see [`Resumed::index_batches`]).
+    pub fn index_batches(&self) -> Option<&crate::search::BatchCache> {
+        self.index_batches.as_ref()
     }
 
     /// The last good archive, its groups and the files it was written to.
@@ -487,6 +500,7 @@ impl Site {
 
     /// Everything from scratch.
     fn full(&mut self, publish: &mut dyn FnMut(Delta)) -> Result<usize, Diagnostics> {
+        self.index_batches = None;
         self.read_all()?;
         let accepted = self.check()?;
         let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
@@ -501,7 +515,7 @@ impl Site {
             pages: page_paths.iter().map(|p| page_file(p)).collect(),
             ..Served::default()
         };
-        let derived = derived_files(&r, &page_paths)?;
+        let derived = derived_files(&r, &page_paths, None)?;
         served.derived = derived.iter().map(|(p, _)| p.clone()).collect();
         insert.extend(derived);
         let mut errors = Vec::new();
@@ -702,7 +716,7 @@ impl Site {
                 out
             },
             || {
-                let mut out = feeds_and_index(&r, &page_paths)?;
+                let mut out = feeds_and_index(&r, &page_paths, self.index_batches.as_ref())?;
                 if data_changed {
                     out.extend(site_files::data_files(&r));
                 }
@@ -809,16 +823,19 @@ impl Site {
 fn derived_files(
     r: &Renderer,
     page_paths: &[String],
+    index_batches: Option<&crate::search::BatchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let mut out = site_files::data_files(r);
-    out.extend(feeds_and_index(r, page_paths)?);
+    out.extend(feeds_and_index(r, page_paths, index_batches)?);
     Ok(out)
 }
 
-/// Feeds, sitemap, robots.txt and the search index.
+/// Feeds, sitemap, robots.txt and the search index (with the batches kept in
+/// `index_batches`, when given).
 fn feeds_and_index(
     r: &Renderer,
     page_paths: &[String],
+    index_batches: Option<&crate::search::BatchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     // The search index takes the longest: made beside the feeds.
     let (feeds, index) = rayon::join(
@@ -830,13 +847,23 @@ fn feeds_and_index(
         },
         || {
             let mut t = Instant::now();
-            let out = crate::search::index_files(r.archive, &r.urls);
+            let out = match index_batches {
+                Some(kept) => {
+                    crate::search::index_files_using(r.archive, &r.urls, kept).map_err(|e| {
+                        diags(vec![Diagnostic::new(
+                            crate::search::DIR,
+                            format!("cannot make the search index: {e}"),
+                        )])
+                    })
+                }
+                None => Ok(crate::search::index_files(r.archive, &r.urls)),
+            };
             crate::timings::phase("rebuild/search", &mut t);
             out
         },
     );
     let mut out = feeds?;
-    out.extend(index);
+    out.extend(index?);
     Ok(out)
 }
 

@@ -72,17 +72,19 @@
 //! [`shards`] (which file holds a key) and [`write`](mod@write) (inverting the archive and writing
 //! the files).
 
+pub mod batches;
 pub mod dict;
 pub mod fold;
 pub mod postings;
 pub mod shards;
 pub mod write;
 
+pub use batches::BatchCache;
 pub use dict::{body_terms, form_key, split_body_terms, Dict, Word};
 pub use fold::{fold_into, form_of, split_folded, tokens};
 pub use postings::{base64, decode_postings, encode_postings, head, unbase64, Postings};
 pub use shards::{base_key, file_name, shard_of, shard_tokens};
-pub use write::{index_files, index_files_with, snippet, write_index};
+pub use write::{index_files, index_files_using, index_files_with, snippet, write_index, Sizes};
 
 /// Where the index goes, relative to the site root.
 pub const DIR: &str = "tim-kiem/index/";
@@ -103,8 +105,6 @@ pub const SNIPPET_CHARS: usize = 200;
 /// The most words of a phrase key (the manifest's `"phrase"`): a longer phrase is looked up
 /// by its first words.
 pub const PHRASE_WORDS: usize = 6;
-/// Bulletins indexed per parallel batch.
-pub(crate) const BATCH: usize = 1024;
 
 /// Score bit: the key is in the title.
 pub const S_TITLE: u32 = 8;
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn a_batch_slice_keeps_its_title_places() {
-        let b = BATCH as u32;
+        let b = 1024;
         let p = postings(&[
             (1, 9, 1),
             (2, 1, 0),
@@ -434,14 +434,17 @@ mod tests {
             (2 * b, 8, 8),
         ]);
         assert_eq!(
-            super::write::batch_slice(&p, 1),
+            super::write::batch_slice(&p, b..2 * b),
             postings(&[(b, 8, 2), (b + 3, 2, 0), (b + 5, 12, 4)])
         );
         assert_eq!(
-            super::write::batch_slice(&p, 0),
+            super::write::batch_slice(&p, 0..b),
             postings(&[(1, 9, 1), (2, 1, 0)])
         );
-        assert_eq!(super::write::batch_slice(&p, 3), Postings::default());
+        assert_eq!(
+            super::write::batch_slice(&p, 3 * b..4 * b),
+            Postings::default()
+        );
     }
 
     #[test]

@@ -36,9 +36,14 @@ impl Postings {
         }
     }
 
-    /// Append postings of higher ids.
-    pub(super) fn extend(&mut self, other: &Postings) {
-        self.packed.extend_from_slice(&other.packed);
+    /// Append postings whose ids count from `first` (higher than those here).
+    pub(super) fn extend_from(&mut self, other: &Postings, first: u32) {
+        if first == 0 {
+            self.packed.extend_from_slice(&other.packed);
+        } else {
+            self.packed
+                .extend(other.packed.iter().map(|&x| x + (first << 4)));
+        }
         self.titles.extend_from_slice(&other.titles);
     }
 }
@@ -47,18 +52,23 @@ impl Postings {
 /// starts at -1), followed, when the score has [`S_TITLE`], by its title places.
 pub fn encode_postings(p: &Postings) -> Vec<u8> {
     let mut out = Vec::with_capacity(p.packed.len() + p.packed.len() / 4 + p.titles.len());
+    encode_into(p, &mut out);
+    out
+}
+
+/// [`encode_postings`] appended to `out`.
+pub(super) fn encode_into(p: &Postings, out: &mut Vec<u8>) {
     let mut prev: i64 = -1;
     let mut titles = p.titles.iter();
     for &x in &p.packed {
         let doc = (x >> 4) as i64;
         let v = (((doc - prev - 1) as u64) << 4) | (x & 15) as u64;
-        write_varint(&mut out, v);
+        write_varint(out, v);
         if x & S_TITLE != 0 {
-            write_varint(&mut out, titles.next().copied().unwrap_or(0) as u64);
+            write_varint(out, titles.next().copied().unwrap_or(0) as u64);
         }
         prev = doc;
     }
-    out
 }
 
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {

@@ -4,15 +4,17 @@
 //! with the index's version.
 
 use std::hash::Hasher;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
+use super::batches::{self, BatchCache, Part};
 use super::dict::{form_of_key, split_body_terms, Dict, Word};
 use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
 use super::{
-    score, BATCH, CHUNK_DOCS, DIR, FORMAT, F_INDICATOR, F_SUMMARY, F_TITLE, F_TOPIC, HEAD_DOCS,
+    score, CHUNK_DOCS, DIR, FORMAT, F_INDICATOR, F_SUMMARY, F_TITLE, F_TOPIC, HEAD_DOCS,
     OWN_FILE_BYTES, PHRASE_WORDS, SNIPPET_CHARS, S_TITLE,
 };
 use crate::model::{Archive, Bulletin, IndicatorId};
@@ -162,10 +164,10 @@ impl Batch {
         v
     }
 
-    /// The batch's keys with their postings, sorted by key, as parts of batch number `batch`.
-    /// The form of a token with no other form in the batch has the token's postings: it
-    /// keeps none and says so (most tokens have one form, and most forms would be copies).
-    fn into_parts(self, batch: u32) -> Vec<Part> {
+    /// The batch's keys with their postings, sorted by key. The form of a token with no
+    /// other form in the batch has the token's postings: it keeps none and says so (most
+    /// tokens have one form, and most forms would be copies).
+    fn into_parts(self) -> Vec<Part> {
         let mut forms: FxHashMap<&str, u32> = FxHashMap::default();
         for key in &self.dict.tokens {
             if let Some((token, _)) = key.split_once('=') {
@@ -189,22 +191,12 @@ impl Batch {
             .map(|((key, postings), same)| Part {
                 key,
                 postings: if same { Postings::default() } else { postings },
-                batch,
                 same,
             })
             .collect();
         v.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         v
     }
-}
-
-/// A key's postings in one batch.
-struct Part {
-    key: Box<str>,
-    postings: Postings,
-    batch: u32,
-    /// The key is the only form of its token in the batch: its postings are the token's.
-    same: bool,
 }
 
 /// The texts of a bulletin other than title, summary and body: its localities with their
@@ -271,36 +263,91 @@ impl<'a> MetaTexts<'a> {
     }
 }
 
+/// What bulletin `doc` gives the index, as a batch adds it (its ids counting from `first`).
+fn add_doc(
+    batch: &mut Batch,
+    archive: &Archive,
+    meta: &MetaTexts,
+    doc: usize,
+    first: usize,
+) -> std::io::Result<()> {
+    let b = &archive.bulletins[doc];
+    batch.add_title(&b.title);
+    batch.add_text(&b.summary, F_SUMMARY);
+    batch.add_body_terms(&archive.bodies.get(b.body_terms)?);
+    meta.each(doc, b, |t, field| batch.add_name(t, field));
+    batch.finish_doc((doc - first) as u32);
+    Ok(())
+}
+
+/// A fingerprint of what the bulletins of `range` feed the index, as [`add_doc`] reads them:
+/// title, summary, where the body's terms are in the body store (the cache of batches goes
+/// with the store) and every name with its field.
+fn fingerprint(archive: &Archive, meta: &MetaTexts, range: Range<usize>) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&[super::FORMAT as u8, batches::VERSION]);
+    for doc in range {
+        let b = &archive.bulletins[doc];
+        for text in [b.title.as_str(), b.summary.as_str()] {
+            h.update(&(text.len() as u64).to_le_bytes());
+            h.update(text.as_bytes());
+        }
+        h.update(&b.body_terms.offset().to_le_bytes());
+        h.update(&b.body_terms.len().to_le_bytes());
+        meta.each(doc, b, |name, field| {
+            h.update(&[field]);
+            h.update(&(name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+        });
+        h.update(&[0xff]);
+    }
+    h.digest128()
+}
+
 /// Every key of the archive with its postings, sorted by key. The form keys of a token of
-/// one form have no postings (they would be the token's).
-fn invert(archive: &Archive) -> std::io::Result<Vec<(Box<str>, Postings)>> {
+/// one form have no postings (they would be the token's). With a `cache`, the batches it
+/// keeps are read from it and the others inverted and kept in it.
+fn invert(
+    archive: &Archive,
+    cache: Option<&BatchCache>,
+    batch: u64,
+) -> std::io::Result<Vec<(Box<str>, Postings)>> {
     let meta = MetaTexts::new(archive);
-    let batches: Vec<Vec<Part>> = archive
-        .bulletins
-        .par_chunks(BATCH)
-        .enumerate()
-        .map(|(n, docs)| {
-            let mut batch = Batch::default();
-            for (i, b) in docs.iter().enumerate() {
-                let doc = n * BATCH + i;
-                batch.add_title(&b.title);
-                batch.add_text(&b.summary, F_SUMMARY);
-                batch.add_body_terms(&archive.bodies.get(b.body_terms)?);
-                meta.each(doc, b, |t, field| batch.add_name(t, field));
-                batch.finish_doc(doc as u32);
-            }
-            Ok(batch.into_parts(n as u32))
+    let files = archive.bulletins.iter().map(|b| b.file.as_path());
+    let ranges = batches::ranges(files, batch);
+    let batches: Vec<Vec<(Part, Range<u32>)>> = ranges
+        .into_par_iter()
+        .map(|range| {
+            let fp = cache.map(|_| fingerprint(archive, &meta, range.clone()));
+            let kept = cache.zip(fp).and_then(|(c, fp)| c.get(fp));
+            let parts = match kept {
+                Some(parts) => parts,
+                None => {
+                    let mut batch = Batch::default();
+                    for doc in range.clone() {
+                        add_doc(&mut batch, archive, &meta, doc, range.start)?;
+                    }
+                    let parts = batch.into_parts();
+                    if let Some((c, fp)) = cache.zip(fp) {
+                        // Not kept: inverted again next time.
+                        let _ = c.put(fp, &parts);
+                    }
+                    parts
+                }
+            };
+            let docs = range.start as u32..range.end as u32;
+            Ok(parts.into_iter().map(|p| (p, docs.clone())).collect())
         })
         .collect::<std::io::Result<_>>()?;
     // Merge the batches (each sorted, in id order): a stable sort by key keeps them in order.
-    let mut all: Vec<Part> = batches.into_iter().flatten().collect();
-    all.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut all: Vec<(Part, Range<u32>)> = batches.into_iter().flatten().collect();
+    all.sort_by(|a, b| a.0.key.cmp(&b.0.key));
     // The tokens of several forms in the archive, and the postings each key will have.
     let mut several: rustc_hash::FxHashSet<Box<str>> = Default::default();
     let mut sizes: Vec<usize> = Vec::new();
     let mut last_form: Option<(&str, &str)> = None;
-    for (i, part) in all.iter().enumerate() {
-        if i == 0 || all[i - 1].key != part.key {
+    for (i, (part, _)) in all.iter().enumerate() {
+        if i == 0 || all[i - 1].0.key != part.key {
             sizes.push(0);
             if let Some((token, form)) = part.key.split_once('=') {
                 if last_form.is_some_and(|(t, f)| t == token && f != form) {
@@ -317,23 +364,27 @@ fn invert(archive: &Archive) -> std::io::Result<Vec<(Box<str>, Postings)>> {
     let mut merged: Vec<(Box<str>, Postings)> = Vec::new();
     // Where the tokens of several forms are in `merged`.
     let mut tokens: FxHashMap<Box<str>, usize> = FxHashMap::default();
-    for part in all {
+    for (part, docs) in all {
         let form_of = part.key.split_once('=').map(|(t, _)| t);
         let keep = form_of.is_none_or(|t| several.contains(t));
-        let postings = match (part.same, form_of) {
-            (true, Some(t)) if keep => tokens
-                .get(t)
-                .map(|&i| batch_slice(&merged[i].1, part.batch))
-                .unwrap_or_default(),
-            _ if keep => part.postings,
-            _ => Postings::default(),
+        // A batch's own postings count from its first bulletin; its token's are the archive's.
+        let (postings, first) = match (part.same, form_of) {
+            (true, Some(t)) if keep => (
+                tokens
+                    .get(t)
+                    .map(|&i| batch_slice(&merged[i].1, docs.clone()))
+                    .unwrap_or_default(),
+                0,
+            ),
+            _ if keep => (part.postings, docs.start),
+            _ => (Postings::default(), 0),
         };
         match merged.last_mut() {
-            Some(last) if last.0 == part.key => last.1.extend(&postings),
+            Some(last) if last.0 == part.key => last.1.extend_from(&postings, first),
             _ => {
                 let mut p = Postings::default();
                 p.packed.reserve_exact(sizes.next().unwrap_or(0));
-                p.extend(&postings);
+                p.extend_from(&postings, first);
                 if form_of.is_none() && several.contains(&part.key) {
                     tokens.insert(part.key.clone(), merged.len());
                 }
@@ -344,11 +395,10 @@ fn invert(archive: &Archive) -> std::io::Result<Vec<(Box<str>, Postings)>> {
     Ok(merged)
 }
 
-/// The postings of batch number `batch` in a key's postings.
-pub(super) fn batch_slice(p: &Postings, batch: u32) -> Postings {
-    let (start, end) = (batch as usize * BATCH, (batch as usize + 1) * BATCH);
-    let from = p.packed.partition_point(|&x| ((x >> 4) as usize) < start);
-    let to = p.packed.partition_point(|&x| ((x >> 4) as usize) < end);
+/// The postings of the bulletins `docs` in a key's postings.
+pub(super) fn batch_slice(p: &Postings, docs: Range<u32>) -> Postings {
+    let from = p.packed.partition_point(|&x| (x >> 4) < docs.start);
+    let to = p.packed.partition_point(|&x| (x >> 4) < docs.end);
     let titles_before = p.packed[..from]
         .iter()
         .filter(|&&x| x & S_TITLE != 0)
@@ -511,44 +561,87 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// Every file of the search index, in memory: site paths under [`DIR`] and their bytes,
-/// sorted by path. Paths inside are relative to the site root, so the same index serves any
-/// `base_url` and `relative_urls`; the page turns them into links.
+/// Every file of the index in memory, sorted by path.
 pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
-    index_files_with(archive, urls, HEAD_DOCS, OWN_FILE_BYTES)
+    // Without a cache, nothing but memory is written: this cannot fail but for a body that
+    // does not read back from its store, which the pages would have found first.
+    index_files_with(archive, urls, Sizes::default(), None).unwrap_or_default()
 }
 
-/// [`index_files`] with another head size and own-file threshold (for tests).
+/// [`index_files`] with a cache of batches (see [`BatchCache`]): only the batches it does
+/// not keep are inverted.
+pub fn index_files_using(
+    archive: &Archive,
+    urls: &Urls,
+    cache: &BatchCache,
+) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    index_files_with(archive, urls, Sizes::default(), Some(cache))
+}
+
+/// The sizes an index is made with: the defaults, or small ones that tests use to make every
+/// kind of file and many batches from a small archive. The index's contents do not depend
+/// on `batch`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    /// Postings in the head of a key ([`HEAD_DOCS`]).
+    pub head_docs: usize,
+    /// Postings above this many bytes get their own file ([`OWN_FILE_BYTES`]).
+    pub own_file_bytes: usize,
+    /// Bulletins in a batch, on average ([`batches::TARGET`]).
+    pub batch: u64,
+}
+
+impl Default for Sizes {
+    fn default() -> Self {
+        Sizes {
+            head_docs: HEAD_DOCS,
+            own_file_bytes: OWN_FILE_BYTES,
+            batch: batches::TARGET,
+        }
+    }
+}
+
+/// [`index_files`] with other sizes, and a cache of batches when given.
 pub fn index_files_with(
     archive: &Archive,
     urls: &Urls,
-    head_docs: usize,
-    own_file_bytes: usize,
-) -> Vec<(String, Vec<u8>)> {
+    sizes: Sizes,
+    cache: Option<&BatchCache>,
+) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let memory = crate::output::MemorySink::default();
-    // Writing to memory cannot fail.
-    let _ = write_index_with(archive, urls, &memory, head_docs, own_file_bytes);
+    write_index_with(archive, urls, &memory, cache, sizes)?;
     let mut files = memory.into_files();
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    Ok(files)
 }
 
 /// Write the index into `sink` file by file, as each is made (at 100,000 bulletins the whole
-/// index would be a few hundred megabytes in memory); returns how many files.
-pub fn write_index(archive: &Archive, urls: &Urls, sink: &dyn Sink) -> std::io::Result<usize> {
-    write_index_with(archive, urls, sink, HEAD_DOCS, OWN_FILE_BYTES)
+/// index would be a few hundred megabytes in memory); returns how many files. With a `cache`,
+/// as [`index_files`].
+pub fn write_index(
+    archive: &Archive,
+    urls: &Urls,
+    sink: &dyn Sink,
+    cache: Option<&BatchCache>,
+) -> std::io::Result<usize> {
+    write_index_with(archive, urls, sink, cache, Sizes::default())
 }
 
 fn write_index_with(
     archive: &Archive,
     _urls: &Urls,
     sink: &dyn Sink,
-    head_docs: usize,
-    own_file_bytes: usize,
+    cache: Option<&BatchCache>,
+    sizes: Sizes,
 ) -> std::io::Result<usize> {
+    let Sizes {
+        head_docs,
+        own_file_bytes,
+        batch,
+    } = sizes;
     let out = Writer::new(sink);
     let mut t = std::time::Instant::now();
-    let inv = invert(archive)?;
+    let inv = invert(archive, cache, batch)?;
     crate::timings::phase("search/invert", &mut t);
     let entries = entries(inv);
     crate::timings::phase("search/entries", &mut t);

@@ -362,3 +362,33 @@ fn a_record_that_cannot_be_written_leaves_no_cache_and_the_next_build_is_full() 
     assert!(run.stderr.contains("a full build"), "{}", run.stderr);
     rebuilt_like_full(&a, "the build after the full one");
 }
+
+/// The names of the search index's batches in the build cache.
+fn index_batches(a: &Site) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(a.path(".bantin-cache/build/index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn the_cache_keeps_the_search_index_in_batches_of_the_archive_as_it_is() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let first = index_batches(&a);
+    assert!(!first.is_empty());
+    // An edit: its batch is made again and the old one goes; the index is a full build's.
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    rebuilt_like_full(&a, "an edited title");
+    let second = index_batches(&a);
+    assert_eq!(second.len(), first.len());
+    assert_eq!(first.difference(&second).count(), 1, "{first:?} {second:?}");
+    // A damaged batch is made again, never read wrong.
+    for name in &second {
+        std::fs::write(a.path(&format!(".bantin-cache/build/index/{name}")), b"x").unwrap();
+    }
+    edit(&a, EDITED, "title: \"", "title: \"Lại ");
+    rebuilt_like_full(&a, "damaged batches");
+    // A build that is not kept leaves no batches of its own behind.
+    assert!(!a.path(".bantin-cache/build/index.new").exists());
+}

@@ -18,6 +18,15 @@ fn archive(root: &Path) -> Archive {
     load(root, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// Heads of one posting, every key's postings in a file of their own.
+fn tiny() -> search::Sizes {
+    search::Sizes {
+        head_docs: 1,
+        own_file_bytes: 0,
+        ..search::Sizes::default()
+    }
+}
+
 fn urls(a: &Archive) -> Urls {
     Urls::new(&a.settings.base_url, a.settings.relative_urls)
 }
@@ -275,7 +284,8 @@ fn the_manifest_lists_the_tokens_and_forms_with_own_files() {
     assert_eq!(idx.manifest()["own"], serde_json::json!({}));
     // Every token in its own file: each listed with its shard entry's df and file size.
     let small = Index {
-        files: search::index_files_with(&a, &urls(&a), 1, 0)
+        files: search::index_files_with(&a, &urls(&a), tiny(), None)
+            .unwrap()
             .into_iter()
             .collect(),
     };
@@ -323,7 +333,8 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     // Every token in its own file, heads of one posting: every token in two or more
     // bulletins has a head holding its best posting (the newest of the best on ties).
     let small = Index {
-        files: search::index_files_with(&a, &urls(&a), 1, 0)
+        files: search::index_files_with(&a, &urls(&a), tiny(), None)
+            .unwrap()
             .into_iter()
             .collect(),
     };
@@ -367,7 +378,8 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     assert_eq!(small.docs_of("dong"), idx.docs_of("dong"));
     assert_eq!(
         small.files,
-        search::index_files_with(&a, &urls(&a), 1, 0)
+        search::index_files_with(&a, &urls(&a), tiny(), None)
+            .unwrap()
             .into_iter()
             .collect()
     );
@@ -448,4 +460,55 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), &dest).unwrap();
         }
     }
+}
+
+#[test]
+fn an_index_made_in_many_batches_is_the_index_made_in_one() {
+    // The example archive: batches of one bulletin, of about three, and one batch, each
+    // with the default sizes and with every key in a file of its own and heads of one.
+    let a = archive(Path::new("."));
+    assert!(a.bulletins.len() > 10);
+    for sizes in [search::Sizes::default(), tiny()] {
+        let one = search::index_files_with(&a, &urls(&a), sizes, None).unwrap();
+        for batch in [1, 3] {
+            let many = search::Sizes { batch, ..sizes };
+            assert!(
+                search::index_files_with(&a, &urls(&a), many, None).unwrap() == one,
+                "batches of {batch}: {sizes:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn kept_batches_make_the_same_index_and_a_damaged_one_is_made_again() {
+    let a = archive(Path::new("."));
+    let sizes = search::Sizes { batch: 3, ..tiny() };
+    let n = search::batches::ranges(a.bulletins.iter().map(|b| b.file.as_path()), 3).len();
+    assert!(n > 2, "{n} batches");
+    let fresh = search::index_files_with(&a, &urls(&a), sizes, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Each build: the same index, with (batches read back, batches inverted and kept).
+    let build = |expect: (usize, usize)| {
+        let cache = search::BatchCache::open(dir.path()).unwrap();
+        let files = search::index_files_with(&a, &urls(&a), sizes, Some(&cache)).unwrap();
+        assert!(files == fresh, "not the index made without a cache");
+        assert_eq!(cache.counts(), expect);
+    };
+    build((0, n));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), n);
+    build((n, 0));
+    // A batch file damaged: that batch is inverted again (and kept again).
+    let one = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut bytes = std::fs::read(&one).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    std::fs::write(&one, bytes).unwrap();
+    build((n - 1, 1));
+    build((n, 0));
 }

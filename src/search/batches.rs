@@ -1,0 +1,326 @@
+//! The index is inverted in batches of consecutive bulletins (in parallel), and what a batch
+//! gives, its keys and their postings, depends on its bulletins alone. So a build keeps each
+//! batch's part of the index in the build cache ([`BatchCache`]), under a fingerprint of what
+//! its bulletins feed the index, and the next build inverts again only the batches whose
+//! bulletins changed: after one edited bulletin, one batch of about [`TARGET`] instead of all.
+//!
+//! Where a batch ends is decided by its bulletins, not by their positions ([`ranges`]: after a
+//! bulletin whose source file's name hashes to a boundary), so that adding or removing one
+//! bulletin changes its own batch, not every batch after it. A batch's postings count ids
+//! from its first bulletin; the merge moves them to the archive's ids.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::postings::Postings;
+use super::S_TITLE;
+
+/// The layout of a batch file and of its fingerprint: another means no batch is found.
+pub const VERSION: u8 = 1;
+/// Bulletins in a batch, on average; a batch has at most four times as many (a run of files
+/// none of which hashes to a boundary).
+pub const TARGET: u64 = 1024;
+
+/// One key's postings in one batch.
+pub(super) struct Part {
+    pub(super) key: Box<str>,
+    /// Ids count from the batch's first bulletin.
+    pub(super) postings: Postings,
+    /// The key is the only form of its token in the batch: its postings are the token's,
+    /// and are not kept here.
+    pub(super) same: bool,
+}
+
+/// The batches of the bulletins of these source `files` (in archive order), of `target`
+/// bulletins on average: each ends after a bulletin whose file hashes to a boundary (one in
+/// `target`), or when it has four times `target` bulletins.
+pub fn ranges<'a>(
+    files: impl ExactSizeIterator<Item = &'a Path>,
+    target: u64,
+) -> Vec<Range<usize>> {
+    let target = target.max(1);
+    let max = 4 * target as usize;
+    let len = files.len();
+    let mut out = Vec::with_capacity(len / target as usize + 1);
+    let mut start = 0;
+    for (i, file) in files.enumerate() {
+        let name = file.as_os_str().as_encoded_bytes();
+        if i + 1 - start >= max || xxhash_rust::xxh3::xxh3_64(name) % target == 0 {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < len {
+        out.push(start..len);
+    }
+    out
+}
+
+/// What a batch file holds before its postings: each key, whether it is `same` (see
+/// [`Part`]), and the length of its encoded postings, which follow in the same order.
+#[derive(Serialize, Deserialize)]
+struct Head {
+    keys: Vec<(Box<str>, bool, u32)>,
+}
+
+/// The batches of the index kept between builds: one file per batch, named by its
+/// fingerprint, in a folder of the build cache. The folder belongs with the bodies the
+/// fingerprints point into (a full build writes both afresh). A file that does not read back
+/// whole (each carries a hash of its bytes) is a batch to invert again, never a wrong index.
+pub struct BatchCache {
+    dir: PathBuf,
+    /// The fingerprints this build found or kept.
+    used: Mutex<HashSet<u128>>,
+    /// Batches read back, and batches kept.
+    found: AtomicUsize,
+    kept: AtomicUsize,
+}
+
+impl BatchCache {
+    /// The batches kept in `dir` (made if missing).
+    pub fn open(dir: &Path) -> io::Result<BatchCache> {
+        fs::create_dir_all(dir)?;
+        Ok(BatchCache {
+            dir: dir.to_path_buf(),
+            used: Mutex::new(HashSet::new()),
+            found: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+        })
+    }
+
+    fn file(&self, fingerprint: u128) -> PathBuf {
+        self.dir.join(format!("{fingerprint:032x}"))
+    }
+
+    fn mark(&self, fingerprint: u128) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(fingerprint);
+        }
+    }
+
+    /// The parts of the batch with this fingerprint, if kept and whole.
+    pub(super) fn get(&self, fingerprint: u128) -> Option<Vec<Part>> {
+        let bytes = fs::read(self.file(fingerprint)).ok()?;
+        let parts = decode(&bytes)?;
+        self.mark(fingerprint);
+        self.found.fetch_add(1, Ordering::Relaxed);
+        Some(parts)
+    }
+
+    /// Keep the parts of a batch. A batch that cannot be kept is inverted again next time, so
+    /// an error here is not the build's: it is only reported to the caller.
+    pub(super) fn put(&self, fingerprint: u128, parts: &[Part]) -> io::Result<()> {
+        let path = self.file(fingerprint);
+        let tmp = path.with_extension("tmp");
+        fs::write(&tmp, encode(parts)?)?;
+        fs::rename(&tmp, &path)?;
+        self.mark(fingerprint);
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many batches this build read back, and how many it inverted and kept.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.found.load(Ordering::Relaxed),
+            self.kept.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Remove the batches this build did not use (those of bulletins since changed).
+    pub fn prune(&self) -> io::Result<usize> {
+        let used = self
+            .used
+            .lock()
+            .map_err(|_| io::Error::other("a thread failed"))?;
+        let mut removed = 0;
+        for e in fs::read_dir(&self.dir)? {
+            let e = e?;
+            let name = e.file_name();
+            let keep = name
+                .to_str()
+                .and_then(|n| u128::from_str_radix(n, 16).ok())
+                .is_some_and(|fp| used.contains(&fp));
+            if !keep {
+                fs::remove_file(e.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// A batch file: the xxh3-128 of the rest, the length of the [`Head`], the head (postcard),
+/// then every key's postings as [`super::encode_postings`] writes them.
+fn encode(parts: &[Part]) -> io::Result<Vec<u8>> {
+    let mut postings = Vec::new();
+    let mut keys = Vec::with_capacity(parts.len());
+    for p in parts {
+        let before = postings.len();
+        super::postings::encode_into(&p.postings, &mut postings);
+        keys.push((p.key.clone(), p.same, (postings.len() - before) as u32));
+    }
+    let head = postcard::to_allocvec(&Head { keys }).map_err(io::Error::other)?;
+    let mut body = Vec::with_capacity(8 + head.len() + postings.len());
+    body.extend_from_slice(&(head.len() as u64).to_le_bytes());
+    body.extend_from_slice(&head);
+    body.extend_from_slice(&postings);
+    let mut out = xxhash_rust::xxh3::xxh3_128(&body).to_le_bytes().to_vec();
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+fn decode(bytes: &[u8]) -> Option<Vec<Part>> {
+    let (sum, body) = bytes.split_at_checked(16)?;
+    if u128::from_le_bytes(sum.try_into().ok()?) != xxhash_rust::xxh3::xxh3_128(body) {
+        return None;
+    }
+    let (len, rest) = body.split_at_checked(8)?;
+    let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+    let (head, mut postings) = rest.split_at_checked(len)?;
+    let head: Head = postcard::from_bytes(head).ok()?;
+    let mut parts = Vec::with_capacity(head.keys.len());
+    for (key, same, n) in head.keys {
+        let (these, others) = postings.split_at_checked(n as usize)?;
+        postings = others;
+        parts.push(Part {
+            key,
+            postings: decode_postings(these)?,
+            same,
+        });
+    }
+    postings.is_empty().then_some(parts)
+}
+
+/// [`super::encode_postings`] read back into postings; `None` when the bytes end mid-number.
+fn decode_postings(bytes: &[u8]) -> Option<Postings> {
+    let mut p = Postings::default();
+    let mut numbers = Varints { bytes };
+    let mut prev = -1i64;
+    while let Some(v) = numbers.next() {
+        let doc = prev + 1 + (v >> 4) as i64;
+        let score = (v & 15) as u32;
+        let title = if score & S_TITLE != 0 {
+            numbers.next()? as u32
+        } else {
+            0
+        };
+        p.push(u32::try_from(doc).ok()?, score, title);
+        prev = doc;
+    }
+    numbers.bytes.is_empty().then_some(p)
+}
+
+/// LEB128 numbers, one after another.
+struct Varints<'a> {
+    bytes: &'a [u8],
+}
+
+impl Iterator for Varints<'_> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        let (mut v, mut shift) = (0u64, 0);
+        for (i, &b) in self.bytes.iter().enumerate() {
+            v |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                self.bytes = &self.bytes[i + 1..];
+                return Some(v);
+            }
+            if shift > 63 {
+                return None;
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(key: &str, docs: &[(u32, u32, u32)], same: bool) -> Part {
+        let mut postings = Postings::default();
+        for &(d, s, t) in docs {
+            postings.push(d, s, t);
+        }
+        Part {
+            key: key.into(),
+            postings,
+            same,
+        }
+    }
+
+    #[test]
+    fn batches_end_where_their_files_say_so_adding_one_changes_one_batch() {
+        let files: Vec<PathBuf> = (0..20_000)
+            .map(|i| PathBuf::from(format!("content/{i}.md")))
+            .collect();
+        let before = ranges(files.iter().map(|f| f.as_path()), TARGET);
+        assert!(before.len() > 5 && before.len() < 60, "{}", before.len());
+        assert!(before.iter().all(|r| r.len() <= 4 * TARGET as usize));
+        assert_eq!(before.iter().map(|r| r.len()).sum::<usize>(), files.len());
+        // One bulletin more in the middle: every batch but the one it joins is the same
+        // list of files.
+        let mut with = files.clone();
+        with.insert(10_000, PathBuf::from("content/moi.md"));
+        let after = ranges(with.iter().map(|f| f.as_path()), TARGET);
+        let names = |v: &[PathBuf], r: &Range<usize>| v[r.clone()].to_vec();
+        let old: HashSet<Vec<PathBuf>> = before.iter().map(|r| names(&files, r)).collect();
+        let new_only = after
+            .iter()
+            .filter(|r| !old.contains(&names(&with, r)))
+            .count();
+        assert!(new_only <= 2, "{new_only} batches changed");
+    }
+
+    #[test]
+    fn a_batch_reads_back_as_kept_and_a_damaged_one_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = BatchCache::open(dir.path()).unwrap();
+        let parts = vec![
+            part("thu", &[(0, 9, 3), (5, 1, 0), (300, 2, 0)], false),
+            part("thu=thu", &[], true),
+            part("ngan sach", &[(7, 12, 1 << 30)], false),
+        ];
+        cache.put(7, &parts).unwrap();
+        let back = cache.get(7).unwrap();
+        assert_eq!(back.len(), 3);
+        for (a, b) in parts.iter().zip(&back) {
+            assert_eq!((&a.key, &a.postings, a.same), (&b.key, &b.postings, b.same));
+        }
+        // One byte changed anywhere: the batch is not used.
+        let file = dir.path().join(format!("{:032x}", 7u128));
+        let mut bytes = fs::read(&file).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&file, &bytes).unwrap();
+        assert!(cache.get(7).is_none());
+        bytes.truncate(40);
+        fs::write(&file, &bytes).unwrap();
+        assert!(cache.get(7).is_none());
+    }
+
+    #[test]
+    fn pruning_keeps_only_the_batches_this_build_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = BatchCache::open(dir.path()).unwrap();
+        for fp in [1, 2, 3] {
+            old.put(fp, &[part("a", &[(0, 1, 0)], false)]).unwrap();
+        }
+        let now = BatchCache::open(dir.path()).unwrap();
+        assert!(now.get(2).is_some());
+        now.put(4, &[]).unwrap();
+        assert_eq!(now.prune().unwrap(), 2);
+        assert!(now.get(1).is_none() && now.get(3).is_none());
+        assert!(now.get(2).is_some() && now.get(4).is_some());
+    }
+}
