@@ -52,7 +52,7 @@ pub fn ranges<'a>(
     let mut start = 0;
     for (i, file) in files.enumerate() {
         let name = file.as_os_str().as_encoded_bytes();
-        if i + 1 - start >= max || xxhash_rust::xxh3::xxh3_64(name) % target == 0 {
+        if i + 1 - start >= max || xxhash_rust::xxh3::xxh3_64(name).is_multiple_of(target) {
             out.push(start..i + 1);
             start = i + 1;
         }
