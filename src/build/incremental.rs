@@ -38,6 +38,8 @@ struct Now {
     theme: u128,
     statics: Option<cache::Stamp>,
     bulletins: Vec<(PathBuf, Option<cache::Stamp>)>,
+    /// The output's manifest as the last build wrote it.
+    manifest_text: Vec<u8>,
 }
 
 /// Why a build is a full one.
@@ -89,13 +91,28 @@ pub fn build(
         full_because: None,
         photos: Default::default(),
     };
+    // The output is checked against its manifest, and beside it (when there is something to
+    // do) the record is read.
+    let (exactly, record) = if changes.is_empty() {
+        (holds_exactly(output, &now.manifest_text), None)
+    } else {
+        rayon::join(
+            || holds_exactly(output, &now.manifest_text),
+            || cache.record(&old),
+        )
+    };
+    if !exactly {
+        return Ok(Err(
+            "files were added to or removed from the output since the last build",
+        ));
+    }
     if changes.is_empty() {
         return Ok(Ok(Incremental {
             report: report(0, &None),
             site: None,
         }));
     }
-    let Some(record) = cache.record(&old) else {
+    let Some(record) = record else {
         return Ok(Err("the build cache does not read back"));
     };
     phase("incremental/record", &mut t);
@@ -180,19 +197,9 @@ fn look(
     if bodies.len() < old.bodies_len {
         return Err("the build cache's bodies are cut short");
     }
-    // The output's files and the content's, each listed on its own threads.
-    let (exactly, (stamps, errors)) = rayon::join(
-        || holds_exactly(output, &written),
-        || {
-            let mut errors = Vec::new();
-            let files = load::discover(root, &mut errors);
-            let stamps = cache::bulletin_stamps(root, &files);
-            (stamps, errors)
-        },
-    );
-    if !exactly {
-        return Err("files were added to or removed from the output since the last build");
-    }
+    let mut errors = Vec::new();
+    let files = load::discover(root, &mut errors);
+    let stamps = cache::bulletin_stamps(root, &files);
     if !errors.is_empty() {
         return Err("content/ cannot be listed");
     }
@@ -203,6 +210,7 @@ fn look(
         theme: theme.fingerprint(),
         statics: cache::Stamp::of(&root.join("static")),
         bulletins: stamps,
+        manifest_text: written,
     })
 }
 

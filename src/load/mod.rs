@@ -162,20 +162,16 @@ impl Base {
 
 /// Slugs are unique across the site: an error for each bulletin whose slug an earlier one has.
 pub fn check_slugs<'a>(
-    articles: impl IntoIterator<Item = &'a article::ParsedArticle>,
+    bulletins: impl IntoIterator<Item = &'a crate::model::Bulletin>,
     errors: &mut Vec<Diagnostic>,
 ) {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for a in articles {
-        if let Some(first) = seen.insert(&a.bulletin.slug, &a.bulletin.file) {
+    for b in bulletins {
+        if let Some(first) = seen.insert(&b.slug, &b.file) {
             errors.push(
                 Diagnostic::new(
-                    &a.bulletin.file,
-                    format!(
-                        "the slug `{}` is also used by {}",
-                        a.bulletin.slug,
-                        first.display()
-                    ),
+                    &b.file,
+                    format!("the slug `{}` is also used by {}", b.slug, first.display()),
                 )
                 .help("give one of them its own `slug:` in the front matter, or rename the file"),
             );
@@ -230,7 +226,7 @@ pub fn load_all(
             Err(e) => errors.extend(e),
         }
     }
-    check_slugs(&parsed, &mut errors);
+    check_slugs(parsed.iter().map(|a| &a.bulletin), &mut errors);
     crate::timings::phase("load/accept", &mut t);
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
