@@ -29,7 +29,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -154,9 +154,81 @@ pub struct Record {
     /// The same as in the stamps written with it.
     pub build: u64,
     pub files: Vec<Found>,
-    pub parsed: Vec<ParsedArticle>,
+    /// The bulletins read, [`ParsedArticle`]s in chunks (see [`unpack`]).
+    pub parsed: Vec<Packed>,
     pub served: Served,
     pub manifest: Manifest,
+}
+
+/// Bulletins in a chunk of a record.
+const CHUNK: usize = 4096;
+
+/// One chunk of a record's bulletins, as postcard bytes of their own, so that the chunks are
+/// made and read back on every core (a record of 100,000 bulletins is over 100 MB, and
+/// reading it on one thread took over a second).
+#[derive(Debug)]
+pub struct Packed(Vec<u8>);
+
+impl Serialize for Packed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Packed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Packed;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Packed, E> {
+                Ok(Packed(v.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Packed, E> {
+                Ok(Packed(v))
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
+}
+
+/// `items` in chunks of `chunk`, each packed on a thread of its own.
+pub fn pack<T: Serialize + Sync>(items: &[T], chunk: usize) -> io::Result<Vec<Packed>> {
+    items
+        .par_chunks(chunk.max(1))
+        .map(|c| {
+            postcard::to_allocvec(c)
+                .map(Packed)
+                .map_err(io::Error::other)
+        })
+        .collect()
+}
+
+/// The items of [`pack`]ed chunks, unpacked on every core; `None` when one does not read.
+pub fn unpack<T: for<'de> Deserialize<'de> + Send>(chunks: &[Packed]) -> Option<Vec<T>> {
+    let parts: Vec<Vec<T>> = chunks
+        .par_iter()
+        .map(|c| postcard::from_bytes(&c.0).ok())
+        .collect::<Option<_>>()?;
+    Some(parts.into_iter().flatten().collect())
+}
+
+/// Write what `pack(items, chunk)` gives, as postcard writes it, one chunk at a time.
+fn write_packed<T: Serialize>(items: &[T], chunk: usize, w: &mut impl Write) -> io::Result<()> {
+    let chunk = chunk.max(1);
+    postcard::to_io(&items.len().div_ceil(chunk), &mut *w).map_err(io::Error::other)?;
+    for c in items.chunks(chunk) {
+        let packed = Packed(postcard::to_allocvec(c).map_err(io::Error::other)?);
+        postcard::to_io(&packed, &mut *w).map_err(io::Error::other)?;
+    }
+    Ok(())
+}
+
+/// The bulletins of a record, [`pack`]ed in chunks of [`CHUNK`].
+pub fn pack_parsed(parsed: &[ParsedRef]) -> io::Result<Vec<Packed>> {
+    pack(parsed, CHUNK)
 }
 
 /// A bulletin with its values, written as a [`ParsedArticle`] is, without copying them.
@@ -171,7 +243,8 @@ pub struct ParsedRef<'a> {
 pub struct RecordRef<'a> {
     pub build: u64,
     pub files: &'a [Found],
-    pub parsed: Vec<ParsedRef<'a>>,
+    /// See [`pack_parsed`].
+    pub parsed: Vec<Packed>,
     pub served: &'a Served,
     pub manifest: &'a Manifest,
 }
@@ -290,7 +363,11 @@ impl Cache {
     ) -> io::Result<RecordHead> {
         let mut file = BufWriter::with_capacity(1 << 20, File::create(self.dir.join(NEW_RECORD))?);
         file.write_all(tag().as_bytes())?;
-        postcard::to_io(&(build, files, parsed), &mut file).map_err(io::Error::other)?;
+        // As `(build, files, pack_parsed(parsed))` is written (a sequence is its length,
+        // then its items), one chunk at a time: this thread is beside the pages' threads,
+        // and the whole would be over 100 MB at 100,000 bulletins.
+        postcard::to_io(&(build, files), &mut file).map_err(io::Error::other)?;
+        write_packed(parsed, CHUNK, &mut file)?;
         Ok(RecordHead { build, file })
     }
 
@@ -449,6 +526,24 @@ mod tests {
         assert!(cache.stamps().is_none(), "another version");
         cache.forget().unwrap();
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn packed_chunks_read_back_whole_and_stream_as_they_pack() {
+        let items: Vec<String> = (0..10).map(|i| format!("bản tin {i}")).collect();
+        let packed = pack(&items, 3).unwrap();
+        assert_eq!(packed.len(), 4);
+        assert_eq!(unpack::<String>(&packed), Some(items.clone()));
+        // Written one chunk at a time: the bytes of the packed chunks.
+        let mut streamed = Vec::new();
+        write_packed(&items, 3, &mut streamed).unwrap();
+        assert_eq!(streamed, postcard::to_allocvec(&packed).unwrap());
+        let back: Vec<Packed> = postcard::from_bytes(&streamed).unwrap();
+        assert_eq!(unpack::<String>(&back), Some(items));
+        // A chunk that does not read: nothing.
+        let mut broken = pack(&[1u32, 2, 3, 4], 2).unwrap();
+        broken[1].0.truncate(1);
+        assert_eq!(unpack::<u32>(&broken), None);
     }
 
     #[test]

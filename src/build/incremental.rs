@@ -126,6 +126,9 @@ pub fn build(
         mut manifest,
         ..
     } = record;
+    let Some(parsed) = cache::unpack::<crate::load::article::ParsedArticle>(&parsed) else {
+        return Ok(Err("the build cache's bulletins do not read back"));
+    };
     let resumed = Resumed {
         files,
         parsed: parsed
@@ -356,7 +359,7 @@ fn save(
     let record = cache::RecordRef {
         build,
         files: &files,
-        parsed: cache::parsed_of(archive, groups, others),
+        parsed: cache::pack_parsed(&cache::parsed_of(archive, groups, others))?,
         served,
         manifest: &manifest,
     };
