@@ -48,8 +48,8 @@ pub type Reason = &'static str;
 /// The build, redoing only what changed since the build the cache describes; `Ok(Err(why))`
 /// when the cache cannot be used and the caller must make a full build.
 ///
-/// About 100 lines, on purpose: the steps of an incremental build in order (compare, read
-/// the record, resume, render, write, save), each a call with its timing phase.
+/// The steps in order: compare, then (beside the walk of the output) read the record, resume,
+/// render; then write and save, each with its timing phase.
 pub fn build(
     root: &Path,
     opts: &BuildOptions,
@@ -63,7 +63,7 @@ pub fn build(
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
-    let now = match look(root, opts, settings, output, &old, cache) {
+    let mut now = match look(root, opts, settings, output, &old, cache) {
         Ok(now) => now,
         Err(why) => return Ok(Err(why)),
     };
@@ -91,28 +91,57 @@ pub fn build(
         full_because: None,
         photos: Default::default(),
     };
-    // The output is checked against its manifest, and beside it (when there is something to
-    // do) the record is read.
-    let (exactly, record) = if changes.is_empty() {
-        (holds_exactly(output, &now.manifest_text), None)
-    } else {
-        rayon::join(
-            || holds_exactly(output, &now.manifest_text),
-            || cache.record(&old),
-        )
-    };
-    if !exactly {
-        return Ok(Err(
-            "files were added to or removed from the output since the last build",
-        ));
-    }
+    let walked = std::mem::take(&mut now.manifest_text);
     if changes.is_empty() {
+        if !holds_exactly(output, &walked) {
+            return Ok(Err(CHANGED_BY_HAND));
+        }
         return Ok(Ok(Incremental {
             report: report(0, &None),
             site: None,
         }));
     }
-    let Some(record) = record else {
+    // The output is walked against its manifest (100,000 folders at 100,000 bulletins: over
+    // a second, most of it in the kernel) on a thread of its own, beside everything up to
+    // the writing, which waits for it.
+    std::thread::scope(|scope| {
+        let walk = scope.spawn(|| holds_exactly(output, &walked));
+        let unchanged_by_hand = move || walk.join().unwrap_or(false);
+        let (site, deltas, manifest) = match resume_and_render(root, opts, cache, &old, changes)? {
+            Ok(done) => done,
+            Err(why) => return Ok(Err(why)),
+        };
+        phase("incremental/render", &mut t);
+        if !unchanged_by_hand() {
+            return Ok(Err(CHANGED_BY_HAND));
+        }
+        phase("incremental/walk", &mut t);
+        let written = write(cache, output, deltas, manifest, &site, now)?;
+        phase("incremental/write", &mut t);
+        let site = Some(site);
+        Ok(Ok(Incremental {
+            report: report(written, &site),
+            site,
+        }))
+    })
+}
+
+/// Why a build whose output is not as its manifest says is a full one.
+const CHANGED_BY_HAND: Reason =
+    "files were added to or removed from the output since the last build";
+
+/// The site as the cache's record has it, brought up to date with `changes`: the site, the
+/// files to change and the output's manifest as the last build left it; `Err(why)` when the
+/// cache cannot be used.
+fn resume_and_render(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: &Cache,
+    old: &Stamps,
+    changes: Changes,
+) -> Result<Result<(Site, Vec<Delta>, Manifest), Reason>, Diagnostics> {
+    let mut t = Instant::now();
+    let Some(record) = cache.record(old) else {
         return Ok(Err("the build cache does not read back"));
     };
     phase("incremental/record", &mut t);
@@ -123,7 +152,7 @@ pub fn build(
         files,
         parsed,
         served,
-        mut manifest,
+        manifest,
         ..
     } = record;
     let Some(parsed) = cache::unpack::<crate::load::article::ParsedArticle>(&parsed) else {
@@ -145,7 +174,19 @@ pub fn build(
     phase("incremental/resume", &mut t);
     let mut deltas = Vec::new();
     site.rebuild(changes, &mut |d| deltas.push(d))?;
-    phase("incremental/render", &mut t);
+    Ok(Ok((site, deltas, manifest)))
+}
+
+/// Apply `deltas` to the output, write its manifest, and save the cache; returns how many
+/// files were written or removed.
+fn write(
+    cache: &Cache,
+    output: &Path,
+    deltas: Vec<Delta>,
+    mut manifest: Manifest,
+    site: &Site,
+    now: Now,
+) -> Result<usize, Diagnostics> {
     let io_err = |e: io::Error| {
         Diagnostics::from(Diagnostic::new(
             output,
@@ -161,14 +202,10 @@ pub fn build(
     }
     let manifest_text = manifest::text(&manifest);
     write_replacing(&output.join(manifest::FILE), &manifest_text).map_err(io_err)?;
-    phase("incremental/write", &mut t);
-    save(cache, &site, manifest, &manifest_text, now).map_err(io_err)?;
+    let mut t = Instant::now();
+    save(cache, site, manifest, &manifest_text, now).map_err(io_err)?;
     phase("incremental/save", &mut t);
-    let site = Some(site);
-    Ok(Ok(Incremental {
-        report: report(written, &site),
-        site,
-    }))
+    Ok(written)
 }
 
 /// The sources now, when the cache can be used for them.
