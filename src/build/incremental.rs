@@ -126,6 +126,9 @@ pub fn build(
     })
 }
 
+/// A site brought up to date, the files to change, and the output's manifest before.
+type Rendered = (Site, Vec<Delta>, Manifest);
+
 /// Why a build whose output is not as its manifest says is a full one.
 const CHANGED_BY_HAND: Reason =
     "files were added to or removed from the output since the last build";
@@ -139,7 +142,7 @@ fn resume_and_render(
     cache: &Cache,
     old: &Stamps,
     changes: Changes,
-) -> Result<Result<(Site, Vec<Delta>, Manifest), Reason>, Diagnostics> {
+) -> Result<Result<Rendered, Reason>, Diagnostics> {
     let mut t = Instant::now();
     let Some(record) = cache.record(old) else {
         return Ok(Err("the build cache does not read back"));
