@@ -154,8 +154,11 @@ pub struct Record {
     /// The same as in the stamps written with it.
     pub build: u64,
     pub files: Vec<Found>,
-    /// The bulletins read, [`ParsedArticle`]s in chunks (see [`unpack`]).
+    /// The bulletins read, [`ParsedArticle`]s in chunks (see [`unpack`]): those of the archive
+    /// first, in its order, then those read but not built.
     pub parsed: Vec<Packed>,
+    /// The archive's groups.
+    pub groups: crate::group::Groups,
     pub served: Served,
     pub manifest: Manifest,
 }
@@ -245,6 +248,7 @@ pub struct RecordRef<'a> {
     pub files: &'a [Found],
     /// See [`pack_parsed`].
     pub parsed: Vec<Packed>,
+    pub groups: &'a crate::group::Groups,
     pub served: &'a Served,
     pub manifest: &'a Manifest,
 }
@@ -353,13 +357,14 @@ impl Cache {
         BatchCache::open(&dir)
     }
 
-    /// Start the record of a full build: its `build`, the `files` found and the bulletins
-    /// read (see [`RecordHead`]).
+    /// Start the record of a full build: its `build`, the `files` found, the bulletins read
+    /// and the archive's groups (see [`RecordHead`]).
     pub fn record_head(
         &self,
         build: u64,
         files: &[Found],
         parsed: &[ParsedRef],
+        groups: &crate::group::Groups,
     ) -> io::Result<RecordHead> {
         let mut file = BufWriter::with_capacity(1 << 20, File::create(self.dir.join(NEW_RECORD))?);
         file.write_all(tag().as_bytes())?;
@@ -368,6 +373,7 @@ impl Cache {
         // and the whole would be over 100 MB at 100,000 bulletins.
         postcard::to_io(&(build, files), &mut file).map_err(io::Error::other)?;
         write_packed(parsed, CHUNK, &mut file)?;
+        postcard::to_io(groups, &mut file).map_err(io::Error::other)?;
         Ok(RecordHead { build, file })
     }
 
@@ -504,6 +510,7 @@ mod tests {
             build: 7,
             files: Vec::new(),
             parsed: Vec::new(),
+            groups: Default::default(),
             served: Served::default(),
             manifest: Manifest::new(),
         };
@@ -561,6 +568,7 @@ mod tests {
             build: 7,
             files: &files,
             parsed: Vec::new(),
+            groups: &crate::group::Groups::default(),
             served: &served,
             manifest: &manifest,
         };
@@ -569,7 +577,9 @@ mod tests {
         let written_whole = fs::read(&record).unwrap();
 
         fs::write(cache.new_bodies(), b"").unwrap();
-        let head = cache.record_head(7, &files, &[]).unwrap();
+        let head = cache
+            .record_head(7, &files, &[], &crate::group::Groups::default())
+            .unwrap();
         cache
             .save_full(head, &served, &manifest, &stamps())
             .unwrap();

@@ -154,6 +154,7 @@ fn resume_and_render(
     let Record {
         files,
         parsed,
+        groups,
         served,
         manifest,
         ..
@@ -163,10 +164,8 @@ fn resume_and_render(
     };
     let resumed = Resumed {
         files,
-        parsed: parsed
-            .into_iter()
-            .map(|a| (a.bulletin.file.clone(), a))
-            .collect(),
+        parsed,
+        groups,
         bodies: Arc::new(bodies),
         served,
         index_batches: cache.index_batches().ok(),
@@ -400,6 +399,7 @@ fn save(
         build,
         files: &files,
         parsed: cache::pack_parsed(&cache::parsed_of(archive, groups, others))?,
+        groups,
         served,
         manifest: &manifest,
     };

@@ -10,7 +10,10 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::group::Groups;
-use crate::model::{Archive, BulletinId, IndicatorId, LocalityId, TermId};
+use crate::load::article::ParsedArticle;
+use crate::model::{
+    Archive, Bulletin, BulletinId, IndicatorId, IndicatorValue, Localities, LocalityId, TermId,
+};
 use crate::render::{views, Job};
 
 /// One side of the comparison.
@@ -45,6 +48,21 @@ pub struct Before {
 }
 
 impl Before {
+    /// What the jobs need of an old archive that was never assembled (a build resumed from
+    /// the cache's record): each of its bulletins' source file, by handle, and the bulletins
+    /// it had of the changed files (with their values), against the same `localities`.
+    pub fn from_parsed<'a>(
+        files: Vec<PathBuf>,
+        changed: impl IntoIterator<Item = &'a ParsedArticle>,
+        localities: &Localities,
+    ) -> Before {
+        let mut touched = Touched::default();
+        for a in changed {
+            touched.add_bulletin(localities, &a.bulletin, a.values.iter());
+        }
+        Before { files, touched }
+    }
+
     pub fn new(old: Side, changed: &BTreeSet<PathBuf>) -> Before {
         let mut touched = Touched::default();
         touched.add(old, &old.changed(changed));
@@ -76,20 +94,30 @@ impl Touched {
     fn add(&mut self, s: Side, ids: &[BulletinId]) {
         let a = s.archive;
         for &id in ids {
-            let b = &a.bulletins[id.0 as usize];
-            for &l in &b.localities {
-                self.localities.extend(a.localities.self_and_ancestors(l));
-            }
-            self.terms.extend(b.term);
-            self.topics.extend(b.topics.iter().map(|t| t.slug.clone()));
-            self.years.insert(b.year());
-            for &ix in &s.groups.values_by_bulletin[id.0 as usize] {
-                let v = &a.values[ix];
-                self.indicators.insert(v.indicator);
-                self.terms.extend(v.term);
-                self.value_localities
-                    .extend(a.localities.self_and_ancestors(v.locality));
-            }
+            let values = s.groups.values_by_bulletin[id.0 as usize]
+                .iter()
+                .map(|&ix| &a.values[ix]);
+            self.add_bulletin(&a.localities, &a.bulletins[id.0 as usize], values);
+        }
+    }
+
+    fn add_bulletin<'a>(
+        &mut self,
+        localities: &Localities,
+        b: &Bulletin,
+        values: impl Iterator<Item = &'a IndicatorValue>,
+    ) {
+        for &l in &b.localities {
+            self.localities.extend(localities.self_and_ancestors(l));
+        }
+        self.terms.extend(b.term);
+        self.topics.extend(b.topics.iter().map(|t| t.slug.clone()));
+        self.years.insert(b.year());
+        for v in values {
+            self.indicators.insert(v.indicator);
+            self.terms.extend(v.term);
+            self.value_localities
+                .extend(localities.self_and_ancestors(v.locality));
         }
     }
 }

@@ -189,6 +189,18 @@ pub struct Site {
     /// their fingerprints point into the bodies of the cache's store, so a full rebuild (a
     /// new store) stops using them.
     index_batches: Option<crate::search::BatchCache>,
+    /// A resumed site's last build, whose archive was never assembled: the first rebuild
+    /// assembles only the archive as it is now.
+    earlier: Option<Earlier>,
+}
+
+/// The last build of a resumed site, as its record has it.
+struct Earlier {
+    /// Its bulletins' source files, by handle.
+    files: Vec<PathBuf>,
+    groups: Groups,
+    theme: Theme,
+    served: Served,
 }
 
 /// What an earlier build of a site leaves for the next one to start from (see
@@ -196,8 +208,11 @@ pub struct Site {
 pub struct Resumed {
     /// The bulletin files the earlier build found.
     pub files: Vec<Found>,
-    /// The bulletins it read (drafts too), by file; their bodies are in `bodies`.
-    pub parsed: HashMap<PathBuf, ParsedArticle>,
+    /// The bulletins it read: those of its archive first, in the archive's order, then the
+    /// others (drafts); their bodies are in `bodies`.
+    pub parsed: Vec<ParsedArticle>,
+    /// The groups of its archive.
+    pub groups: Groups,
     pub bodies: std::sync::Arc<crate::model::BodyStore>,
     /// The files it wrote.
     pub served: Served,
@@ -245,12 +260,15 @@ impl Site {
             good: None,
             pending: Changes::full(),
             index_batches: None,
+            earlier: None,
         }
     }
 
     /// The site as an earlier build left it, with its settings, registries and theme read
     /// now (the caller has made sure they are what that build read), so that
-    /// [`Site::rebuild`] redoes only what changed since. Links are as site.toml says.
+    /// [`Site::rebuild`] redoes only what changed since. Links are as site.toml says. The
+    /// earlier archive is not assembled: its groups and the bulletins of the changed files
+    /// say what the change touches.
     pub fn resume(root: &Path, opts: LoadOptions, earlier: Resumed) -> Result<Site, Diagnostics> {
         let mut errors = Vec::new();
         let mut base = Base::load(root, &opts, &mut errors)?;
@@ -258,7 +276,19 @@ impl Site {
             return Err(diags(errors));
         }
         base.bodies = earlier.bodies;
-        let mut site = Site {
+        let built = earlier.groups.all.len();
+        if built > earlier.parsed.len() {
+            return Err(
+                Diagnostic::new(".", "the record has fewer bulletins than its groups").into(),
+            );
+        }
+        let files = earlier.parsed[..built]
+            .iter()
+            .map(|a| a.bulletin.file.clone())
+            .collect();
+        let theme = Theme::load(root, &base.settings.theme, base.settings.language.code())
+            .map_err(diags)?;
+        Ok(Site {
             root: root.to_path_buf(),
             opts,
             local: false,
@@ -270,31 +300,19 @@ impl Site {
                 parsed: earlier
                     .parsed
                     .into_iter()
-                    .map(|(p, a)| (p, Ok(a)))
+                    .map(|a| (a.bulletin.file.clone(), Ok(a)))
                     .collect(),
             }),
             good: None,
             pending: Changes::default(),
             index_batches: earlier.index_batches,
-        };
-        let mut t = Instant::now();
-        let accepted = site.check()?;
-        crate::timings::phase("resume/check", &mut t);
-        let mut archive = site.assemble(&accepted, None, &BTreeSet::new())?;
-        crate::timings::phase("resume/assemble", &mut t);
-        // The record keeps what was made of the photos: this finds nothing left to do.
-        crate::photos::prepare(root, &mut archive, CacheUse::ReadWrite)?;
-        crate::timings::phase("resume/photos", &mut t);
-        let groups = Groups::new(&archive);
-        crate::timings::phase("resume/group", &mut t);
-        let theme = site.load_theme(&archive.settings)?;
-        site.good = Some(Good {
-            archive,
-            groups,
-            theme,
-            served: earlier.served,
-        });
-        Ok(site)
+            earlier: Some(Earlier {
+                files,
+                groups: earlier.groups,
+                theme,
+                served: earlier.served,
+            }),
+        })
     }
 
     /// The search index's batches this site keeps (see [`Resumed::index_batches`]).
@@ -338,10 +356,14 @@ impl Site {
         };
         let mut ch = std::mem::take(&mut self.pending);
         ch.merge(changes);
-        let result = if ch.full || self.good.is_none() || self.cache.is_none() {
+        let result = if ch.full || self.cache.is_none() {
             self.full(&mut publish)
-        } else {
+        } else if self.good.is_some() {
             self.incremental(&mut ch, &mut publish)
+        } else if let Some(earlier) = self.earlier.take() {
+            self.from_earlier(earlier, &mut ch, &mut publish)
+        } else {
+            self.full(&mut publish)
         };
         match result {
             Ok(pages) => {
@@ -388,10 +410,13 @@ impl Site {
     /// Read the files of `ch` again; list content/ again first when a folder changed or a
     /// file is new or gone, and then add the files that appeared or went to `ch.files`, which
     /// so names every file whose bulletin may differ from the last good build.
-    fn reread(&mut self, ch: &mut Changes) {
+    ///
+    /// Returns the bulletins the cache had of the files read again or gone.
+    fn reread(&mut self, ch: &mut Changes) -> Vec<ParsedArticle> {
         let root = &self.root;
+        let mut before = Vec::new();
         let Some(c) = self.cache.as_mut() else {
-            return;
+            return before;
         };
         let built = built_files(self.good.as_ref());
         let known = |p: &PathBuf| {
@@ -401,13 +426,18 @@ impl Site {
             let mut discover_errors = Vec::new();
             let found = load::discover(root, &mut discover_errors);
             let now: HashSet<&Path> = found.iter().map(|f| f.path.as_path()).collect();
-            c.parsed.retain(|p, _| {
-                let keep = now.contains(p.as_path());
-                if !keep {
-                    ch.files.insert(p.clone());
+            let gone: Vec<PathBuf> = c
+                .parsed
+                .keys()
+                .filter(|p| !now.contains(p.as_path()))
+                .cloned()
+                .collect();
+            for p in gone {
+                if let Some(Ok(a)) = c.parsed.remove(&p) {
+                    before.push(a);
                 }
-                keep
-            });
+                ch.files.insert(p);
+            }
             ch.files.extend(
                 built
                     .iter()
@@ -433,7 +463,12 @@ impl Site {
             .par_iter()
             .map(|f| (f.path.clone(), base.parse(root, f)))
             .collect();
-        c.parsed.extend(results);
+        for (p, r) in results {
+            if let Some(Ok(a)) = c.parsed.insert(p, r) {
+                before.push(a);
+            }
+        }
+        before
     }
 
     /// Every problem of the cached bulletins, or the indexes (into the cache's files) of
@@ -658,6 +693,75 @@ impl Site {
             data_changed,
             ch,
             &old_served,
+            publish,
+        )?;
+        self.good = Some(Good {
+            archive,
+            groups,
+            theme,
+            served,
+        });
+        Ok(pages)
+    }
+
+    /// The first rebuild of a resumed site: the archive as it is now is assembled (once), and
+    /// what the change touches is told from the earlier groups and the bulletins the cache
+    /// had of the changed files.
+    fn from_earlier(
+        &mut self,
+        earlier: Earlier,
+        ch: &mut Changes,
+        publish: &mut dyn FnMut(Delta),
+    ) -> Result<usize, Diagnostics> {
+        let mut t = Instant::now();
+        let content = ch.rescan || !ch.files.is_empty();
+        let replaced = if content { self.reread(ch) } else { Vec::new() };
+        let accepted = self.check()?;
+        crate::timings::phase("rebuild/read", &mut t);
+        let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
+        crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
+        crate::timings::phase("rebuild/assemble", &mut t);
+        let groups = Groups::new(&archive);
+        crate::timings::phase("rebuild/group", &mut t);
+        let Earlier {
+            files: old_files,
+            groups: old_groups,
+            theme: old_theme,
+            served,
+        } = earlier;
+        let theme = if ch.theme {
+            self.load_theme(&archive.settings)?
+        } else {
+            old_theme
+        };
+        if !content {
+            let good = Good {
+                archive,
+                groups,
+                theme,
+                served,
+            };
+            return self.restyle(ch, good, None, publish);
+        }
+        // The earlier archive's bulletins of the changed files.
+        let was_built: HashSet<&Path> = old_files.iter().map(PathBuf::as_path).collect();
+        let old: Vec<&ParsedArticle> = replaced
+            .iter()
+            .filter(|a| was_built.contains(a.bulletin.file.as_path()))
+            .collect();
+        let old_data = prints(old.iter().map(|a| (&a.bulletin, a.values.iter())));
+        drop(was_built);
+        let localities = &archive.localities;
+        let before = Before::from_parsed(old_files, old.iter().copied(), localities);
+        let data_changed = data_prints(&archive, &groups, &ch.files) != old_data;
+        let (served, pages) = self.update_content(
+            &archive,
+            &groups,
+            &theme,
+            (before, &old_groups),
+            data_changed,
+            ch,
+            &served,
             publish,
         )?;
         self.good = Some(Good {
@@ -914,17 +1018,26 @@ fn feeds_and_index(
 
 /// What the data files hold of each bulletin read from `changed`: its slug, date and values.
 fn data_prints(a: &Archive, g: &Groups, changed: &BTreeSet<PathBuf>) -> Vec<(PathBuf, String)> {
-    let mut out: Vec<(PathBuf, String)> = a
-        .bulletins
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| changed.contains(&b.file))
-        .map(|(i, b)| {
-            let values: Vec<IndicatorValue> = g.values_by_bulletin[i]
-                .iter()
-                .map(|&ix| IndicatorValue {
+    prints(
+        a.bulletins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| changed.contains(&b.file))
+            .map(|(i, b)| (b, g.values_by_bulletin[i].iter().map(|&ix| &a.values[ix]))),
+    )
+}
+
+/// What the data files hold of these bulletins, each with its values (in the archive's
+/// order), by source file.
+fn prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
+    bulletins: impl Iterator<Item = (&'a crate::model::Bulletin, V)>,
+) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = bulletins
+        .map(|(b, values)| {
+            let values: Vec<IndicatorValue> = values
+                .map(|v| IndicatorValue {
                     bulletin: crate::model::BulletinId(0),
-                    ..a.values[ix].clone()
+                    ..v.clone()
                 })
                 .collect();
             let print = format!("{}\n{}\n{values:?}", b.slug, b.date.to_rfc3339());
