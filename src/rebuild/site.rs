@@ -361,7 +361,7 @@ impl Site {
         } else if self.good.is_some() {
             self.incremental(&mut ch, &mut publish)
         } else if let Some(earlier) = self.earlier.take() {
-            self.from_earlier(earlier, &mut ch, &mut publish)
+            self.after_earlier(earlier, &mut ch, &mut publish)
         } else {
             self.full(&mut publish)
         };
@@ -707,7 +707,7 @@ impl Site {
     /// The first rebuild of a resumed site: the archive as it is now is assembled (once), and
     /// what the change touches is told from the earlier groups and the bulletins the cache
     /// had of the changed files.
-    fn from_earlier(
+    fn after_earlier(
         &mut self,
         earlier: Earlier,
         ch: &mut Changes,
