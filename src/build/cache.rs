@@ -5,9 +5,12 @@
 //! - `stamps`: what the build read, cheaply compared (the binary, settings and registries,
 //!   every bulletin file's size and time, the theme, the site's static files) and the hash of
 //!   the manifest it wrote. Written last, so that its presence says the rest is complete.
-//! - `record`: the bulletins as read (drafts too), the files found, the files written by
-//!   kind, and the manifest: what an incremental build starts from.
+//! - `record`: the bulletins as read (drafts too; in chunks packed on every core), the
+//!   archive's groups, the files found, the files written by kind, and the manifest: what an
+//!   incremental build starts from.
 //! - `bodies`: the bulletins' HTML bodies, which the record points into.
+//! - `index/`: the search index's batches (see [`crate::search::batches`]), named by
+//!   fingerprints that point into `bodies`; a full build replaces them with the bodies.
 //!
 //! Each file starts with a tag naming the format and the bantin version; a file with another
 //! tag, or that does not read back, or a record of another build than the stamps, is no

@@ -1,10 +1,11 @@
 //! The site as `bantin serve` keeps it in memory, and as an incremental `bantin build` takes
-//! it back from the build cache ([`Site::resume`]): every parsed bulletin cached by file, the
-//! last good archive, and what each change needs redone. A bulletin edit re-reads that file only,
-//! re-assembles the archive from the bulletins it already has (moved, not copied) and
-//! regroups (cheap), and re-renders just the pages that show it, plus the feeds, data files,
-//! sitemap and search index; a template change re-renders every page; a settings or registry
-//! change rebuilds everything.
+//! it back from the build cache ([`Site::resume`]): every parsed bulletin cached by file or
+//! in the last good archive, and what each change needs redone. A bulletin edit re-reads that
+//! file only, re-assembles the archive from the bulletins it already has (moved, not copied)
+//! and regroups (cheap), and re-renders just the pages that show it, plus the feeds, data
+//! files, sitemap and search index; a template change re-renders every page; a settings or
+//! registry change rebuilds everything. A resumed site has no archive yet, only the earlier
+//! build's groups: its first rebuild assembles the archive as it is now, once.
 //!
 //! A rebuild hands its output as [`Delta`]s to apply to the served files: a bulletin edit in
 //! two, first every changed page but the heavy tables of indicators and terms (so the edited
