@@ -146,6 +146,7 @@ fn full_build(
         let store = crate::model::BodyStore::in_file(&c.new_bodies(), true).ok()?;
         Some(std::sync::Arc::new(store))
     });
+    let bodies_cached = bodies.is_some();
     // Stamped before they are read: a file edited meanwhile is read again next time.
     let mut stamps = Vec::new();
     let mut loaded = load::load_all(root, &opts.load, bodies, |files| {
@@ -184,7 +185,10 @@ fn full_build(
         });
         // The search index's batches, for the next build (see `search::batches`): a cache
         // that cannot be made only means they are inverted again.
-        let batches = cache.and_then(|c| c.new_index_batches().ok());
+        // Their fingerprints point into the cache's new bodies: none without those.
+        let batches = cache
+            .filter(|_| bodies_cached)
+            .and_then(|c| c.new_index_batches().ok());
         let files = write_site(&renderer, root, &hashing, batches.as_ref());
         (files, head.map(|h| h.join()))
     });

@@ -571,6 +571,7 @@ impl Site {
     /// Everything from scratch.
     fn full(&mut self, publish: &mut dyn FnMut(Delta)) -> Result<usize, Diagnostics> {
         self.index_batches = None;
+        self.earlier = None;
         self.read_all()?;
         let accepted = self.check()?;
         let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
@@ -730,10 +731,10 @@ impl Site {
             theme: old_theme,
             served,
         } = earlier;
-        let theme = if ch.theme {
-            self.load_theme(&archive.settings)?
+        let (theme, replaced_theme) = if ch.theme {
+            (self.load_theme(&archive.settings)?, Some(old_theme))
         } else {
-            old_theme
+            (old_theme, None)
         };
         if !content {
             let good = Good {
@@ -742,7 +743,7 @@ impl Site {
                 theme,
                 served,
             };
-            return self.restyle(ch, good, None, publish);
+            return self.restyle(ch, good, replaced_theme, publish);
         }
         // The earlier archive's bulletins of the changed files.
         let was_built: HashSet<&Path> = old_files.iter().map(PathBuf::as_path).collect();

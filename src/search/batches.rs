@@ -14,7 +14,7 @@ use std::fs;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +81,8 @@ pub struct BatchCache {
     /// Batches read back, and batches kept.
     found: AtomicUsize,
     kept: AtomicUsize,
+    /// An index was made with this cache: only then do the batches it did not use go.
+    indexed: AtomicBool,
 }
 
 impl BatchCache {
@@ -92,6 +94,7 @@ impl BatchCache {
             used: Mutex::new(HashSet::new()),
             found: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
+            indexed: AtomicBool::new(false),
         })
     }
 
@@ -134,8 +137,17 @@ impl BatchCache {
         )
     }
 
-    /// Remove the batches this build did not use (those of bulletins since changed).
+    /// An index is being made with this cache (see [`BatchCache::prune`]).
+    pub(super) fn start(&self) {
+        self.indexed.store(true, Ordering::Relaxed);
+    }
+
+    /// Remove the batches this build did not use (those of bulletins since changed), if it
+    /// made an index: a build of templates or static files only leaves them all.
     pub fn prune(&self) -> io::Result<usize> {
+        if !self.indexed.load(Ordering::Relaxed) {
+            return Ok(0);
+        }
         let used = self
             .used
             .lock()
@@ -316,7 +328,10 @@ mod tests {
         for fp in [1, 2, 3] {
             old.put(fp, &[part("a", &[(0, 1, 0)], false)]).unwrap();
         }
+        // A build that made no index removes nothing.
+        assert_eq!(BatchCache::open(dir.path()).unwrap().prune().unwrap(), 0);
         let now = BatchCache::open(dir.path()).unwrap();
+        now.start();
         assert!(now.get(2).is_some());
         now.put(4, &[]).unwrap();
         assert_eq!(now.prune().unwrap(), 2);

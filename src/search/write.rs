@@ -312,6 +312,9 @@ fn invert(
     cache: Option<&BatchCache>,
     batch: u64,
 ) -> std::io::Result<Vec<(Box<str>, Postings)>> {
+    if let Some(c) = cache {
+        c.start();
+    }
     let meta = MetaTexts::new(archive);
     let files = archive.bulletins.iter().map(|b| b.file.as_path());
     let ranges = batches::ranges(files, batch);
@@ -561,7 +564,8 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// Every file of the index in memory, sorted by path.
+/// Every file of the index in memory, sorted by path. Paths in the index are relative to the
+/// site root, so the same files serve any `base_url` and `relative_urls`.
 pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
     // Without a cache, nothing but memory is written: this cannot fail but for a body that
     // does not read back from its store, which the pages would have found first.
@@ -617,7 +621,7 @@ pub fn index_files_with(
 
 /// Write the index into `sink` file by file, as each is made (at 100,000 bulletins the whole
 /// index would be a few hundred megabytes in memory); returns how many files. With a `cache`,
-/// as [`index_files`].
+/// as [`index_files_using`].
 pub fn write_index(
     archive: &Archive,
     urls: &Urls,

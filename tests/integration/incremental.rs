@@ -389,6 +389,19 @@ fn the_cache_keeps_the_search_index_in_batches_of_the_archive_as_it_is() {
     }
     edit(&a, EDITED, "title: \"", "title: \"Lại ");
     rebuilt_like_full(&a, "damaged batches");
-    // A build that is not kept leaves no batches of its own behind.
+    // A build of templates only makes no index and keeps every batch.
+    let kept = index_batches(&a);
+    let item =
+        std::fs::read_to_string(example_root().join("themes/default/templates/partials/item.html"))
+            .unwrap();
+    a.write(
+        "templates/partials/item.html",
+        format!("<!-- own -->\n{item}"),
+    );
+    rebuilt_like_full(&a, "a template changed");
+    assert_eq!(index_batches(&a), kept);
+    // A full build makes them all again, beside its bodies.
+    a.build(&["--full"]).assert_ok();
+    assert!(!index_batches(&a).is_empty());
     assert!(!a.path(".bantin-cache/build/index.new").exists());
 }
