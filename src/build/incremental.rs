@@ -63,8 +63,8 @@ pub fn build(
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
-    let mut now = match look(root, opts, settings, output, &old, cache) {
-        Ok(now) => now,
+    let (mut now, theme) = match look(root, opts, settings, output, &old, cache) {
+        Ok(looked) => looked,
         Err(why) => return Ok(Err(why)),
     };
     phase("incremental/compare", &mut t);
@@ -107,7 +107,8 @@ pub fn build(
     std::thread::scope(|scope| {
         let walk = scope.spawn(|| holds_exactly(output, &walked));
         let unchanged_by_hand = move || walk.join().unwrap_or(false);
-        let (site, deltas, manifest) = match resume_and_render(root, opts, cache, &old, changes)? {
+        let resumed = resume_and_render(root, opts, cache, &old, theme, changes)?;
+        let (site, deltas, manifest) = match resumed {
             Ok(done) => done,
             Err(why) => return Ok(Err(why)),
         };
@@ -141,6 +142,7 @@ fn resume_and_render(
     opts: &BuildOptions,
     cache: &Cache,
     old: &Stamps,
+    theme: Theme,
     changes: Changes,
 ) -> Result<Result<Rendered, Reason>, Diagnostics> {
     let mut t = Instant::now();
@@ -168,6 +170,7 @@ fn resume_and_render(
         groups,
         bodies: Arc::new(bodies),
         served,
+        theme,
         index_batches: cache.index_batches().ok(),
     };
     let Ok(mut site) = Site::resume(root, opts.load.clone(), resumed) else {
@@ -210,7 +213,8 @@ fn write(
     Ok(written)
 }
 
-/// The sources now, when the cache can be used for them.
+/// The sources now, when the cache can be used for them, with the theme as loaded to compare
+/// it (the build renders with it).
 fn look(
     root: &Path,
     opts: &BuildOptions,
@@ -218,7 +222,7 @@ fn look(
     output: &Path,
     old: &Stamps,
     cache: &Cache,
-) -> Result<Now, Reason> {
+) -> Result<(Now, Theme), Reason> {
     let inputs = Inputs::now(root, &opts.load, output);
     if inputs.program != old.inputs.program {
         return Err("another bantin built the output");
@@ -247,13 +251,14 @@ fn look(
     }
     let theme =
         Theme::load(root, &s.theme, s.language.code()).map_err(|_| "the theme does not load")?;
-    Ok(Now {
+    let now = Now {
         inputs,
         theme: theme.fingerprint(),
         statics: cache::Stamp::of(&root.join("static")),
         bulletins: stamps,
         manifest_text: written,
-    })
+    };
+    Ok((now, theme))
 }
 
 /// Whether the files of `output` are those its manifest lists (names only: a file changed in

@@ -169,6 +169,16 @@ impl Served {
     }
 }
 
+/// The site as it was before a bulletin change, as the rebuild compares with it.
+struct Old<'a> {
+    /// What the changed bulletins were on, and the bulletins' files by handle.
+    before: Before,
+    groups: &'a Groups,
+    /// What its data files held of the changed bulletins ([`data_prints`]).
+    data: Vec<(PathBuf, String)>,
+    served: &'a Served,
+}
+
 /// The last site that built.
 struct Good {
     archive: Archive,
@@ -217,6 +227,8 @@ pub struct Resumed {
     pub bodies: std::sync::Arc<crate::model::BodyStore>,
     /// The files it wrote.
     pub served: Served,
+    /// The site's theme, loaded now.
+    pub theme: Theme,
     /// The search index's batches it kept, which go with `bodies`.
     pub index_batches: Option<crate::search::BatchCache>,
 }
@@ -265,8 +277,8 @@ impl Site {
         }
     }
 
-    /// The site as an earlier build left it, with its settings, registries and theme read
-    /// now (the caller has made sure they are what that build read), so that
+    /// The site as an earlier build left it, with its settings and registries read now and
+    /// its theme loaded now (the caller has made sure they are what that build read), so that
     /// [`Site::rebuild`] redoes only what changed since. Links are as site.toml says. The
     /// earlier archive is not assembled: its groups and the bulletins of the changed files
     /// say what the change touches.
@@ -287,8 +299,6 @@ impl Site {
             .iter()
             .map(|a| a.bulletin.file.clone())
             .collect();
-        let theme = Theme::load(root, &base.settings.theme, base.settings.language.code())
-            .map_err(diags)?;
         Ok(Site {
             root: root.to_path_buf(),
             opts,
@@ -310,7 +320,7 @@ impl Site {
             earlier: Some(Earlier {
                 files,
                 groups: earlier.groups,
-                theme,
+                theme: earlier.theme,
                 served: earlier.served,
             }),
         })
@@ -686,15 +696,34 @@ impl Site {
         crate::timings::phase("rebuild/assemble", &mut t);
         let groups = Groups::new(&archive);
         crate::timings::phase("rebuild/group", &mut t);
-        let data_changed = data_prints(&archive, &groups, &ch.files) != old_data;
+        let old = Old {
+            before,
+            groups: &old_groups,
+            data: old_data,
+            served: &old_served,
+        };
+        self.keep_content((archive, groups, theme), old, ch, publish)
+    }
+
+    /// After a bulletin change, with the archive as it is (assembled, grouped, and the theme
+    /// to render with): the pages and files the change touches, against the site as it was;
+    /// then the archive is the good one.
+    fn keep_content(
+        &mut self,
+        (archive, groups, theme): (Archive, Groups, Theme),
+        old: Old,
+        ch: &Changes,
+        publish: &mut dyn FnMut(Delta),
+    ) -> Result<usize, Diagnostics> {
+        let data_changed = data_prints(&archive, &groups, &ch.files) != old.data;
         let (served, pages) = self.update_content(
             &archive,
             &groups,
             &theme,
-            (before, &old_groups),
+            (old.before, old.groups),
             data_changed,
             ch,
-            &old_served,
+            old.served,
             publish,
         )?;
         self.good = Some(Good {
@@ -753,26 +782,14 @@ impl Site {
             .collect();
         let old_data = prints(old.iter().map(|a| (&a.bulletin, a.values.iter())));
         drop(was_built);
-        let localities = &archive.localities;
-        let before = Before::from_parsed(old_files, old.iter().copied(), localities);
-        let data_changed = data_prints(&archive, &groups, &ch.files) != old_data;
-        let (served, pages) = self.update_content(
-            &archive,
-            &groups,
-            &theme,
-            (before, &old_groups),
-            data_changed,
-            ch,
-            &served,
-            publish,
-        )?;
-        self.good = Some(Good {
-            archive,
-            groups,
-            theme,
-            served,
-        });
-        Ok(pages)
+        let before = Before::from_parsed(old_files, old.iter().copied(), &archive.localities);
+        let old = Old {
+            before,
+            groups: &old_groups,
+            data: old_data,
+            served: &served,
+        };
+        self.keep_content((archive, groups, theme), old, ch, publish)
     }
 
     /// A change of templates or static files only: the archive stays, the pages are
@@ -998,17 +1015,14 @@ fn feeds_and_index(
         },
         || {
             let mut t = Instant::now();
-            let out = match index_batches {
-                Some(kept) => {
-                    crate::search::index_files_using(r.archive, &r.urls, kept).map_err(|e| {
-                        diags(vec![Diagnostic::new(
-                            crate::search::DIR,
-                            format!("cannot make the search index: {e}"),
-                        )])
-                    })
-                }
-                None => Ok(crate::search::index_files(r.archive, &r.urls)),
-            };
+            let sizes = crate::search::Sizes::default();
+            let out = crate::search::index_files_with(r.archive, &r.urls, sizes, index_batches)
+                .map_err(|e| {
+                    diags(vec![Diagnostic::new(
+                        crate::search::DIR,
+                        format!("cannot make the search index: {e}"),
+                    )])
+                });
             crate::timings::phase("rebuild/search", &mut t);
             out
         },

@@ -20,7 +20,6 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::postings::Postings;
-use super::S_TITLE;
 
 /// The layout of a batch file and of its fingerprint: another means no batch is found.
 pub const VERSION: u8 = 1;
@@ -204,55 +203,11 @@ fn decode(bytes: &[u8]) -> Option<Vec<Part>> {
         postings = others;
         parts.push(Part {
             key,
-            postings: decode_postings(these)?,
+            postings: super::postings::decode(these)?,
             same,
         });
     }
     postings.is_empty().then_some(parts)
-}
-
-/// [`super::encode_postings`] read back into postings; `None` when the bytes end mid-number.
-fn decode_postings(bytes: &[u8]) -> Option<Postings> {
-    let mut p = Postings::default();
-    let mut numbers = Varints { bytes };
-    let mut prev = -1i64;
-    while let Some(v) = numbers.next() {
-        let doc = prev + 1 + (v >> 4) as i64;
-        let score = (v & 15) as u32;
-        let title = if score & S_TITLE != 0 {
-            numbers.next()? as u32
-        } else {
-            0
-        };
-        p.push(u32::try_from(doc).ok()?, score, title);
-        prev = doc;
-    }
-    numbers.bytes.is_empty().then_some(p)
-}
-
-/// LEB128 numbers, one after another.
-struct Varints<'a> {
-    bytes: &'a [u8],
-}
-
-impl Iterator for Varints<'_> {
-    type Item = u64;
-
-    fn next(&mut self) -> Option<u64> {
-        let (mut v, mut shift) = (0u64, 0);
-        for (i, &b) in self.bytes.iter().enumerate() {
-            v |= u64::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                self.bytes = &self.bytes[i + 1..];
-                return Some(v);
-            }
-            if shift > 63 {
-                return None;
-            }
-        }
-        None
-    }
 }
 
 #[cfg(test)]

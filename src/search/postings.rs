@@ -79,34 +79,70 @@ fn write_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Decode [`encode_postings`] back to `(id, score, title places)` (places 0 without title).
+/// Decode [`encode_postings`] back to `(id, score, title places)` (places 0 without title);
+/// empty for bytes that are not postings.
 pub fn decode_postings(bytes: &[u8]) -> Vec<(u32, u32, u32)> {
-    let mut out = Vec::new();
-    let mut numbers = Vec::new();
-    let (mut v, mut shift) = (0u64, 0);
-    for &b in bytes {
-        v |= ((b & 0x7f) as u64) << shift;
-        shift += 7;
-        if b & 0x80 == 0 {
-            numbers.push(v);
-            v = 0;
-            shift = 0;
-        }
-    }
+    let Some(p) = decode(bytes) else {
+        return Vec::new();
+    };
+    let mut titles = p.titles.iter();
+    p.packed
+        .iter()
+        .map(|&x| {
+            let score = x & 15;
+            let title = if score & S_TITLE != 0 {
+                titles.next().copied().unwrap_or(0)
+            } else {
+                0
+            };
+            (x >> 4, score, title)
+        })
+        .collect()
+}
+
+/// [`encode_postings`] read back into postings; `None` when the bytes end in the middle of
+/// a number or a posting.
+pub(super) fn decode(bytes: &[u8]) -> Option<Postings> {
+    let mut p = Postings::default();
+    let mut numbers = Varints { bytes };
     let mut prev = -1i64;
-    let mut it = numbers.into_iter();
-    while let Some(v) = it.next() {
+    while let Some(v) = numbers.next() {
         let doc = prev + 1 + (v >> 4) as i64;
         let score = (v & 15) as u32;
         let title = if score & S_TITLE != 0 {
-            it.next().unwrap_or(0) as u32
+            numbers.next()? as u32
         } else {
             0
         };
-        out.push((doc as u32, score, title));
+        p.push(u32::try_from(doc).ok()?, score, title);
         prev = doc;
     }
-    out
+    numbers.bytes.is_empty().then_some(p)
+}
+
+/// LEB128 numbers, one after another.
+struct Varints<'a> {
+    bytes: &'a [u8],
+}
+
+impl Iterator for Varints<'_> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        let (mut v, mut shift) = (0u64, 0);
+        for (i, &b) in self.bytes.iter().enumerate() {
+            v |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                self.bytes = &self.bytes[i + 1..];
+                return Some(v);
+            }
+            if shift > 63 {
+                return None;
+            }
+        }
+        None
+    }
 }
 
 /// The head of postings (ids ascending): the `k` first by score (highest first, then lower

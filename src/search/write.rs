@@ -572,16 +572,6 @@ pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
     index_files_with(archive, urls, Sizes::default(), None).unwrap_or_default()
 }
 
-/// [`index_files`] with a cache of batches (see [`BatchCache`]): only the batches it does
-/// not keep are inverted.
-pub fn index_files_using(
-    archive: &Archive,
-    urls: &Urls,
-    cache: &BatchCache,
-) -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    index_files_with(archive, urls, Sizes::default(), Some(cache))
-}
-
 /// The sizes an index is made with: the defaults, or small ones that tests use to make every
 /// kind of file and many batches from a small archive. The index's contents do not depend
 /// on `batch`.
@@ -605,7 +595,8 @@ impl Default for Sizes {
     }
 }
 
-/// [`index_files`] with other sizes, and a cache of batches when given.
+/// [`index_files`] with other sizes, and a cache of batches when given (see [`BatchCache`]:
+/// only the batches it does not keep are inverted).
 pub fn index_files_with(
     archive: &Archive,
     urls: &Urls,
@@ -621,7 +612,7 @@ pub fn index_files_with(
 
 /// Write the index into `sink` file by file, as each is made (at 100,000 bulletins the whole
 /// index would be a few hundred megabytes in memory); returns how many files. With a `cache`,
-/// as [`index_files_using`].
+/// as [`index_files_with`].
 pub fn write_index(
     archive: &Archive,
     urls: &Urls,
