@@ -12,13 +12,15 @@
 //! - `index/`: the search index's batches (see [`crate::search::batches`]), named by
 //!   fingerprints that point into `bodies`; a full build replaces them with the bodies.
 //!
-//! Each file starts with a tag naming the format and the bantin version; a file with another
-//! tag, or that does not read back, or a record of another build than the stamps, is no
-//! cache at all. A build that will change the output removes `stamps` first, so one killed
+//! `stamps` and `record` start with a tag naming the format and the bantin version, then an
+//! xxh3-128 digest of the bytes after it; a file with another tag, whose bytes do not match
+//! their digest (a byte flipped inside a title still decodes, and would show on the pages),
+//! that does not read back, or a record of another build than the stamps, is no cache at
+//! all. A build that will change the output removes `stamps` first, so one killed
 //! midway leaves no cache and the next build is a full one, which completes the output.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -32,7 +34,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -264,7 +266,7 @@ pub struct RecordRef<'a> {
 /// to the file, not kept: at 100,000 bulletins the head is over 100 MB.
 pub struct RecordHead {
     build: u64,
-    file: BufWriter<File>,
+    file: Sealed,
 }
 
 impl RecordHead {
@@ -369,8 +371,7 @@ impl Cache {
         parsed: &[ParsedRef],
         groups: &crate::group::Groups,
     ) -> io::Result<RecordHead> {
-        let mut file = BufWriter::with_capacity(1 << 20, File::create(self.dir.join(NEW_RECORD))?);
-        file.write_all(tag().as_bytes())?;
+        let mut file = Sealed::create(&self.dir.join(NEW_RECORD))?;
         // As `(build, files, pack_parsed(parsed))` is written (a sequence is its length,
         // then its items), one chunk at a time: this thread is beside the pages' threads,
         // and the whole would be over 100 MB at 100,000 bulletins.
@@ -392,8 +393,7 @@ impl Cache {
     ) -> io::Result<()> {
         let mut file = head.file;
         postcard::to_io(&(served, manifest), &mut file).map_err(io::Error::other)?;
-        file.flush()?;
-        drop(file);
+        file.seal()?;
         self.forget()?;
         fs::rename(self.new_bodies(), self.bodies())?;
         // The batches go with the bodies their fingerprints point into; without new ones
@@ -465,21 +465,77 @@ pub fn new_build_id() -> u64 {
     h.digest()
 }
 
+/// The bytes of a cache file after its tag and digest, when the tag is this bantin's and the
+/// digest matches.
+fn checked(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.strip_prefix(tag().as_bytes())?;
+    let (digest, rest) = rest.split_first_chunk::<16>()?;
+    (xxhash_rust::xxh3::xxh3_128(rest).to_le_bytes() == *digest).then_some(rest)
+}
+
 fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
     let bytes = fs::read(path).ok()?;
-    let rest = bytes.strip_prefix(tag().as_bytes())?;
-    postcard::from_bytes(rest).ok()
+    postcard::from_bytes(checked(&bytes)?).ok()
 }
 
 fn write<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
     let tmp = path.with_extension("tmp");
-    {
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-        w.write_all(tag().as_bytes())?;
-        postcard::to_io(value, &mut w).map_err(io::Error::other)?;
-        w.flush()?;
-    }
+    let mut w = Sealed::create(&tmp)?;
+    postcard::to_io(value, &mut w).map_err(io::Error::other)?;
+    w.seal()?;
     fs::rename(&tmp, path)
+}
+
+/// A cache file being written: the tag, room for the digest, then the bytes written, hashed
+/// as they go to the file; [`Sealed::seal`] puts the digest in its room. The record is
+/// streamed (over 100 MB at 100,000 bulletins), so its digest cannot come first otherwise.
+struct Sealed {
+    file: BufWriter<Hashing>,
+}
+
+/// A file that hashes what is written to it (behind a buffer, so in large pieces).
+struct Hashing {
+    file: File,
+    hash: Xxh3,
+}
+
+impl Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Sealed {
+    fn create(path: &Path) -> io::Result<Sealed> {
+        let mut file = File::create(path)?;
+        file.write_all(tag().as_bytes())?;
+        file.write_all(&[0; 16])?;
+        let hash = Xxh3::new();
+        Ok(Sealed {
+            file: BufWriter::with_capacity(1 << 20, Hashing { file, hash }),
+        })
+    }
+
+    fn seal(self) -> io::Result<()> {
+        let Hashing { mut file, hash } = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(tag().len() as u64))?;
+        file.write_all(&hash.digest128().to_le_bytes())?;
+        file.flush()
+    }
+}
+
+impl Write for Sealed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 #[cfg(test)]
@@ -511,7 +567,10 @@ mod tests {
         assert!(cache.stamps().is_none());
         let record = Record {
             build: 7,
-            files: Vec::new(),
+            files: vec![Found {
+                path: PathBuf::from("content/b.md"),
+                bundle: None,
+            }],
             parsed: Vec::new(),
             groups: Default::default(),
             served: Served::default(),
@@ -525,6 +584,25 @@ mod tests {
             ..stamps()
         };
         assert!(cache.record(&other).is_none(), "a record of another build");
+        // One letter changed inside a string: the file still decodes, but is not trusted.
+        for (file, what) in [("stamps", "content/a.md"), ("record", "content/b.md")] {
+            let path = dir.path().join(".c/build").join(file);
+            let good = fs::read(&path).unwrap();
+            let at = good
+                .windows(what.len())
+                .position(|w| w == what.as_bytes())
+                .unwrap();
+            let mut bytes = good.clone();
+            bytes[at + 8] = b'z';
+            fs::write(&path, &bytes).unwrap();
+            let trusted = |cache: &Cache| match file {
+                "stamps" => cache.stamps().is_some(),
+                _ => cache.record(&stamps()).is_some(),
+            };
+            assert!(!trusted(&cache), "{file} flipped");
+            fs::write(&path, &good).unwrap();
+            assert!(trusted(&cache), "{file} mended");
+        }
         let path = dir.path().join(".c/build/stamps");
         let mut bytes = fs::read(&path).unwrap();
         let n = bytes.len();

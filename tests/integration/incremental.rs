@@ -159,8 +159,20 @@ fn a_cache_that_cannot_be_trusted_means_a_full_build() {
     let a = example_copy();
     a.build(&[]).assert_ok();
     let cache = a.path(".bantin-cache/build");
-    let damage: [Damage; 4] = [
+    let damage: [Damage; 5] = [
         ("stamps", &|p| std::fs::write(p, b"not a cache").unwrap()),
+        ("record", &|p| {
+            // One letter of another bulletin's title: the record still decodes, and the
+            // damaged title would show on every list page the rebuild renders.
+            let mut bytes = std::fs::read(p).unwrap();
+            let title = "cụ thể hóa Kế hoạch hành động".as_bytes();
+            let at = bytes
+                .windows(title.len())
+                .position(|w| w == title)
+                .expect("the record holds the title");
+            bytes[at] = b'k';
+            std::fs::write(p, bytes).unwrap();
+        }),
         ("record", &|p| {
             let bytes = std::fs::read(p).unwrap();
             std::fs::write(p, &bytes[..bytes.len() / 2]).unwrap();
