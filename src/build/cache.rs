@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::folders::Folders;
 use super::manifest::{Hash, Manifest};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
@@ -34,7 +35,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -151,6 +152,8 @@ pub struct Stamps {
     pub bodies_len: u64,
     /// The hash of the manifest written into the output.
     pub manifest: Hash,
+    /// The output's folders as the build left them.
+    pub folders: Folders,
 }
 
 /// What an incremental build starts from.
@@ -557,6 +560,7 @@ mod tests {
             bulletins: vec![(PathBuf::from("content/a.md"), Stamp::of(Path::new(".")))],
             bodies_len: 10,
             manifest: 3,
+            folders: Folders::default(),
         }
     }
 

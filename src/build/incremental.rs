@@ -17,6 +17,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::cache::{self, Cache, Inputs, Record, Stamps};
+use super::folders::Folders;
 use super::manifest::{self, Manifest};
 use super::{BuildOptions, BuildReport};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -38,8 +39,6 @@ struct Now {
     theme: u128,
     statics: Option<cache::Stamp>,
     bulletins: Vec<(PathBuf, Option<cache::Stamp>)>,
-    /// The output's manifest as the last build wrote it.
-    manifest_text: Vec<u8>,
 }
 
 /// Why a build is a full one.
@@ -48,8 +47,8 @@ pub type Reason = &'static str;
 /// The build, redoing only what changed since the build the cache describes; `Ok(Err(why))`
 /// when the cache cannot be used and the caller must make a full build.
 ///
-/// The steps in order: compare, then (beside the walk of the output) read the record, resume,
-/// render; then write and save, each with its timing phase.
+/// The steps in order: compare, then (beside the check of the output's folders) read the
+/// record, resume, render; then write and save, each with its timing phase.
 pub fn build(
     root: &Path,
     opts: &BuildOptions,
@@ -63,7 +62,7 @@ pub fn build(
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
-    let (mut now, theme) = match look(root, opts, settings, output, &old, cache) {
+    let (now, theme) = match look(root, opts, settings, output, &old, cache) {
         Ok(looked) => looked,
         Err(why) => return Ok(Err(why)),
     };
@@ -91,9 +90,8 @@ pub fn build(
         full_because: None,
         photos: Default::default(),
     };
-    let walked = std::mem::take(&mut now.manifest_text);
     if changes.is_empty() {
-        if !holds_exactly(output, &walked) {
+        if !old.folders.unchanged(output) {
             return Ok(Err(CHANGED_BY_HAND));
         }
         return Ok(Ok(Incremental {
@@ -101,30 +99,29 @@ pub fn build(
             site: None,
         }));
     }
-    // The output is walked against its manifest (100,000 folders at 100,000 bulletins: over
-    // a second, most of it in the kernel) on a thread of its own, beside everything up to
-    // the writing, which waits for it.
-    std::thread::scope(|scope| {
-        let walk = scope.spawn(|| holds_exactly(output, &walked));
-        let unchanged_by_hand = move || walk.join().unwrap_or(false);
-        let resumed = resume_and_render(root, opts, cache, &old, theme, changes)?;
-        let (site, deltas, manifest) = match resumed {
-            Ok(done) => done,
-            Err(why) => return Ok(Err(why)),
-        };
+    // The output's folders are compared with their stamps (see `folders`) on a thread of
+    // their own, beside everything up to the writing, which waits for them.
+    let rendered = std::thread::scope(|scope| {
+        let check = scope.spawn(|| old.folders.unchanged(output));
+        let rendered = resume_and_render(root, opts, cache, &old, theme, changes);
+        let unchanged_by_hand = check.join().unwrap_or(false);
         phase("incremental/render", &mut t);
-        if !unchanged_by_hand() {
-            return Ok(Err(CHANGED_BY_HAND));
+        match rendered {
+            Ok(Ok(_)) if !unchanged_by_hand => Ok(Err(CHANGED_BY_HAND)),
+            other => other,
         }
-        phase("incremental/walk", &mut t);
-        let written = write(cache, output, deltas, manifest, &site, now)?;
-        phase("incremental/write", &mut t);
-        let site = Some(site);
-        Ok(Ok(Incremental {
-            report: report(written, &site),
-            site,
-        }))
-    })
+    })?;
+    let (site, deltas, manifest) = match rendered {
+        Ok(done) => done,
+        Err(why) => return Ok(Err(why)),
+    };
+    let written = write(cache, output, deltas, manifest, &site, now, old.folders)?;
+    phase("incremental/write", &mut t);
+    let site = Some(site);
+    Ok(Ok(Incremental {
+        report: report(written, &site),
+        site,
+    }))
 }
 
 /// A site brought up to date, the files to change, and the output's manifest before.
@@ -164,6 +161,7 @@ fn resume_and_render(
     let Some(parsed) = cache::unpack::<crate::load::article::ParsedArticle>(&parsed) else {
         return Ok(Err("the build cache's bulletins do not read back"));
     };
+    phase("resume/unpack", &mut t);
     let resumed = Resumed {
         files,
         parsed,
@@ -191,6 +189,7 @@ fn write(
     mut manifest: Manifest,
     site: &Site,
     now: Now,
+    mut folders: Folders,
 ) -> Result<usize, Diagnostics> {
     let io_err = |e: io::Error| {
         Diagnostics::from(Diagnostic::new(
@@ -201,16 +200,19 @@ fn write(
     // From here the output changes: a build killed now leaves no cache, and the next is a
     // full one.
     cache.forget().map_err(io_err)?;
-    let mut written = 0;
+    let mut touched = vec![manifest::FILE.to_string()];
     for d in deltas {
-        written += apply(output, d, &mut manifest).map_err(io_err)?;
+        apply(output, d, &mut manifest, &mut touched).map_err(io_err)?;
     }
     let manifest_text = manifest::text(&manifest);
     write_replacing(&output.join(manifest::FILE), &manifest_text).map_err(io_err)?;
     let mut t = Instant::now();
-    save(cache, site, manifest, &manifest_text, now).map_err(io_err)?;
+    // Unreadable folders: no cache, and the next build is a full one.
+    if folders.update(output, touched.iter().map(String::as_str)) {
+        save(cache, site, manifest, &manifest_text, now, folders).map_err(io_err)?;
+    }
     phase("incremental/save", &mut t);
-    Ok(written)
+    Ok(touched.len() - 1)
 }
 
 /// The sources now, when the cache can be used for them, with the theme as loaded to compare
@@ -223,7 +225,9 @@ fn look(
     old: &Stamps,
     cache: &Cache,
 ) -> Result<(Now, Theme), Reason> {
+    let mut t = Instant::now();
     let inputs = Inputs::now(root, &opts.load, output);
+    phase("compare/inputs", &mut t);
     if inputs.program != old.inputs.program {
         return Err("another bantin built the output");
     }
@@ -243,9 +247,12 @@ fn look(
     if bodies.len() < old.bodies_len {
         return Err("the build cache's bodies are cut short");
     }
+    phase("compare/manifest", &mut t);
     let mut errors = Vec::new();
     let files = load::discover(root, &mut errors);
+    phase("compare/discover", &mut t);
     let stamps = cache::bulletin_stamps(root, &files);
+    phase("compare/stamps", &mut t);
     if !errors.is_empty() {
         return Err("content/ cannot be listed");
     }
@@ -256,50 +263,8 @@ fn look(
         theme: theme.fingerprint(),
         statics: cache::Stamp::of(&root.join("static")),
         bulletins: stamps,
-        manifest_text: written,
     };
     Ok((now, theme))
-}
-
-/// Whether the files of `output` are those its manifest lists (names only: a file changed in
-/// place is not noticed; `--full` rebuilds everything).
-fn holds_exactly(output: &Path, manifest_text: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(manifest_text) else {
-        return false;
-    };
-    let mut listed: std::collections::HashSet<&str> = text
-        .lines()
-        .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
-        .collect();
-    listed.insert(manifest::FILE);
-    // The top-level folders are walked in parallel (at 100,000 bulletins the output has
-    // over 100,000 folders): each counts the listed files it holds, or fails.
-    let Ok(top) = fs::read_dir(output) else {
-        return false;
-    };
-    let top: Vec<PathBuf> = match top.map(|e| e.map(|e| e.path())).collect() {
-        Ok(v) => v,
-        Err(_) => return false,
-    };
-    let counts: Option<Vec<usize>> = top
-        .par_iter()
-        .map(|start| {
-            let mut found = 0;
-            for e in walkdir::WalkDir::new(start) {
-                let e = e.ok()?;
-                if e.file_type().is_dir() {
-                    continue;
-                }
-                let rel = e.path().strip_prefix(output).ok()?.to_str()?;
-                if !listed.contains(rel) {
-                    return None;
-                }
-                found += 1;
-            }
-            Some(found)
-        })
-        .collect();
-    counts.is_some_and(|c| c.iter().sum::<usize>() == listed.len())
 }
 
 /// Files edited, added or removed between two lists of stamps.
@@ -323,15 +288,19 @@ fn changed_files(
     changed
 }
 
-/// Write one delta into the output, keeping the manifest; returns how many files were
-/// written or removed. A file whose bytes are those already there is left alone.
-fn apply(output: &Path, d: Delta, manifest: &mut Manifest) -> io::Result<usize> {
+/// Write one delta into the output, keeping the manifest, and add the files written or
+/// removed to `touched`. A file whose bytes are those already there is left alone.
+fn apply(
+    output: &Path,
+    d: Delta,
+    manifest: &mut Manifest,
+    touched: &mut Vec<String>,
+) -> io::Result<()> {
     if d.replace_all {
         return Err(io::Error::other(
             "an incremental build replaced the whole site",
         ));
     }
-    let mut count = 0;
     for p in &d.remove {
         match fs::remove_file(output.join(p)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
@@ -339,8 +308,8 @@ fn apply(output: &Path, d: Delta, manifest: &mut Manifest) -> io::Result<usize> 
         }
         remove_empty_parents(output, p);
         manifest.remove(p);
-        count += 1;
     }
+    touched.extend(d.remove);
     let todo: Vec<(String, manifest::Hash, Vec<u8>)> = d
         .insert
         .into_iter()
@@ -349,11 +318,11 @@ fn apply(output: &Path, d: Delta, manifest: &mut Manifest) -> io::Result<usize> 
         .collect();
     todo.par_iter()
         .try_for_each(|(p, _, bytes)| write_replacing(&output.join(p), bytes))?;
-    count += todo.len();
     for (p, h, _) in todo {
-        manifest.insert(p, h);
+        manifest.insert(p.clone(), h);
+        touched.push(p);
     }
-    Ok(count)
+    Ok(())
 }
 
 /// Replace the file at `path` with `bytes`, through a temporary name beside it and a rename,
@@ -386,6 +355,7 @@ fn save(
     manifest: Manifest,
     manifest_text: &[u8],
     now: Now,
+    folders: Folders,
 ) -> io::Result<()> {
     let Some((archive, groups, served)) = site.good() else {
         return Ok(());
@@ -400,10 +370,13 @@ fn save(
         .filter_map(|(_, a)| *a)
         .filter(|a| !built.contains(a.bulletin.file.as_path()));
     let files: Vec<crate::load::Found> = listed.iter().map(|(f, _)| (*f).clone()).collect();
+    let mut t = Instant::now();
+    let parsed = cache::pack_parsed(&cache::parsed_of(archive, groups, others))?;
+    phase("save/pack", &mut t);
     let record = cache::RecordRef {
         build,
         files: &files,
-        parsed: cache::pack_parsed(&cache::parsed_of(archive, groups, others))?,
+        parsed,
         groups,
         served,
         manifest: &manifest,
@@ -416,8 +389,10 @@ fn save(
         bulletins: now.bulletins,
         bodies_len: fs::metadata(cache.bodies())?.len(),
         manifest: manifest::hash(manifest_text),
+        folders,
     };
     cache.save(&record, &stamps)?;
+    phase("save/write", &mut t);
     // The batches of bulletins since changed go; one that cannot be removed is only unused.
     if let Some(kept) = site.index_batches() {
         let _ = kept.prune();

@@ -4,6 +4,7 @@
 //! what changed ([`incremental`]). Every build writes the output's [`manifest`].
 
 pub mod cache;
+pub mod folders;
 pub mod incremental;
 pub mod manifest;
 
@@ -218,7 +219,10 @@ fn full_build(
                 manifest_text: &manifest_text,
                 theme: renderer.theme.fingerprint(),
             };
-            let _ = save_full(c, root, opts, saved);
+            if save_full(c, root, opts, saved).is_err() {
+                let _ = c.forget();
+                c.discard_new();
+            }
             phase("cache", &mut t);
         }
         // The record could not be written: the cache says nothing any more, and keeps no
@@ -316,6 +320,8 @@ fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> st
         bulletins: s.stamps,
         bodies_len: std::fs::metadata(c.new_bodies())?.len(),
         manifest: manifest::hash(s.manifest_text),
+        folders: folders::Folders::of(s.output, &s.manifest)
+            .ok_or_else(|| std::io::Error::other("an output folder cannot be read"))?,
     };
     c.save_full(s.head, &s.served, &s.manifest, &stamps)
 }
