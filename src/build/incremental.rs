@@ -110,26 +110,17 @@ pub fn build(
             return Ok(Err("the build cache does not read back"));
         };
         phase("incremental/record", &mut t);
-        let (site, deltas, manifest) =
-            match resume_and_render(root, opts, cache, record, theme, changes)? {
-                Ok(done) => done,
-                Err(why) => return Ok(Err(why)),
-            };
+        let rendered = match resume_and_render(root, opts, cache, record, theme, changes)? {
+            Ok(done) => done,
+            Err(why) => return Ok(Err(why)),
+        };
         phase("incremental/render", &mut t);
         if !unchanged_by_hand() {
             return Ok(Err(CHANGED_BY_HAND));
         }
-        let written = write(
-            cache,
-            output,
-            deltas,
-            manifest,
-            &site,
-            now,
-            old.folders.clone(),
-        )?;
+        let written = write(cache, output, rendered, now, old.folders.clone())?;
         phase("incremental/write", &mut t);
-        let site = Some(site);
+        let (written, site) = (written.0, Some(written.1));
         Ok(Ok(Incremental {
             report: report(written, &site),
             site,
@@ -137,8 +128,17 @@ pub fn build(
     })
 }
 
-/// A site brought up to date, the files to change, and the output's manifest before.
-type Rendered = (Site, Vec<Delta>, Manifest);
+/// A site brought up to date and what writing it needs.
+struct Rendered {
+    site: Site,
+    /// The files to change.
+    deltas: Vec<Delta>,
+    /// The output's manifest before.
+    manifest: Manifest,
+    /// The record's bulletins as they were, and the files read again since.
+    earlier: cache::EarlierChunks,
+    changed: BTreeSet<PathBuf>,
+}
 
 /// Why a build whose output is not as its manifest says is a full one.
 const CHANGED_BY_HAND: Reason =
@@ -167,9 +167,14 @@ fn resume_and_render(
         manifest,
         ..
     } = record;
-    let Some(parsed) = cache::unpack::<crate::load::article::ParsedArticle>(&parsed) else {
+    let Some(unpacked) = cache::unpack::<crate::load::article::ParsedArticle>(&parsed) else {
         return Ok(Err("the build cache's bulletins do not read back"));
     };
+    let earlier = cache::EarlierChunks {
+        files: unpacked.iter().map(|a| a.bulletin.file.clone()).collect(),
+        chunks: parsed,
+    };
+    let parsed = unpacked;
     phase("resume/unpack", &mut t);
     let resumed = Resumed {
         files,
@@ -185,21 +190,33 @@ fn resume_and_render(
     };
     phase("incremental/resume", &mut t);
     let mut deltas = Vec::new();
+    let changed = changes.files.clone();
     site.rebuild(changes, &mut |d| deltas.push(d))?;
-    Ok(Ok((site, deltas, manifest)))
+    Ok(Ok(Rendered {
+        site,
+        deltas,
+        manifest,
+        earlier,
+        changed,
+    }))
 }
 
-/// Apply `deltas` to the output, write its manifest, and save the cache; returns how many
-/// files were written or removed.
+/// Apply the deltas to the output, write its manifest, and save the cache; returns how many
+/// files were written or removed, and the site.
 fn write(
     cache: &Cache,
     output: &Path,
-    deltas: Vec<Delta>,
-    mut manifest: Manifest,
-    site: &Site,
+    rendered: Rendered,
     now: Now,
     mut folders: Folders,
-) -> Result<usize, Diagnostics> {
+) -> Result<(usize, Site), Diagnostics> {
+    let Rendered {
+        site,
+        deltas,
+        mut manifest,
+        earlier,
+        changed,
+    } = rendered;
     let io_err = |e: io::Error| {
         Diagnostics::from(Diagnostic::new(
             output,
@@ -218,10 +235,11 @@ fn write(
     let mut t = Instant::now();
     // Unreadable folders: no cache, and the next build is a full one.
     if folders.update(output, touched.iter().map(String::as_str)) {
-        save(cache, site, manifest, &manifest_text, now, folders).map_err(io_err)?;
+        let kept = (earlier, &changed);
+        save(cache, &site, manifest, &manifest_text, now, folders, kept).map_err(io_err)?;
     }
     phase("incremental/save", &mut t);
-    Ok(touched.len() - 1)
+    Ok((touched.len() - 1, site))
 }
 
 /// The sources now, when the cache can be used for them, with the theme as loaded to compare
@@ -365,6 +383,7 @@ fn save(
     manifest_text: &[u8],
     now: Now,
     folders: Folders,
+    (earlier, changed): (cache::EarlierChunks, &BTreeSet<PathBuf>),
 ) -> io::Result<()> {
     let Some((archive, groups, served)) = site.good() else {
         return Ok(());
@@ -380,7 +399,8 @@ fn save(
         .filter(|a| !built.contains(a.bulletin.file.as_path()));
     let files: Vec<crate::load::Found> = listed.iter().map(|(f, _)| (*f).clone()).collect();
     let mut t = Instant::now();
-    let parsed = cache::pack_parsed(&cache::parsed_of(archive, groups, others))?;
+    let parsed = cache::parsed_of(archive, groups, others);
+    let parsed = cache::pack_parsed_keeping(&parsed, earlier, changed)?;
     phase("save/pack", &mut t);
     let record = cache::RecordRef {
         build,
