@@ -375,24 +375,58 @@ impl Found {
 }
 
 /// Every `*.md` under content/, in a stable order; hidden files and folders are skipped.
+/// The folders right under content/ (a year, a province) are walked on every core, each in
+/// the order one walk of the whole would give: 100,000 files took a quarter of a second on
+/// one thread, most of every incremental build's comparing.
 pub fn discover(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Vec::new();
     }
+    let top: Vec<walkdir::Result<walkdir::DirEntry>> =
+        visible(WalkDir::new(&content).max_depth(1)).collect();
+    let parts: Vec<(Vec<Found>, Vec<Diagnostic>)> = top
+        .into_par_iter()
+        .map(|entry| match entry {
+            Ok(e) if e.depth() == 1 && e.file_type().is_dir() => {
+                found_in(root, &content, visible(WalkDir::new(e.path())))
+            }
+            other => found_in(root, &content, std::iter::once(other)),
+        })
+        .collect();
     let mut out = Vec::new();
-    let walker = WalkDir::new(&content)
-        .sort_by_file_name()
+    for (found, errs) in parts {
+        out.extend(found);
+        errors.extend(errs);
+    }
+    out
+}
+
+/// A walk in file name order that skips hidden files and folders (below where it starts).
+fn visible(
+    walk: WalkDir,
+) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool> {
+    walk.sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+}
+
+/// The bulletin files among `entries` of a walk of `content`, and what could not be read.
+fn found_in(
+    root: &Path,
+    content: &Path,
+    entries: impl Iterator<Item = walkdir::Result<walkdir::DirEntry>>,
+) -> (Vec<Found>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let p = e
                     .path()
                     .map(|p| p.to_path_buf())
-                    .unwrap_or_else(|| content.clone());
+                    .unwrap_or_else(|| content.to_path_buf());
                 errors.push(Diagnostic::new(
                     crate::diagnostics::rel_path(root, &p),
                     format!("cannot read: {e}"),
@@ -410,7 +444,7 @@ pub fn discover(root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Found> {
             .flatten();
         out.push(Found { path: rel, bundle });
     }
-    out
+    (out, errors)
 }
 
 /// Find the bundle file of each photo the body names. A photo shown that the bundle lacks
@@ -500,6 +534,55 @@ fn bundle_assets(dir: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn discover_lists_the_files_in_the_order_of_one_walk_without_hidden_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            "content/a.md",
+            "content/b/x.md",
+            "content/b/y/index.md",
+            "content/b/y/anh.jpg",
+            "content/b/z.md",
+            "content/c.txt",
+            "content/d/.an/x.md",
+            "content/d/e.md",
+            "content/.nhap.md",
+            "content/.an/f.md",
+            "content/z.md",
+            "content/Đ/tin.md",
+        ];
+        for f in files {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let mut errors = Vec::new();
+        let found = discover(root, &mut errors);
+        assert!(errors.is_empty());
+        let listed: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.path.to_str().unwrap(),
+                    f.bundle.as_deref().and_then(Path::to_str),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("content/a.md", None),
+                ("content/b/x.md", None),
+                ("content/b/y/index.md", Some("content/b/y")),
+                ("content/b/z.md", None),
+                ("content/d/e.md", None),
+                ("content/z.md", None),
+                ("content/Đ/tin.md", None),
+            ]
+        );
+    }
 
     proptest! {
         /// The parallel sort through a permutation gives what a stable sort gives.
