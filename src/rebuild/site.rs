@@ -845,74 +845,87 @@ impl Site {
     ) -> Result<(Served, usize), Diagnostics> {
         let mut t = Instant::now();
         let r = Renderer::new(archive, groups, theme).map_err(diags)?;
-        let plan = r.plan();
-        let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
-        let files: Vec<String> = page_paths.iter().map(|p| page_file(p)).collect();
-        crate::timings::phase("rebuild/plan", &mut t);
-        let (light, heavy): (Vec<Job>, Vec<Job>) = if ch.theme {
-            (plan, Vec::new())
-        } else {
-            let existed: Vec<bool> = files.iter().map(|f| old.pages.contains(f)).collect();
-            let new = Side { archive, groups };
-            let jobs = affected::jobs(before, old_groups, new, &ch.files, &plan, &existed);
-            let (heavy, light) = jobs.into_iter().partition(is_heavy);
-            (light, heavy)
-        };
-        crate::timings::phase("rebuild/affected", &mut t);
-        let (mut served, first) = self.update(&r, files, &light, ch, old)?;
-        publish(first);
-        crate::timings::phase("rebuild/pages", &mut t);
+        // The search index takes the longest and needs only the archive: it is made on a
+        // thread of its own from the start, beside telling and rendering the pages.
+        std::thread::scope(|scope| {
+            let index = scope.spawn(|| search_index(&r, self.index_batches.as_ref()));
+            let plan = r.plan();
+            let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
+            let files: Vec<String> = page_paths.iter().map(|p| page_file(p)).collect();
+            crate::timings::phase("rebuild/plan", &mut t);
+            let (light, heavy): (Vec<Job>, Vec<Job>) = if ch.theme {
+                (plan, Vec::new())
+            } else {
+                let existed: Vec<bool> = files.iter().map(|f| old.pages.contains(f)).collect();
+                let new = Side { archive, groups };
+                let jobs = affected::jobs(before, old_groups, new, &ch.files, &plan, &existed);
+                let (heavy, light) = jobs.into_iter().partition(is_heavy);
+                (light, heavy)
+            };
+            crate::timings::phase("rebuild/affected", &mut t);
+            let (mut served, first) = self.update(&r, files, &light, ch, old)?;
+            publish(first);
+            crate::timings::phase("rebuild/pages", &mut t);
 
-        // The heavy pages and the machine-read files, side by side; the data files only when
-        // a value, or the slug or date of a bulletin with values, changed.
-        let (rendered, derived) = rayon::join(
-            || {
-                let mut t = Instant::now();
-                let out = render(&r, &heavy);
-                crate::timings::phase("rebuild/heavy", &mut t);
-                out
-            },
-            || {
-                // The data files (half a gigabyte at 100,000 bulletins) beside the index.
-                let (out, data) = rayon::join(
-                    || feeds_and_index(&r, &page_paths, self.index_batches.as_ref()),
-                    || data_changed.then(|| site_files::data_files(&r)),
-                );
-                let mut out = out?;
-                out.extend(data.into_iter().flatten());
-                Ok::<_, Diagnostics>(out)
-            },
-        );
-        let mut insert = rendered?;
-        let derived = derived?;
-        crate::timings::phase("rebuild/derived", &mut t);
-        let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
-        if !data_changed {
-            derived_paths.extend(
-                [path::DATA_CSV, path::DATA_JSON, path::DATA_PACKAGE]
-                    .iter()
-                    .filter(|p| old.derived.contains(**p))
-                    .map(|p| p.to_string()),
+            // The heavy pages and the machine-read files, side by side; the data files only when
+            // a value, or the slug or date of a bulletin with values, changed.
+            let (rendered, derived) = rayon::join(
+                || {
+                    let mut t = Instant::now();
+                    let out = render(&r, &heavy);
+                    crate::timings::phase("rebuild/heavy", &mut t);
+                    out
+                },
+                || {
+                    // The data files (half a gigabyte at 100,000 bulletins) beside the feeds.
+                    let (out, data) = rayon::join(
+                        || feed_files(&r, &page_paths),
+                        || data_changed.then(|| site_files::data_files(&r)),
+                    );
+                    let mut out = out?;
+                    out.extend(data.into_iter().flatten());
+                    Ok::<_, Diagnostics>(out)
+                },
             );
-        }
-        let before_derived = std::mem::replace(&mut served.derived, derived_paths);
-        insert.extend(derived);
-        let remove: Vec<String> = before_derived
-            .into_iter()
-            .filter(|p| !served.contains(p))
-            .collect();
-        publish(Delta {
-            replace_all: false,
-            remove,
-            insert,
-            changed: Some(
-                heavy
-                    .iter()
-                    .map(|j| format!("/{}", r.page_path(j)))
-                    .collect(),
-            ),
-        });
-        Ok((served, light.len() + heavy.len()))
+            let mut insert = rendered?;
+            let mut derived = derived?;
+            let index = index.join().map_err(|_| {
+                diags(vec![Diagnostic::new(
+                    crate::search::DIR,
+                    "the search index failed",
+                )])
+            })?;
+            derived.extend(index?);
+            crate::timings::phase("rebuild/derived", &mut t);
+            let mut derived_paths: HashSet<String> =
+                derived.iter().map(|(p, _)| p.clone()).collect();
+            if !data_changed {
+                derived_paths.extend(
+                    [path::DATA_CSV, path::DATA_JSON, path::DATA_PACKAGE]
+                        .iter()
+                        .filter(|p| old.derived.contains(**p))
+                        .map(|p| p.to_string()),
+                );
+            }
+            let before_derived = std::mem::replace(&mut served.derived, derived_paths);
+            insert.extend(derived);
+            let remove: Vec<String> = before_derived
+                .into_iter()
+                .filter(|p| !served.contains(p))
+                .collect();
+            publish(Delta {
+                replace_all: false,
+                remove,
+                insert,
+                changed: Some(
+                    heavy
+                        .iter()
+                        .map(|j| format!("/{}", r.page_path(j)))
+                        .collect(),
+                ),
+            });
+            Ok((served, light.len() + heavy.len()))
+        })
     }
 
     /// Render `jobs`, copy what changed, and work out what is served then: the pages of
@@ -1007,29 +1020,38 @@ fn feeds_and_index(
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     // The search index takes the longest: made beside the feeds.
     let (feeds, index) = rayon::join(
-        || {
-            let mut t = Instant::now();
-            let out = site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e]));
-            crate::timings::phase("rebuild/feeds", &mut t);
-            out
-        },
-        || {
-            let mut t = Instant::now();
-            let sizes = crate::search::Sizes::default();
-            let out = crate::search::index_files_with(r.archive, &r.urls, sizes, index_batches)
-                .map_err(|e| {
-                    diags(vec![Diagnostic::new(
-                        crate::search::DIR,
-                        format!("cannot make the search index: {e}"),
-                    )])
-                });
-            crate::timings::phase("rebuild/search", &mut t);
-            out
-        },
+        || feed_files(r, page_paths),
+        || search_index(r, index_batches),
     );
     let mut out = feeds?;
     out.extend(index?);
     Ok(out)
+}
+
+/// Feeds, sitemap and robots.txt.
+fn feed_files(r: &Renderer, page_paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let mut t = Instant::now();
+    let out = site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e]));
+    crate::timings::phase("rebuild/feeds", &mut t);
+    out
+}
+
+/// The search index, with the batches kept in `index_batches`, when given.
+fn search_index(
+    r: &Renderer,
+    index_batches: Option<&crate::search::BatchCache>,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let mut t = Instant::now();
+    let sizes = crate::search::Sizes::default();
+    let out =
+        crate::search::index_files_with(r.archive, &r.urls, sizes, index_batches).map_err(|e| {
+            diags(vec![Diagnostic::new(
+                crate::search::DIR,
+                format!("cannot make the search index: {e}"),
+            )])
+        });
+    crate::timings::phase("rebuild/search", &mut t);
+    out
 }
 
 /// What the data files hold of each bulletin read from `changed`: its slug, date and values.
