@@ -21,6 +21,7 @@ use super::folders::Folders;
 use super::manifest::{self, Manifest};
 use super::{BuildOptions, BuildReport};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::article::ParsedArticle;
 use crate::load::{self, settings};
 use crate::model::BodyStore;
 use crate::rebuild::site::{Changes, Delta, Resumed, Site};
@@ -62,11 +63,20 @@ pub fn build(
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
-    // Beside the comparing, a thread reads the record (one core for a third of a second at
-    // 100,000 bulletins; the comparing is mostly the kernel's), and another compares the
-    // output's folders with their stamps (see `folders`); the writing waits for it.
+    // Beside the comparing, a thread reads and unpacks the record (a third of a second of
+    // one core, then as long on both, at 100,000 bulletins; the comparing is mostly the
+    // kernel's), and another compares the output's folders with their stamps (see
+    // `folders`); the writing waits for it. With nothing changed, the record is not unpacked.
+    let wanted = std::sync::atomic::AtomicBool::new(true);
     std::thread::scope(|scope| {
-        let record = scope.spawn(|| cache.record(&old));
+        let record = scope.spawn(|| {
+            let record = cache.record(&old)?;
+            if !wanted.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            let unpacked = cache::unpack::<ParsedArticle>(&record.parsed);
+            Some((record, unpacked))
+        });
         let by_hand = scope.spawn(|| old.folders.unchanged(output));
         let unchanged_by_hand = move || by_hand.join().unwrap_or(false);
         let (now, theme) = match look(root, opts, settings, output, &old, cache) {
@@ -98,6 +108,7 @@ pub fn build(
             photos: Default::default(),
         };
         if changes.is_empty() {
+            wanted.store(false, std::sync::atomic::Ordering::Relaxed);
             if !unchanged_by_hand() {
                 return Ok(Err(CHANGED_BY_HAND));
             }
@@ -144,14 +155,14 @@ struct Rendered {
 const CHANGED_BY_HAND: Reason =
     "files were added to or removed from the output since the last build";
 
-/// The site as the cache's `record` has it, brought up to date with `changes`: the site, the
-/// files to change and the output's manifest as the last build left it; `Err(why)` when the
-/// cache cannot be used.
+/// The site as the cache's `record` has it (its bulletins unpacked: `None` when they do not
+/// read back), brought up to date with `changes`: the site, the files to change and the
+/// output's manifest as the last build left it; `Err(why)` when the cache cannot be used.
 fn resume_and_render(
     root: &Path,
     opts: &BuildOptions,
     cache: &Cache,
-    record: Record,
+    (record, unpacked): (Record, Option<Vec<ParsedArticle>>),
     theme: Theme,
     changes: Changes,
 ) -> Result<Result<Rendered, Reason>, Diagnostics> {
@@ -167,7 +178,7 @@ fn resume_and_render(
         manifest,
         ..
     } = record;
-    let Some(unpacked) = cache::unpack::<crate::load::article::ParsedArticle>(&parsed) else {
+    let Some(unpacked) = unpacked else {
         return Ok(Err("the build cache's bulletins do not read back"));
     };
     let earlier = cache::EarlierChunks {
@@ -175,7 +186,6 @@ fn resume_and_render(
         chunks: parsed,
     };
     let parsed = unpacked;
-    phase("resume/unpack", &mut t);
     let resumed = Resumed {
         files,
         parsed,
