@@ -694,38 +694,45 @@ impl Site {
         // Only the photos of the bulletins read again: the others keep theirs.
         crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         crate::timings::phase("rebuild/assemble", &mut t);
-        let groups = Groups::new(&archive);
-        crate::timings::phase("rebuild/group", &mut t);
         let old = Old {
             before,
             groups: &old_groups,
             data: old_data,
             served: &old_served,
         };
-        self.keep_content((archive, groups, theme), old, ch, publish)
+        self.keep_content((archive, theme), old, ch, publish)
     }
 
-    /// After a bulletin change, with the archive as it is (assembled, grouped, and the theme
-    /// to render with): the pages and files the change touches, against the site as it was;
-    /// then the archive is the good one.
+    /// After a bulletin change, with the archive as it is (assembled, and the theme to render
+    /// with): the pages and files the change touches, against the site as it was; then the
+    /// archive is the good one.
     fn keep_content(
         &mut self,
-        (archive, groups, theme): (Archive, Groups, Theme),
+        (archive, theme): (Archive, Theme),
         old: Old,
         ch: &Changes,
         publish: &mut dyn FnMut(Delta),
     ) -> Result<usize, Diagnostics> {
-        let data_changed = data_prints(&archive, &groups, &ch.files) != old.data;
-        let (served, pages) = self.update_content(
-            &archive,
-            &groups,
-            &theme,
-            (old.before, old.groups),
-            data_changed,
-            ch,
-            old.served,
-            publish,
-        )?;
+        let this = &*self;
+        let (groups, done) = std::thread::scope(|scope| {
+            // The search index takes the longest and needs only the archive: it is made on a
+            // thread of its own from here, beside grouping, telling and rendering the pages.
+            let index = scope.spawn(|| search_index(&archive, this.index_batches.as_ref()));
+            let mut t = Instant::now();
+            let groups = Groups::new(&archive);
+            crate::timings::phase("rebuild/group", &mut t);
+            let data_changed = data_prints(&archive, &groups, &ch.files) != old.data;
+            let done = this.update_content(
+                (&archive, &groups, &theme),
+                (old.before, old.groups),
+                data_changed,
+                ch,
+                old.served,
+                (index, publish),
+            );
+            (groups, done)
+        });
+        let (served, pages) = done?;
         self.good = Some(Good {
             archive,
             groups,
@@ -752,8 +759,6 @@ impl Site {
         let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
         crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         crate::timings::phase("rebuild/assemble", &mut t);
-        let groups = Groups::new(&archive);
-        crate::timings::phase("rebuild/group", &mut t);
         let Earlier {
             files: old_files,
             groups: old_groups,
@@ -767,8 +772,8 @@ impl Site {
         };
         if !content {
             let good = Good {
+                groups: Groups::new(&archive),
                 archive,
-                groups,
                 theme,
                 served,
             };
@@ -789,7 +794,7 @@ impl Site {
             data: old_data,
             served: &served,
         };
-        self.keep_content((archive, groups, theme), old, ch, publish)
+        self.keep_content((archive, theme), old, ch, publish)
     }
 
     /// A change of templates or static files only: the archive stays, the pages are
@@ -831,101 +836,92 @@ impl Site {
 
     /// After a bulletin change: the changed pages but the heavy ones, then the heavy ones and
     /// the machine-read files. Returns what is served and how many pages were rendered.
-    #[allow(clippy::too_many_arguments)]
     fn update_content(
         &self,
-        archive: &Archive,
-        groups: &Groups,
-        theme: &Theme,
+        (archive, groups, theme): (&Archive, &Groups, &Theme),
         (before, old_groups): (Before, &Groups),
         data_changed: bool,
         ch: &Changes,
         old: &Served,
-        publish: &mut dyn FnMut(Delta),
+        (index, publish): (IndexBeside, &mut dyn FnMut(Delta)),
     ) -> Result<(Served, usize), Diagnostics> {
         let mut t = Instant::now();
         let r = Renderer::new(archive, groups, theme).map_err(diags)?;
-        // The search index takes the longest and needs only the archive: it is made on a
-        // thread of its own from the start, beside telling and rendering the pages.
-        std::thread::scope(|scope| {
-            let index = scope.spawn(|| search_index(&r, self.index_batches.as_ref()));
-            let plan = r.plan();
-            let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
-            let files: Vec<String> = page_paths.iter().map(|p| page_file(p)).collect();
-            crate::timings::phase("rebuild/plan", &mut t);
-            let (light, heavy): (Vec<Job>, Vec<Job>) = if ch.theme {
-                (plan, Vec::new())
-            } else {
-                let existed: Vec<bool> = files.iter().map(|f| old.pages.contains(f)).collect();
-                let new = Side { archive, groups };
-                let jobs = affected::jobs(before, old_groups, new, &ch.files, &plan, &existed);
-                let (heavy, light) = jobs.into_iter().partition(is_heavy);
-                (light, heavy)
-            };
-            crate::timings::phase("rebuild/affected", &mut t);
-            let (mut served, first) = self.update(&r, files, &light, ch, old)?;
-            publish(first);
-            crate::timings::phase("rebuild/pages", &mut t);
+        let plan = r.plan();
+        let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
+        let files: Vec<String> = page_paths.iter().map(|p| page_file(p)).collect();
+        crate::timings::phase("rebuild/plan", &mut t);
+        let (light, heavy): (Vec<Job>, Vec<Job>) = if ch.theme {
+            (plan, Vec::new())
+        } else {
+            let existed: Vec<bool> = files.iter().map(|f| old.pages.contains(f)).collect();
+            let new = Side { archive, groups };
+            let jobs = affected::jobs(before, old_groups, new, &ch.files, &plan, &existed);
+            let (heavy, light) = jobs.into_iter().partition(is_heavy);
+            (light, heavy)
+        };
+        crate::timings::phase("rebuild/affected", &mut t);
+        let (mut served, first) = self.update(&r, files, &light, ch, old)?;
+        publish(first);
+        crate::timings::phase("rebuild/pages", &mut t);
 
-            // The heavy pages and the machine-read files, side by side; the data files only when
-            // a value, or the slug or date of a bulletin with values, changed.
-            let (rendered, derived) = rayon::join(
-                || {
-                    let mut t = Instant::now();
-                    let out = render(&r, &heavy);
-                    crate::timings::phase("rebuild/heavy", &mut t);
-                    out
-                },
-                || {
-                    // The data files (half a gigabyte at 100,000 bulletins) beside the feeds.
-                    let (out, data) = rayon::join(
-                        || feed_files(&r, &page_paths),
-                        || data_changed.then(|| site_files::data_files(&r)),
-                    );
-                    let mut out = out?;
-                    out.extend(data.into_iter().flatten());
-                    Ok::<_, Diagnostics>(out)
-                },
-            );
-            let mut insert = rendered?;
-            let mut derived = derived?;
-            let index = index.join().map_err(|_| {
-                diags(vec![Diagnostic::new(
-                    crate::search::DIR,
-                    "the search index failed",
-                )])
-            })?;
-            derived.extend(index?);
-            crate::timings::phase("rebuild/derived", &mut t);
-            let mut derived_paths: HashSet<String> =
-                derived.iter().map(|(p, _)| p.clone()).collect();
-            if !data_changed {
-                derived_paths.extend(
-                    [path::DATA_CSV, path::DATA_JSON, path::DATA_PACKAGE]
-                        .iter()
-                        .filter(|p| old.derived.contains(**p))
-                        .map(|p| p.to_string()),
+        // The heavy pages and the machine-read files, side by side; the data files only when
+        // a value, or the slug or date of a bulletin with values, changed.
+        let (rendered, derived) = rayon::join(
+            || {
+                let mut t = Instant::now();
+                let out = render(&r, &heavy);
+                crate::timings::phase("rebuild/heavy", &mut t);
+                out
+            },
+            || {
+                // The data files (half a gigabyte at 100,000 bulletins) beside the feeds.
+                let (out, data) = rayon::join(
+                    || feed_files(&r, &page_paths),
+                    || data_changed.then(|| site_files::data_files(&r)),
                 );
-            }
-            let before_derived = std::mem::replace(&mut served.derived, derived_paths);
-            insert.extend(derived);
-            let remove: Vec<String> = before_derived
-                .into_iter()
-                .filter(|p| !served.contains(p))
-                .collect();
-            publish(Delta {
-                replace_all: false,
-                remove,
-                insert,
-                changed: Some(
-                    heavy
-                        .iter()
-                        .map(|j| format!("/{}", r.page_path(j)))
-                        .collect(),
-                ),
-            });
-            Ok((served, light.len() + heavy.len()))
-        })
+                let mut out = out?;
+                out.extend(data.into_iter().flatten());
+                Ok::<_, Diagnostics>(out)
+            },
+        );
+        let mut insert = rendered?;
+        let mut derived = derived?;
+        let index = index.join().map_err(|_| {
+            diags(vec![Diagnostic::new(
+                crate::search::DIR,
+                "the search index failed",
+            )])
+        })?;
+        derived.extend(index?);
+        crate::timings::phase("rebuild/derived", &mut t);
+        let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
+        if !data_changed {
+            derived_paths.extend(
+                [path::DATA_CSV, path::DATA_JSON, path::DATA_PACKAGE]
+                    .iter()
+                    .filter(|p| old.derived.contains(**p))
+                    .map(|p| p.to_string()),
+            );
+        }
+        let before_derived = std::mem::replace(&mut served.derived, derived_paths);
+        insert.extend(derived);
+        let remove: Vec<String> = before_derived
+            .into_iter()
+            .filter(|p| !served.contains(p))
+            .collect();
+        publish(Delta {
+            replace_all: false,
+            remove,
+            insert,
+            changed: Some(
+                heavy
+                    .iter()
+                    .map(|j| format!("/{}", r.page_path(j)))
+                    .collect(),
+            ),
+        });
+        Ok((served, light.len() + heavy.len()))
     }
 
     /// Render `jobs`, copy what changed, and work out what is served then: the pages of
@@ -1021,7 +1017,7 @@ fn feeds_and_index(
     // The search index takes the longest: made beside the feeds.
     let (feeds, index) = rayon::join(
         || feed_files(r, page_paths),
-        || search_index(r, index_batches),
+        || search_index(r.archive, index_batches),
     );
     let mut out = feeds?;
     out.extend(index?);
@@ -1036,20 +1032,25 @@ fn feed_files(r: &Renderer, page_paths: &[String]) -> Result<Vec<(String, Vec<u8
     out
 }
 
+/// The search index being made on a thread of its own.
+type IndexBeside<'scope> = std::thread::ScopedJoinHandle<'scope, Result<Files, Diagnostics>>;
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The search index, with the batches kept in `index_batches`, when given.
 fn search_index(
-    r: &Renderer,
+    archive: &Archive,
     index_batches: Option<&crate::search::BatchCache>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+) -> Result<Files, Diagnostics> {
     let mut t = Instant::now();
     let sizes = crate::search::Sizes::default();
-    let out =
-        crate::search::index_files_with(r.archive, &r.urls, sizes, index_batches).map_err(|e| {
-            diags(vec![Diagnostic::new(
-                crate::search::DIR,
-                format!("cannot make the search index: {e}"),
-            )])
-        });
+    // The index's paths are the site's, whatever its links: the address does not matter.
+    let urls = Urls::new(&archive.settings.base_url, archive.settings.relative_urls);
+    let out = crate::search::index_files_with(archive, &urls, sizes, index_batches).map_err(|e| {
+        diags(vec![Diagnostic::new(
+            crate::search::DIR,
+            format!("cannot make the search index: {e}"),
+        )])
+    });
     crate::timings::phase("rebuild/search", &mut t);
     out
 }
