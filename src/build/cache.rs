@@ -3,8 +3,9 @@
 //! build is then a full one.
 //!
 //! - `stamps`: what the build read, cheaply compared (the binary, settings and registries,
-//!   every bulletin file's size and time, the theme, the site's static files) and the hash of
-//!   the manifest it wrote. Written last, so that its presence says the rest is complete.
+//!   every bulletin file's size and time, the theme, the site's static files), the hash of
+//!   the manifest it wrote and the output's folders as it left them (see [`super::folders`]).
+//!   Written last, so that its presence says the rest is complete.
 //! - `record`: the bulletins as read (drafts too; in chunks packed on every core), the
 //!   archive's groups, the files found, the files written by kind, and the manifest: what an
 //!   incremental build starts from.

@@ -7,7 +7,9 @@
 //! registry changed, another output folder, an output changed since, a cache that does not
 //! read back) means a full build. A build that finds a problem writes nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -316,7 +318,7 @@ fn changed_files(
         .filter(|(p, s)| s.is_none() || before.get(p.as_path()) != Some(s))
         .map(|(p, _)| p.clone())
         .collect();
-    let present: std::collections::HashSet<&Path> = now.iter().map(|(p, _)| p.as_path()).collect();
+    let present: HashSet<&Path> = now.iter().map(|(p, _)| p.as_path()).collect();
     changed.extend(
         old.iter()
             .filter(|(p, _)| !present.contains(p.as_path()))
@@ -401,8 +403,7 @@ fn save(
     let build = cache::new_build_id();
     let listed = site.parsed();
     // The bulletins of the archive as built (their photos made ready), and the drafts.
-    let built: std::collections::HashSet<&Path> =
-        archive.bulletins.iter().map(|b| b.file.as_path()).collect();
+    let built: HashSet<&Path> = archive.bulletins.iter().map(|b| b.file.as_path()).collect();
     let others = listed
         .iter()
         .filter_map(|(_, a)| *a)

@@ -260,7 +260,7 @@ fn served_by_kind(
     written: &manifest::Manifest,
 ) -> crate::rebuild::site::Served {
     use crate::rebuild::site::page_file;
-    let mut site_statics = std::collections::HashSet::new();
+    let mut site_statics = rustc_hash::FxHashSet::default();
     crate::site_files::copy_site_static(
         root,
         &mut |p, _| {
