@@ -11,7 +11,7 @@ bulletin are taken back at the end, and every incremental build's output is chec
 a full build's manifest at the end of each case (the `.bantin-manifest` files must be equal).
 
 Usage: bench/rebuild_bench.py [--sizes 100000,1000000] [--rebuild-size 100000] [--runs 3]
-                              [--work DIR]
+                              [--work DIR] [--settle SECONDS]
 Needs: a release build of bantin (built here) and python3; disk for the corpora and
 outputs (about 20 GB at a million).
 """
@@ -75,6 +75,10 @@ def main():
     ap.add_argument("--rebuild-size", type=int, default=100000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=os.path.join(ROOT, ".bench"))
+    # On a disk that frees deleted blocks as it goes (ext4 with `discard`), deleting the
+    # output of a million (33 GB) slows every build's kernel time for minutes after.
+    ap.add_argument("--settle", type=float, default=0,
+                    help="seconds to wait after deleting each full build's output")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
@@ -92,6 +96,8 @@ def main():
         print(f"  full {n:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
         full.append((n, wall, mb))
         shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"])
+        time.sleep(args.settle)
 
     n = args.rebuild_size
     site = corpus(args.work, n)
