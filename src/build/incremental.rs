@@ -65,6 +65,10 @@ pub fn build(
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
+    let inputs = match usable(root, opts, output, &old, cache) {
+        Ok(inputs) => inputs,
+        Err(why) => return Ok(Err(why)),
+    };
     // Beside the comparing, a thread reads and unpacks the record (a third of a second of
     // one core, then as long on both, at 100,000 bulletins; the comparing is mostly the
     // kernel's), and another compares the output's folders with their stamps (see
@@ -81,9 +85,12 @@ pub fn build(
         });
         let by_hand = scope.spawn(|| old.folders.unchanged(output));
         let unchanged_by_hand = move || by_hand.join().unwrap_or(false);
-        let (now, theme) = match look(root, opts, settings, output, &old, cache) {
+        let (now, theme) = match look(root, settings, inputs) {
             Ok(looked) => looked,
-            Err(why) => return Ok(Err(why)),
+            Err(why) => {
+                wanted.store(false, std::sync::atomic::Ordering::Relaxed);
+                return Ok(Err(why));
+            }
         };
         phase("incremental/compare", &mut t);
         let changes = Changes {
@@ -254,16 +261,15 @@ fn write(
     Ok((touched.len() - 1, site))
 }
 
-/// The sources now, when the cache can be used for them, with the theme as loaded to compare
-/// it (the build renders with it).
-fn look(
+/// The program, settings, registries and options now, when the cache can be used for them
+/// and for the output as it is: the cheap checks, made before anything is read.
+fn usable(
     root: &Path,
     opts: &BuildOptions,
-    s: &settings::Settings,
     output: &Path,
     old: &Stamps,
     cache: &Cache,
-) -> Result<(Now, Theme), Reason> {
+) -> Result<Inputs, Reason> {
     let mut t = Instant::now();
     let inputs = Inputs::now(root, &opts.load, output);
     phase("compare/inputs", &mut t);
@@ -287,6 +293,13 @@ fn look(
         return Err("the build cache's bodies are cut short");
     }
     phase("compare/manifest", &mut t);
+    Ok(inputs)
+}
+
+/// The sources now (`inputs` as [`usable`] found them), with the theme as loaded to compare
+/// it (the build renders with it); `Err(why)` when the cache cannot be used for them.
+fn look(root: &Path, s: &settings::Settings, inputs: Inputs) -> Result<(Now, Theme), Reason> {
+    let mut t = Instant::now();
     let mut errors = Vec::new();
     let files = load::discover(root, &mut errors);
     phase("compare/discover", &mut t);
