@@ -24,17 +24,7 @@ impl Folders {
     /// The folders of the files of `manifest` in `output` as they are now; `None` when one
     /// cannot be read.
     pub fn of(output: &Path, manifest: &Manifest) -> Option<Folders> {
-        let mut names: Vec<&str> = vec![""];
-        for p in manifest.keys() {
-            let mut at = p.as_str();
-            while let Some(i) = at.rfind('/') {
-                at = &at[..i];
-                names.push(at);
-            }
-        }
-        names.sort_unstable();
-        names.dedup();
-        names
+        above(manifest.keys().map(String::as_str))
             .par_iter()
             .map(|n| Some((n.to_string(), stamp(&output.join(n))?)))
             .collect::<Option<BTreeMap<_, _>>>()
@@ -52,17 +42,7 @@ impl Folders {
     /// the folders above them are stamped again, and those now gone forgotten. Returns
     /// `false` when a folder cannot be read.
     pub fn update<'a>(&mut self, output: &Path, touched: impl Iterator<Item = &'a str>) -> bool {
-        let mut names: Vec<&str> = vec![""];
-        for p in touched {
-            let mut at = p;
-            while let Some(i) = at.rfind('/') {
-                at = &at[..i];
-                names.push(at);
-            }
-        }
-        names.sort_unstable();
-        names.dedup();
-        for n in names {
+        for n in above(touched) {
             let path = output.join(n);
             match stamp(&path) {
                 Some(s) => {
@@ -85,6 +65,22 @@ impl Folders {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// The folders that hold the site paths `files`, and every folder above them, the output
+/// (`""`) included, each once.
+fn above<'a>(files: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = vec![""];
+    for p in files {
+        let mut at = p;
+        while let Some(i) = at.rfind('/') {
+            at = &at[..i];
+            names.push(at);
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// A folder's modification and change times and inode, hashed; `None` when not a folder.
