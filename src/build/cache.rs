@@ -207,16 +207,18 @@ impl<'de> Deserialize<'de> for Packed {
     }
 }
 
-/// `items` in chunks of `chunk`, each packed on a thread of its own.
-pub fn pack<T: Serialize + Sync>(items: &[T], chunk: usize) -> io::Result<Vec<Packed>> {
-    items
-        .par_chunks(chunk.max(1))
-        .map(|c| {
-            postcard::to_allocvec(c)
-                .map(Packed)
-                .map_err(io::Error::other)
-        })
-        .collect()
+/// One chunk of items, packed.
+fn pack_chunk<T: Serialize>(items: &[T]) -> io::Result<Packed> {
+    postcard::to_allocvec(items)
+        .map(Packed)
+        .map_err(io::Error::other)
+}
+
+/// `items` in chunks of `chunk`, each packed on a thread of its own (what [`write_packed`]
+/// streams, and [`pack_parsed_keeping`] makes with no earlier chunks).
+#[cfg(test)]
+fn pack<T: Serialize + Sync>(items: &[T], chunk: usize) -> io::Result<Vec<Packed>> {
+    items.par_chunks(chunk.max(1)).map(pack_chunk).collect()
 }
 
 /// The items of [`pack`]ed chunks, unpacked on every core; `None` when one does not read.
@@ -233,15 +235,9 @@ fn write_packed<T: Serialize>(items: &[T], chunk: usize, w: &mut impl Write) -> 
     let chunk = chunk.max(1);
     postcard::to_io(&items.len().div_ceil(chunk), &mut *w).map_err(io::Error::other)?;
     for c in items.chunks(chunk) {
-        let packed = Packed(postcard::to_allocvec(c).map_err(io::Error::other)?);
-        postcard::to_io(&packed, &mut *w).map_err(io::Error::other)?;
+        postcard::to_io(&pack_chunk(c)?, &mut *w).map_err(io::Error::other)?;
     }
     Ok(())
-}
-
-/// The bulletins of a record, [`pack`]ed in chunks of [`CHUNK`].
-pub fn pack_parsed(parsed: &[ParsedRef]) -> io::Result<Vec<Packed>> {
-    pack(parsed, CHUNK)
 }
 
 /// The chunks of the record an incremental build started from, with the file of each
@@ -251,7 +247,7 @@ pub struct EarlierChunks {
     pub chunks: Vec<Packed>,
 }
 
-/// [`pack_parsed`], keeping the bytes of each earlier chunk that holds the same files in the
+/// The bulletins of a record in chunks of [`CHUNK`], keeping the bytes of each earlier chunk that holds the same files in the
 /// same places, none of them read again (`changed`): a bulletin not read again is what it
 /// was, and so are its values, ids included, when every bulletin before it is the same. At
 /// 100,000 bulletins packing them all took 0.2 s of an edit. Debug builds (the tests) pack
@@ -268,11 +264,7 @@ pub fn pack_parsed_keeping(
     let work: Vec<Work> = parsed.chunks(CHUNK).map(|c| (c, before.next())).collect();
     work.into_par_iter()
         .map(|(now, before)| {
-            let fresh = || {
-                postcard::to_allocvec(now)
-                    .map(Packed)
-                    .map_err(io::Error::other)
-            };
+            let fresh = || pack_chunk(now);
             let Some((files, kept)) = before else {
                 return fresh();
             };
@@ -306,7 +298,7 @@ pub struct ParsedRef<'a> {
 pub struct RecordRef<'a> {
     pub build: u64,
     pub files: &'a [Found],
-    /// See [`pack_parsed`].
+    /// See [`pack_parsed_keeping`].
     pub parsed: Vec<Packed>,
     pub groups: &'a crate::group::Groups,
     pub served: &'a Served,
@@ -427,7 +419,7 @@ impl Cache {
         groups: &crate::group::Groups,
     ) -> io::Result<RecordHead> {
         let mut file = Sealed::create(&self.dir.join(NEW_RECORD))?;
-        // As `(build, files, pack_parsed(parsed))` is written (a sequence is its length,
+        // As `(build, files, pack_parsed_keeping(parsed, ..))` is written (a sequence is its length,
         // then its items), one chunk at a time: this thread is beside the pages' threads,
         // and the whole would be over 100 MB at 100,000 bulletins.
         postcard::to_io(&(build, files), &mut file).map_err(io::Error::other)?;

@@ -56,15 +56,6 @@ impl Folders {
         }
         true
     }
-
-    /// How many folders.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// The folders that hold the site paths `files`, and every folder above them, the output
@@ -116,7 +107,7 @@ mod tests {
         fs::write(out.join("top.html"), "x").unwrap();
         let manifest = Manifest::from([("a/b/index.html".to_string(), 1), ("top.html".into(), 2)]);
         let folders = Folders::of(out, &manifest).unwrap();
-        assert_eq!(folders.len(), 3, "the output, a and a/b");
+        assert_eq!(folders.0.len(), 3, "the output, a and a/b");
         assert!(folders.unchanged(out));
         // The clock ticks coarsely: give the changes below a later time than the stamps.
         std::thread::sleep(std::time::Duration::from_millis(30));
@@ -152,7 +143,7 @@ mod tests {
         fs::remove_file(out.join("a/b/index.html")).unwrap();
         fs::remove_dir(out.join("a/b")).unwrap();
         assert!(kept.update(out, ["a/b/index.html"].into_iter()));
-        assert_eq!(kept.len(), 2);
+        assert_eq!(kept.0.len(), 2);
         assert!(kept.unchanged(out));
     }
 }

@@ -61,7 +61,7 @@ pub fn build(
 ) -> Result<Result<Incremental, Reason>, Diagnostics> {
     let started = Instant::now();
     let mut t = Instant::now();
-    let Some(old) = cache.stamps() else {
+    let Some(mut old) = cache.stamps() else {
         return Ok(Err("no build cache from a complete build"));
     };
     crate::output::remove_leftovers(output);
@@ -74,6 +74,7 @@ pub fn build(
     // kernel's), and another compares the output's folders with their stamps (see
     // `folders`); the writing waits for it. With nothing changed, the record is not unpacked.
     let wanted = std::sync::atomic::AtomicBool::new(true);
+    let folders = std::mem::take(&mut old.folders);
     std::thread::scope(|scope| {
         let record = scope.spawn(|| {
             let record = cache.record(&old)?;
@@ -83,8 +84,9 @@ pub fn build(
             let unpacked = cache::unpack::<ParsedArticle>(&record.parsed);
             Some((record, unpacked))
         });
-        let by_hand = scope.spawn(|| old.folders.unchanged(output));
-        let unchanged_by_hand = move || by_hand.join().unwrap_or(false);
+        // The folders come back with the answer, to be stamped again after the writing.
+        let by_hand = scope.spawn(|| (folders.unchanged(output), folders));
+        let unchanged_by_hand = move || by_hand.join().ok().filter(|(same, _)| *same);
         let (now, theme) = match look(root, settings, inputs) {
             Ok(looked) => looked,
             Err(why) => {
@@ -118,7 +120,7 @@ pub fn build(
         };
         if changes.is_empty() {
             wanted.store(false, std::sync::atomic::Ordering::Relaxed);
-            if !unchanged_by_hand() {
+            if unchanged_by_hand().is_none() {
                 return Ok(Err(CHANGED_BY_HAND));
             }
             return Ok(Ok(Incremental {
@@ -135,12 +137,12 @@ pub fn build(
             Err(why) => return Ok(Err(why)),
         };
         phase("incremental/render", &mut t);
-        if !unchanged_by_hand() {
+        let Some((_, folders)) = unchanged_by_hand() else {
             return Ok(Err(CHANGED_BY_HAND));
-        }
-        let written = write(cache, output, rendered, now, old.folders.clone())?;
+        };
+        let (written, site) = write(cache, output, rendered, now, folders)?;
         phase("incremental/write", &mut t);
-        let (written, site) = (written.0, Some(written.1));
+        let site = Some(site);
         Ok(Ok(Incremental {
             report: report(written, &site),
             site,
