@@ -34,10 +34,9 @@ fn main() {
         }
     };
     let load_s = t.elapsed().as_secs_f64();
-    let urls = bantin::urls::Urls::new(&archive.settings.base_url, archive.settings.relative_urls);
     let t = Instant::now();
     let cpu = cpu_seconds();
-    let files = bantin::search::index_files(&archive, &urls);
+    let files = bantin::search::index_files(&archive);
     let index_s = t.elapsed().as_secs_f64();
     let index_cpu = cpu_seconds() - cpu;
     // For profiling: SEARCH_BENCH_REPEAT=n builds the index n more times.
@@ -48,7 +47,7 @@ fn main() {
     let (mut min_s, mut min_cpu) = (index_s, index_cpu);
     for _ in 0..repeat {
         let (t, cpu) = (Instant::now(), cpu_seconds());
-        std::hint::black_box(bantin::search::index_files(&archive, &urls));
+        std::hint::black_box(bantin::search::index_files(&archive));
         min_s = min_s.min(t.elapsed().as_secs_f64());
         min_cpu = min_cpu.min(cpu_seconds() - cpu);
     }

@@ -66,7 +66,7 @@ pub fn write_site(
                     Err(e) => errors.push(e),
                 }
                 phase("feeds", &mut t);
-                match crate::search::write_index(r.archive, &r.urls, sink, index_cache) {
+                match crate::search::write_index(r.archive, sink, index_cache) {
                     Ok(n) => count += n,
                     Err(e) => errors.push(Diagnostic::new(
                         crate::search::DIR,

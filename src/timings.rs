@@ -1,5 +1,6 @@
 //! Phase timings for `BANTIN_TIMINGS=1`: how long each stage of a build (or a rebuild in
-//! `bantin serve`) took, with the process's memory and CPU so far, on standard error.
+//! `bantin serve`) took, with the process's memory and CPU so far, and what it reused
+//! ([`note`]), on standard error.
 
 use std::time::Instant;
 
@@ -13,6 +14,15 @@ pub fn phase(name: &str, since: &mut Instant) {
         );
     }
     *since = Instant::now();
+}
+
+/// With `BANTIN_TIMINGS=1`, prints what a stage did or reused (`  name: what`, stderr):
+/// how much of the build cache an incremental build read and kept. The tests read these
+/// lines to tell that a reuse happened, which the output alone cannot show.
+pub fn note(name: &str, what: std::fmt::Arguments) {
+    if std::env::var_os("BANTIN_TIMINGS").is_some() {
+        eprintln!("  {name}: {what}");
+    }
 }
 
 /// Resident and peak memory of this process, from /proc (Linux); empty elsewhere.

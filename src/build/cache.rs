@@ -262,7 +262,10 @@ pub fn pack_parsed_keeping(
     // Each chunk now, with the earlier one in its place.
     type Work<'a, 'b> = (&'a [ParsedRef<'b>], Option<(&'a [PathBuf], Packed)>);
     let work: Vec<Work> = parsed.chunks(CHUNK).map(|c| (c, before.next())).collect();
-    work.into_par_iter()
+    let total = work.len();
+    let kept_count = std::sync::atomic::AtomicUsize::new(0);
+    let packed = work
+        .into_par_iter()
         .map(|(now, before)| {
             let fresh = || pack_chunk(now);
             let Some((files, kept)) = before else {
@@ -281,9 +284,15 @@ pub fn pack_parsed_keeping(
                     "a kept chunk of the build record differs from its bulletins",
                 ));
             }
+            kept_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok(kept)
         })
-        .collect()
+        .collect();
+    crate::timings::note(
+        "save/chunks",
+        format_args!("{} kept of {total}", kept_count.into_inner()),
+    );
+    packed
 }
 
 /// A bulletin with its values, written as a [`ParsedArticle`] is, without copying them.

@@ -78,10 +78,12 @@ pub fn build(
     std::thread::scope(|scope| {
         let record = scope.spawn(|| {
             let record = cache.record(&old)?;
+            crate::timings::note("incremental/record", format_args!("read"));
             if !wanted.load(std::sync::atomic::Ordering::Relaxed) {
                 return None;
             }
             let unpacked = cache::unpack::<ParsedArticle>(&record.parsed);
+            crate::timings::note("incremental/record", format_args!("unpacked"));
             Some((record, unpacked))
         });
         // The folders come back with the answer, to be stamped again after the writing.

@@ -1047,9 +1047,7 @@ fn search_index(
 ) -> Result<Files, Diagnostics> {
     let mut t = Instant::now();
     let sizes = crate::search::Sizes::default();
-    // The index's paths are the site's, whatever its links: the address does not matter.
-    let urls = Urls::new(&archive.settings.base_url, archive.settings.relative_urls);
-    let out = crate::search::index_files_with(archive, &urls, sizes, index_batches).map_err(|e| {
+    let out = crate::search::index_files_with(archive, sizes, index_batches).map_err(|e| {
         diags(vec![Diagnostic::new(
             crate::search::DIR,
             format!("cannot make the search index: {e}"),

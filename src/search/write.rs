@@ -19,7 +19,7 @@ use super::{
 };
 use crate::model::{Archive, Bulletin, IndicatorId};
 use crate::output::Sink;
-use crate::urls::{path, Urls};
+use crate::urls::path;
 
 /// What one bulletin has of one key so far.
 #[derive(Clone, Copy)]
@@ -566,10 +566,10 @@ fn json_str(s: &str) -> String {
 
 /// Every file of the index in memory, sorted by path. Paths in the index are relative to the
 /// site root, so the same files serve any `base_url` and `relative_urls`.
-pub fn index_files(archive: &Archive, urls: &Urls) -> Vec<(String, Vec<u8>)> {
+pub fn index_files(archive: &Archive) -> Vec<(String, Vec<u8>)> {
     // Without a cache, nothing but memory is written: this cannot fail but for a body that
     // does not read back from its store, which the pages would have found first.
-    index_files_with(archive, urls, Sizes::default(), None).unwrap_or_default()
+    index_files_with(archive, Sizes::default(), None).unwrap_or_default()
 }
 
 /// The sizes an index is made with: the defaults, or small ones that tests use to make every
@@ -599,12 +599,11 @@ impl Default for Sizes {
 /// only the batches it does not keep are inverted).
 pub fn index_files_with(
     archive: &Archive,
-    urls: &Urls,
     sizes: Sizes,
     cache: Option<&BatchCache>,
 ) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let memory = crate::output::MemorySink::default();
-    write_index_with(archive, urls, &memory, cache, sizes)?;
+    write_index_with(archive, &memory, cache, sizes)?;
     let mut files = memory.into_files();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
@@ -615,16 +614,14 @@ pub fn index_files_with(
 /// as [`index_files_with`].
 pub fn write_index(
     archive: &Archive,
-    urls: &Urls,
     sink: &dyn Sink,
     cache: Option<&BatchCache>,
 ) -> std::io::Result<usize> {
-    write_index_with(archive, urls, sink, cache, Sizes::default())
+    write_index_with(archive, sink, cache, Sizes::default())
 }
 
 fn write_index_with(
     archive: &Archive,
-    _urls: &Urls,
     sink: &dyn Sink,
     cache: Option<&BatchCache>,
     sizes: Sizes,

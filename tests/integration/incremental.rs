@@ -417,3 +417,83 @@ fn the_cache_keeps_the_search_index_in_batches_of_the_archive_as_it_is() {
     assert!(!index_batches(&a).is_empty());
     assert!(!a.path(".bantin-cache/build/index.new").exists());
 }
+
+/// The notes of `BANTIN_TIMINGS=1` named `name` (`  name: what`), in order.
+fn notes<'a>(stderr: &'a str, name: &str) -> Vec<&'a str> {
+    let prefix = format!("  {name}: ");
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix.as_str()))
+        .collect()
+}
+
+/// `(kept, of)` from the note `save/chunks: K kept of N`.
+fn chunks_kept(stderr: &str) -> (usize, usize) {
+    let notes = notes(stderr, "save/chunks");
+    assert_eq!(notes.len(), 1, "one note of the record's chunks: {stderr}");
+    let (kept, of) = notes[0].split_once(" kept of ").expect("K kept of N");
+    (kept.parse().unwrap(), of.parse().unwrap())
+}
+
+#[test]
+fn a_rebuild_keeps_the_record_chunks_no_change_reached() {
+    // Debug builds (the tests) pack the record in chunks of four bulletins.
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("updated "), "{}", run.stderr);
+    let (kept, of) = chunks_kept(&run.stderr);
+    assert!(of >= 3, "the example spans several chunks: {of}");
+    assert_eq!(
+        kept,
+        of - 1,
+        "only the edited bulletin's chunk is packed again"
+    );
+    // A bulletin whose file comes first moves every other one: nothing is kept.
+    a.write(
+        "content/0-dau.md",
+        "---\ntitle: \"Bản tin đầu\"\ndate: 2021-06-30\nlocality: tp-yen-bai\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n",
+    );
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert_eq!(chunks_kept(&run.stderr).0, 0);
+    assert_same_tree(
+        &full_build_of(&a),
+        &snapshot(&a.out),
+        "after the kept chunks",
+    );
+}
+
+#[test]
+fn a_build_that_cannot_be_incremental_does_not_read_the_record() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    // An edit reads and unpacks the record…
+    let run = a.build_noting(&[]);
+    assert!(run.stderr.contains("updated "), "{}", run.stderr);
+    assert_eq!(
+        notes(&run.stderr, "incremental/record"),
+        ["read", "unpacked"]
+    );
+    // …a build into another folder is full, and finds that out before reading it.
+    let other = a.tmp.path().join("other");
+    edit(&a, EDITED, "title: \"", "title: \"Lại: ");
+    let args = [
+        "build",
+        "--root",
+        a.root.to_str().unwrap(),
+        "--output",
+        other.to_str().unwrap(),
+    ];
+    let run = crate::util::run_in_env(a.tmp.path(), &args, &[("BANTIN_TIMINGS", "1")]);
+    run.assert_ok();
+    assert!(run.stderr.contains("built "), "{}", run.stderr);
+    assert!(
+        notes(&run.stderr, "incremental/record").is_empty(),
+        "{}",
+        run.stderr
+    );
+}

@@ -8,7 +8,6 @@ use std::path::Path;
 use bantin::load::{load, LoadOptions};
 use bantin::model::Archive;
 use bantin::search::{self, DIR};
-use bantin::urls::Urls;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,10 +26,6 @@ fn tiny() -> search::Sizes {
     }
 }
 
-fn urls(a: &Archive) -> Urls {
-    Urls::new(&a.settings.base_url, a.settings.relative_urls)
-}
-
 /// The files by path, and the data each hands to `window.bantinSearch.add(key, data)`.
 struct Index {
     files: BTreeMap<String, Vec<u8>>,
@@ -39,7 +34,7 @@ struct Index {
 impl Index {
     fn build(a: &Archive) -> Index {
         Index {
-            files: search::index_files(a, &urls(a)).into_iter().collect(),
+            files: search::index_files(a).into_iter().collect(),
         }
     }
 
@@ -261,13 +256,11 @@ fn documents_carry_what_a_result_shows() {
 }
 
 #[test]
-fn index_is_deterministic_and_independent_of_base_url() {
+fn index_is_deterministic() {
     let a = archive(Path::new(FIXTURE));
-    let one = search::index_files(&a, &urls(&a));
-    let two = search::index_files(&a, &urls(&a));
+    let one = search::index_files(&a);
+    let two = search::index_files(&a);
     assert_eq!(one, two);
-    let relative = search::index_files(&a, &Urls::new("https://other.example/x/y/", true));
-    assert_eq!(one, relative, "paths are relative to the site root");
     // Sorted by path, the manifest among them.
     assert!(one.iter().any(|f| f.0.ends_with("index/manifest.js")));
     let paths: Vec<&String> = one.iter().map(|f| &f.0).collect();
@@ -284,7 +277,7 @@ fn the_manifest_lists_the_tokens_and_forms_with_own_files() {
     assert_eq!(idx.manifest()["own"], serde_json::json!({}));
     // Every token in its own file: each listed with its shard entry's df and file size.
     let small = Index {
-        files: search::index_files_with(&a, &urls(&a), tiny(), None)
+        files: search::index_files_with(&a, tiny(), None)
             .unwrap()
             .into_iter()
             .collect(),
@@ -333,7 +326,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     // Every token in its own file, heads of one posting: every token in two or more
     // bulletins has a head holding its best posting (the newest of the best on ties).
     let small = Index {
-        files: search::index_files_with(&a, &urls(&a), tiny(), None)
+        files: search::index_files_with(&a, tiny(), None)
             .unwrap()
             .into_iter()
             .collect(),
@@ -378,7 +371,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     assert_eq!(small.docs_of("dong"), idx.docs_of("dong"));
     assert_eq!(
         small.files,
-        search::index_files_with(&a, &urls(&a), tiny(), None)
+        search::index_files_with(&a, tiny(), None)
             .unwrap()
             .into_iter()
             .collect()
@@ -469,11 +462,11 @@ fn an_index_made_in_many_batches_is_the_index_made_in_one() {
     let a = archive(Path::new("."));
     assert!(a.bulletins.len() > 10);
     for sizes in [search::Sizes::default(), tiny()] {
-        let one = search::index_files_with(&a, &urls(&a), sizes, None).unwrap();
+        let one = search::index_files_with(&a, sizes, None).unwrap();
         for batch in [1, 3] {
             let many = search::Sizes { batch, ..sizes };
             assert!(
-                search::index_files_with(&a, &urls(&a), many, None).unwrap() == one,
+                search::index_files_with(&a, many, None).unwrap() == one,
                 "batches of {batch}: {sizes:?}"
             );
         }
@@ -486,12 +479,12 @@ fn kept_batches_make_the_same_index_and_a_damaged_one_is_made_again() {
     let sizes = search::Sizes { batch: 3, ..tiny() };
     let n = search::batches::ranges(a.bulletins.iter().map(|b| b.file.as_path()), 3).len();
     assert!(n > 2, "{n} batches");
-    let fresh = search::index_files_with(&a, &urls(&a), sizes, None).unwrap();
+    let fresh = search::index_files_with(&a, sizes, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     // Each build: the same index, with (batches read back, batches inverted and kept).
     let build = |expect: (usize, usize)| {
         let cache = search::BatchCache::open(dir.path()).unwrap();
-        let files = search::index_files_with(&a, &urls(&a), sizes, Some(&cache)).unwrap();
+        let files = search::index_files_with(&a, sizes, Some(&cache)).unwrap();
         assert!(files == fresh, "not the index made without a cache");
         assert_eq!(cache.counts(), expect);
     };

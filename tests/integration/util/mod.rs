@@ -80,10 +80,16 @@ impl Run {
 
 /// Run `bantin args…` in `cwd`.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    run_in_env(cwd, args, &[])
+}
+
+/// [`run_in`] with these variables set in the environment.
+pub fn run_in_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(BIN)
         .args(args)
         .current_dir(cwd)
         .env_remove("RUST_BACKTRACE")
+        .envs(env.iter().copied())
         .output()
         .expect("the bantin binary runs");
     Run {
@@ -200,6 +206,20 @@ impl Site {
         ];
         args.extend_from_slice(extra);
         run_in(self.tmp.path(), &args)
+    }
+
+    /// [`Site::build`] with `BANTIN_TIMINGS=1`: stderr also says what the build read and
+    /// kept of its cache (`crate::timings::note` in the library).
+    pub fn build_noting(&self, extra: &[&str]) -> Run {
+        let mut args = vec![
+            "build",
+            "--root",
+            self.root.to_str().unwrap(),
+            "--output",
+            self.out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run_in_env(self.tmp.path(), &args, &[("BANTIN_TIMINGS", "1")])
     }
 
     /// `bantin check --root site [extra…]`.
