@@ -88,7 +88,7 @@ impl Catalogue {
                     .collect();
                 labels.dedup();
                 let name = crate::vi::tokens(&ind.name);
-                let measures: Vec<&'static str> = if matches!(ind.unit.as_str(), "%" | "%/năm") {
+                let measures: Vec<&'static str> = if matches!(&*ind.unit, "%" | "%/năm") {
                     CHANGE_VERBS
                         .iter()
                         .map(|(_, f)| *f)
@@ -99,7 +99,7 @@ impl Catalogue {
                 };
                 Entry {
                     id: ind.id.clone(),
-                    unit: ind.unit.clone(),
+                    unit: ind.unit.to_string(),
                     level: labels.iter().map(|l| Label::new(l, false)).collect(),
                     change: labels.iter().map(|l| Label::new(l, true)).collect(),
                     labels,

@@ -95,7 +95,7 @@ impl Site {
         Ok(Site {
             root: opts.root.clone(),
             timezone: settings.timezone,
-            units: figures::Units::new(indicators.all.iter().map(|i| i.unit.as_str())),
+            units: figures::Units::new(indicators.all.iter().map(|i| &*i.unit)),
             catalogue: matching::Catalogue::new(&indicators),
             places,
             locality: opts.locality.clone(),

@@ -694,7 +694,7 @@ mod tests {
                 &[],
             ),
         ]);
-        let units = Units::new(inds.all.iter().map(|i| i.unit.as_str()));
+        let units = Units::new(inds.all.iter().map(|i| &*i.unit));
         let setting = Setting {
             year: 2023,
             month,

@@ -362,11 +362,10 @@ impl Reader<'_, '_> {
         }
         let indicator = indicator?;
         let ind = self.reg.indicators.get(indicator);
-        let unit = spec
-            .unit
-            .as_deref()
-            .map(units::normalize)
-            .unwrap_or_else(|| ind.unit.clone());
+        let unit: std::sync::Arc<str> = match spec.unit.as_deref().map(units::normalize) {
+            Some(u) if *u != *ind.unit => u.into(),
+            _ => ind.unit.clone(),
+        };
         let converted = units::convert(spec.amount.0, &unit, &ind.unit);
         if converted.is_none() {
             self.err_at(
@@ -401,8 +400,8 @@ impl Reader<'_, '_> {
                 .and_then(|m| units::convert(m, &unit, &ind.unit)),
             unit,
             converted,
-            quote: spec.quote,
-            note: spec.note,
+            quote: spec.quote.map(String::into_boxed_str),
+            note: spec.note.map(String::into_boxed_str),
             inline: spec.inline,
         })
     }

@@ -688,7 +688,7 @@ pub fn indicators(root: &Path, errors: &mut Vec<Diagnostic>) -> (Presence, Optio
                 id,
                 name,
                 short: optional(e, "short"),
-                unit: crate::model::units::normalize(&unit),
+                unit: crate::model::units::normalize(&unit).into(),
                 category: optional(e, "category"),
                 direction,
                 aliases,

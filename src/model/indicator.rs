@@ -21,7 +21,9 @@ pub struct Indicator {
     pub id: String,
     pub name: String,
     pub short: Option<String>,
-    pub unit: String,
+    /// Shared with the values written in it (most of them): a million bulletins give
+    /// about seven million values.
+    pub unit: std::sync::Arc<str>,
     pub category: Option<String>,
     pub direction: Direction,
     pub aliases: Vec<String>,

@@ -332,8 +332,8 @@ pub struct IndicatorValue {
     pub value: f64,
     /// The high end of a range.
     pub value_max: Option<f64>,
-    /// As written, normalised.
-    pub unit: String,
+    /// As written, normalised; the indicator's own when it is that unit (shared, not copied).
+    pub unit: std::sync::Arc<str>,
     /// `value` in the catalogue unit.
     pub converted: f64,
     /// `value_max` in the catalogue unit.
@@ -341,8 +341,10 @@ pub struct IndicatorValue {
     /// Where a target comes from (`Plan` when the source names none); `None` for actuals
     /// and estimates.
     pub basis: Option<Basis>,
-    pub quote: Option<String>,
-    pub note: Option<String>,
+    /// Boxed, not `String`s: no spare capacity, and 8 bytes less each, in every one of
+    /// about seven million values at a million bulletins.
+    pub quote: Option<Box<str>>,
+    pub note: Option<Box<str>>,
     /// Whether it was annotated inline in the body (else in front matter).
     pub inline: bool,
 }

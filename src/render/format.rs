@@ -75,7 +75,8 @@ impl Fmt<'_> {
 
     /// The value in the indicator's unit, for a note when the unit differs.
     pub fn converted(&self, v: &IndicatorValue, unit: &str) -> Option<String> {
-        (v.unit != unit).then(|| self.with_unit(self.low_high(v.converted, v.converted_max), unit))
+        (*v.unit != *unit)
+            .then(|| self.with_unit(self.low_high(v.converted, v.converted_max), unit))
     }
 
     pub fn qualifier(&self, q: Qualifier) -> &str {

@@ -99,7 +99,7 @@ fn categories(r: &Renderer, l: &Linker) -> Vec<CategoryView> {
         let info = IndicatorInfo {
             name: i.name.clone(),
             href: l.to(&path::indicator(&i.id)),
-            unit: i.unit.clone(),
+            unit: i.unit.to_string(),
             direction: direction_words(&f, i.direction),
             count: r.groups.values_by_indicator[id.0 as usize].len(),
         };
@@ -395,7 +395,7 @@ fn value_row(p: &Page, v: &IndicatorValue) -> ValueRow {
         },
         figure: f.figure(v),
         converted: f.converted(v, &ind.unit),
-        quote: v.quote.clone(),
+        quote: v.quote.as_deref().map(String::from),
         inline: v.inline,
     }
 }
@@ -661,7 +661,7 @@ fn indicator(p: &Page, id: IndicatorId, n: usize) -> Result<Vec<u8>, Diagnostic>
     let view = IndicatorPage {
         name: ind.name.clone(),
         short: ind.short.clone(),
-        unit: ind.unit.clone(),
+        unit: ind.unit.to_string(),
         category: ind.category.clone(),
         direction: direction_words(&p.f, ind.direction),
         aliases: ind.aliases.clone(),

@@ -340,7 +340,7 @@ pub fn locality_term(
                 href: c.l.to(&path::indicator(&i.id)),
                 label: i.name.clone(),
             },
-            note: Some(i.unit.clone()),
+            note: Some(i.unit.to_string()),
             cells: cols
                 .iter()
                 .map(|p| {

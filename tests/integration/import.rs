@@ -561,7 +561,7 @@ mod no_panic {
                 .unwrap();
             (
                 matching::Catalogue::new(&inds),
-                figures::Units::new(inds.all.iter().map(|i| i.unit.as_str())),
+                figures::Units::new(inds.all.iter().map(|i| &*i.unit)),
             )
         })
     }
