@@ -117,16 +117,18 @@ pub struct Renderer<'a> {
     pub urls: Urls,
     pub tera: Tera,
     pub theme: &'a Theme,
-    /// Each bulletin's list entry (the view of `partials/item.html`), made once per page
-    /// depth and reused by every list that shows it: home, localities, terms, topics, years.
+    /// The parts of each bulletin's list entry that take work to make (see
+    /// [`views::ItemParts`]), made once per page depth and reused by every list that shows
+    /// it: home, localities, terms, topics, years.
     items: ItemCache,
     /// Per indicator, what all its pages share (made by the first of them).
     indicators: Vec<std::sync::OnceLock<pages::IndicatorValues>>,
 }
 
-/// List entries by page depth (links differ by depth only with relative URLs) and bulletin.
+/// Parts of list entries by page depth (links differ by depth only with relative URLs) and
+/// bulletin.
 struct ItemCache {
-    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>>,
+    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<views::ItemParts>>>>,
 }
 
 /// Deepest page of OUTPUT.md: `dia-phuong/<l>/<t>/trang/<n>/`.
@@ -212,23 +214,19 @@ impl<'a> Renderer<'a> {
     }
 
     /// The list entries of `ids` (what `partials/item.html` shows of each, as `it`) for the
-    /// page `l` is on. Each entry is made once per page depth and shared by every list that
-    /// shows it: a Tera value holds its strings by reference, so a list copies pointers.
+    /// page `l` is on, from parts made once per page depth and shared by every list.
     pub fn items(&self, ids: &[BulletinId], l: &Linker) -> Vec<tera::Value> {
         let depth = site_depth(l);
         let f = self.fmt();
-        let make =
-            |b: BulletinId| tera::Value::from_serializable(&views::item(self.archive, b, l, &f));
+        let a = self.archive;
+        let make = |b: BulletinId| views::ItemParts::new(a, b, l, &f);
         if depth > MAX_DEPTH {
-            return ids.iter().map(|&b| make(b)).collect();
+            return ids.iter().map(|&b| make(b).entry(a, b)).collect();
         }
-        let slots = self.items.by_depth[depth].get_or_init(|| {
-            (0..self.archive.bulletins.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect()
-        });
+        let slots = self.items.by_depth[depth]
+            .get_or_init(|| (0..a.bulletins.len()).map(|_| Default::default()).collect());
         ids.iter()
-            .map(|&b| slots[b.0 as usize].get_or_init(|| make(b)).clone())
+            .map(|&b| slots[b.0 as usize].get_or_init(|| make(b)).entry(a, b))
             .collect()
     }
 
