@@ -1,5 +1,7 @@
 //! Writing the index: every bulletin's keys (tokens, exact forms, phrases of its names)
-//! inverted into postings (in parallel batches), then the files of the module doc: postings
+//! inverted into postings in parallel batches, each held encoded ([`BatchBytes`]); the
+//! batches merged key by key and each key encoded as it comes, so that no more than a few
+//! million postings are held as numbers at once; then the files of the module doc: postings
 //! in their own files with their heads, shards, bulletin metadata in chunks, and the manifest
 //! with the index's version.
 
@@ -9,7 +11,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::batches::{self, BatchCache, Part};
+use super::batches::{self, BatchBytes, BatchCache, Part};
 use super::dict::{form_of_key, split_body_terms, Dict, Word};
 use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
@@ -304,98 +306,173 @@ fn fingerprint(archive: &Archive, meta: &MetaTexts, range: Range<usize>) -> u128
     h.digest128()
 }
 
-/// Every key of the archive with its postings, sorted by key. The form keys of a token of
-/// one form have no postings (they would be the token's). With a `cache`, the batches it
-/// keeps are read from it and the others inverted and kept in it.
-fn invert(
+/// Every batch of the archive's bulletins, encoded, with the ids it covers. With a `cache`,
+/// the batches it keeps are read from it and the others inverted and kept in it.
+fn batches_of(
     archive: &Archive,
     cache: Option<&BatchCache>,
     batch: u64,
-) -> std::io::Result<Vec<(Box<str>, Postings)>> {
+) -> std::io::Result<Vec<(Range<u32>, BatchBytes)>> {
     if let Some(c) = cache {
         c.start();
     }
     let meta = MetaTexts::new(archive);
     let files = archive.bulletins.iter().map(|b| b.file.as_path());
     let ranges = batches::ranges(files, batch);
-    let batches: Vec<Vec<(Part, Range<u32>)>> = ranges
+    ranges
         .into_par_iter()
         .map(|range| {
             let fp = cache.map(|_| fingerprint(archive, &meta, range.clone()));
             let kept = cache.zip(fp).and_then(|(c, fp)| c.get(fp));
-            let parts = match kept {
-                Some(parts) => parts,
+            let bytes = match kept {
+                Some(bytes) => bytes,
                 None => {
                     let mut batch = Batch::default();
                     for doc in range.clone() {
                         add_doc(&mut batch, archive, &meta, doc, range.start)?;
                     }
-                    let parts = batch.into_parts();
+                    let bytes = BatchBytes::of(&batch.into_parts())?;
                     if let Some((c, fp)) = cache.zip(fp) {
                         // Not kept: inverted again next time.
-                        let _ = c.put(fp, &parts);
+                        let _ = c.put(fp, &bytes);
                     }
-                    parts
+                    bytes
                 }
             };
-            let docs = range.start as u32..range.end as u32;
-            Ok(parts.into_iter().map(|p| (p, docs.clone())).collect())
+            Ok((range.start as u32..range.end as u32, bytes))
         })
-        .collect::<std::io::Result<_>>()?;
-    // Merge the batches (each sorted, in id order): a stable sort by key keeps them in order.
-    let mut all: Vec<(Part, Range<u32>)> = batches.into_iter().flatten().collect();
-    all.sort_by(|a, b| a.0.key.cmp(&b.0.key));
-    // The tokens of several forms in the archive, and the postings each key will have.
-    let mut several: rustc_hash::FxHashSet<Box<str>> = Default::default();
-    let mut sizes: Vec<usize> = Vec::new();
-    let mut last_form: Option<(&str, &str)> = None;
-    for (i, (part, _)) in all.iter().enumerate() {
-        if i == 0 || all[i - 1].0.key != part.key {
-            sizes.push(0);
-            if let Some((token, form)) = part.key.split_once('=') {
-                if last_form.is_some_and(|(t, f)| t == token && f != form) {
-                    several.insert(token.into());
+        .collect()
+}
+
+/// A part of a key from one batch: the batch's ids, whether it is `same` (see [`Part`]),
+/// and its encoded postings (ids counting from the batch's first).
+type KeyPart<'a> = (Range<u32>, bool, &'a [u8]);
+
+/// A token whose form keys may still come (they follow it in key order, after its phrases
+/// and the tokens it is a prefix of), with its postings and its form keys so far.
+struct OpenToken<'a> {
+    key: Box<str>,
+    postings: Postings,
+    forms: Vec<(Box<str>, Vec<KeyPart<'a>>)>,
+}
+
+/// The keys of the index as [`entries`] makes them, merged key by key from the batches (a
+/// k-way merge: each batch is sorted by key) and handed to `emit` in groups: a phrase key
+/// alone, a token with its form keys. A token of one form in the archive keeps no
+/// postings for its form key (they would be the token's); a form key `same` in a batch
+/// takes that batch's slice of its token's postings. Only the open tokens' postings are
+/// held besides the encoded batches.
+fn merge_batches<'a>(
+    batches: &'a [(Range<u32>, BatchBytes)],
+    mut emit: impl FnMut(Vec<Entry>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::cmp::Reverse;
+    let broken = || std::io::Error::other("a batch of the search index does not read back");
+    let mut cursors = Vec::with_capacity(batches.len());
+    for (docs, bytes) in batches {
+        cursors.push((docs.clone(), bytes.parts().ok_or_else(broken)?));
+    }
+    // The next part of each batch, smallest key (then earliest batch) first.
+    let mut next: Vec<Option<batches::RawPart<'a>>> = Vec::with_capacity(cursors.len());
+    let mut heap = std::collections::BinaryHeap::new();
+    for (i, (_, parts)) in cursors.iter_mut().enumerate() {
+        let part = parts.next();
+        if let Some((key, _, _)) = part {
+            heap.push(Reverse((key, i)));
+        }
+        next.push(part);
+    }
+    let mut open: Vec<OpenToken<'a>> = Vec::new();
+    let mut parts: Vec<KeyPart<'a>> = Vec::new();
+    while let Some(Reverse((key, _))) = heap.peek().copied() {
+        parts.clear();
+        while let Some(&Reverse((k, i))) = heap.peek() {
+            if k != key {
+                break;
+            }
+            heap.pop();
+            if let Some((_, same, bytes)) = next[i].take() {
+                parts.push((cursors[i].0.clone(), same, bytes));
+            }
+            let part = cursors[i].1.next();
+            if let Some((k, _, _)) = part {
+                heap.push(Reverse((k, i)));
+            }
+            next[i] = part;
+        }
+        // The open tokens this key cannot be a form of, nor come before one of, are done.
+        while let Some(t) = open.last() {
+            let after = key.as_bytes().strip_prefix(t.key.as_bytes());
+            if after.is_some_and(|rest| rest.first().is_some_and(|&c| c <= b'=')) {
+                break;
+            }
+            let t = open.pop().ok_or_else(broken)?;
+            emit(close_token(t)?)?;
+        }
+        match key.split_once('=') {
+            Some((token, _)) => match open.last_mut() {
+                Some(t) if &*t.key == token => t.forms.push((key.into(), parts.clone())),
+                _ => return Err(broken()),
+            },
+            None => {
+                let postings = merge_parts(&parts, None)?;
+                if key.contains(' ') {
+                    emit(entries(vec![(key.into(), postings)]))?;
+                } else {
+                    open.push(OpenToken {
+                        key: key.into(),
+                        postings,
+                        forms: Vec::new(),
+                    });
                 }
-                last_form = Some((token, form));
             }
         }
-        if let Some(n) = sizes.last_mut() {
-            *n += part.postings.len();
+    }
+    while let Some(t) = open.pop() {
+        emit(close_token(t)?)?;
+    }
+    for (_, parts) in &cursors {
+        if parts.left() != 0 {
+            return Err(broken());
         }
     }
-    let mut sizes = sizes.into_iter();
-    let mut merged: Vec<(Box<str>, Postings)> = Vec::new();
-    // Where the tokens of several forms are in `merged`.
-    let mut tokens: FxHashMap<Box<str>, usize> = FxHashMap::default();
-    for (part, docs) in all {
-        let form_of = part.key.split_once('=').map(|(t, _)| t);
-        let keep = form_of.is_none_or(|t| several.contains(t));
-        // A batch's own postings count from its first bulletin; its token's are the archive's.
-        let (postings, first) = match (part.same, form_of) {
-            (true, Some(t)) if keep => (
-                tokens
-                    .get(t)
-                    .map(|&i| batch_slice(&merged[i].1, docs.clone()))
-                    .unwrap_or_default(),
-                0,
-            ),
-            _ if keep => (part.postings, docs.start),
-            _ => (Postings::default(), 0),
+    Ok(())
+}
+
+/// The postings of one key from its parts, in batch order; a `same` part is `token`'s slice.
+fn merge_parts(parts: &[KeyPart], token: Option<&Postings>) -> std::io::Result<Postings> {
+    let broken = || std::io::Error::other("a batch of the search index does not read back");
+    let mut p = Postings::default();
+    for (docs, same, bytes) in parts {
+        match (same, token) {
+            (true, Some(t)) => p.extend_from(&batch_slice(t, docs.clone()), 0),
+            (true, None) => {}
+            (false, _) => {
+                let part = super::postings::decode(bytes).ok_or_else(broken)?;
+                p.extend_from(&part, docs.start);
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// A token and its form keys as [`entries`] writes them: a form key's postings are merged
+/// only when the token has several forms in the archive.
+fn close_token(t: OpenToken) -> std::io::Result<Vec<Entry>> {
+    let several = t.forms.len() > 1;
+    let mut keys = Vec::with_capacity(1 + t.forms.len());
+    let mut forms = Vec::with_capacity(t.forms.len());
+    for (key, parts) in &t.forms {
+        let postings = if several {
+            merge_parts(parts, Some(&t.postings))?
+        } else {
+            Postings::default()
         };
-        match merged.last_mut() {
-            Some(last) if last.0 == part.key => last.1.extend_from(&postings, first),
-            _ => {
-                let mut p = Postings::default();
-                p.packed.reserve_exact(sizes.next().unwrap_or(0));
-                p.extend_from(&postings, first);
-                if form_of.is_none() && several.contains(&part.key) {
-                    tokens.insert(part.key.clone(), merged.len());
-                }
-                merged.push((part.key, p));
-            }
-        }
+        forms.push((key.clone(), postings));
     }
-    Ok(merged)
+    keys.push((t.key, t.postings));
+    keys.extend(forms);
+    Ok(entries(keys))
 }
 
 /// The postings of the bulletins `docs` in a key's postings.
@@ -633,15 +710,33 @@ fn write_index_with(
     } = sizes;
     let out = Writer::new(sink);
     let mut t = std::time::Instant::now();
-    let inv = invert(archive, cache, batch)?;
+    let batches = batches_of(archive, cache, batch)?;
     crate::timings::phase("search/invert", &mut t);
-    let entries = entries(inv);
-    crate::timings::phase("search/entries", &mut t);
-    let encoded = encode_all(&entries, &out, head_docs, own_file_bytes)?;
+    // The keys are encoded (on every core) as they come out of the merge, a few million
+    // postings at a time; what the shards need of them is kept, their postings are not.
+    let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
+    let mut ready: Vec<Entry> = Vec::new();
+    let mut ready_postings = 0;
+    let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
+        let encoded = encode_all(ready, &out, head_docs, own_file_bytes)?;
+        shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
+        Ok(())
+    };
+    merge_batches(&batches, |group| {
+        ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
+        ready.extend(group);
+        if ready_postings >= ENCODE_POSTINGS {
+            ready_postings = 0;
+            flush(&mut ready)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut ready)?;
+    drop(batches);
     crate::timings::phase("search/encode", &mut t);
-    let (keys, own) = write_shards(&entries, encoded, &out)?;
+    shelved.sort_unstable_by(|a, b| a.0.key.cmp(&b.0.key));
+    let (keys, own) = write_shards(shelved, &out)?;
     crate::timings::phase("search/shards", &mut t);
-    drop(entries);
     write_metadata(archive, &out)?;
     crate::timings::phase("search/meta", &mut t);
     let manifest = format!(
@@ -663,6 +758,27 @@ fn write_index_with(
 /// A key's postings as its shard entry has them: `(document frequency, postings, whether
 /// in a file of their own)`; postings are a JSON string, or the size of their own file.
 type Encoded = (usize, String, bool);
+
+/// Postings encoded at a time as the merge gives them ([`write_index_with`]): enough for
+/// every core, and a few tens of megabytes at most.
+const ENCODE_POSTINGS: usize = 1 << 22;
+
+/// What a shard needs of an [`Entry`] once its postings are encoded.
+struct Shelved {
+    key: Box<str>,
+    forms: Option<Vec<Box<str>>>,
+    complement: bool,
+}
+
+impl Shelved {
+    fn of(e: Entry) -> Shelved {
+        Shelved {
+            key: e.key,
+            forms: e.forms,
+            complement: e.complement,
+        }
+    }
+}
 
 /// Encode every key's postings; a frequent key's own file and head go out at once.
 fn encode_all(
@@ -705,10 +821,10 @@ fn encode_all(
 /// The shards: each key's entry with its postings inline, or the size of its own file.
 /// Returns the shard keys and the manifest's `own` object.
 fn write_shards(
-    entries: &[Entry],
-    encoded: Vec<Encoded>,
+    shelved: Vec<(Shelved, Encoded)>,
     out: &Writer,
 ) -> std::io::Result<(Vec<String>, String)> {
+    let (entries, encoded): (Vec<Shelved>, Vec<Encoded>) = shelved.into_iter().unzip();
     // A token's forms, or 1 for a form written as its complement.
     let forms: Vec<String> = entries
         .iter()
@@ -831,5 +947,122 @@ impl<'s> Writer<'s> {
         let mut h = FxHasher::default();
         h.write_u64(sum);
         h.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The postings of bulletins `docs` (archive ids), with ids counting from `first`.
+    fn postings_from(docs: &[u32], first: u32) -> Postings {
+        let mut p = Postings::default();
+        for &d in docs {
+            // Every third a title word, so that title places travel too.
+            let score = if d % 3 == 0 { S_TITLE | 1 } else { 2 };
+            p.push(d - first, score, d + 1);
+        }
+        p
+    }
+
+    fn postings(docs: &[u32]) -> Postings {
+        postings_from(docs, 0)
+    }
+
+    /// A batch of bulletins `docs` whose keys have these bulletins (archive ids); a form
+    /// key given no bulletins is `same` as its token.
+    fn batch(docs: Range<u32>, keys: &[(&str, &[u32])]) -> (Range<u32>, BatchBytes) {
+        let parts: Vec<Part> = keys
+            .iter()
+            .map(|&(key, ids)| Part {
+                key: key.into(),
+                postings: postings_from(ids, docs.start),
+                same: ids.is_empty(),
+            })
+            .collect();
+        (docs, BatchBytes::of(&parts).unwrap())
+    }
+
+    #[test]
+    fn the_merge_of_batches_is_the_index_of_all_their_keys() {
+        // Keys that sort between a token and its forms: its phrases, and a token it is the
+        // start of, with forms of its own ("thu", "thu ngan", "thu1", "thu1=…", "thu=…").
+        let batches = vec![
+            batch(
+                0..4,
+                &[
+                    ("ngan", &[1, 2]),
+                    ("ngan=ngan", &[]),
+                    ("thu", &[0, 1, 3]),
+                    ("thu ngan", &[1]),
+                    ("thu1", &[2]),
+                    ("thu1=thu1", &[]),
+                    ("thu=thu", &[0, 3]),
+                    ("thu=thư", &[1]),
+                ],
+            ),
+            batch(
+                4..9,
+                &[
+                    ("ngan", &[8]),
+                    ("ngan=ngân", &[]),
+                    ("thu", &[4, 5, 6, 7]),
+                    ("thu ngan", &[8]),
+                    ("thu=thư", &[]),
+                    ("thua", &[6]),
+                    ("thua=thua", &[]),
+                ],
+            ),
+        ];
+        let mut merged = Vec::new();
+        merge_batches(&batches, |group| {
+            merged.extend(group);
+            Ok(())
+        })
+        .unwrap();
+        merged.sort_by(|a, b| a.key.cmp(&b.key));
+        // The same keys inverted whole: every posting with its archive id, a `same` form
+        // key with its token's, a form key of a token of one form with none.
+        let whole: Vec<(Box<str>, Postings)> = vec![
+            ("ngan".into(), postings(&[1, 2, 8])),
+            ("ngan=ngan".into(), postings(&[1, 2])),
+            ("ngan=ngân".into(), postings(&[8])),
+            ("thu".into(), postings(&[0, 1, 3, 4, 5, 6, 7])),
+            ("thu ngan".into(), postings(&[1, 8])),
+            ("thu1".into(), postings(&[2])),
+            ("thu1=thu1".into(), Postings::default()),
+            ("thu=thu".into(), postings(&[0, 3])),
+            ("thu=thư".into(), postings(&[1, 4, 5, 6, 7])),
+            ("thua".into(), postings(&[6])),
+            ("thua=thua".into(), Postings::default()),
+        ];
+        let expected = entries(whole);
+        let show = |e: &[Entry]| -> Vec<String> {
+            e.iter()
+                .map(|e| {
+                    format!(
+                        "{} {} {:?} {:?} {}",
+                        e.key, e.df, e.postings, e.forms, e.complement
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(show(&merged), show(&expected));
+        // And that is what it should be: "thư" is in five of seven, so it is a complement.
+        let thu = |k: &str| merged.iter().find(|e| &*e.key == k).unwrap();
+        assert_eq!(thu("thu").forms, Some(vec!["thư".into(), "thu".into()]));
+        assert!(thu("thu=thư").complement);
+        assert_eq!(thu("thu1").forms, None);
+        assert!(merged.iter().all(|e| &*e.key != "thu1=thu1"));
+    }
+
+    #[test]
+    fn a_batch_that_does_not_read_is_an_error_not_a_short_index() {
+        let (docs, good) = batch(0..2, &[("a", &[0]), ("b", &[1])]);
+        // The head says two keys, the bytes after it are cut: the second key does not read.
+        let mut bytes = good.0.clone();
+        bytes.truncate(bytes.len() - 1);
+        let broken = vec![(docs, BatchBytes(bytes))];
+        assert!(merge_batches(&broken, |_| Ok(())).is_err());
     }
 }
