@@ -89,10 +89,10 @@ impl Groups {
             }
             for topic in &b.topics {
                 g.topics
-                    .entry(topic.slug.clone())
+                    .entry(topic.slug.to_string())
                     .or_insert_with(|| TopicGroup {
-                        slug: topic.slug.clone(),
-                        name: topic.name.clone(),
+                        slug: topic.slug.to_string(),
+                        name: topic.name.to_string(),
                         bulletins: Vec::new(),
                     })
                     .bulletins

@@ -1030,8 +1030,11 @@ impl Reader<'_, '_> {
                     self.line(top("topics")),
                     format!("the topic `{name}` has no letters or digits"),
                 );
-            } else if !topics.iter().any(|t| t.slug == slug) {
-                topics.push(Topic { name, slug });
+            } else if !topics.iter().any(|t| *t.slug == *slug) {
+                topics.push(Topic {
+                    name: name.into(),
+                    slug: slug.into(),
+                });
             }
         }
         topics
@@ -1184,10 +1187,14 @@ pub fn parse_article(
         first_line: body_line,
     };
     let rendered = r.body(&body_text, &slug, draft, &defaults, opts, &mut specs);
-    let values: Vec<IndicatorValue> = specs
-        .into_iter()
-        .filter_map(|s| r.resolve(s, &localities, article_term, &defaults))
-        .collect();
+    // Room for every figure at once: a vector grown by doubling leaves the smaller one
+    // freed among the bulletin's strings, where a million bulletins' worth stays as holes.
+    let mut values: Vec<IndicatorValue> = Vec::with_capacity(specs.len());
+    values.extend(
+        specs
+            .into_iter()
+            .filter_map(|s| r.resolve(s, &localities, article_term, &defaults)),
+    );
 
     if !r.errors.is_empty() {
         return Err(r.errors);

@@ -111,7 +111,8 @@ impl Touched {
             self.localities.extend(localities.self_and_ancestors(l));
         }
         self.terms.extend(b.term);
-        self.topics.extend(b.topics.iter().map(|t| t.slug.clone()));
+        self.topics
+            .extend(b.topics.iter().map(|t| t.slug.to_string()));
         self.years.insert(b.year());
         for v in values {
             self.indicators.insert(v.indicator);

@@ -126,9 +126,15 @@ pub struct Renderer<'a> {
 }
 
 /// Parts of list entries by page depth (links differ by depth only with relative URLs) and
-/// bulletin.
+/// bulletin, and the links of localities they share, by depth and locality.
 struct ItemCache {
-    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<views::ItemParts>>>>,
+    by_depth: Vec<std::sync::OnceLock<DepthItems>>,
+}
+
+/// The [`ItemCache`] of one page depth.
+struct DepthItems {
+    parts: Vec<std::sync::OnceLock<views::ItemParts>>,
+    localities: Vec<std::sync::OnceLock<tera::Value>>,
 }
 
 /// Deepest page of OUTPUT.md: `dia-phuong/<l>/<t>/trang/<n>/`.
@@ -219,14 +225,28 @@ impl<'a> Renderer<'a> {
         let depth = site_depth(l);
         let f = self.fmt();
         let a = self.archive;
-        let make = |b: BulletinId| views::ItemParts::new(a, b, l, &f);
+        let link = |x: LocalityId| tera::Value::from_serializable(&views::locality_link(a, x, l));
         if depth > MAX_DEPTH {
-            return ids.iter().map(|&b| make(b).entry(a, b)).collect();
+            return ids
+                .iter()
+                .map(|&b| views::ItemParts::new(a, b, l, &f, link).entry(a, b))
+                .collect();
         }
-        let slots = self.items.by_depth[depth]
-            .get_or_init(|| (0..a.bulletins.len()).map(|_| Default::default()).collect());
+        let cache = self.items.by_depth[depth].get_or_init(|| DepthItems {
+            parts: (0..a.bulletins.len()).map(|_| Default::default()).collect(),
+            localities: a.localities.ids().map(|_| Default::default()).collect(),
+        });
+        let shared = |x: LocalityId| {
+            cache.localities[x.0 as usize]
+                .get_or_init(|| link(x))
+                .clone()
+        };
         ids.iter()
-            .map(|&b| slots[b.0 as usize].get_or_init(|| make(b)).entry(a, b))
+            .map(|&b| {
+                cache.parts[b.0 as usize]
+                    .get_or_init(|| views::ItemParts::new(a, b, l, &f, shared))
+                    .entry(a, b)
+            })
             .collect()
     }
 

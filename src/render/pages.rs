@@ -428,8 +428,8 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
                 href: l.to(&path::topic(&t.slug)),
                 label: g
                     .topics
-                    .get(&t.slug)
-                    .map_or(t.name.clone(), |tg| tg.name.clone()),
+                    .get(&*t.slug)
+                    .map_or(t.name.to_string(), |tg| tg.name.clone()),
             })
             .collect(),
         source: b.source.as_ref().map(|s| SourceView {

@@ -99,13 +99,22 @@ pub struct ItemParts {
 }
 
 impl ItemParts {
-    pub fn new(a: &Archive, id: BulletinId, l: &Linker, f: &Fmt) -> ItemParts {
+    /// The parts of bulletin `id`'s entry; `locality` gives the link of a locality as a Tera
+    /// value (shared by the entries of its bulletins).
+    pub fn new(
+        a: &Archive,
+        id: BulletinId,
+        l: &Linker,
+        f: &Fmt,
+        locality: impl Fn(LocalityId) -> tera::Value,
+    ) -> ItemParts {
         let b = &a.bulletins[id.0 as usize];
+        let localities: Vec<tera::Value> = b.localities.iter().map(|&x| locality(x)).collect();
         ItemParts {
             href: l.to(&path::bulletin(&b.slug)).into(),
             date: f.date(b.date.date_naive()).into(),
             iso: b.date.to_rfc3339().into(),
-            localities: tera::Value::from_serializable(&locality_links(a, &b.localities, l)),
+            localities: localities.into(),
         }
     }
 

@@ -888,7 +888,7 @@ fn write_metadata(archive: &Archive, out: &Writer) -> std::io::Result<()> {
             let rows: Vec<String> = docs
                 .iter()
                 .map(|b| {
-                    let topics: Vec<&str> = b.topics.iter().map(|t| t.name.as_str()).collect();
+                    let topics: Vec<&str> = b.topics.iter().map(|t| &*t.name).collect();
                     format!(
                         "[{},{},{},{},{},{}]",
                         json_str(&path::bulletin(&b.slug)),
