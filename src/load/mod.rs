@@ -216,15 +216,22 @@ pub fn load_all(
         files.par_iter().map(|f| base.parse(root, f)).collect();
     crate::timings::phase("load/parse", &mut t);
 
-    let mut parsed = Vec::with_capacity(results.len());
     let mut skipped = Vec::new();
-    for r in results {
-        match r {
-            Ok(a) if base.accept(&a, opts, &mut errors) => parsed.push(a),
-            Ok(a) => skipped.push(a),
-            Err(e) => errors.extend(e),
-        }
-    }
+    // Collected in place, in the results' own buffer (400 MB at a million), not beside it.
+    let parsed: Vec<article::ParsedArticle> = results
+        .into_iter()
+        .filter_map(|r| match r {
+            Ok(a) if base.accept(&a, opts, &mut errors) => Some(a),
+            Ok(a) => {
+                skipped.push(a);
+                None
+            }
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        })
+        .collect();
     check_slugs(parsed.iter().map(|a| &a.bulletin), &mut errors);
     crate::timings::phase("load/accept", &mut t);
     if !errors.is_empty() {

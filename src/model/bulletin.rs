@@ -104,7 +104,7 @@ mod topic_tests {
             name: name.into(),
             slug: crate::vi::slugify(name).into(),
         };
-        let mut topics = vec![t("Thu ngân sách"), t("Nông thôn mới"), t("Thu ngân sách")];
+        let mut topics = [t("Thu ngân sách"), t("Nông thôn mới"), t("Thu ngân sách")];
         assert!(!Arc::ptr_eq(&topics[0].name, &topics[2].name));
         Topic::shared(topics.iter_mut());
         assert!(Arc::ptr_eq(&topics[0].name, &topics[2].name));
