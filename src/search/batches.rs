@@ -255,6 +255,7 @@ impl BatchBytes {
 }
 
 /// The parts of a [`BatchBytes`], one at a time.
+#[derive(Clone)]
 pub(super) struct Parts<'a> {
     head: &'a [u8],
     postings: &'a [u8],
@@ -262,10 +263,30 @@ pub(super) struct Parts<'a> {
     left: usize,
 }
 
-impl Parts<'_> {
+impl<'a> Parts<'a> {
     /// Keys not yet read: more than 0 after the last part means the head did not read.
     pub(super) fn left(&self) -> usize {
         self.left
+    }
+
+    /// The parts split by the first byte of their keys: `(byte, the parts of the keys that
+    /// start with it)`, in key order; `None` if the head does not read. Each can be merged
+    /// on its own: a token, its phrases and its forms all start with the token's first byte.
+    pub(super) fn by_first_byte(self) -> Option<Vec<(u8, Parts<'a>)>> {
+        let mut out: Vec<(u8, Parts<'a>)> = Vec::new();
+        let mut rest = self;
+        loop {
+            let here = rest.clone();
+            let Some((key, _, _)) = rest.next() else {
+                break;
+            };
+            let first = key.as_bytes().first().copied().unwrap_or(0);
+            match out.last_mut() {
+                Some((b, parts)) if *b == first => parts.left += 1,
+                _ => out.push((first, Parts { left: 1, ..here })),
+            }
+        }
+        (rest.left == 0).then_some(out)
     }
 }
 

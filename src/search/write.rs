@@ -362,16 +362,48 @@ struct OpenToken<'a> {
 /// postings for its form key (they would be the token's); a form key `same` in a batch
 /// takes that batch's slice of its token's postings. Only the open tokens' postings are
 /// held besides the encoded batches.
-fn merge_batches<'a>(
-    batches: &'a [(Range<u32>, BatchBytes)],
-    mut emit: impl FnMut(Vec<Entry>) -> std::io::Result<()>,
+#[cfg(test)]
+fn merge_batches(
+    batches: &[(Range<u32>, BatchBytes)],
+    emit: impl FnMut(Vec<Entry>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    use std::cmp::Reverse;
     let broken = || std::io::Error::other("a batch of the search index does not read back");
     let mut cursors = Vec::with_capacity(batches.len());
     for (docs, bytes) in batches {
         cursors.push((docs.clone(), bytes.parts().ok_or_else(broken)?));
     }
+    merge_cursors(cursors, emit)
+}
+
+/// A cursor over the parts of each batch, with the batch's ids.
+type Cursors<'a> = Vec<(Range<u32>, batches::Parts<'a>)>;
+
+/// The batches' keys split by their first byte, each byte's parts of every batch with the
+/// batch's ids: merged on their own, on every core ([`merge_cursors`]).
+fn by_first_byte<'a>(batches: &'a [(Range<u32>, BatchBytes)]) -> std::io::Result<Vec<Cursors<'a>>> {
+    let broken = || std::io::Error::other("a batch of the search index does not read back");
+    let split: Vec<Vec<(u8, batches::Parts<'a>)>> = batches
+        .par_iter()
+        .map(|(_, bytes)| bytes.parts().and_then(|p| p.by_first_byte()))
+        .collect::<Option<_>>()
+        .ok_or_else(broken)?;
+    let mut by_byte: Vec<Cursors<'a>> = vec![Vec::new(); 256];
+    for ((docs, _), parts) in batches.iter().zip(split) {
+        for (b, p) in parts {
+            by_byte[b as usize].push((docs.clone(), p));
+        }
+    }
+    by_byte.retain(|c| !c.is_empty());
+    Ok(by_byte)
+}
+
+/// [`merge_batches`] of cursors over the batches' parts (each batch once, in batch order).
+fn merge_cursors<'a>(
+    mut cursors: Cursors<'a>,
+    mut emit: impl FnMut(Vec<Entry>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::cmp::Reverse;
+    let broken = || std::io::Error::other("a batch of the search index does not read back");
     // The next part of each batch, smallest key (then earliest batch) first.
     let mut next: Vec<Option<batches::RawPart<'a>>> = Vec::with_capacity(cursors.len());
     let mut heap = std::collections::BinaryHeap::new();
@@ -714,24 +746,32 @@ fn write_index_with(
     crate::timings::phase("search/invert", &mut t);
     // The keys are encoded (on every core) as they come out of the merge, a few million
     // postings at a time; what the shards need of them is kept, their postings are not.
-    let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
-    let mut ready: Vec<Entry> = Vec::new();
-    let mut ready_postings = 0;
-    let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
-        let encoded = encode_all(ready, &out, head_docs, own_file_bytes)?;
-        shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
-        Ok(())
-    };
-    merge_batches(&batches, |group| {
-        ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
-        ready.extend(group);
-        if ready_postings >= ENCODE_POSTINGS {
-            ready_postings = 0;
+    // Each first byte of the keys is merged on its own, on every core.
+    let shelved: Vec<Vec<(Shelved, Encoded)>> = by_first_byte(&batches)?
+        .into_par_iter()
+        .map(|cursors| {
+            let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
+            let mut ready: Vec<Entry> = Vec::new();
+            let mut ready_postings = 0;
+            let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
+                let encoded = encode_all(ready, &out, head_docs, own_file_bytes)?;
+                shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
+                Ok(())
+            };
+            merge_cursors(cursors, |group| {
+                ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
+                ready.extend(group);
+                if ready_postings >= ENCODE_POSTINGS {
+                    ready_postings = 0;
+                    flush(&mut ready)?;
+                }
+                Ok(())
+            })?;
             flush(&mut ready)?;
-        }
-        Ok(())
-    })?;
-    flush(&mut ready)?;
+            Ok(shelved)
+        })
+        .collect::<std::io::Result<_>>()?;
+    let mut shelved: Vec<(Shelved, Encoded)> = shelved.into_iter().flatten().collect();
     drop(batches);
     crate::timings::phase("search/encode", &mut t);
     shelved.sort_unstable_by(|a, b| a.0.key.cmp(&b.0.key));
@@ -1021,6 +1061,18 @@ mod tests {
         })
         .unwrap();
         merged.sort_by(|a, b| a.key.cmp(&b.key));
+        // Merged by first byte, apart ("n…" and "t…"): the same keys.
+        let mut apart = Vec::new();
+        let split = by_first_byte(&batches).unwrap();
+        assert_eq!(split.len(), 2);
+        for cursors in split {
+            merge_cursors(cursors, |group| {
+                apart.extend(group);
+                Ok(())
+            })
+            .unwrap();
+        }
+        apart.sort_by(|a, b| a.key.cmp(&b.key));
         // The same keys inverted whole: every posting with its archive id, a `same` form
         // key with its token's, a form key of a token of one form with none.
         let whole: Vec<(Box<str>, Postings)> = vec![
@@ -1048,6 +1100,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(show(&merged), show(&expected));
+        assert_eq!(show(&apart), show(&expected));
         // And that is what it should be: "thư" is in five of seven, so it is a complement.
         let thu = |k: &str| merged.iter().find(|e| &*e.key == k).unwrap();
         assert_eq!(thu("thu").forms, Some(vec!["thư".into(), "thu".into()]));
