@@ -48,7 +48,12 @@ export async function launch(viewport = { width: 1280, height: 900 }) {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error on ${page.url()}: ${m.text()}`);
     });
-    page.on('requestfailed', (r) => problems.push(`failed request ${r.url()}: ${r.failure()?.errorText}`));
+    // A request the next navigation cancels (net::ERR_ABORTED: the favicon of a page left
+    // before it loaded) is not a broken link; a missing file is net::ERR_FILE_NOT_FOUND.
+    page.on('requestfailed', (r) => {
+      const error = r.failure()?.errorText;
+      if (error !== 'net::ERR_ABORTED') problems.push(`failed request ${r.url()}: ${error}`);
+    });
   };
   context.on('page', watch);
   context.pages().forEach(watch);
