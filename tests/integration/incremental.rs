@@ -481,14 +481,7 @@ fn a_build_that_cannot_be_incremental_does_not_read_the_record() {
     // …a build into another folder is full, and finds that out before reading it.
     let other = a.tmp.path().join("other");
     edit(&a, EDITED, "title: \"", "title: \"Lại: ");
-    let args = [
-        "build",
-        "--root",
-        a.root.to_str().unwrap(),
-        "--output",
-        other.to_str().unwrap(),
-    ];
-    let run = crate::util::run_in_env(a.tmp.path(), &args, &[("BANTIN_TIMINGS", "1")]);
+    let run = a.build_into(&other, &[], &[("BANTIN_TIMINGS", "1")]);
     run.assert_ok();
     assert!(run.stderr.contains("built "), "{}", run.stderr);
     assert!(

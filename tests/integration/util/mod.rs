@@ -197,29 +197,26 @@ impl Site {
 
     /// `bantin build --root site --output out [extra…]`.
     pub fn build(&self, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "build",
-            "--root",
-            self.root.to_str().unwrap(),
-            "--output",
-            self.out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        run_in(self.tmp.path(), &args)
+        self.build_into(&self.out, extra, &[])
     }
 
     /// [`Site::build`] with `BANTIN_TIMINGS=1`: stderr also says what the build read and
     /// kept of its cache (`crate::timings::note` in the library).
     pub fn build_noting(&self, extra: &[&str]) -> Run {
+        self.build_into(&self.out, extra, &[("BANTIN_TIMINGS", "1")])
+    }
+
+    /// `bantin build --root site --output OUT [extra…]` with these variables set.
+    pub fn build_into(&self, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
         let mut args = vec![
             "build",
             "--root",
             self.root.to_str().unwrap(),
             "--output",
-            self.out.to_str().unwrap(),
+            out.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        run_in_env(self.tmp.path(), &args, &[("BANTIN_TIMINGS", "1")])
+        run_in_env(self.tmp.path(), &args, env)
     }
 
     /// `bantin check --root site [extra…]`.
