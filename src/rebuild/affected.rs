@@ -165,7 +165,7 @@ pub fn jobs(
     ]);
     d.home();
     d.localities(&t);
-    let recounted_terms = d.terms(&t);
+    d.terms(&t);
     d.topics(&t);
     let years_changed = d.years(&t);
     let drafts_changed = old_groups.drafts.len() != new.groups.drafts.len();
@@ -174,7 +174,6 @@ pub fn jobs(
     for (j, &was) in plan.iter().zip(existed) {
         let whole = match j {
             Job::Year(..) => years_changed,
-            Job::LocalityTerm(_, term, _) => recounted_terms.contains(term),
             // Every page of a touched indicator: a changed value can move its locality
             // from one page to another.
             Job::Indicator(i, _) => t.indicators.contains(i),
@@ -259,28 +258,22 @@ impl Diff<'_> {
         }
     }
 
-    /// Terms, and the lists of a locality in a term (whose first page holds a table).
-    /// Returns the terms whose number of bulletins changed.
-    fn terms(&mut self, t: &Touched) -> BTreeSet<TermId> {
+    /// Terms (whose page shows their count), and the lists of a locality in a term (whose
+    /// first page holds a table). A locality's page of a term does not show the term's
+    /// count (see `render::pages::TermInfo`), so only its own list decides.
+    fn terms(&mut self, t: &Touched) {
         let (old, new) = (self.old_groups, self.new.groups);
         let empty = Vec::new();
-        let term_count = |g: &Groups, t: TermId| g.by_term[t.0 as usize].len();
-        let mut recounted = BTreeSet::new();
         for &term in &t.terms {
             self.out.insert(Job::Term(term));
-            let full = term_count(old, term) != term_count(new, term);
-            if full {
-                recounted.insert(term);
-            }
             for &l in t.localities.union(&t.value_localities) {
                 let key = (l, term);
                 let o = old.by_locality_term.get(&key).unwrap_or(&empty);
                 let n = new.by_locality_term.get(&key).unwrap_or(&empty);
                 self.out.insert(Job::LocalityTerm(l, term, 1));
-                self.paged(o, n, full, &|p| Job::LocalityTerm(l, term, p));
+                self.paged(o, n, false, &|p| Job::LocalityTerm(l, term, p));
             }
         }
-        recounted
     }
 
     /// Topics: the name shown is the first spelling met, so it can change with the newest.

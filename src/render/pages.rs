@@ -41,7 +41,11 @@ struct TermInfo {
     start: String,
     end: String,
     years: String,
-    count: usize,
+    /// The term's number of bulletins; `None` (left out) on a locality's page of the term,
+    /// which then depends on that locality's bulletins alone: adding a bulletin elsewhere in
+    /// the term does not change it (see `rebuild::affected`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +90,7 @@ fn term_info(r: &Renderer, t: TermId, l: &Linker) -> TermInfo {
         start: f.date(term.start),
         end: f.date(term.end),
         years: format!("{}–{}", term.years.0, term.years.1),
-        count: r.groups.by_term[t.0 as usize].len(),
+        count: Some(r.groups.by_term[t.0 as usize].len()),
     }
 }
 
@@ -524,7 +528,10 @@ fn locality_term(p: &Page, id: LocalityId, t: TermId, n: usize) -> Result<Vec<u8
         .map_or(&[][..], Vec::as_slice);
     let view = LocalityTermPage {
         locality: locality_link(a, id, l),
-        term: term_info(r, t, l),
+        term: TermInfo {
+            count: None,
+            ..term_info(r, t, l)
+        },
         // The table heads the first page only.
         table: if n == 1 {
             table::locality_term(&cells, id, term, values)

@@ -254,3 +254,49 @@ fn incremental_rebuilds_match_full_builds() {
     };
     check(&mut site, &mut files, root, statics, "a static file");
 }
+
+/// A bulletin added to a term redoes its own localities' pages of the term and the term's
+/// page, not the pages of the term's other localities (they do not show the term's count).
+#[test]
+fn an_added_bulletin_leaves_other_localities_pages_of_its_term_alone() {
+    let dir = fixture();
+    let root = dir.path();
+    let mut site = Site::new(root, opts());
+    let mut files = Files::new();
+    site.rebuild(Changes::full(), &mut |d| apply(&mut files, d))
+        .expect("builds");
+    let other = "/dia-phuong/au-lau/2020-2025/";
+    assert!(
+        files.contains_key("dia-phuong/au-lau/2020-2025/index.html"),
+        "the fixture has au-lau bulletins in 2020-2025"
+    );
+
+    let new = "content/them/moi.md";
+    write(
+        root,
+        new,
+        "---\ntitle: Mới\ndate: 2024-01-01\nlocality: dong-son\n---\nMới.\n",
+    );
+    let mut redone: Vec<String> = Vec::new();
+    site.rebuild(changed(new), &mut |d| {
+        redone.extend(d.changed.iter().flatten().cloned());
+        apply(&mut files, d)
+    })
+    .expect("rebuilds");
+    assert!(
+        redone
+            .iter()
+            .any(|p| p == "/dia-phuong/dong-son/2020-2025/"),
+        "{redone:?}"
+    );
+    assert!(
+        redone.iter().any(|p| p == "/nhiem-ky/2020-2025/"),
+        "{redone:?}"
+    );
+    assert!(!redone.iter().any(|p| p == other), "{redone:?}");
+    assert_eq!(
+        files,
+        from_scratch(root),
+        "the pages left alone are still right"
+    );
+}
