@@ -9,20 +9,20 @@ use std::time::Instant;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Bulletin;
-use crate::output::{self, data, Sink};
+use crate::output::{data, Sink};
 use crate::render::{feeds, Renderer};
 use crate::timings::phase;
 use crate::urls::path;
 
-/// Render the whole site and hand every file to `sink` (site path, bytes).
-/// With `index_cache`, the search index's batches are kept in it for the next build (see
+/// Render the whole site and hand every file to `sink` (site path, bytes); returns how many
+/// files, and where the data files' rows are. With `index_cache`, the search index's batches are kept in it for the next build (see
 /// [`crate::search::BatchCache`]).
 pub fn write_site(
     r: &Renderer,
     root: &Path,
     sink: &dyn Sink,
     index_cache: Option<&crate::search::BatchCache>,
-) -> Result<usize, Diagnostics> {
+) -> Result<(usize, data::Rows), Diagnostics> {
     let mut t = Instant::now();
     let jobs = r.plan();
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
@@ -30,7 +30,7 @@ pub fn write_site(
     // pages render on the others; each kind is dropped once written. Beside them a thread
     // of its own makes the pages' folders, parents first (one thread: see
     // `Staging::make_dirs`); a page whose folder is not made yet makes it itself.
-    let (rendered, (extra, mut errors), made) = std::thread::scope(|scope| {
+    let (rendered, (extra, mut errors, rows), made) = std::thread::scope(|scope| {
         let folders = scope.spawn(|| {
             let mut t = Instant::now();
             let made = sink.prepare(&pages);
@@ -43,8 +43,12 @@ pub fn write_site(
                 let mut t = Instant::now();
                 let mut count = 0;
                 let mut errors = Vec::new();
+                let mut rows = data::Rows::default();
                 match write_data_files(r, sink) {
-                    Ok(n) => count += n,
+                    Ok((n, written)) => {
+                        count += n;
+                        rows = written;
+                    }
                     Err(e) => errors.push(Diagnostic::new(
                         "du-lieu/",
                         format!("cannot write the data files: {e}"),
@@ -74,7 +78,7 @@ pub fn write_site(
                     )),
                 }
                 phase("search", &mut t);
-                (count, errors)
+                (count, errors, rows)
             },
         );
         let made = folders
@@ -98,48 +102,128 @@ pub fn write_site(
     copy_files(r, root, &mut put, &mut read_errors);
     errors.extend(read_errors);
     if errors.is_empty() {
-        Ok(count)
+        Ok((count, rows))
     } else {
         Err(Diagnostics::from_iter(errors))
     }
 }
 
 /// The data files: every indicator value as CSV and JSON, and the data package. The CSV
-/// and JSON are made record by record as `sink` takes them.
-pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<usize> {
+/// and JSON are made record by record as `sink` takes them. Returns how many files, and
+/// where their rows are.
+pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<(usize, data::Rows)> {
     let articles = data::Articles::new(r.archive, &r.urls);
-    write_csv(r, &articles, sink)?;
-    write_json(r, &articles, sink)?;
+    let csv = write_data(r, &articles, data::Format::Csv, sink)?;
+    let json = write_data(r, &articles, data::Format::Json, sink)?;
     sink.put(path::DATA_PACKAGE, &data::datapackage(r.archive))?;
-    Ok(3)
+    Ok((3, data::Rows { csv, json }))
 }
 
-fn write_csv(r: &Renderer, articles: &data::Articles, sink: &dyn Sink) -> std::io::Result<()> {
-    sink.put_with(path::DATA_CSV, &mut |w| {
-        data::write_csv(data::records(r.archive, articles), w)
-    })
+/// The data files the last build wrote, to copy the rows of unchanged bulletins from.
+pub struct KeptRows<'a> {
+    /// The output folder they are in.
+    pub dir: &'a Path,
+    /// Where their rows are.
+    pub rows: &'a data::Rows,
+    /// For each value now (in the archive's value order), its row there, or `None` for a
+    /// row to make.
+    pub kept: Vec<Option<u32>>,
 }
 
-fn write_json(r: &Renderer, articles: &data::Articles, sink: &dyn Sink) -> std::io::Result<()> {
-    sink.put_with(path::DATA_JSON, &mut |w| {
-        data::write_json(data::records(r.archive, articles), w)
-    })
+/// The site path of the data file of `format`.
+fn data_path(format: data::Format) -> &'static str {
+    match format {
+        data::Format::Csv => path::DATA_CSV,
+        data::Format::Json => path::DATA_JSON,
+    }
 }
 
-/// The data files, in memory; the CSV and the JSON side by side (a rebuild makes them
-/// while its pages are done, and each takes seconds at 100,000 bulletins).
-pub fn data_files(r: &Renderer) -> Vec<(String, Vec<u8>)> {
-    let memory = output::MemorySink::default();
+/// Write the data file of `format` to `sink`; returns the length of each row.
+fn write_data(
+    r: &Renderer,
+    articles: &data::Articles,
+    format: data::Format,
+    sink: &dyn Sink,
+) -> std::io::Result<Vec<u32>> {
+    let mut lengths = Vec::new();
+    sink.put_with(data_path(format), &mut |w| {
+        lengths = write_data_to(r, articles, format, None, w)?;
+        Ok(())
+    })?;
+    Ok(lengths)
+}
+
+/// Write the data file of `format` to `out`, copying the rows `kept` names from the earlier
+/// file; returns the length of each row.
+fn write_data_to(
+    r: &Renderer,
+    articles: &data::Articles,
+    format: data::Format,
+    kept: Option<&KeptRows>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Vec<u32>> {
+    let rows = (0..r.archive.values.len()).map(|i| {
+        match kept.and_then(|k| k.kept.get(i).copied().flatten()) {
+            Some(n) => data::Row::Kept(n as usize),
+            None => data::Row::Fresh(data::record(r.archive, articles, i)),
+        }
+    });
+    let mut file;
+    let earlier = match kept {
+        Some(k) => {
+            file = std::io::BufReader::with_capacity(
+                256 * 1024,
+                std::fs::File::open(k.dir.join(data_path(format)))?,
+            );
+            Some(data::Earlier {
+                file: &mut file,
+                rows: k.rows.of(format),
+            })
+        }
+        None => None,
+    };
+    data::write_rows(format, rows, earlier, out)
+}
+
+/// The data files, in memory (the CSV and the JSON side by side: a rebuild makes them while
+/// its pages are done, and each takes seconds at 100,000 bulletins), and where their rows
+/// are. With `kept`, the rows it names are copied from the files the last build wrote, when
+/// those are as it says (their length is checked); otherwise every row is made.
+pub fn data_files(r: &Renderer, kept: Option<&KeptRows>) -> (Vec<(String, Vec<u8>)>, data::Rows) {
     let articles = data::Articles::new(r.archive, &r.urls);
-    // Writing to memory cannot fail.
-    let _ = rayon::join(
-        || write_csv(r, &articles, &memory),
-        || write_json(r, &articles, &memory),
-    );
-    let _ = memory.put(path::DATA_PACKAGE, &data::datapackage(r.archive));
-    let mut files = memory.into_files();
+    let one = |format: data::Format| {
+        let site_path = data_path(format);
+        let kept = kept.filter(|k| {
+            std::fs::metadata(k.dir.join(site_path))
+                .is_ok_and(|m| m.len() == data::file_len(format, k.rows.of(format)))
+        });
+        // Room for the whole file at once: a vector grown by doubling copied it twice over.
+        let room = kept.map_or(0, |k| data::file_len(format, k.rows.of(format)) + (1 << 20));
+        let mut bytes = Vec::with_capacity(room as usize);
+        let made = write_data_to(r, &articles, format, kept, &mut bytes).or_else(|_| {
+            bytes.clear();
+            write_data_to(r, &articles, format, None, &mut bytes)
+        });
+        let copied = match (&made, kept) {
+            (Ok(_), Some(k)) => k.kept.iter().flatten().count(),
+            _ => 0,
+        };
+        crate::timings::note(
+            "data/rows",
+            format_args!("{site_path}: {copied} of {} kept", r.archive.values.len()),
+        );
+        // Writing to memory cannot fail.
+        ((site_path.to_string(), bytes), made.unwrap_or_default())
+    };
+    let ((csv_file, csv), (json_file, json)) =
+        rayon::join(|| one(data::Format::Csv), || one(data::Format::Json));
+    let mut files = vec![
+        csv_file,
+        json_file,
+        (path::DATA_PACKAGE.to_string(), data::datapackage(r.archive)),
+    ];
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    (files, data::Rows { csv, json })
 }
 
 /// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of

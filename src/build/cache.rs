@@ -36,7 +36,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// The start of every cache file.
 fn tag() -> String {

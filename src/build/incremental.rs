@@ -134,7 +134,8 @@ pub fn build(
             return Ok(Err("the build cache does not read back"));
         };
         phase("incremental/record", &mut t);
-        let rendered = match resume_and_render(root, opts, cache, record, theme, changes)? {
+        let rendered = match resume_and_render(root, opts, (cache, output), record, theme, changes)?
+        {
             Ok(done) => done,
             Err(why) => return Ok(Err(why)),
         };
@@ -174,7 +175,7 @@ const CHANGED_BY_HAND: Reason =
 fn resume_and_render(
     root: &Path,
     opts: &BuildOptions,
-    cache: &Cache,
+    (cache, output): (&Cache, &Path),
     (record, unpacked): (Record, Option<Vec<ParsedArticle>>),
     theme: Theme,
     changes: Changes,
@@ -207,6 +208,7 @@ fn resume_and_render(
         served,
         theme,
         index_batches: cache.index_batches().ok(),
+        output: Some(output.to_path_buf()),
     };
     let Ok(mut site) = Site::resume(root, opts.load.clone(), resumed) else {
         return Ok(Err("the build cache does not make an archive"));

@@ -193,7 +193,7 @@ fn full_build(
         let files = write_site(&renderer, root, &hashing, batches.as_ref());
         (files, head.map(|h| h.join()))
     });
-    let files = files?;
+    let (files, data_rows) = files?;
     let written = hashing.into_manifest();
     let manifest_text = manifest::text(&written);
     staging
@@ -209,7 +209,8 @@ fn full_build(
     // A cache that cannot be written only means a full build next time.
     match (cache, head) {
         (Some(c), Some(Ok(Ok(head)))) => {
-            let served = served_by_kind(root, &renderer, &written);
+            let mut served = served_by_kind(root, &renderer, &written);
+            served.data_rows = Some(data_rows);
             let saved = Saved {
                 output: &output,
                 head,

@@ -48,6 +48,11 @@ pub struct Before {
 }
 
 impl Before {
+    /// Each old bulletin's source file, by handle.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
     /// What the jobs need of an old archive that was never assembled (a build resumed from
     /// the cache's record): each of its bulletins' source file, by handle, and the bulletins
     /// it had of the changed files (with their values), against the same `localities`.

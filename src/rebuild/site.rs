@@ -146,6 +146,8 @@ pub struct Served {
     pub site_statics: HashSet<String>,
     /// Files of bundles.
     pub bundles: HashSet<String>,
+    /// Where the rows of the data files are (see [`crate::output::data::Rows`]), when known.
+    pub data_rows: Option<crate::output::data::Rows>,
 }
 
 impl Served {
@@ -181,6 +183,16 @@ struct Old<'a> {
     /// What its data files held of the changed bulletins ([`data_prints`]).
     data: Vec<(PathBuf, String)>,
     served: &'a Served,
+    /// Where its data files are on disk, as it wrote them.
+    data_dir: Option<&'a Path>,
+}
+
+/// What the data files need after a change of bulletins.
+enum DataFiles<'a> {
+    /// No value, nor the slug or date of a bulletin with values, changed: they stay.
+    Same,
+    /// Made again, with the rows that can be copied from the earlier files.
+    Remade(Option<site_files::KeptRows<'a>>),
 }
 
 /// The last site that built.
@@ -216,6 +228,8 @@ struct Earlier {
     groups: Groups,
     theme: Theme,
     served: Served,
+    /// The folder it wrote (see [`Resumed::output`]).
+    output: Option<PathBuf>,
 }
 
 /// What an earlier build of a site leaves for the next one to start from (see
@@ -235,6 +249,9 @@ pub struct Resumed {
     pub theme: Theme,
     /// The search index's batches it kept, which go with `bodies`.
     pub index_batches: Option<crate::search::BatchCache>,
+    /// The folder it wrote, as it left it until the first rebuild's files are written: the
+    /// data files' rows of unchanged bulletins are copied from there.
+    pub output: Option<PathBuf>,
 }
 
 /// The output file of a page path (`x/` is served from `x/index.html`).
@@ -326,6 +343,7 @@ impl Site {
                 groups: earlier.groups,
                 theme: earlier.theme,
                 served: earlier.served,
+                output: earlier.output,
             }),
         })
     }
@@ -600,8 +618,9 @@ impl Site {
             pages: page_paths.iter().map(|p| page_file(p)).collect(),
             ..Served::default()
         };
-        let derived = derived_files(&r, &page_paths, None)?;
+        let (derived, data_rows) = derived_files(&r, &page_paths, None)?;
         served.derived = derived.iter().map(|(p, _)| p.clone()).collect();
+        served.data_rows = Some(data_rows);
         insert.extend(derived);
         let mut errors = Vec::new();
         served.theme_statics = push_theme_statics(&theme, &mut insert);
@@ -703,6 +722,7 @@ impl Site {
             groups: &old_groups,
             data: old_data,
             served: &old_served,
+            data_dir: None,
         };
         self.keep_content((archive, theme), old, ch, publish)
     }
@@ -725,11 +745,18 @@ impl Site {
             let mut t = Instant::now();
             let groups = Groups::new(&archive);
             crate::timings::phase("rebuild/group", &mut t);
-            let data_changed = data_prints(&archive, &groups, &ch.files) != old.data;
+            let data = if data_prints(&archive, &groups, &ch.files) != old.data {
+                DataFiles::Remade(
+                    old.data_dir
+                        .and_then(|dir| kept_rows(dir, (&archive, &groups), &old, &ch.files)),
+                )
+            } else {
+                DataFiles::Same
+            };
             let done = this.update_content(
                 (&archive, &groups, &theme),
                 (old.before, old.groups),
-                data_changed,
+                data,
                 ch,
                 old.served,
                 (index, publish),
@@ -768,6 +795,7 @@ impl Site {
             groups: old_groups,
             theme: old_theme,
             served,
+            output,
         } = earlier;
         let (theme, replaced_theme) = if ch.theme {
             (self.load_theme(&archive.settings)?, Some(old_theme))
@@ -797,6 +825,7 @@ impl Site {
             groups: &old_groups,
             data: old_data,
             served: &served,
+            data_dir: output.as_deref(),
         };
         self.keep_content((archive, theme), old, ch, publish)
     }
@@ -844,7 +873,7 @@ impl Site {
         &self,
         (archive, groups, theme): (&Archive, &Groups, &Theme),
         (before, old_groups): (Before, &Groups),
-        data_changed: bool,
+        data: DataFiles,
         ch: &Changes,
         old: &Served,
         (index, publish): (IndexBeside, &mut dyn FnMut(Delta)),
@@ -880,17 +909,23 @@ impl Site {
             },
             || {
                 // The data files (half a gigabyte at 100,000 bulletins) beside the feeds.
-                let (out, data) = rayon::join(
+                let (out, remade) = rayon::join(
                     || feed_files(&r, &page_paths),
-                    || data_changed.then(|| site_files::data_files(&r)),
+                    || match &data {
+                        DataFiles::Same => None,
+                        DataFiles::Remade(kept) => Some(site_files::data_files(&r, kept.as_ref())),
+                    },
                 );
                 let mut out = out?;
-                out.extend(data.into_iter().flatten());
-                Ok::<_, Diagnostics>(out)
+                let rows = remade.map(|(files, rows)| {
+                    out.extend(files);
+                    rows
+                });
+                Ok::<_, Diagnostics>((out, rows))
             },
         );
         let mut insert = rendered?;
-        let mut derived = derived?;
+        let (mut derived, data_rows) = derived?;
         let index = index.join().map_err(|_| {
             diags(vec![Diagnostic::new(
                 crate::search::DIR,
@@ -900,7 +935,9 @@ impl Site {
         derived.extend(index?);
         crate::timings::phase("rebuild/derived", &mut t);
         let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
-        if !data_changed {
+        if let Some(rows) = data_rows {
+            served.data_rows = Some(rows);
+        } else {
             derived_paths.extend(
                 [path::DATA_CSV, path::DATA_JSON, path::DATA_PACKAGE]
                     .iter()
@@ -943,6 +980,7 @@ impl Site {
         let mut served = Served {
             pages: files.into_iter().collect(),
             derived: old.derived.clone(),
+            data_rows: old.data_rows.clone(),
             ..Served::default()
         };
         served.theme_statics = if ch.theme {
@@ -1000,15 +1038,60 @@ fn built_files(good: Option<&Good>) -> HashSet<&Path> {
         .collect()
 }
 
-/// Data files, feeds, sitemap, robots.txt and the search index.
+/// Data files (with where their rows are), feeds, sitemap, robots.txt and the search index.
 fn derived_files(
     r: &Renderer,
     page_paths: &[String],
     index_batches: Option<&crate::search::BatchCache>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let mut out = site_files::data_files(r);
+) -> Result<(Files, crate::output::data::Rows), Diagnostics> {
+    let (mut out, rows) = site_files::data_files(r, None);
     out.extend(feeds_and_index(r, page_paths, index_batches)?);
-    Ok(out)
+    Ok((out, rows))
+}
+
+/// The rows of the data files in `dir` (as the earlier build wrote them, see `old`) that
+/// this build can copy: those of every value of a bulletin not read again (`changed`), as
+/// the earlier build had them. `None` when the earlier rows are not known, or do not match.
+fn kept_rows<'a>(
+    dir: &'a Path,
+    (archive, groups): (&Archive, &Groups),
+    old: &Old<'a>,
+    changed: &BTreeSet<PathBuf>,
+) -> Option<site_files::KeptRows<'a>> {
+    let rows = old.served.data_rows.as_ref()?;
+    let old_ids: HashMap<&std::ffi::OsStr, usize> = old
+        .before
+        .files()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.as_os_str(), i))
+        .collect();
+    let mut kept = vec![None; archive.values.len()];
+    for (b, bulletin) in archive.bulletins.iter().enumerate() {
+        if changed.contains(&bulletin.file) {
+            continue;
+        }
+        let Some(&then) = old_ids.get(bulletin.file.as_os_str()) else {
+            continue;
+        };
+        let now = &groups.values_by_bulletin[b];
+        let then = old.groups.values_by_bulletin.get(then)?;
+        if now.len() != then.len() {
+            return None;
+        }
+        for (&n, &t) in now.iter().zip(then) {
+            kept[n] = Some(u32::try_from(t).ok()?);
+        }
+    }
+    // The earlier files are read once, from start to end: kept rows must keep their order.
+    let mut last = None;
+    for &k in kept.iter().flatten() {
+        if last.is_some_and(|l| k <= l) {
+            return None;
+        }
+        last = Some(k);
+    }
+    Some(site_files::KeptRows { dir, rows, kept })
 }
 
 /// Feeds, sitemap, robots.txt and the search index (with the batches kept in

@@ -490,3 +490,83 @@ fn a_build_that_cannot_be_incremental_does_not_read_the_record() {
         run.stderr
     );
 }
+
+/// `(file, kept, of)` from the notes `data/rows: <file>: K of N kept`, sorted by file.
+fn rows_kept(stderr: &str) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = notes(stderr, "data/rows")
+        .iter()
+        .map(|n| {
+            let (file, counts) = n.split_once(": ").expect("<file>: K of N kept");
+            let (kept, of) = counts
+                .strip_suffix(" kept")
+                .and_then(|c| c.split_once(" of "))
+                .expect("K of N kept");
+            (file.to_string(), kept.parse().unwrap(), of.parse().unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_figure_edit_copies_the_other_bulletins_rows_of_the_data_files() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    // The edited bulletin's rows: those whose `article` is its slug.
+    let csv = std::fs::read_to_string(a.out.join("du-lieu/chi-tieu.csv")).unwrap();
+    let own = csv
+        .lines()
+        .filter(|l| l.contains(",dong-son-trien-khai-nhiem-vu-2020,"))
+        .count();
+    assert!(own >= 3, "the edited bulletin has rows: {own}");
+
+    edit(
+        &a,
+        EDITED,
+        "[97,36%](ind:truong-chuan)",
+        "[98,5%](ind:truong-chuan)",
+    );
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    let rows = rows_kept(&run.stderr);
+    let files: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        files,
+        ["du-lieu/chi-tieu.csv", "du-lieu/chi-tieu.json"],
+        "{}",
+        run.stderr
+    );
+    for (file, kept, of) in &rows {
+        assert_eq!(
+            *kept,
+            of - own,
+            "{file}: every row but the edited bulletin's is copied"
+        );
+    }
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after rows copied");
+
+    // A data file that is not as the last build left it (here cut short) is made whole.
+    let json = a.out.join("du-lieu/chi-tieu.json");
+    let bytes = std::fs::read(&json).unwrap();
+    std::fs::write(&json, &bytes[..bytes.len() / 2]).unwrap();
+    edit(
+        &a,
+        EDITED,
+        "[98,5%](ind:truong-chuan)",
+        "[99%](ind:truong-chuan)",
+    );
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    let rows = rows_kept(&run.stderr);
+    assert_eq!(
+        rows[0].1,
+        rows[0].2 - own,
+        "the CSV is still copied: {rows:?}"
+    );
+    assert_eq!(rows[1].1, 0, "the JSON is made again: {rows:?}");
+    assert_same_tree(
+        &full_build_of(&a),
+        &snapshot(&a.out),
+        "after a file cut short",
+    );
+}
