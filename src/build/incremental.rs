@@ -250,14 +250,16 @@ fn write(
     };
     // From here the output changes: a build killed now leaves no cache, and the next is a
     // full one.
+    let mut t = Instant::now();
     cache.forget().map_err(io_err)?;
     let mut touched = vec![manifest::FILE.to_string()];
     for d in deltas {
         apply(output, d, &mut manifest, &mut touched).map_err(io_err)?;
     }
+    phase("write/files", &mut t);
     let manifest_text = manifest::text(&manifest);
     write_replacing(&output.join(manifest::FILE), &manifest_text).map_err(io_err)?;
-    let mut t = Instant::now();
+    phase("write/manifest", &mut t);
     // Unreadable folders: no cache, and the next build is a full one.
     if folders.update(output, touched.iter().map(String::as_str)) {
         let kept = (earlier, &changed);
@@ -368,14 +370,20 @@ fn apply(
         manifest.remove(p);
     }
     touched.extend(d.remove);
+    let mut t = Instant::now();
+    // Hashed and checked on every core: after an addition at 100,000 bulletins, 27,000
+    // files and half a gigabyte of data files.
+    let known: &Manifest = manifest;
     let todo: Vec<(String, manifest::Hash, Vec<u8>)> = d
         .insert
-        .into_iter()
+        .into_par_iter()
         .map(|(p, bytes)| (p, manifest::hash(&bytes), bytes))
-        .filter(|(p, h, _)| manifest.get(p) != Some(h) || !output.join(p).is_file())
+        .filter(|(p, h, _)| known.get(p) != Some(h) || !output.join(p).is_file())
         .collect();
+    phase("write/hash", &mut t);
     todo.par_iter()
         .try_for_each(|(p, _, bytes)| write_replacing(&output.join(p), bytes))?;
+    phase("write/put", &mut t);
     for (p, h, _) in todo {
         manifest.insert(p.clone(), h);
         touched.push(p);
