@@ -1,6 +1,10 @@
 //! The downloadable data of OUTPUT.md: every indicator value as `du-lieu/chi-tieu.csv`
 //! (RFC 4180, via the csv crate), the same records as `du-lieu/chi-tieu.json`, and a
 //! Frictionless Tabular Data Package describing the CSV in `du-lieu/datapackage.json`.
+//!
+//! Both files are written row by row ([`write_rows`]), each row's length noted ([`Rows`]), so
+//! that a rebuild can copy the rows of unchanged bulletins from the files the last build
+//! wrote and make only the others.
 
 use std::io::{self, Read, Write};
 
@@ -137,6 +141,7 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// The rows of the file of `format`.
     pub fn of(&self, format: Format) -> &[u32] {
         match format {
             Format::Csv => &self.csv,
