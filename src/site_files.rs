@@ -15,8 +15,8 @@ use crate::timings::phase;
 use crate::urls::path;
 
 /// Render the whole site and hand every file to `sink` (site path, bytes); returns how many
-/// files, and where the data files' rows are. With `index_cache`, the search index's batches are kept in it for the next build (see
-/// [`crate::search::BatchCache`]).
+/// files, and where the data files' rows are. With `index_cache`, the search index's batches
+/// are kept in it for the next build (see [`crate::search::BatchCache`]).
 pub fn write_site(
     r: &Renderer,
     root: &Path,
@@ -193,21 +193,25 @@ pub fn data_files(r: &Renderer, kept: Option<&KeptRows>) -> (Vec<(String, Vec<u8
     let articles = data::Articles::new(r.archive, &r.urls);
     let one = |format: data::Format| {
         let site_path = data_path(format);
-        let kept = kept.filter(|k| {
-            std::fs::metadata(k.dir.join(site_path))
-                .is_ok_and(|m| m.len() == data::file_len(format, k.rows.of(format)))
-        });
+        // The earlier file's length, as its rows say: the file must have it.
+        let kept = kept
+            .map(|k| (k, data::file_len(format, k.rows.of(format))))
+            .filter(|(k, len)| {
+                std::fs::metadata(k.dir.join(site_path)).is_ok_and(|m| m.len() == *len)
+            });
         // Room for the whole file at once: a vector grown by doubling copied it twice over.
-        let room = kept.map_or(0, |k| data::file_len(format, k.rows.of(format)) + (1 << 20));
+        let room = kept.map_or(0, |(_, len)| len + (1 << 20));
         let mut bytes = Vec::with_capacity(room as usize);
-        let made = write_data_to(r, &articles, format, kept, &mut bytes).or_else(|_| {
-            bytes.clear();
-            write_data_to(r, &articles, format, None, &mut bytes)
-        });
-        let copied = match (&made, kept) {
+        let kept = kept.map(|(k, _)| k);
+        let copying = write_data_to(r, &articles, format, kept, &mut bytes);
+        let copied = match (&copying, kept) {
             (Ok(_), Some(k)) => k.kept.iter().flatten().count(),
             _ => 0,
         };
+        let made = copying.or_else(|_| {
+            bytes.clear();
+            write_data_to(r, &articles, format, None, &mut bytes)
+        });
         crate::timings::note(
             "data/rows",
             format_args!("{site_path}: {copied} of {} kept", r.archive.values.len()),

@@ -111,14 +111,6 @@ pub fn record<'a>(archive: &'a Archive, articles: &'a Articles, i: usize) -> Rec
     }
 }
 
-/// The records of every value, in the archive's value order, made one at a time.
-pub fn records<'a>(
-    archive: &'a Archive,
-    articles: &'a Articles,
-) -> impl Iterator<Item = Record<'a>> + 'a {
-    (0..archive.values.len()).map(move |i| record(archive, articles, i))
-}
-
 /// The two data files of records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -287,22 +279,6 @@ pub fn write_rows<'a>(
     }
     out.write_all(&buf)?;
     Ok(lengths)
-}
-
-/// The records as CSV (RFC 4180, CRLF line ends, a header row even when there are none).
-pub fn write_csv<'a>(
-    records: impl Iterator<Item = Record<'a>>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    write_rows(Format::Csv, records.map(Row::Fresh), None, out).map(|_| ())
-}
-
-/// The records as a JSON array, one compact record per line.
-pub fn write_json<'a>(
-    records: impl Iterator<Item = Record<'a>>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    write_rows(Format::Json, records.map(Row::Fresh), None, out).map(|_| ())
 }
 
 /// Name, Table Schema type and description of each column.
