@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Bulletin;
+use crate::output::staged::StagedFile;
 use crate::output::{data, Sink};
 use crate::render::{feeds, Renderer};
 use crate::timings::phase;
@@ -185,13 +186,26 @@ fn write_data_to(
     data::write_rows(format, rows, earlier, out)
 }
 
-/// The data files, in memory (the CSV and the JSON side by side: a rebuild makes them while
-/// its pages are done, and each takes seconds at 100,000 bulletins), and where their rows
-/// are. With `kept`, the rows it names are copied from the files the last build wrote, when
-/// those are as it says (their length is checked); otherwise every row is made.
-pub fn data_files(r: &Renderer, kept: Option<&KeptRows>) -> (Vec<(String, Vec<u8>)>, data::Rows) {
+/// A data file a rebuild made: in memory, or staged (see [`StagedFile`]).
+pub enum DataFile {
+    Bytes(String, Vec<u8>),
+    Staged(StagedFile),
+}
+
+/// The data files (the CSV and the JSON side by side: a rebuild makes them while its pages
+/// are done, and each takes seconds at 100,000 bulletins), and where their rows are. With
+/// `staging`, the CSV and JSON are staged in that folder, never whole in memory (half a
+/// gigabyte at 100,000 bulletins); without, they are made in memory. With `kept`, the rows
+/// it names are copied from the files the last build wrote, when those are as it says
+/// (their length is checked); otherwise every row is made. Fails only when a staged file
+/// cannot be written.
+pub fn data_files(
+    r: &Renderer,
+    kept: Option<&KeptRows>,
+    staging: Option<&Path>,
+) -> std::io::Result<(Vec<DataFile>, data::Rows)> {
     let articles = data::Articles::new(r.archive, &r.urls);
-    let one = |format: data::Format| {
+    let one = |format: data::Format| -> std::io::Result<(DataFile, Vec<u32>)> {
         let site_path = data_path(format);
         // The earlier file's length, as its rows say: the file must have it.
         let kept = kept
@@ -199,35 +213,42 @@ pub fn data_files(r: &Renderer, kept: Option<&KeptRows>) -> (Vec<(String, Vec<u8
             .filter(|(k, len)| {
                 std::fs::metadata(k.dir.join(site_path)).is_ok_and(|m| m.len() == *len)
             });
-        // Room for the whole file at once: a vector grown by doubling copied it twice over.
-        let room = kept.map_or(0, |(_, len)| len + (1 << 20));
-        let mut bytes = Vec::with_capacity(room as usize);
-        let kept = kept.map(|(k, _)| k);
-        let copying = write_data_to(r, &articles, format, kept, &mut bytes);
-        let copied = match (&copying, kept) {
-            (Ok(_), Some(k)) => k.kept.iter().flatten().count(),
-            _ => 0,
+        let make = |kept: Option<(&KeptRows, u64)>| -> std::io::Result<(DataFile, Vec<u32>)> {
+            match staging {
+                Some(dir) => {
+                    let (staged, rows) = StagedFile::write(dir, site_path, |w| {
+                        write_data_to(r, &articles, format, kept.map(|k| k.0), w)
+                    })?;
+                    Ok((DataFile::Staged(staged), rows))
+                }
+                None => {
+                    // Room for the whole file at once: a vector grown by doubling copied it
+                    // twice over.
+                    let room = kept.map_or(0, |(_, len)| len + (1 << 20));
+                    let mut bytes = Vec::with_capacity(room as usize);
+                    let rows = write_data_to(r, &articles, format, kept.map(|k| k.0), &mut bytes)?;
+                    Ok((DataFile::Bytes(site_path.to_string(), bytes), rows))
+                }
+            }
         };
-        let made = copying.or_else(|_| {
-            bytes.clear();
-            write_data_to(r, &articles, format, None, &mut bytes)
-        });
+        let (made, copied) = match kept.map(|k| make(Some(k))) {
+            Some(Ok(made)) => (
+                made,
+                kept.map_or(0, |(k, _)| k.kept.iter().flatten().count()),
+            ),
+            // Nothing to copy, or the earlier file is not as its rows say: every row made.
+            _ => (make(None)?, 0),
+        };
         crate::timings::note(
             "data/rows",
             format_args!("{site_path}: {copied} of {} kept", r.archive.values.len()),
         );
-        // Writing to memory cannot fail.
-        ((site_path.to_string(), bytes), made.unwrap_or_default())
+        Ok(made)
     };
-    let ((csv_file, csv), (json_file, json)) =
-        rayon::join(|| one(data::Format::Csv), || one(data::Format::Json));
-    let mut files = vec![
-        csv_file,
-        json_file,
-        (path::DATA_PACKAGE.to_string(), data::datapackage(r.archive)),
-    ];
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    (files, data::Rows { csv, json })
+    let (csv, json) = rayon::join(|| one(data::Format::Csv), || one(data::Format::Json));
+    let ((csv_file, csv), (json_file, json)) = (csv?, json?);
+    let package = DataFile::Bytes(path::DATA_PACKAGE.to_string(), data::datapackage(r.archive));
+    Ok((vec![csv_file, json_file, package], data::Rows { csv, json }))
 }
 
 /// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of

@@ -374,6 +374,8 @@ const NEW_RECORD: &str = "record.new";
 const INDEX: &str = "index";
 /// Those of a full build, until it succeeds.
 const NEW_INDEX: &str = "index.new";
+/// The files a rebuild writes before the output changes (see [`Cache::staging`]).
+const STAGING: &str = "staged";
 const LOCK: &str = "lock";
 
 impl Cache {
@@ -401,6 +403,12 @@ impl Cache {
     /// Where a full build keeps its bodies until [`Cache::save_full`].
     pub fn new_bodies(&self) -> PathBuf {
         self.dir.join(NEW_BODIES)
+    }
+
+    /// Where a rebuild stages the files it writes before the output changes (see
+    /// [`crate::output::staged`]); empty between builds.
+    pub fn staging(&self) -> PathBuf {
+        self.dir.join(STAGING)
     }
 
     /// The search index's batches of the last build, beside its bodies.

@@ -209,6 +209,7 @@ fn resume_and_render(
         theme,
         index_batches: cache.index_batches().ok(),
         output: Some(output.to_path_buf()),
+        staging: Some(cache.staging()),
     };
     let Ok(mut site) = Site::resume(root, opts.load.clone(), resumed) else {
         return Ok(Err("the build cache does not make an archive"));
@@ -256,6 +257,8 @@ fn write(
     for d in deltas {
         apply(output, d, &mut manifest, &mut touched).map_err(io_err)?;
     }
+    // What a build killed while it staged files left there (this build's are in place).
+    let _ = fs::remove_dir_all(cache.staging());
     phase("write/files", &mut t);
     let manifest_text = manifest::text(&manifest);
     write_replacing(&output.join(manifest::FILE), &manifest_text).map_err(io_err)?;
@@ -388,17 +391,25 @@ fn apply(
         manifest.insert(p.clone(), h);
         touched.push(p);
     }
+    // Files written already under their temporary names (the data files): renamed into
+    // place, or removed (dropped) when their bytes are those already there.
+    for staged in d.staged {
+        let (p, h) = (staged.site_path().to_string(), staged.hash());
+        if manifest.get(&p) == Some(&h) && output.join(&p).is_file() {
+            continue;
+        }
+        staged.put_in_place(output)?;
+        manifest.insert(p.clone(), h);
+        touched.push(p);
+    }
+    phase("write/staged", &mut t);
     Ok(())
 }
 
 /// Replace the file at `path` with `bytes`, through a temporary name beside it and a rename,
 /// so that it is never seen half written.
 fn write_replacing(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.bantin-tmp"));
+    let tmp = crate::output::staged::temp_path(path);
     crate::output::write_file(&tmp, bytes)?;
     fs::rename(&tmp, path)
 }

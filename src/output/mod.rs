@@ -6,6 +6,7 @@ pub mod data;
 pub mod interrupt;
 pub mod leftovers;
 pub mod links;
+pub mod staged;
 
 use std::fs;
 use std::io;

@@ -29,10 +29,11 @@ use crate::load::article::ParsedArticle;
 use crate::load::{self, Base, Found, LoadOptions};
 use crate::model::settings::Settings;
 use crate::model::{Archive, IndicatorValue};
+use crate::output::staged::StagedFile;
 use crate::photos::CacheUse;
 use crate::render::theme::Theme;
 use crate::render::{Job, Renderer};
-use crate::site_files;
+use crate::site_files::{self, DataFile};
 use crate::urls::{path, Urls};
 
 /// What changed on disk since the last rebuild.
@@ -107,6 +108,10 @@ pub struct Delta {
     pub replace_all: bool,
     pub remove: Vec<String>,
     pub insert: Vec<(String, Vec<u8>)>,
+    /// Files written already into a staging folder, to be put in place in the output (or
+    /// dropped when unchanged); dropped, each is removed. Only a build from the cache, which
+    /// has a staging folder, stages files (the data files, see [`Resumed::staging`]).
+    pub staged: Vec<StagedFile>,
     /// The addresses (`/bai-viet/x/`) of the pages that changed; `None`: maybe all of them.
     pub changed: Option<Vec<String>>,
 }
@@ -185,14 +190,20 @@ struct Old<'a> {
     served: &'a Served,
     /// Where its data files are on disk, as it wrote them.
     data_dir: Option<&'a Path>,
+    /// Where to stage the new data files (see [`Resumed::staging`]).
+    staging: Option<&'a Path>,
 }
 
 /// What the data files need after a change of bulletins.
 enum DataFiles<'a> {
     /// No value, nor the slug or date of a bulletin with values, changed: they stay.
     Same,
-    /// Made again, with the rows that can be copied from the earlier files.
-    Remade(Option<site_files::KeptRows<'a>>),
+    /// Made again, with the rows that can be copied from the earlier files; staged in
+    /// `staging` when given.
+    Remade {
+        staging: Option<&'a Path>,
+        kept: Option<site_files::KeptRows<'a>>,
+    },
 }
 
 /// The last site that built.
@@ -230,6 +241,8 @@ struct Earlier {
     served: Served,
     /// The folder it wrote (see [`Resumed::output`]).
     output: Option<PathBuf>,
+    /// See [`Resumed::staging`].
+    staging: Option<PathBuf>,
 }
 
 /// What an earlier build of a site leaves for the next one to start from (see
@@ -252,6 +265,9 @@ pub struct Resumed {
     /// The folder it wrote, as it left it until the first rebuild's files are written: the
     /// data files' rows of unchanged bulletins are copied from there.
     pub output: Option<PathBuf>,
+    /// Where the first rebuild stages its data files before they are put in the output
+    /// (see [`StagedFile`]); without, they are made in memory.
+    pub staging: Option<PathBuf>,
 }
 
 /// The output file of a page path (`x/` is served from `x/index.html`).
@@ -344,6 +360,7 @@ impl Site {
                 theme: earlier.theme,
                 served: earlier.served,
                 output: earlier.output,
+                staging: earlier.staging,
             }),
         })
     }
@@ -640,6 +657,7 @@ impl Site {
             replace_all: true,
             remove: Vec::new(),
             insert,
+            staged: Vec::new(),
             changed: None,
         });
         self.good = Some(Good {
@@ -723,6 +741,7 @@ impl Site {
             data: old_data,
             served: &old_served,
             data_dir: None,
+            staging: None,
         };
         self.keep_content((archive, theme), old, ch, publish)
     }
@@ -746,10 +765,12 @@ impl Site {
             let groups = Groups::new(&archive);
             crate::timings::phase("rebuild/group", &mut t);
             let data = if data_prints(&archive, &groups, &ch.files) != old.data {
-                DataFiles::Remade(
-                    old.data_dir
+                DataFiles::Remade {
+                    staging: old.staging,
+                    kept: old
+                        .data_dir
                         .and_then(|dir| kept_rows(dir, (&archive, &groups), &old, &ch.files)),
-                )
+                }
             } else {
                 DataFiles::Same
             };
@@ -796,6 +817,7 @@ impl Site {
             theme: old_theme,
             served,
             output,
+            staging,
         } = earlier;
         let (theme, replaced_theme) = if ch.theme {
             (self.load_theme(&archive.settings)?, Some(old_theme))
@@ -826,6 +848,7 @@ impl Site {
             data: old_data,
             served: &served,
             data_dir: output.as_deref(),
+            staging: staging.as_deref(),
         };
         self.keep_content((archive, theme), old, ch, publish)
     }
@@ -913,19 +936,31 @@ impl Site {
                     || feed_files(&r, &page_paths),
                     || match &data {
                         DataFiles::Same => None,
-                        DataFiles::Remade(kept) => Some(site_files::data_files(&r, kept.as_ref())),
+                        DataFiles::Remade { staging, kept } => {
+                            Some(site_files::data_files(&r, kept.as_ref(), *staging))
+                        }
                     },
                 );
                 let mut out = out?;
-                let rows = remade.map(|(files, rows)| {
-                    out.extend(files);
-                    rows
-                });
-                Ok::<_, Diagnostics>((out, rows))
+                let mut staged = Vec::new();
+                let rows = match remade {
+                    None => None,
+                    Some(Ok((files, rows))) => {
+                        for f in files {
+                            match f {
+                                DataFile::Bytes(p, bytes) => out.push((p, bytes)),
+                                DataFile::Staged(s) => staged.push(s),
+                            }
+                        }
+                        Some(rows)
+                    }
+                    Some(Err(e)) => return Err(data_error(e)),
+                };
+                Ok::<_, Diagnostics>((out, staged, rows))
             },
         );
         let mut insert = rendered?;
-        let (mut derived, data_rows) = derived?;
+        let (mut derived, staged, data_rows) = derived?;
         let index = index.join().map_err(|_| {
             diags(vec![Diagnostic::new(
                 crate::search::DIR,
@@ -935,6 +970,7 @@ impl Site {
         derived.extend(index?);
         crate::timings::phase("rebuild/derived", &mut t);
         let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
+        derived_paths.extend(staged.iter().map(|s| s.site_path().to_string()));
         if let Some(rows) = data_rows {
             served.data_rows = Some(rows);
         } else {
@@ -955,6 +991,7 @@ impl Site {
             replace_all: false,
             remove,
             insert,
+            staged,
             changed: Some(
                 heavy
                     .iter()
@@ -1024,6 +1061,7 @@ impl Site {
                 replace_all: false,
                 remove,
                 insert,
+                staged: Vec::new(),
                 changed,
             },
         ))
@@ -1044,9 +1082,26 @@ fn derived_files(
     page_paths: &[String],
     index_batches: Option<&crate::search::BatchCache>,
 ) -> Result<(Files, crate::output::data::Rows), Diagnostics> {
-    let (mut out, rows) = site_files::data_files(r, None);
+    let (files, rows) = site_files::data_files(r, None, None).map_err(data_error)?;
+    let mut out: Files = files
+        .into_iter()
+        .filter_map(|f| match f {
+            DataFile::Bytes(p, bytes) => Some((p, bytes)),
+            // Without a staging folder nothing is staged.
+            DataFile::Staged(_) => None,
+        })
+        .collect();
     out.extend(feeds_and_index(r, page_paths, index_batches)?);
     Ok((out, rows))
+}
+
+/// The data files could not be staged.
+fn data_error(e: std::io::Error) -> Diagnostics {
+    diags(vec![Diagnostic::new(
+        path::DATA_CSV,
+        format!("cannot write the data files into the build cache's staging folder: {e}"),
+    )
+    .help("check that the build cache's folder has room and can be written; deleting the cache is safe")])
 }
 
 /// The rows of the data files in `dir` (as the earlier build wrote them, see `old`) that

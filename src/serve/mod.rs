@@ -122,6 +122,13 @@ impl Publisher {
             for (p, b) in d.insert {
                 files.insert(p, Bytes::from(b));
             }
+            // `serve` has no output folder, so nothing is staged; were a file staged, its
+            // bytes are served (and the file removed as it is dropped).
+            for s in d.staged {
+                if let Ok(b) = s.read() {
+                    files.insert(s.site_path().to_string(), Bytes::from(b));
+                }
+            }
         }
         self.served = true;
         self.shared.status.send_modify(|s| s.updated(d.changed));

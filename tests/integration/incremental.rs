@@ -570,3 +570,57 @@ fn a_figure_edit_copies_the_other_bulletins_rows_of_the_data_files() {
         "after a file cut short",
     );
 }
+
+const STAGING: &str = ".bantin-cache/build/staged";
+
+/// A rebuild whose figures changed writes its data files into the build cache's staging
+/// folder before the output changes: when one cannot be written there, the build fails
+/// with an error that says so, the output is as it was and nothing is left staged; once it
+/// can, the next build is incremental and equals a full build.
+#[test]
+fn data_files_that_cannot_be_staged_fail_the_build_and_leave_the_output_alone() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let before = snapshot(&a.out);
+    // A folder where the JSON would be staged.
+    let blocker = a.path(&format!("{STAGING}/du-lieu/chi-tieu.json/x"));
+    std::fs::create_dir_all(&blocker).unwrap();
+    edit(
+        &a,
+        EDITED,
+        "[97,36%](ind:truong-chuan)",
+        "[98,5%](ind:truong-chuan)",
+    );
+    let run = a.build(&[]);
+    run.assert_failed();
+    assert!(
+        run.stderr.contains("cannot write the data files")
+            && run.stderr.contains("staging folder"),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree(&before, &snapshot(&a.out), "after a failed build");
+    let staged: Vec<_> = walkdir::WalkDir::new(a.path(STAGING))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert!(staged.is_empty(), "the CSV staged is removed: {staged:?}");
+
+    std::fs::remove_dir_all(a.path(STAGING)).unwrap();
+    rebuilt_like_full(&a, "after the staging folder is free");
+}
+
+/// What a build killed while it staged its data files left in the staging folder is gone
+/// after the next build, even one that stages nothing.
+#[test]
+fn what_a_killed_build_staged_is_removed_by_the_next() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    a.write(&format!("{STAGING}/du-lieu/chi-tieu.csv"), "half a file");
+    // A title changes no data file.
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    rebuilt_like_full(&a, "after a title edit");
+    assert!(!a.path(STAGING).exists(), "the staging folder is gone");
+}
