@@ -1,10 +1,10 @@
 //! Large files that an incremental build writes before it changes the output, hashed as
 //! they are written so that they are never whole in memory (the data files: half a gigabyte
 //! at 100,000 bulletins). They are written into a staging folder of the build cache, which
-//! no check of the output looks at; once nothing is left that can fail, the build renames
-//! each into place (through a temporary name beside it when the staging folder is on another
-//! file system), or drops it when its bytes are those already there. A staged file dropped
-//! (the build failed, or it was unchanged) is removed.
+//! no check of the output looks at; once nothing is left that can fail, the build puts each
+//! in place at once ([`replace`]; through a temporary name beside it when the staging folder
+//! is on another file system), or drops it when its bytes are those already there. A staged
+//! file dropped (the build failed, or it was unchanged) is removed.
 
 use std::fs;
 use std::io::{self, Write};
@@ -87,7 +87,7 @@ impl StagedFile {
             return Ok(());
         };
         let target = output.join(&self.site_path);
-        if fs::rename(&temp, &target).is_ok() {
+        if replace(&temp, &target).is_ok() {
             return Ok(());
         }
         let beside = temp_path(&target);
@@ -98,6 +98,31 @@ impl StagedFile {
         }
         copied
     }
+}
+
+/// Put the file at `temp` in the place of `target` at once, for readers of `target` never
+/// to see it half written or missing: swapped with the file there, which is then removed,
+/// or renamed when there is none. A rename over a file would make ext4 (`auto_da_alloc`)
+/// start writing the whole new file out then and there: 0.3 s for the data files of 100,000
+/// bulletins.
+pub fn replace(temp: &Path, target: &Path) -> io::Result<()> {
+    if exchange(temp, target).is_ok() {
+        let _ = fs::remove_file(temp);
+        return Ok(());
+    }
+    fs::rename(temp, target)
+}
+
+/// Swap the files at `a` and `b` at once (both must exist, on one file system).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 impl Drop for StagedFile {
@@ -199,6 +224,23 @@ mod tests {
         assert!(staged.put_in_place(out.path()).is_err());
         assert!(listing(staging.path()).is_empty());
         assert_eq!(listing(out.path()), ["a.json"]);
+    }
+
+    #[test]
+    fn replace_puts_the_new_file_in_place_and_leaves_no_temporary_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, temp) = (dir.path().join("a"), dir.path().join(".a.bantin-tmp"));
+        // With a file there (swapped, the old one removed) and without (renamed).
+        for (round, old) in [(0, Some("old")), (1, None)] {
+            let _ = fs::remove_file(&target);
+            if let Some(old) = old {
+                fs::write(&target, old).unwrap();
+            }
+            fs::write(&temp, format!("new {round}")).unwrap();
+            replace(&temp, &target).unwrap();
+            assert_eq!(fs::read_to_string(&target).unwrap(), format!("new {round}"));
+            assert_eq!(listing(dir.path()), ["a"]);
+        }
     }
 
     #[test]

@@ -594,8 +594,7 @@ fn data_files_that_cannot_be_staged_fail_the_build_and_leave_the_output_alone() 
     let run = a.build(&[]);
     run.assert_failed();
     assert!(
-        run.stderr.contains("cannot write the data files")
-            && run.stderr.contains("staging folder"),
+        run.stderr.contains("cannot write the data files") && run.stderr.contains("staging folder"),
         "{}",
         run.stderr
     );
