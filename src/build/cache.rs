@@ -459,7 +459,7 @@ impl Cache {
         postcard::to_io(&(served, manifest), &mut file).map_err(io::Error::other)?;
         file.seal()?;
         self.forget()?;
-        fs::rename(self.new_bodies(), self.bodies())?;
+        crate::output::replace(&self.new_bodies(), &self.bodies())?;
         // The batches go with the bodies their fingerprints point into; without new ones
         // (they could not be written), none.
         match fs::remove_dir_all(self.dir.join(INDEX)) {
@@ -469,7 +469,7 @@ impl Cache {
         if self.dir.join(NEW_INDEX).is_dir() {
             fs::rename(self.dir.join(NEW_INDEX), self.dir.join(INDEX))?;
         }
-        fs::rename(self.dir.join(NEW_RECORD), self.dir.join(RECORD))?;
+        crate::output::replace(&self.dir.join(NEW_RECORD), &self.dir.join(RECORD))?;
         write(&self.dir.join(STAMPS), stamps)
     }
 
@@ -547,7 +547,7 @@ fn write<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
     let mut w = Sealed::create(&tmp)?;
     postcard::to_io(value, &mut w).map_err(io::Error::other)?;
     w.seal()?;
-    fs::rename(&tmp, path)
+    crate::output::replace(&tmp, path)
 }
 
 /// A cache file being written: the tag, room for the digest, then the bytes written, hashed

@@ -422,7 +422,7 @@ fn apply(
 fn write_replacing(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = crate::output::staged::temp_path(path);
     crate::output::write_file(&tmp, bytes)?;
-    crate::output::staged::replace(&tmp, path)
+    crate::output::replace(&tmp, path)
 }
 
 /// Remove the folders of `site_path` that it leaves empty, up to the output.

@@ -376,6 +376,32 @@ fn interrupted() -> io::Result<()> {
     }
 }
 
+/// Put the file at `temp` in the place of `target` at once, for readers of `target` never
+/// to see it half written or missing: swapped with the file there, which is then removed,
+/// or renamed when there is none. A rename over a file would make ext4 (`auto_da_alloc`)
+/// start writing the whole new file out then and there: 0.3 s for the data files of 100,000
+/// bulletins, as long for the build cache's record. Used for the output's files and the
+/// cache's.
+pub fn replace(temp: &Path, target: &Path) -> io::Result<()> {
+    if exchange(temp, target).is_ok() {
+        let _ = fs::remove_file(temp);
+        return Ok(());
+    }
+    fs::rename(temp, target)
+}
+
+/// Swap the files at `a` and `b` at once (both must exist, on one file system).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
 /// Write a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     match fs::write(path, bytes) {

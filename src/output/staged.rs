@@ -2,7 +2,7 @@
 //! they are written so that they are never whole in memory (the data files: half a gigabyte
 //! at 100,000 bulletins). They are written into a staging folder of the build cache, which
 //! no check of the output looks at; once nothing is left that can fail, the build puts each
-//! in place at once ([`replace`]; through a temporary name beside it when the staging folder
+//! in place at once ([`super::replace`]; through a temporary name beside it when the staging folder
 //! is on another file system), or drops it when its bytes are those already there. A staged
 //! file dropped (the build failed, or it was unchanged) is removed.
 
@@ -87,7 +87,7 @@ impl StagedFile {
             return Ok(());
         };
         let target = output.join(&self.site_path);
-        if replace(&temp, &target).is_ok() {
+        if super::replace(&temp, &target).is_ok() {
             return Ok(());
         }
         let beside = temp_path(&target);
@@ -98,31 +98,6 @@ impl StagedFile {
         }
         copied
     }
-}
-
-/// Put the file at `temp` in the place of `target` at once, for readers of `target` never
-/// to see it half written or missing: swapped with the file there, which is then removed,
-/// or renamed when there is none. A rename over a file would make ext4 (`auto_da_alloc`)
-/// start writing the whole new file out then and there: 0.3 s for the data files of 100,000
-/// bulletins.
-pub fn replace(temp: &Path, target: &Path) -> io::Result<()> {
-    if exchange(temp, target).is_ok() {
-        let _ = fs::remove_file(temp);
-        return Ok(());
-    }
-    fs::rename(temp, target)
-}
-
-/// Swap the files at `a` and `b` at once (both must exist, on one file system).
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 impl Drop for StagedFile {
@@ -237,7 +212,7 @@ mod tests {
                 fs::write(&target, old).unwrap();
             }
             fs::write(&temp, format!("new {round}")).unwrap();
-            replace(&temp, &target).unwrap();
+            crate::output::replace(&temp, &target).unwrap();
             assert_eq!(fs::read_to_string(&target).unwrap(), format!("new {round}"));
             assert_eq!(listing(dir.path()), ["a"]);
         }
