@@ -28,6 +28,17 @@ impl<'a> Side<'a> {
         &self.archive.bulletins[b.0 as usize].file
     }
 
+    /// [`table_prints`] of the bulletins `ids`.
+    fn table_prints(&self, ids: &[BulletinId]) -> Vec<(PathBuf, String)> {
+        let a = self.archive;
+        table_prints(ids.iter().map(|&id| {
+            let values = self.groups.values_by_bulletin[id.0 as usize]
+                .iter()
+                .map(|&ix| &a.values[ix]);
+            (&a.bulletins[id.0 as usize], values)
+        }))
+    }
+
     /// The bulletins whose source file is in `changed`.
     fn changed(&self, changed: &BTreeSet<PathBuf>) -> Vec<BulletinId> {
         self.archive
@@ -45,6 +56,41 @@ pub struct Before {
     /// Each old bulletin's source file, by handle.
     files: Vec<PathBuf>,
     touched: Touched,
+    /// What the pages of indicators and terms showed of the changed bulletins
+    /// ([`table_prints`]).
+    tables: Vec<(PathBuf, String)>,
+}
+
+/// What the pages of indicators and terms (the heavy ones) show of each bulletin: its
+/// address, title and date in the figures' links, its own units and term (a term's page
+/// lists the units with bulletins in it), and its figures whole; by source file, sorted.
+/// When a change leaves these as they were, those pages are as they were (an edit of a
+/// bulletin's text alone, say).
+fn table_prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
+    bulletins: impl Iterator<Item = (&'a Bulletin, V)>,
+) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = bulletins
+        .map(|(b, values)| {
+            // The handle is left out: it shifts when another bulletin is added before.
+            let values: Vec<IndicatorValue> = values
+                .map(|v| IndicatorValue {
+                    bulletin: BulletinId(0),
+                    ..v.clone()
+                })
+                .collect();
+            let print = format!(
+                "{}\n{}\n{}\n{:?}\n{:?}\n{values:?}",
+                b.slug,
+                b.title,
+                b.date.to_rfc3339(),
+                b.localities,
+                b.term
+            );
+            (b.file.clone(), print)
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 impl Before {
@@ -62,16 +108,24 @@ impl Before {
         localities: &Localities,
     ) -> Before {
         let mut touched = Touched::default();
-        for a in changed {
+        let changed: Vec<&ParsedArticle> = changed.into_iter().collect();
+        for a in &changed {
             touched.add_bulletin(localities, &a.bulletin, a.values.iter());
         }
-        Before { files, touched }
+        let tables = table_prints(changed.iter().map(|a| (&a.bulletin, a.values.iter())));
+        Before {
+            files,
+            touched,
+            tables,
+        }
     }
 
     pub fn new(old: Side, changed: &BTreeSet<PathBuf>) -> Before {
         let mut touched = Touched::default();
-        touched.add(old, &old.changed(changed));
+        let ids = old.changed(changed);
+        touched.add(old, &ids);
         Before {
+            tables: old.table_prints(&ids),
             files: old
                 .archive
                 .bulletins
@@ -143,8 +197,12 @@ pub fn jobs(
     let Before {
         files: old_files,
         touched: mut t,
+        tables: old_tables,
     } = before;
     t.add(new, &new_ids);
+    // The same bulletins, showing the same in the figures' tables: the pages of indicators
+    // and terms stay (the set of files differs when one was added or removed).
+    let tables_same = new.table_prints(&new_ids) == old_tables;
     let mut d = Diff {
         per: new.archive.settings.per_page,
         old_groups,
@@ -188,7 +246,8 @@ pub fn jobs(
             Job::Home(1) => drafts_changed,
             _ => false,
         };
-        if whole || !was || d.out.contains(j) {
+        let heavy_same = tables_same && matches!(j, Job::Indicator(..) | Job::Term(_));
+        if !was || (!heavy_same && (whole || d.out.contains(j))) {
             jobs.push(j.clone());
         }
     }

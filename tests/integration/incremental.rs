@@ -623,3 +623,32 @@ fn what_a_killed_build_staged_is_removed_by_the_next() {
     rebuilt_like_full(&a, "after a title edit");
     assert!(!a.path(STAGING).exists(), "the staging folder is gone");
 }
+
+/// A build from the cache after an edit of a bulletin's text alone renders no page of an
+/// indicator or a term (it compares with the bulletin as the cache's record had it), and
+/// still equals a full build.
+#[test]
+fn a_text_edit_renders_no_page_of_an_indicator_or_a_term() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    edit(
+        &a,
+        EDITED,
+        "Nhân dịp này,",
+        "Một câu thêm ở giữa bài. Nhân dịp này,",
+    );
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    let kinds: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" pages  render"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(kinds.contains(&"bulletin"), "{}", run.stderr);
+    assert!(
+        !kinds.contains(&"indicator") && !kinds.contains(&"term"),
+        "{kinds:?}"
+    );
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after a text edit");
+}

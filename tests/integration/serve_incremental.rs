@@ -300,3 +300,55 @@ fn an_added_bulletin_leaves_other_localities_pages_of_its_term_alone() {
         "the pages left alone are still right"
     );
 }
+
+/// An edit of a bulletin's text alone leaves the pages of its indicators and its term alone
+/// (they show its title, date and figures, not its text); an edit of its title redoes them.
+#[test]
+fn a_text_edit_leaves_the_pages_of_indicators_and_terms_alone() {
+    let dir = fixture();
+    let root = dir.path();
+    let mut site = Site::new(root, opts());
+    let mut files = Files::new();
+    site.rebuild(Changes::full(), &mut |d| apply(&mut files, d))
+        .expect("builds");
+    let rel = "content/2020/01/dong-son-trien-khai-nhiem-vu-2020.md";
+    let own = "/bai-viet/dong-son-trien-khai-nhiem-vu-2020/";
+    let indicator = "/chi-tieu/truong-chuan/";
+    // An indicator's or a term's own page (the catalogues count bulletins: always redone).
+    let heavy = |p: &String| {
+        ["/chi-tieu/", "/nhiem-ky/"]
+            .iter()
+            .any(|top| p.starts_with(top) && p != top)
+    };
+    let rebuild = |site: &mut Site, files: &mut Files| {
+        let mut redone: Vec<String> = Vec::new();
+        site.rebuild(changed(rel), &mut |d| {
+            redone.extend(d.changed.iter().flatten().cloned());
+            apply(files, d)
+        })
+        .expect("rebuilds");
+        redone
+    };
+
+    edit(
+        root,
+        rel,
+        "Nhân dịp này,",
+        "Một câu thêm ở giữa bài. Nhân dịp này,",
+    );
+    let redone = rebuild(&mut site, &mut files);
+    assert!(redone.iter().any(|p| p == own), "{redone:?}");
+    assert!(!redone.iter().any(heavy), "{redone:?}");
+    assert_eq!(files, from_scratch(root), "after a text edit");
+
+    edit(root, rel, "title: \"", "title: \"Sửa: ");
+    let redone = rebuild(&mut site, &mut files);
+    assert!(redone.iter().any(|p| p == indicator), "{redone:?}");
+    assert!(
+        redone
+            .iter()
+            .any(|p| p.starts_with("/nhiem-ky/") && p != "/nhiem-ky/"),
+        "{redone:?}"
+    );
+    assert_eq!(files, from_scratch(root), "after a title edit");
+}
