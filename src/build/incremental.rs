@@ -401,8 +401,8 @@ fn apply(
         manifest.insert(p.clone(), h);
         touched.push(p);
     }
-    // Files written already under their temporary names (the data files): renamed into
-    // place, or removed (dropped) when their bytes are those already there.
+    // Files written already into the staging folder (the data files): put in place, or
+    // removed (dropped) when their bytes are those already there.
     for staged in d.staged {
         let (p, h) = (staged.site_path().to_string(), staged.hash());
         if manifest.get(&p) == Some(&h) && output.join(&p).is_file() {
@@ -417,8 +417,8 @@ fn apply(
     Ok(())
 }
 
-/// Replace the file at `path` with `bytes`, through a temporary name beside it and a rename,
-/// so that it is never seen half written.
+/// Replace the file at `path` with `bytes`, through a temporary name beside it and a swap
+/// ([`crate::output::replace`]), so that it is never seen half written.
 fn write_replacing(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = crate::output::staged::temp_path(path);
     crate::output::write_file(&tmp, bytes)?;
