@@ -221,7 +221,7 @@ fn pack<T: Serialize + Sync>(items: &[T], chunk: usize) -> io::Result<Vec<Packed
     items.par_chunks(chunk.max(1)).map(pack_chunk).collect()
 }
 
-/// The items of [`pack`]ed chunks, unpacked on every core; `None` when one does not read.
+/// The items of chunks packed by `pack`, unpacked on every core; `None` when one does not read.
 pub fn unpack<T: for<'de> Deserialize<'de> + Send>(chunks: &[Packed]) -> Option<Vec<T>> {
     let parts: Vec<Vec<T>> = chunks
         .par_iter()
@@ -247,7 +247,7 @@ pub struct EarlierChunks {
     pub chunks: Vec<Packed>,
 }
 
-/// The bulletins of a record in chunks of [`CHUNK`], keeping the bytes of each earlier chunk that holds the same files in the
+/// The bulletins of a record in chunks of `CHUNK`, keeping the bytes of each earlier chunk that holds the same files in the
 /// same places, none of them read again (`changed`): a bulletin not read again is what it
 /// was, and so are its values, ids included, when every bulletin before it is the same. At
 /// 100,000 bulletins packing them all took 0.2 s of an edit. Debug builds (the tests) pack

@@ -1,5 +1,5 @@
 //! Writing the index: every bulletin's keys (tokens, exact forms, phrases of its names)
-//! inverted into postings in parallel batches, each held encoded ([`BatchBytes`]); the
+//! inverted into postings in parallel batches, each held encoded (`BatchBytes`); the
 //! batches merged key by key and each key encoded as it comes, so that no more than a few
 //! million postings are held as numbers at once; then the files of the module doc: postings
 //! in their own files with their heads, shards, bulletin metadata in chunks, and the manifest
