@@ -2,9 +2,9 @@
 //! they are written so that they are never whole in memory (the data files: half a gigabyte
 //! at 100,000 bulletins). They are written into a staging folder of the build cache, which
 //! no check of the output looks at; once nothing is left that can fail, the build puts each
-//! in place at once ([`super::replace`]; through a temporary name beside it when the staging folder
-//! is on another file system), or drops it when its bytes are those already there. A staged
-//! file dropped (the build failed, or it was unchanged) is removed.
+//! in place at once ([`super::replace`]; through a temporary name beside it when the
+//! staging folder is on another file system), or drops it when its bytes are those already
+//! there. A staged file dropped (the build failed, or it was unchanged) is removed.
 
 use std::fs;
 use std::io::{self, Write};
@@ -21,12 +21,12 @@ pub fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.bantin-tmp"))
 }
 
-/// A file of the site written whole under its temporary name in the output folder, with
-/// the XXH128 hash of its bytes (the manifest's hash).
+/// A file of the site written whole into a staging folder, with the XXH128 hash of its
+/// bytes (the manifest's hash).
 #[derive(Debug)]
 pub struct StagedFile {
     site_path: String,
-    /// The temporary file; `None` once renamed into place.
+    /// The staged file; `None` once put in place.
     temp: Option<PathBuf>,
     hash: u128,
 }
@@ -79,9 +79,9 @@ impl StagedFile {
         }
     }
 
-    /// Put it in its place in the output folder `output`: renamed there, or, when the
-    /// rename fails (the staging folder is on another file system), copied to the
-    /// temporary name beside its place and renamed from there.
+    /// Put it in its place in the output folder `output` ([`super::replace`]), or, when
+    /// that fails (the staging folder is on another file system), copy it to the
+    /// temporary name beside its place and put it in place from there.
     pub fn put_in_place(mut self, output: &Path) -> io::Result<()> {
         let Some(temp) = self.temp.take() else {
             return Ok(());
@@ -91,7 +91,7 @@ impl StagedFile {
             return Ok(());
         }
         let beside = temp_path(&target);
-        let copied = fs::copy(&temp, &beside).and_then(|_| fs::rename(&beside, &target));
+        let copied = fs::copy(&temp, &beside).and_then(|_| super::replace(&beside, &target));
         let _ = fs::remove_file(&temp);
         if copied.is_err() {
             let _ = fs::remove_file(&beside);
