@@ -382,10 +382,14 @@ fn interrupted() -> io::Result<()> {
 /// start writing the whole new file out then and there: 0.3 s for the data files of 100,000
 /// bulletins, as long for the build cache's record. Used for the output's files and the
 /// cache's.
+///
+/// What is at `target` must be a file: a folder there (which a swap would move to `temp`)
+/// is swapped back, and `target` is not replaced, as a rename over it would fail.
 pub fn replace(temp: &Path, target: &Path) -> io::Result<()> {
     if exchange(temp, target).is_ok() {
-        let _ = fs::remove_file(temp);
-        return Ok(());
+        return fs::remove_file(temp).inspect_err(|_| {
+            let _ = exchange(temp, target);
+        });
     }
     fs::rename(temp, target)
 }

@@ -216,6 +216,13 @@ mod tests {
             assert_eq!(fs::read_to_string(&target).unwrap(), format!("new {round}"));
             assert_eq!(listing(dir.path()), ["a"]);
         }
+        // A folder in the way stays, and the new file stays where it was.
+        fs::remove_file(&target).unwrap();
+        fs::create_dir_all(target.join("x")).unwrap();
+        fs::write(&temp, "new").unwrap();
+        assert!(crate::output::replace(&temp, &target).is_err());
+        assert!(target.join("x").is_dir());
+        assert_eq!(fs::read_to_string(&temp).unwrap(), "new");
     }
 
     #[test]
