@@ -192,6 +192,20 @@ pub enum DataFile {
     Staged(StagedFile),
 }
 
+impl DataFile {
+    /// The files in memory (site path, bytes) and the staged ones, apart.
+    pub fn split(files: Vec<DataFile>) -> (Vec<(String, Vec<u8>)>, Vec<StagedFile>) {
+        let (mut bytes, mut staged) = (Vec::new(), Vec::new());
+        for f in files {
+            match f {
+                DataFile::Bytes(p, b) => bytes.push((p, b)),
+                DataFile::Staged(s) => staged.push(s),
+            }
+        }
+        (bytes, staged)
+    }
+}
+
 /// The data files (the CSV and the JSON side by side: a rebuild makes them while its pages
 /// are done, and each takes seconds at 100,000 bulletins), and where their rows are. With
 /// `staging`, the CSV and JSON are staged in that folder, never whole in memory (half a

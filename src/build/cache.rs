@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::folders::Folders;
-use super::manifest::{Hash, Manifest};
+use super::manifest::{Hash, HashingWriter, Manifest};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
 use crate::rebuild::site::Served;
@@ -554,24 +554,7 @@ fn write<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
 /// as they go to the file; [`Sealed::seal`] puts the digest in its room. The record is
 /// streamed (over 100 MB at 100,000 bulletins), so its digest cannot come first otherwise.
 struct Sealed {
-    file: BufWriter<Hashing>,
-}
-
-/// A file that hashes what is written to it (behind a buffer, so in large pieces).
-struct Hashing {
-    file: File,
-    hash: Xxh3,
-}
-
-impl Write for Hashing {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
+    file: BufWriter<HashingWriter<File>>,
 }
 
 impl Sealed {
@@ -579,16 +562,20 @@ impl Sealed {
         let mut file = File::create(path)?;
         file.write_all(tag().as_bytes())?;
         file.write_all(&[0; 16])?;
-        let hash = Xxh3::new();
         Ok(Sealed {
-            file: BufWriter::with_capacity(1 << 20, Hashing { file, hash }),
+            // Hashed behind the buffer, so in large pieces.
+            file: BufWriter::with_capacity(1 << 20, HashingWriter::new(file)),
         })
     }
 
     fn seal(self) -> io::Result<()> {
-        let Hashing { mut file, hash } = self.file.into_inner().map_err(|e| e.into_error())?;
+        let (mut file, hash) = self
+            .file
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .into_parts();
         file.seek(SeekFrom::Start(tag().len() as u64))?;
-        file.write_all(&hash.digest128().to_le_bytes())?;
+        file.write_all(&hash.to_le_bytes())?;
         file.flush()
     }
 }

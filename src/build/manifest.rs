@@ -67,15 +67,14 @@ impl Sink for Hashing<'_> {
         site_path: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut hash = 0;
         self.inner.put_with(site_path, &mut |w| {
-            let mut tee = Tee {
-                inner: w,
-                hasher: &mut hasher,
-            };
-            fill(&mut tee)
+            let mut tee = HashingWriter::new(w);
+            fill(&mut tee)?;
+            hash = tee.into_parts().1;
+            Ok(())
         })?;
-        self.record(site_path, hasher.digest128())
+        self.record(site_path, hash)
     }
 
     fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
@@ -83,13 +82,29 @@ impl Sink for Hashing<'_> {
     }
 }
 
-/// A writer that hashes what it passes on.
-struct Tee<'w> {
-    inner: &'w mut dyn Write,
-    hasher: &'w mut xxhash_rust::xxh3::Xxh3,
+/// A writer that hashes what it passes on to `inner` (the manifest's hash of a file written
+/// piece by piece: the output's streamed files, the data files a rebuild stages, the build
+/// cache's files).
+pub struct HashingWriter<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
 }
 
-impl Write for Tee<'_> {
+impl<W: Write> HashingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        HashingWriter {
+            inner,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        }
+    }
+
+    /// The writer and the hash of everything written through it.
+    pub fn into_parts(self) -> (W, Hash) {
+        (self.inner, self.hasher.digest128())
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.hasher.update(&buf[..n]);

@@ -10,6 +10,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::build::manifest::HashingWriter;
+
 /// The temporary name beside `target` that a file is written under before a rename puts it
 /// in place (`du-lieu/.chi-tieu.csv.bantin-tmp`): hidden, and the same for every writer, so
 /// that what an interrupted build left is written over by the next.
@@ -51,13 +53,11 @@ impl StagedFile {
             temp: Some(temp),
             hash: 0,
         };
-        let mut out = HashingFile {
-            file,
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-        };
+        // Unbuffered: its writers hand it large pieces.
+        let mut out = HashingWriter::new(file);
         let got = fill(&mut out)?;
-        out.file.flush()?;
-        staged.hash = out.hasher.digest128();
+        out.flush()?;
+        staged.hash = out.into_parts().1;
         Ok((staged, got))
     }
 
@@ -105,24 +105,6 @@ impl Drop for StagedFile {
         if let Some(t) = self.temp.take() {
             let _ = fs::remove_file(t);
         }
-    }
-}
-
-/// A file that hashes what is written to it. Unbuffered: its writers hand it large pieces.
-struct HashingFile {
-    file: fs::File,
-    hasher: xxhash_rust::xxh3::Xxh3,
-}
-
-impl Write for HashingFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
     }
 }
 

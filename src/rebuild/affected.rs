@@ -61,36 +61,47 @@ pub struct Before {
     tables: Vec<(PathBuf, String)>,
 }
 
-/// What the pages of indicators and terms (the heavy ones) show of each bulletin: its
-/// address, title and date in the figures' links, its own units and term (a term's page
-/// lists the units with bulletins in it), and its figures whole; by source file, sorted.
-/// When a change leaves these as they were, those pages are as they were (an edit of a
-/// bulletin's text alone, say).
-fn table_prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
+/// A print of what some pages show of each bulletin: `head` of the bulletin, then its
+/// figures whole; by source file, sorted. Two prints equal: those pages are the same for
+/// these bulletins. The figures' bulletin handle is left out: it shifts when another
+/// bulletin is added before.
+pub fn prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
     bulletins: impl Iterator<Item = (&'a Bulletin, V)>,
+    head: impl Fn(&Bulletin) -> String,
 ) -> Vec<(PathBuf, String)> {
     let mut out: Vec<(PathBuf, String)> = bulletins
         .map(|(b, values)| {
-            // The handle is left out: it shifts when another bulletin is added before.
             let values: Vec<IndicatorValue> = values
                 .map(|v| IndicatorValue {
                     bulletin: BulletinId(0),
                     ..v.clone()
                 })
                 .collect();
-            let print = format!(
-                "{}\n{}\n{}\n{:?}\n{:?}\n{values:?}",
-                b.slug,
-                b.title,
-                b.date.to_rfc3339(),
-                b.localities,
-                b.term
-            );
-            (b.file.clone(), print)
+            (b.file.clone(), format!("{}\n{values:?}", head(b)))
         })
         .collect();
     out.sort();
     out
+}
+
+/// What the pages of indicators and terms (the heavy ones) show of each bulletin: its
+/// address, title and date in the figures' links, its own units and term (a term's page
+/// lists the units with bulletins in it), and its figures whole ([`prints`]). When a change
+/// leaves these as they were, those pages are as they were (an edit of a bulletin's text
+/// alone, say).
+fn table_prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
+    bulletins: impl Iterator<Item = (&'a Bulletin, V)>,
+) -> Vec<(PathBuf, String)> {
+    prints(bulletins, |b| {
+        format!(
+            "{}\n{}\n{}\n{:?}\n{:?}",
+            b.slug,
+            b.title,
+            b.date.to_rfc3339(),
+            b.localities,
+            b.term
+        )
+    })
 }
 
 impl Before {

@@ -942,21 +942,12 @@ impl Site {
                     },
                 );
                 let mut out = out?;
-                let mut staged = Vec::new();
-                let rows = match remade {
-                    None => None,
-                    Some(Ok((files, rows))) => {
-                        for f in files {
-                            match f {
-                                DataFile::Bytes(p, bytes) => out.push((p, bytes)),
-                                DataFile::Staged(s) => staged.push(s),
-                            }
-                        }
-                        Some(rows)
-                    }
-                    Some(Err(e)) => return Err(data_error(e)),
+                let Some((files, rows)) = remade.transpose().map_err(data_error)? else {
+                    return Ok((out, Vec::new(), None));
                 };
-                Ok::<_, Diagnostics>((out, staged, rows))
+                let (bytes, staged) = DataFile::split(files);
+                out.extend(bytes);
+                Ok::<_, Diagnostics>((out, staged, Some(rows)))
             },
         );
         let mut insert = rendered?;
@@ -1083,14 +1074,8 @@ fn derived_files(
     index_batches: Option<&crate::search::BatchCache>,
 ) -> Result<(Files, crate::output::data::Rows), Diagnostics> {
     let (files, rows) = site_files::data_files(r, None, None).map_err(data_error)?;
-    let mut out: Files = files
-        .into_iter()
-        .filter_map(|f| match f {
-            DataFile::Bytes(p, bytes) => Some((p, bytes)),
-            // Without a staging folder nothing is staged.
-            DataFile::Staged(_) => None,
-        })
-        .collect();
+    // Without a staging folder nothing is staged.
+    let (mut out, _) = DataFile::split(files);
     out.extend(feeds_and_index(r, page_paths, index_batches)?);
     Ok((out, rows))
 }
@@ -1211,20 +1196,10 @@ fn data_prints(a: &Archive, g: &Groups, changed: &BTreeSet<PathBuf>) -> Vec<(Pat
 fn prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
     bulletins: impl Iterator<Item = (&'a crate::model::Bulletin, V)>,
 ) -> Vec<(PathBuf, String)> {
-    let mut out: Vec<(PathBuf, String)> = bulletins
-        .map(|(b, values)| {
-            let values: Vec<IndicatorValue> = values
-                .map(|v| IndicatorValue {
-                    bulletin: crate::model::BulletinId(0),
-                    ..v.clone()
-                })
-                .collect();
-            let print = format!("{}\n{}\n{values:?}", b.slug, b.date.to_rfc3339());
-            (b.file.clone(), print)
-        })
-        .collect();
-    out.sort();
-    out
+    // The data files show a bulletin's slug and date with each of its figures.
+    affected::prints(bulletins, |b| {
+        format!("{}\n{}", b.slug, b.date.to_rfc3339())
+    })
 }
 
 fn push_theme_statics(theme: &Theme, insert: &mut Vec<(String, Vec<u8>)>) -> HashSet<String> {

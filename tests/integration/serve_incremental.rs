@@ -256,15 +256,32 @@ fn incremental_rebuilds_match_full_builds() {
 }
 
 /// A bulletin added to a term redoes its own localities' pages of the term and the term's
+/// The fixture's site, built from scratch, with its files.
+fn built(root: &Path) -> (Site, Files) {
+    let mut site = Site::new(root, opts());
+    let mut files = Files::new();
+    site.rebuild(Changes::full(), &mut |d| apply(&mut files, d))
+        .expect("builds");
+    (site, files)
+}
+
+/// Rebuild after a change of `rel`; the addresses of the pages it redid.
+fn redone_after(site: &mut Site, files: &mut Files, rel: &str) -> Vec<String> {
+    let mut redone: Vec<String> = Vec::new();
+    site.rebuild(changed(rel), &mut |d| {
+        redone.extend(d.changed.iter().flatten().cloned());
+        apply(files, d)
+    })
+    .expect("rebuilds");
+    redone
+}
+
 /// page, not the pages of the term's other localities (they do not show the term's count).
 #[test]
 fn an_added_bulletin_leaves_other_localities_pages_of_its_term_alone() {
     let dir = fixture();
     let root = dir.path();
-    let mut site = Site::new(root, opts());
-    let mut files = Files::new();
-    site.rebuild(Changes::full(), &mut |d| apply(&mut files, d))
-        .expect("builds");
+    let (mut site, mut files) = built(root);
     let other = "/dia-phuong/au-lau/2020-2025/";
     assert!(
         files.contains_key("dia-phuong/au-lau/2020-2025/index.html"),
@@ -277,12 +294,7 @@ fn an_added_bulletin_leaves_other_localities_pages_of_its_term_alone() {
         new,
         "---\ntitle: Mới\ndate: 2024-01-01\nlocality: dong-son\n---\nMới.\n",
     );
-    let mut redone: Vec<String> = Vec::new();
-    site.rebuild(changed(new), &mut |d| {
-        redone.extend(d.changed.iter().flatten().cloned());
-        apply(&mut files, d)
-    })
-    .expect("rebuilds");
+    let redone = redone_after(&mut site, &mut files, new);
     assert!(
         redone
             .iter()
@@ -307,10 +319,7 @@ fn an_added_bulletin_leaves_other_localities_pages_of_its_term_alone() {
 fn a_text_edit_leaves_the_pages_of_indicators_and_terms_alone() {
     let dir = fixture();
     let root = dir.path();
-    let mut site = Site::new(root, opts());
-    let mut files = Files::new();
-    site.rebuild(Changes::full(), &mut |d| apply(&mut files, d))
-        .expect("builds");
+    let (mut site, mut files) = built(root);
     let rel = "content/2020/01/dong-son-trien-khai-nhiem-vu-2020.md";
     let own = "/bai-viet/dong-son-trien-khai-nhiem-vu-2020/";
     let indicator = "/chi-tieu/truong-chuan/";
@@ -320,15 +329,6 @@ fn a_text_edit_leaves_the_pages_of_indicators_and_terms_alone() {
             .iter()
             .any(|top| p.starts_with(top) && p != top)
     };
-    let rebuild = |site: &mut Site, files: &mut Files| {
-        let mut redone: Vec<String> = Vec::new();
-        site.rebuild(changed(rel), &mut |d| {
-            redone.extend(d.changed.iter().flatten().cloned());
-            apply(files, d)
-        })
-        .expect("rebuilds");
-        redone
-    };
 
     edit(
         root,
@@ -336,13 +336,13 @@ fn a_text_edit_leaves_the_pages_of_indicators_and_terms_alone() {
         "Nhân dịp này,",
         "Một câu thêm ở giữa bài. Nhân dịp này,",
     );
-    let redone = rebuild(&mut site, &mut files);
+    let redone = redone_after(&mut site, &mut files, rel);
     assert!(redone.iter().any(|p| p == own), "{redone:?}");
     assert!(!redone.iter().any(heavy), "{redone:?}");
     assert_eq!(files, from_scratch(root), "after a text edit");
 
     edit(root, rel, "title: \"", "title: \"Sửa: ");
-    let redone = rebuild(&mut site, &mut files);
+    let redone = redone_after(&mut site, &mut files, rel);
     assert!(redone.iter().any(|p| p == indicator), "{redone:?}");
     assert!(
         redone
