@@ -72,7 +72,7 @@ pub fn write_site(
                 }
                 phase("feeds", &mut t);
                 match crate::search::write_index(r.archive, sink, index_cache) {
-                    Ok(n) => count += n,
+                    Ok(w) => count += w.files,
                     Err(e) => errors.push(Diagnostic::new(
                         crate::search::DIR,
                         format!("cannot write the search index: {e}"),

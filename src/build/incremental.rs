@@ -207,7 +207,11 @@ fn resume_and_render(
         bodies: Arc::new(bodies),
         served,
         theme,
-        index_batches: cache.index_batches().ok(),
+        index_batches: cache.index_batches().ok().map(|mut batches| {
+            // The search index's metadata chunks still in the output as they were made.
+            batches.trust_chunks(|path, hash| manifest.get(path) == Some(&hash));
+            batches
+        }),
         output: Some(output.to_path_buf()),
         staging: Some(cache.staging()),
     };

@@ -255,6 +255,7 @@ pub fn assemble(
     bodies: Arc<BodyStore>,
     parsed: Vec<article::ParsedArticle>,
 ) -> Archive {
+    let mut t = std::time::Instant::now();
     // Large records are sorted through a permutation, so that sorting moves indexes only.
     let parsed = sorted_by(parsed, |a, b| {
         b.bulletin
@@ -278,7 +279,9 @@ pub fn assemble(
             a.bulletin
         })
         .collect();
+    crate::timings::phase("assemble/bulletins", &mut t);
     crate::model::Topic::shared(bulletins.iter_mut().flat_map(|b| b.topics.iter_mut()));
+    crate::timings::phase("assemble/topics", &mut t);
     // CSV order: locality, indicator, period, kind, then article date (oldest first). Ids are
     // unique, so comparing their ranks in id order is comparing the ids, without the strings.
     let locality_rank = id_ranks(localities.ids().map(|l| localities.get(l).id.as_str()));
@@ -300,6 +303,7 @@ pub fn assemble(
         })
         .collect();
     let values = sorted_by_key(values, keys);
+    crate::timings::phase("assemble/values", &mut t);
     Archive {
         settings,
         localities,

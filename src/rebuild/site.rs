@@ -576,6 +576,7 @@ impl Site {
         let Some(c) = &mut self.cache else {
             return Err(Diagnostic::new(".", "the site has not been read").into());
         };
+        let mut t = Instant::now();
         let mut reuse: HashMap<PathBuf, ParsedArticle> = HashMap::default();
         // Old bulletins keep their bodies in the store of the base they were read against.
         // A failed full rebuild stays pending, so `old` always shares the cache's base.
@@ -610,6 +611,7 @@ impl Site {
                 reuse.remove(f).or_else(|| c.parsed.remove(f)?.ok())
             })
             .collect();
+        crate::timings::phase("assemble/accepted", &mut t);
         Ok(c.base.clone().assemble(parsed))
     }
 
@@ -635,7 +637,7 @@ impl Site {
             pages: page_paths.iter().map(|p| page_file(p)).collect(),
             ..Served::default()
         };
-        let (derived, data_rows) = derived_files(&r, &page_paths, None)?;
+        let (derived, data_rows) = derived_files(&r, &page_paths)?;
         served.derived = derived.iter().map(|(p, _)| p.clone()).collect();
         served.data_rows = Some(data_rows);
         insert.extend(derived);
@@ -958,9 +960,11 @@ impl Site {
                 "the search index failed",
             )])
         })?;
-        derived.extend(index?);
+        let (index, index_kept) = index?;
+        derived.extend(index);
         crate::timings::phase("rebuild/derived", &mut t);
         let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
+        derived_paths.extend(index_kept);
         derived_paths.extend(staged.iter().map(|s| s.site_path().to_string()));
         if let Some(rows) = data_rows {
             served.data_rows = Some(rows);
@@ -1071,12 +1075,11 @@ fn built_files(good: Option<&Good>) -> HashSet<&Path> {
 fn derived_files(
     r: &Renderer,
     page_paths: &[String],
-    index_batches: Option<&crate::search::BatchCache>,
 ) -> Result<(Files, crate::output::data::Rows), Diagnostics> {
     let (files, rows) = site_files::data_files(r, None, None).map_err(data_error)?;
     // Without a staging folder nothing is staged.
     let (mut out, _) = DataFile::split(files);
-    out.extend(feeds_and_index(r, page_paths, index_batches)?);
+    out.extend(feeds_and_index(r, page_paths)?);
     Ok((out, rows))
 }
 
@@ -1134,20 +1137,17 @@ fn kept_rows<'a>(
     Some(site_files::KeptRows { dir, rows, kept })
 }
 
-/// Feeds, sitemap, robots.txt and the search index (with the batches kept in
-/// `index_batches`, when given).
-fn feeds_and_index(
-    r: &Renderer,
-    page_paths: &[String],
-    index_batches: Option<&crate::search::BatchCache>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+/// Feeds, sitemap, robots.txt and the search index, all made from scratch.
+fn feeds_and_index(r: &Renderer, page_paths: &[String]) -> Result<Files, Diagnostics> {
     // The search index takes the longest: made beside the feeds.
     let (feeds, index) = rayon::join(
         || feed_files(r, page_paths),
-        || search_index(r.archive, index_batches),
+        || search_index(r.archive, None),
     );
     let mut out = feeds?;
-    out.extend(index?);
+    // Without a cache no file is left as it was.
+    let (index, _) = index?;
+    out.extend(index);
     Ok(out)
 }
 
@@ -1160,14 +1160,16 @@ fn feed_files(r: &Renderer, page_paths: &[String]) -> Result<Vec<(String, Vec<u8
 }
 
 /// The search index being made on a thread of its own.
-type IndexBeside<'scope> = std::thread::ScopedJoinHandle<'scope, Result<Files, Diagnostics>>;
+type IndexBeside<'scope> = std::thread::ScopedJoinHandle<'scope, Result<IndexFiles, Diagnostics>>;
 type Files = Vec<(String, Vec<u8>)>;
+/// The search index's files made, and the site paths of those it left as they were.
+type IndexFiles = (Files, Vec<String>);
 
 /// The search index, with the batches kept in `index_batches`, when given.
 fn search_index(
     archive: &Archive,
     index_batches: Option<&crate::search::BatchCache>,
-) -> Result<Files, Diagnostics> {
+) -> Result<IndexFiles, Diagnostics> {
     let mut t = Instant::now();
     let sizes = crate::search::Sizes::default();
     let out = crate::search::index_files_with(archive, sizes, index_batches).map_err(|e| {

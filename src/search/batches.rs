@@ -23,6 +23,8 @@ use super::postings::Postings;
 
 /// The layout of a batch file and of its fingerprint: another means no batch is found.
 pub const VERSION: u8 = 1;
+/// The file of the metadata chunks' fingerprints, beside the batches (see [`BatchCache`]).
+pub const CHUNKS: &str = "chunks";
 /// Bulletins in a batch, on average; a batch has at most four times as many (a run of files
 /// none of which hashes to a boundary).
 pub const TARGET: u64 = 1024;
@@ -73,8 +75,18 @@ struct Head {
 /// fingerprint, in a folder of the build cache. The folder belongs with the bodies the
 /// fingerprints point into (a full build writes both afresh). A file that does not read back
 /// whole (each carries a hash of its bytes) is a batch to invert again, never a wrong index.
+///
+/// Beside them, [`CHUNKS`]: for each metadata chunk (`d/<n>.js`) of the last index, a
+/// fingerprint of what it shows and the hash of its file. A build that is told the output
+/// still holds that file ([`BatchCache::trust_chunks`]) leaves a chunk whose fingerprint is
+/// the same alone, instead of making it again: after one edited bulletin, 12,499 of 12,500
+/// at 100,000 bulletins.
 pub struct BatchCache {
     dir: PathBuf,
+    /// The chunks of the last index that the output still holds, by number:
+    /// `(fingerprint, hash of the file)`; taken by the next index made (see
+    /// [`BatchCache::take_trusted`]).
+    trusted: Mutex<Vec<Option<(u128, u128)>>>,
     /// The fingerprints this build found or kept.
     used: Mutex<HashSet<u128>>,
     /// Batches read back, and batches kept.
@@ -90,6 +102,7 @@ impl BatchCache {
         fs::create_dir_all(dir)?;
         Ok(BatchCache {
             dir: dir.to_path_buf(),
+            trusted: Mutex::new(Vec::new()),
             used: Mutex::new(HashSet::new()),
             found: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
@@ -134,6 +147,61 @@ impl BatchCache {
         Ok(())
     }
 
+    /// Read the chunks the last index kept ([`CHUNKS`]), and trust those for which
+    /// `in_output(site path, hash)` says the output holds that file as it was made. Without
+    /// this call, or when the file does not read back whole, every chunk is made again.
+    pub fn trust_chunks(&mut self, in_output: impl Fn(&str, u128) -> bool) {
+        let Ok(bytes) = fs::read(self.dir.join(CHUNKS)) else {
+            return;
+        };
+        let Some((sum, body)) = bytes.split_at_checked(16) else {
+            return;
+        };
+        if sum != xxhash_rust::xxh3::xxh3_128(body).to_le_bytes() || body.len() % 32 != 0 {
+            return;
+        }
+        let u128_at = |b: &[u8]| u128::from_le_bytes(b.try_into().unwrap_or_default());
+        let trusted = body
+            .chunks_exact(32)
+            .enumerate()
+            .map(|(n, pair)| {
+                let (print, hash) = (u128_at(&pair[..16]), u128_at(&pair[16..]));
+                in_output(&super::write::chunk_path(n), hash).then_some((print, hash))
+            })
+            .collect();
+        if let Ok(mut t) = self.trusted.lock() {
+            *t = trusted;
+        }
+    }
+
+    /// The chunks trusted, for one index only: what the output holds changes with the
+    /// build that index is for, so a later index made with this cache trusts none.
+    pub(super) fn take_trusted(&self) -> TrustedChunks {
+        TrustedChunks(
+            self.trusted
+                .lock()
+                .map(|mut t| std::mem::take(&mut *t))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Keep the chunks of the index just made, `(fingerprint, hash)` by number, for the next
+    /// build. Like a batch, a table that cannot be kept only means chunks made again.
+    pub(super) fn keep_chunks(&self, chunks: &[(u128, u128)]) -> io::Result<()> {
+        let mut body = Vec::with_capacity(chunks.len() * 32);
+        for (print, hash) in chunks {
+            body.extend_from_slice(&print.to_le_bytes());
+            body.extend_from_slice(&hash.to_le_bytes());
+        }
+        let path = self.dir.join(CHUNKS);
+        let tmp = path.with_extension("tmp");
+        let mut file = fs::File::create(&tmp)?;
+        io::Write::write_all(&mut file, &xxhash_rust::xxh3::xxh3_128(&body).to_le_bytes())?;
+        io::Write::write_all(&mut file, &body)?;
+        drop(file);
+        crate::output::replace(&tmp, &path)
+    }
+
     /// How many batches this build read back, and how many it inverted and kept.
     pub fn counts(&self) -> (usize, usize) {
         (
@@ -161,16 +229,31 @@ impl BatchCache {
         for e in fs::read_dir(&self.dir)? {
             let e = e?;
             let name = e.file_name();
-            let keep = name
-                .to_str()
-                .and_then(|n| u128::from_str_radix(n, 16).ok())
-                .is_some_and(|fp| used.contains(&fp));
+            let keep = name == CHUNKS
+                || name
+                    .to_str()
+                    .and_then(|n| u128::from_str_radix(n, 16).ok())
+                    .is_some_and(|fp| used.contains(&fp));
             if !keep {
                 fs::remove_file(e.path())?;
                 removed += 1;
             }
         }
         Ok(removed)
+    }
+}
+
+/// The metadata chunks the output holds as they were made (see [`BatchCache::trust_chunks`]).
+#[derive(Default)]
+pub(super) struct TrustedChunks(Vec<Option<(u128, u128)>>);
+
+impl TrustedChunks {
+    /// The hash of chunk `n`'s file, when the output holds it as made from `print`.
+    pub(super) fn get(&self, n: usize, print: u128) -> Option<u128> {
+        match self.0.get(n) {
+            Some(Some((p, hash))) if *p == print => Some(*hash),
+            _ => None,
+        }
     }
 }
 

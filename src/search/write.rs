@@ -678,7 +678,9 @@ fn json_str(s: &str) -> String {
 pub fn index_files(archive: &Archive) -> Vec<(String, Vec<u8>)> {
     // Without a cache, nothing but memory is written: this cannot fail but for a body that
     // does not read back from its store, which the pages would have found first.
-    index_files_with(archive, Sizes::default(), None).unwrap_or_default()
+    index_files_with(archive, Sizes::default(), None)
+        .map(|(files, _)| files)
+        .unwrap_or_default()
 }
 
 /// The sizes an index is made with: the defaults, or small ones that tests use to make every
@@ -705,27 +707,28 @@ impl Default for Sizes {
 }
 
 /// [`index_files`] with other sizes, and a cache of batches when given (see [`BatchCache`]:
-/// only the batches it does not keep are inverted).
+/// only the batches it does not keep are inverted, and the metadata chunks it trusts are
+/// left out of the files and listed as kept).
 pub fn index_files_with(
     archive: &Archive,
     sizes: Sizes,
     cache: Option<&BatchCache>,
-) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+) -> std::io::Result<(Vec<(String, Vec<u8>)>, Vec<String>)> {
     let memory = crate::output::MemorySink::default();
-    write_index_with(archive, &memory, cache, sizes)?;
+    let written = write_index_with(archive, &memory, cache, sizes)?;
     let mut files = memory.into_files();
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(files)
+    Ok((files, written.kept))
 }
 
 /// Write the index into `sink` file by file, as each is made (at 100,000 bulletins the whole
-/// index would be a few hundred megabytes in memory); returns how many files. With a `cache`,
-/// as [`index_files_with`].
+/// index would be a few hundred megabytes in memory). With a `cache`, as
+/// [`index_files_with`].
 pub fn write_index(
     archive: &Archive,
     sink: &dyn Sink,
     cache: Option<&BatchCache>,
-) -> std::io::Result<usize> {
+) -> std::io::Result<Written> {
     write_index_with(archive, sink, cache, Sizes::default())
 }
 
@@ -734,7 +737,7 @@ fn write_index_with(
     sink: &dyn Sink,
     cache: Option<&BatchCache>,
     sizes: Sizes,
-) -> std::io::Result<usize> {
+) -> std::io::Result<Written> {
     let Sizes {
         head_docs,
         own_file_bytes,
@@ -777,7 +780,7 @@ fn write_index_with(
     shelved.sort_unstable_by(|a, b| a.0.key.cmp(&b.0.key));
     let (keys, own) = write_shards(shelved, &out)?;
     crate::timings::phase("search/shards", &mut t);
-    write_metadata(archive, &out)?;
+    let kept = write_metadata(archive, &out, cache)?;
     crate::timings::phase("search/meta", &mut t);
     let manifest = format!(
         "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
@@ -792,7 +795,19 @@ fn write_index_with(
         &format!("{DIR}manifest.js"),
         &js_file("manifest", &manifest),
     )?;
-    Ok(out.count() + 1)
+    Ok(Written {
+        files: out.count() + 1,
+        kept,
+    })
+}
+
+/// What [`write_index`] did: how many files the index has, and which of them it left as
+/// they were in the output (a cache's trusted chunks, see [`BatchCache::trust_chunks`]).
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: usize,
+    /// Site paths.
+    pub kept: Vec<String>,
 }
 
 /// A key's postings as its shard entry has them: `(document frequency, postings, whether
@@ -913,44 +928,109 @@ fn write_shards(
     Ok((keys, own))
 }
 
-/// Bulletin metadata, in chunks. The locality shown is the home unit and its parents.
-fn write_metadata(archive: &Archive, out: &Writer) -> std::io::Result<()> {
+/// The site path of metadata chunk `n`.
+pub(super) fn chunk_path(n: usize) -> String {
+    format!("{DIR}d/{n}.js")
+}
+
+/// Bulletin metadata, in chunks. The locality shown is the home unit and its parents. With a
+/// `cache`, a chunk whose bulletins show what they showed when the output's file was made is
+/// left alone; returns those chunks' paths, and keeps the fingerprints for the next build.
+fn write_metadata(
+    archive: &Archive,
+    out: &Writer,
+    cache: Option<&BatchCache>,
+) -> std::io::Result<Vec<String>> {
     let labels: Vec<String> = archive
         .localities
         .ids()
         .map(|id| json_str(&archive.localities.full_name(id)))
         .collect();
-    archive
+    let trusted = cache.map(|c| c.take_trusted()).unwrap_or_default();
+    let chunks: Vec<((u128, u128), bool)> = archive
         .bulletins
         .par_chunks(CHUNK_DOCS)
         .enumerate()
-        .try_for_each(|(n, docs)| {
-            let rows: Vec<String> = docs
-                .iter()
-                .map(|b| {
-                    let topics: Vec<&str> = b.topics.iter().map(|t| &*t.name).collect();
-                    format!(
-                        "[{},{},{},{},{},{}]",
-                        json_str(&path::bulletin(&b.slug)),
-                        json_str(&b.title),
-                        json_str(&crate::vi::format_date(b.date.date_naive())),
-                        labels[b.home().0 as usize],
-                        json_str(&snippet(&b.summary)),
-                        serde_json::to_string(&topics).unwrap_or_default(),
-                    )
-                })
-                .collect();
+        .map(|(n, docs)| {
             let key = format!("d/{n}");
-            out.put(&key, &js_file(&key, &format!("[{}]", rows.join(",\n"))))
+            let print = chunk_print(docs, &labels);
+            if let Some(hash) = trusted.get(n, print) {
+                out.keep(&key, hash);
+                return Ok(((print, hash), true));
+            }
+            let rows: Vec<String> = docs.iter().map(|b| metadata_row(b, &labels)).collect();
+            let hash = out.put(&key, &js_file(&key, &format!("[{}]", rows.join(",\n"))))?;
+            Ok(((print, hash), false))
         })
+        .collect::<std::io::Result<_>>()?;
+    if let Some(c) = cache {
+        let kept = chunks.iter().filter(|(_, kept)| *kept).count();
+        crate::timings::note(
+            "search/meta",
+            format_args!("{kept} kept of {}", chunks.len()),
+        );
+        let table: Vec<(u128, u128)> = chunks.iter().map(|(c, _)| *c).collect();
+        // Not kept: every chunk is made again next time.
+        let _ = c.keep_chunks(&table);
+    }
+    Ok(chunks
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, kept))| *kept)
+        .map(|(n, _)| chunk_path(n))
+        .collect())
+}
+
+/// One bulletin of a metadata chunk: `[path, title, date, locality, snippet, [topic…]]`.
+fn metadata_row(b: &Bulletin, labels: &[String]) -> String {
+    let topics: Vec<&str> = b.topics.iter().map(|t| &*t.name).collect();
+    format!(
+        "[{},{},{},{},{},{}]",
+        json_str(&path::bulletin(&b.slug)),
+        json_str(&b.title),
+        json_str(&crate::vi::format_date(b.date.date_naive())),
+        labels[b.home().0 as usize],
+        json_str(&snippet(&b.summary)),
+        serde_json::to_string(&topics).unwrap_or_default(),
+    )
+}
+
+/// A fingerprint of everything [`metadata_row`] shows of `docs`.
+fn chunk_print(docs: &[Bulletin], labels: &[String]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut text = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    for b in docs {
+        text(&b.slug);
+        text(&b.title);
+        text(&crate::vi::format_date(b.date.date_naive()));
+        text(&labels[b.home().0 as usize]);
+        text(&b.summary);
+        text(&b.topics.len().to_string());
+        for t in &b.topics {
+            text(&t.name);
+        }
+    }
+    h.digest128()
 }
 
 /// Writes index files into a sink, counting them and folding each into the index version.
 struct Writer<'s> {
     sink: &'s dyn Sink,
-    /// (files, wrapping sum of each file's hash): a sum, so the order files are written in
-    /// (which depends on threads) does not change it.
+    /// (files, wrapping sum of each file's [`file_sum`]): a sum, so the order files are
+    /// written in (which depends on threads) does not change it.
     seen: std::sync::Mutex<(usize, u64)>,
+}
+
+/// What a file adds to the index version: a hash of its path and of its bytes' hash (the
+/// build manifest's, XXH3-128), so that a file left alone counts as the same file written.
+fn file_sum(path: &str, hash: u128) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(path.as_bytes());
+    h.write_u128(hash);
+    h.finish()
 }
 
 impl<'s> Writer<'s> {
@@ -961,20 +1041,21 @@ impl<'s> Writer<'s> {
         }
     }
 
-    /// Write the file of `key` (`s/th`, `d/0`).
-    fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let path = format!("{DIR}{key}.js");
-        let mut h = FxHasher::default();
-        h.write(path.as_bytes());
-        h.write_u64(bytes.len() as u64);
-        h.write(bytes);
-        let hash = h.finish();
-        self.sink.put(&path, bytes)?;
+    /// Write the file of `key` (`s/th`, `d/0`); returns the hash of its bytes.
+    fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<u128> {
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        self.sink.put(&format!("{DIR}{key}.js"), bytes)?;
+        self.keep(key, hash);
+        Ok(hash)
+    }
+
+    /// Count the file of `key`, left as it is in the output with this `hash`.
+    fn keep(&self, key: &str, hash: u128) {
+        let sum = file_sum(&format!("{DIR}{key}.js"), hash);
         if let Ok(mut seen) = self.seen.lock() {
             seen.0 += 1;
-            seen.1 = seen.1.wrapping_add(hash);
+            seen.1 = seen.1.wrapping_add(sum);
         }
-        Ok(())
     }
 
     fn count(&self) -> usize {

@@ -380,6 +380,7 @@ fn index_batches(a: &Site) -> std::collections::BTreeSet<String> {
     std::fs::read_dir(a.path(".bantin-cache/build/index"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != bantin::search::batches::CHUNKS)
         .collect()
 }
 
@@ -651,4 +652,49 @@ fn a_text_edit_renders_no_page_of_an_indicator_or_a_term() {
         "{kinds:?}"
     );
     assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after a text edit");
+}
+
+/// `(kept, of)` from the note `search/meta: K kept of N`.
+fn metadata_kept(stderr: &str) -> (usize, usize) {
+    let notes = notes(stderr, "search/meta");
+    assert_eq!(notes.len(), 1, "one note of the metadata chunks: {stderr}");
+    let (kept, of) = notes[0].split_once(" kept of ").expect("K kept of N");
+    (kept.parse().unwrap(), of.parse().unwrap())
+}
+
+#[test]
+fn a_rebuild_leaves_the_search_metadata_of_unchanged_bulletins_alone() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let chunk_files = || {
+        std::fs::read_dir(a.out.join("tim-kiem/index/d"))
+            .unwrap()
+            .count()
+    };
+    let chunks = chunk_files();
+    assert!(chunks >= 2, "the example spans several chunks: {chunks}");
+    // A title edit: only the chunk of that bulletin is made again.
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert_eq!(metadata_kept(&run.stderr), (chunks - 1, chunks));
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after a title edit");
+    // A bulletin whose date makes it the newest moves every other one: none is kept, and
+    // what the last build left is still the full build's.
+    a.write(
+        "content/moi-nhat.md",
+        "---\ntitle: \"Bản tin mới nhất\"\ndate: 2099-01-01\nlocality: tp-yen-bai\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n",
+    );
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert_eq!(metadata_kept(&run.stderr).0, 0);
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after the newest");
+    // With the table of fingerprints damaged, all are made again, and rightly.
+    let table = a.path(".bantin-cache/build/index/chunks");
+    std::fs::write(&table, b"damaged").unwrap();
+    edit(&a, EDITED, "title: \"", "title: \"Lại ");
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert_eq!(metadata_kept(&run.stderr).0, 0);
+    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after a damaged table");
 }

@@ -18,6 +18,17 @@ fn archive(root: &Path) -> Archive {
 }
 
 /// Heads of one posting, every key's postings in a file of their own.
+/// The index's files made with `sizes` and `cache` (none left out: no chunk is trusted).
+fn index_with(
+    a: &bantin::model::Archive,
+    sizes: search::Sizes,
+    cache: Option<&search::BatchCache>,
+) -> Vec<(String, Vec<u8>)> {
+    let (files, kept) = search::index_files_with(a, sizes, cache).unwrap();
+    assert!(kept.is_empty(), "{kept:?}");
+    files
+}
+
 fn tiny() -> search::Sizes {
     search::Sizes {
         head_docs: 1,
@@ -277,8 +288,7 @@ fn the_manifest_lists_the_tokens_and_forms_with_own_files() {
     assert_eq!(idx.manifest()["own"], serde_json::json!({}));
     // Every token in its own file: each listed with its shard entry's df and file size.
     let small = Index {
-        files: search::index_files_with(&a, tiny(), None)
-            .unwrap()
+        files: index_with(&a, tiny(), None)
             .into_iter()
             .collect(),
     };
@@ -326,8 +336,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     // Every token in its own file, heads of one posting: every token in two or more
     // bulletins has a head holding its best posting (the newest of the best on ties).
     let small = Index {
-        files: search::index_files_with(&a, tiny(), None)
-            .unwrap()
+        files: index_with(&a, tiny(), None)
             .into_iter()
             .collect(),
     };
@@ -371,8 +380,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     assert_eq!(small.docs_of("dong"), idx.docs_of("dong"));
     assert_eq!(
         small.files,
-        search::index_files_with(&a, tiny(), None)
-            .unwrap()
+        index_with(&a, tiny(), None)
             .into_iter()
             .collect()
     );
@@ -462,11 +470,11 @@ fn an_index_made_in_many_batches_is_the_index_made_in_one() {
     let a = archive(Path::new("."));
     assert!(a.bulletins.len() > 10);
     for sizes in [search::Sizes::default(), tiny()] {
-        let one = search::index_files_with(&a, sizes, None).unwrap();
+        let one = index_with(&a, sizes, None);
         for batch in [1, 3] {
             let many = search::Sizes { batch, ..sizes };
             assert!(
-                search::index_files_with(&a, many, None).unwrap() == one,
+                index_with(&a, many, None) == one,
                 "batches of {batch}: {sizes:?}"
             );
         }
@@ -479,29 +487,99 @@ fn kept_batches_make_the_same_index_and_a_damaged_one_is_made_again() {
     let sizes = search::Sizes { batch: 3, ..tiny() };
     let n = search::batches::ranges(a.bulletins.iter().map(|b| b.file.as_path()), 3).len();
     assert!(n > 2, "{n} batches");
-    let fresh = search::index_files_with(&a, sizes, None).unwrap();
+    let fresh = index_with(&a, sizes, None);
     let dir = tempfile::tempdir().unwrap();
     // Each build: the same index, with (batches read back, batches inverted and kept).
     let build = |expect: (usize, usize)| {
         let cache = search::BatchCache::open(dir.path()).unwrap();
-        let files = search::index_files_with(&a, sizes, Some(&cache)).unwrap();
+        let files = index_with(&a, sizes, Some(&cache));
         assert!(files == fresh, "not the index made without a cache");
         assert_eq!(cache.counts(), expect);
     };
+    let batch_files = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.ends_with(search::batches::CHUNKS))
+            .collect::<Vec<_>>()
+    };
     build((0, n));
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), n);
+    assert_eq!(batch_files().len(), n);
     build((n, 0));
     // A batch file damaged: that batch is inverted again (and kept again).
-    let one = std::fs::read_dir(dir.path())
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let one = batch_files()[0].clone();
     let mut bytes = std::fs::read(&one).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x40;
     std::fs::write(&one, bytes).unwrap();
     build((n - 1, 1));
     build((n, 0));
+}
+
+#[test]
+fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
+    let mut a = archive(Path::new("."));
+    let sizes = search::Sizes::default();
+    let chunks = a.bulletins.len().div_ceil(search::CHUNK_DOCS);
+    assert!(chunks >= 2 && a.bulletins.len() > 10, "{chunks} chunks");
+    let dir = tempfile::tempdir().unwrap();
+    let fresh: BTreeMap<String, Vec<u8>> = index_with(&a, sizes, None).into_iter().collect();
+    let is_chunk = |p: &str| p.starts_with(&format!("{DIR}d/"));
+    // The output as `files` left it: (site path, hash) as the build manifest has them.
+    let holds = |files: &BTreeMap<String, Vec<u8>>| {
+        let hashes: BTreeMap<String, u128> = files
+            .iter()
+            .map(|(p, b)| (p.clone(), xxhash_rust::xxh3::xxh3_128(b)))
+            .collect();
+        move |p: &str, h: u128| hashes.get(p) == Some(&h)
+    };
+    // An index made with the cache (none trusted yet) keeps the chunks' fingerprints.
+    let cache = search::BatchCache::open(dir.path()).unwrap();
+    let first = index_with(&a, sizes, Some(&cache));
+    assert!(first.iter().cloned().collect::<BTreeMap<_, _>>() == fresh);
+    // Trusted, every chunk is left alone; the other files, the manifest's version among
+    // them, are those made from scratch.
+    let made = |a: &Archive, trust: &dyn Fn(&str, u128) -> bool| {
+        let mut cache = search::BatchCache::open(dir.path()).unwrap();
+        cache.trust_chunks(trust);
+        let (files, kept) = search::index_files_with(a, sizes, Some(&cache)).unwrap();
+        // One index only: a second one made with the same cache trusts nothing.
+        let (_, again) = search::index_files_with(a, sizes, Some(&cache)).unwrap();
+        assert!(again.is_empty(), "{again:?}");
+        (files.into_iter().collect::<BTreeMap<_, _>>(), kept)
+    };
+    let (files, kept) = made(&a, &holds(&fresh));
+    assert_eq!(kept.len(), chunks);
+    assert!(kept.iter().all(|p| is_chunk(p) && fresh.contains_key(p)));
+    let others: BTreeMap<String, Vec<u8>> = fresh
+        .iter()
+        .filter(|(p, _)| !is_chunk(p))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    assert!(files == others, "the files made are the others, as from scratch");
+    // An output that does not hold them: every chunk made again.
+    let (files, kept) = made(&a, &|_, _| false);
+    assert!(kept.is_empty() && files == fresh);
+    // One title changed: its chunk is made again, the rest left alone, and the whole is
+    // the index of the archive as it is now.
+    a.bulletins[10].title.push_str(" (sửa)");
+    let now: BTreeMap<String, Vec<u8>> = index_with(&a, sizes, None).into_iter().collect();
+    let (files, kept) = made(&a, &holds(&fresh));
+    let remade = format!("{DIR}d/{}.js", 10 / search::CHUNK_DOCS);
+    assert_eq!(kept.len(), chunks - 1);
+    assert!(!kept.contains(&remade));
+    assert!(files.contains_key(&remade));
+    for p in &kept {
+        assert_eq!(now[p], fresh[p], "{p} was kept but differs");
+    }
+    let mut whole = files.clone();
+    whole.extend(kept.iter().map(|p| (p.clone(), fresh[p].clone())));
+    assert!(whole == now, "kept and made are the index made from scratch");
+    // A damaged table of fingerprints trusts nothing.
+    let table = dir.path().join(search::batches::CHUNKS);
+    let mut bytes = std::fs::read(&table).unwrap();
+    bytes[20] ^= 1;
+    std::fs::write(&table, bytes).unwrap();
+    let (_, kept) = made(&a, &holds(&now));
+    assert!(kept.is_empty());
 }
