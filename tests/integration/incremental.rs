@@ -696,5 +696,9 @@ fn a_rebuild_leaves_the_search_metadata_of_unchanged_bulletins_alone() {
     let run = a.build_noting(&[]);
     run.assert_ok();
     assert_eq!(metadata_kept(&run.stderr).0, 0);
-    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after a damaged table");
+    assert_same_tree(
+        &full_build_of(&a),
+        &snapshot(&a.out),
+        "after a damaged table",
+    );
 }

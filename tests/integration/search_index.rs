@@ -288,9 +288,7 @@ fn the_manifest_lists_the_tokens_and_forms_with_own_files() {
     assert_eq!(idx.manifest()["own"], serde_json::json!({}));
     // Every token in its own file: each listed with its shard entry's df and file size.
     let small = Index {
-        files: index_with(&a, tiny(), None)
-            .into_iter()
-            .collect(),
+        files: index_with(&a, tiny(), None).into_iter().collect(),
     };
     let own = small.manifest()["own"].as_object().unwrap().clone();
     let mut entries = 0;
@@ -336,9 +334,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     // Every token in its own file, heads of one posting: every token in two or more
     // bulletins has a head holding its best posting (the newest of the best on ties).
     let small = Index {
-        files: index_with(&a, tiny(), None)
-            .into_iter()
-            .collect(),
+        files: index_with(&a, tiny(), None).into_iter().collect(),
     };
     assert_eq!(small.manifest()["head"], 1);
     let mut heads = 0;
@@ -380,9 +376,7 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
     assert_eq!(small.docs_of("dong"), idx.docs_of("dong"));
     assert_eq!(
         small.files,
-        index_with(&a, tiny(), None)
-            .into_iter()
-            .collect()
+        index_with(&a, tiny(), None).into_iter().collect()
     );
 }
 
@@ -556,7 +550,10 @@ fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
         .filter(|(p, _)| !is_chunk(p))
         .map(|(p, b)| (p.clone(), b.clone()))
         .collect();
-    assert!(files == others, "the files made are the others, as from scratch");
+    assert!(
+        files == others,
+        "the files made are the others, as from scratch"
+    );
     // An output that does not hold them: every chunk made again.
     let (files, kept) = made(&a, &|_, _| false);
     assert!(kept.is_empty() && files == fresh);
@@ -574,7 +571,10 @@ fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
     }
     let mut whole = files.clone();
     whole.extend(kept.iter().map(|p| (p.clone(), fresh[p].clone())));
-    assert!(whole == now, "kept and made are the index made from scratch");
+    assert!(
+        whole == now,
+        "kept and made are the index made from scratch"
+    );
     // A damaged table of fingerprints trusts nothing.
     let table = dir.path().join(search::batches::CHUNKS);
     let mut bytes = std::fs::read(&table).unwrap();
