@@ -6,9 +6,10 @@
 //!   every bulletin file's size and time, the theme, the site's static files), the hash of
 //!   the manifest it wrote and the output's folders as it left them (see [`super::folders`]).
 //!   Written last, so that its presence says the rest is complete.
-//! - `record`: the bulletins as read (drafts too; in chunks packed on every core), the
-//!   archive's groups, the files found, the files written by kind, and the manifest: what an
-//!   incremental build starts from.
+//! - `record`: the bulletins as read (drafts too; in chunks packed on every core, each kept
+//!   in `parsed/` in a file named by its hash, so that a rebuild writes only the chunks that
+//!   changed), the archive's groups, the files found, the files written by kind, and the
+//!   manifest: what an incremental build starts from.
 //! - `bodies`: the bulletins' HTML bodies, which the record points into.
 //! - `index/`: the search index's batches (see [`crate::search::batches`]), named by
 //!   fingerprints that point into `bodies`; a full build replaces them with the bodies.
@@ -36,7 +37,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -164,13 +165,17 @@ pub struct Record {
     pub build: u64,
     pub files: Vec<Found>,
     /// The bulletins read, [`ParsedArticle`]s in chunks (see [`unpack`]): those of the archive
-    /// first, in its order, then those read but not built.
-    pub parsed: Vec<Packed>,
+    /// first, in its order, then those read but not built. Each chunk is a file of `parsed/`
+    /// named by this hash of its bytes ([`Cache::read_chunks`]).
+    pub parsed: Vec<ChunkHash>,
     /// The archive's groups.
     pub groups: crate::group::Groups,
     pub served: Served,
     pub manifest: Manifest,
 }
+
+/// The XXH3-128 hash of a packed chunk's bytes, which names its file.
+pub type ChunkHash = u128;
 
 /// Bulletins in a chunk of a record. Debug builds (the tests) use small chunks, so that
 /// their archives of a dozen bulletins span several and [`pack_parsed_keeping`] keeps some.
@@ -214,13 +219,6 @@ fn pack_chunk<T: Serialize>(items: &[T]) -> io::Result<Packed> {
         .map_err(io::Error::other)
 }
 
-/// `items` in chunks of `chunk`, each packed on a thread of its own (what [`write_packed`]
-/// streams, and [`pack_parsed_keeping`] makes with no earlier chunks).
-#[cfg(test)]
-fn pack<T: Serialize + Sync>(items: &[T], chunk: usize) -> io::Result<Vec<Packed>> {
-    items.par_chunks(chunk.max(1)).map(pack_chunk).collect()
-}
-
 /// The items of chunks packed by `pack`, unpacked on every core; `None` when one does not read.
 pub fn unpack<T: for<'de> Deserialize<'de> + Send>(chunks: &[Packed]) -> Option<Vec<T>> {
     let parts: Vec<Vec<T>> = chunks
@@ -230,46 +228,40 @@ pub fn unpack<T: for<'de> Deserialize<'de> + Send>(chunks: &[Packed]) -> Option<
     Some(parts.into_iter().flatten().collect())
 }
 
-/// Write what `pack(items, chunk)` gives, as postcard writes it, one chunk at a time.
-fn write_packed<T: Serialize>(items: &[T], chunk: usize, w: &mut impl Write) -> io::Result<()> {
-    let chunk = chunk.max(1);
-    postcard::to_io(&items.len().div_ceil(chunk), &mut *w).map_err(io::Error::other)?;
-    for c in items.chunks(chunk) {
-        postcard::to_io(&pack_chunk(c)?, &mut *w).map_err(io::Error::other)?;
-    }
-    Ok(())
-}
-
-/// The chunks of the record an incremental build started from, with the file of each
-/// bulletin in them, in order.
+/// The chunks of the record an incremental build started from (their hashes: the files of
+/// `parsed/`, read back whole this build), with the file of each bulletin in them, in order.
 pub struct EarlierChunks {
     pub files: Vec<PathBuf>,
-    pub chunks: Vec<Packed>,
+    pub chunks: Vec<ChunkHash>,
 }
 
-/// The bulletins of a record in chunks of `CHUNK`, keeping the bytes of each earlier chunk that holds the same files in the
-/// same places, none of them read again (`changed`): a bulletin not read again is what it
-/// was, and so are its values, ids included, when every bulletin before it is the same. At
-/// 100,000 bulletins packing them all took 0.2 s of an edit. Debug builds (the tests) pack
-/// the kept chunks too, and fail when the bytes differ.
+/// The bulletins of a record in chunks of `CHUNK`, each kept in `cache` as a file (see
+/// [`Cache::put_chunk`]), but for each earlier chunk that holds the same files in the same
+/// places, none of them read again (`changed`): a bulletin not read again is what it was,
+/// and so are its values, ids included, when every bulletin before it is the same, so that
+/// chunk's file stays as it is. At 100,000 bulletins packing them all took 0.2 s of an
+/// edit, and writing them 0.2–0.4 s. Debug builds (the tests) pack the kept chunks too, and
+/// fail when the bytes differ. Returns the chunks' hashes, in order.
 pub fn pack_parsed_keeping(
+    cache: &Cache,
     parsed: &[ParsedRef],
     earlier: EarlierChunks,
     changed: &std::collections::BTreeSet<PathBuf>,
-) -> io::Result<Vec<Packed>> {
+) -> io::Result<Vec<ChunkHash>> {
     let EarlierChunks { files, chunks } = earlier;
     let mut before = files.chunks(CHUNK).zip(chunks);
     // Each chunk now, with the earlier one in its place.
-    type Work<'a, 'b> = (&'a [ParsedRef<'b>], Option<(&'a [PathBuf], Packed)>);
+    type Work<'a, 'b> = (&'a [ParsedRef<'b>], Option<(&'a [PathBuf], ChunkHash)>);
     let work: Vec<Work> = parsed.chunks(CHUNK).map(|c| (c, before.next())).collect();
     let total = work.len();
     let kept_count = std::sync::atomic::AtomicUsize::new(0);
     let packed = work
         .into_par_iter()
-        .map(|(now, before)| {
+        .enumerate()
+        .map(|(n, (now, before))| {
             let fresh = || pack_chunk(now);
             let Some((files, kept)) = before else {
-                return fresh();
+                return cache.put_chunk(n, &fresh()?);
             };
             let same = files.len() == now.len()
                 && now
@@ -277,9 +269,9 @@ pub fn pack_parsed_keeping(
                     .zip(files)
                     .all(|(p, f)| p.bulletin.file == *f && !changed.contains(f));
             if !same {
-                return fresh();
+                return cache.put_chunk(n, &fresh()?);
             }
-            if cfg!(debug_assertions) && fresh()?.0 != kept.0 {
+            if cfg!(debug_assertions) && xxhash_rust::xxh3::xxh3_128(&fresh()?.0) != kept {
                 return Err(io::Error::other(
                     "a kept chunk of the build record differs from its bulletins",
                 ));
@@ -308,7 +300,7 @@ pub struct RecordRef<'a> {
     pub build: u64,
     pub files: &'a [Found],
     /// See [`pack_parsed_keeping`].
-    pub parsed: Vec<Packed>,
+    pub parsed: Vec<ChunkHash>,
     pub groups: &'a crate::group::Groups,
     pub served: &'a Served,
     pub manifest: &'a Manifest,
@@ -323,6 +315,8 @@ pub struct RecordRef<'a> {
 pub struct RecordHead {
     build: u64,
     file: Sealed,
+    /// The chunks of bulletins it names.
+    chunks: Vec<ChunkHash>,
 }
 
 impl RecordHead {
@@ -372,6 +366,10 @@ const NEW_BODIES: &str = "bodies.new";
 const NEW_RECORD: &str = "record.new";
 /// The search index's batches (see [`crate::search::batches`]), which go with the bodies.
 const INDEX: &str = "index";
+/// The record's chunks of bulletins, a file each, named by its hash.
+const PARSED: &str = "parsed";
+/// Those of a full build, until it succeeds.
+const NEW_PARSED: &str = "parsed.new";
 /// Those of a full build, until it succeeds.
 const NEW_INDEX: &str = "index.new";
 /// The files a rebuild writes before the output changes (see [`Cache::staging`]).
@@ -436,13 +434,22 @@ impl Cache {
         groups: &crate::group::Groups,
     ) -> io::Result<RecordHead> {
         let mut file = Sealed::create(&self.dir.join(NEW_RECORD))?;
-        // As `(build, files, pack_parsed_keeping(parsed, ..))` is written (a sequence is its length,
-        // then its items), one chunk at a time: this thread is beside the pages' threads,
-        // and the whole would be over 100 MB at 100,000 bulletins.
-        postcard::to_io(&(build, files), &mut file).map_err(io::Error::other)?;
-        write_packed(parsed, CHUNK, &mut file)?;
-        postcard::to_io(groups, &mut file).map_err(io::Error::other)?;
-        Ok(RecordHead { build, file })
+        let new_parsed = self.dir.join(NEW_PARSED);
+        remove_dir(&new_parsed)?;
+        fs::create_dir_all(&new_parsed)?;
+        // One chunk at a time: this thread is beside the pages' threads, and the whole would
+        // be over 100 MB at 100,000 bulletins.
+        let chunks = parsed
+            .chunks(CHUNK)
+            .enumerate()
+            .map(|(n, c)| put_chunk_into(&new_parsed, n, &pack_chunk(c)?))
+            .collect::<io::Result<Vec<ChunkHash>>>()?;
+        postcard::to_io(&(build, files, &chunks, groups), &mut file).map_err(io::Error::other)?;
+        Ok(RecordHead {
+            build,
+            file,
+            chunks,
+        })
     }
 
     /// After a full build: its bodies replace the old ones, then the record (`head`, then
@@ -458,6 +465,13 @@ impl Cache {
         let mut file = head.file;
         postcard::to_io(&(served, manifest), &mut file).map_err(io::Error::other)?;
         file.seal()?;
+        // The new chunks join the old ones first: no record names them yet.
+        fs::create_dir_all(self.dir.join(PARSED))?;
+        for e in fs::read_dir(self.dir.join(NEW_PARSED))? {
+            let e = e?;
+            fs::rename(e.path(), self.dir.join(PARSED).join(e.file_name()))?;
+        }
+        fs::remove_dir(self.dir.join(NEW_PARSED))?;
         self.forget()?;
         crate::output::replace(&self.new_bodies(), &self.bodies())?;
         // The batches go with the bodies their fingerprints point into; without new ones
@@ -470,11 +484,13 @@ impl Cache {
             fs::rename(self.dir.join(NEW_INDEX), self.dir.join(INDEX))?;
         }
         crate::output::replace(&self.dir.join(NEW_RECORD), &self.dir.join(RECORD))?;
-        write(&self.dir.join(STAMPS), stamps)
+        write(&self.dir.join(STAMPS), stamps)?;
+        self.prune_chunks(&head.chunks)
     }
 
     /// The bodies and record of a full build that will not be kept go.
     pub fn discard_new(&self) {
+        let _ = fs::remove_dir_all(self.dir.join(NEW_PARSED));
         let _ = fs::remove_file(self.new_bodies());
         let _ = fs::remove_file(self.dir.join(NEW_RECORD));
         let _ = fs::remove_dir_all(self.dir.join(NEW_INDEX));
@@ -509,11 +525,70 @@ impl Cache {
         }
     }
 
-    /// Keep `record` (a [`Record`], or what serializes as one) and then `stamps` (each
-    /// through a temporary name).
-    pub fn save<R: Serialize>(&self, record: &R, stamps: &Stamps) -> io::Result<()> {
+    /// Keep `record` (its chunks are kept already, see [`pack_parsed_keeping`]) and then
+    /// `stamps` (each through a temporary name); then the chunks no record names go.
+    pub fn save(&self, record: &RecordRef, stamps: &Stamps) -> io::Result<()> {
         write(&self.dir.join(RECORD), record)?;
-        write(&self.dir.join(STAMPS), stamps)
+        write(&self.dir.join(STAMPS), stamps)?;
+        self.prune_chunks(&record.parsed)
+    }
+
+    fn chunk_file(&self, hash: ChunkHash) -> PathBuf {
+        self.dir.join(PARSED).join(format!("{hash:032x}"))
+    }
+
+    /// Keep chunk `n` of a record in a file named by the hash of its bytes, which it returns.
+    pub fn put_chunk(&self, n: usize, chunk: &Packed) -> io::Result<ChunkHash> {
+        put_chunk_into(&self.dir.join(PARSED), n, chunk)
+    }
+
+    /// The chunks of a record, read on every core; `None` when one is missing or is not
+    /// the bytes its hash names.
+    pub fn read_chunks(&self, hashes: &[ChunkHash]) -> Option<Vec<Packed>> {
+        hashes
+            .par_iter()
+            .map(|&h| {
+                let bytes = fs::read(self.chunk_file(h)).ok()?;
+                (xxhash_rust::xxh3::xxh3_128(&bytes) == h).then_some(Packed(bytes))
+            })
+            .collect()
+    }
+
+    /// Remove the chunk files other than `kept` (of records replaced, or of builds that
+    /// failed or were killed). One that cannot be removed is only left over.
+    fn prune_chunks(&self, kept: &[ChunkHash]) -> io::Result<()> {
+        let kept: std::collections::HashSet<String> =
+            kept.iter().map(|h| format!("{h:032x}")).collect();
+        let Ok(entries) = fs::read_dir(self.dir.join(PARSED)) else {
+            return Ok(());
+        };
+        for e in entries.flatten() {
+            if !e.file_name().to_str().is_some_and(|n| kept.contains(n)) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keep chunk `n` of a record in `folder`, in a file named by the hash of its bytes, which
+/// it returns (through a temporary name, numbered `n`, so that chunks kept at once do not
+/// meet).
+fn put_chunk_into(folder: &Path, n: usize, chunk: &Packed) -> io::Result<ChunkHash> {
+    let hash = xxhash_rust::xxh3::xxh3_128(&chunk.0);
+    let path = folder.join(format!("{hash:032x}"));
+    fs::create_dir_all(folder)?;
+    let tmp = path.with_extension(format!("{n}.tmp"));
+    fs::write(&tmp, &chunk.0)?;
+    crate::output::replace(&tmp, &path)?;
+    Ok(hash)
+}
+
+/// Remove a folder and what it holds, if there.
+fn remove_dir(dir: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
 }
 
@@ -617,16 +692,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), Path::new(".c")).unwrap();
         assert!(cache.stamps().is_none());
-        let record = Record {
+        let files = vec![Found {
+            path: PathBuf::from("content/b.md"),
+            bundle: None,
+        }];
+        let record = RecordRef {
             build: 7,
-            files: vec![Found {
-                path: PathBuf::from("content/b.md"),
-                bundle: None,
-            }],
+            files: &files,
             parsed: Vec::new(),
-            groups: Default::default(),
-            served: Served::default(),
-            manifest: Manifest::new(),
+            groups: &Default::default(),
+            served: &Served::default(),
+            manifest: &Manifest::new(),
         };
         cache.save(&record, &stamps()).unwrap();
         assert_eq!(cache.stamps(), Some(stamps()));
@@ -669,21 +745,54 @@ mod tests {
     }
 
     #[test]
-    fn packed_chunks_read_back_whole_and_stream_as_they_pack() {
+    fn chunks_are_files_named_by_their_hashes_read_back_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), Path::new(".c")).unwrap();
         let items: Vec<String> = (0..10).map(|i| format!("bản tin {i}")).collect();
-        let packed = pack(&items, 3).unwrap();
-        assert_eq!(packed.len(), 4);
-        assert_eq!(unpack::<String>(&packed), Some(items.clone()));
-        // Written one chunk at a time: the bytes of the packed chunks.
-        let mut streamed = Vec::new();
-        write_packed(&items, 3, &mut streamed).unwrap();
-        assert_eq!(streamed, postcard::to_allocvec(&packed).unwrap());
-        let back: Vec<Packed> = postcard::from_bytes(&streamed).unwrap();
-        assert_eq!(unpack::<String>(&back), Some(items));
-        // A chunk that does not read: nothing.
-        let mut broken = pack(&[1u32, 2, 3, 4], 2).unwrap();
-        broken[1].0.truncate(1);
-        assert_eq!(unpack::<u32>(&broken), None);
+        let put = |items: &[String]| -> Vec<ChunkHash> {
+            items
+                .chunks(3)
+                .enumerate()
+                .map(|(n, c)| cache.put_chunk(n, &pack_chunk(c).unwrap()).unwrap())
+                .collect()
+        };
+        let hashes = put(&items);
+        assert_eq!(hashes.len(), 4);
+        let back = cache.read_chunks(&hashes).expect("the chunks read back");
+        assert_eq!(unpack::<String>(&back), Some(items.clone()));
+        let folder = dir.path().join(".c/build").join(PARSED);
+        let names = || -> Vec<String> {
+            let mut v: Vec<String> = fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        let mut expected: Vec<String> = hashes.iter().map(|h| format!("{h:032x}")).collect();
+        expected.sort();
+        assert_eq!(names(), expected, "one file a chunk, named by its hash");
+        // One item changed: one chunk more; pruning to the new chunks removes the old one.
+        let mut edited = items.clone();
+        edited[4].push_str(" (sửa)");
+        let now = put(&edited);
+        assert_eq!(names().len(), 5);
+        assert_eq!((now[0], now[2], now[3]), (hashes[0], hashes[2], hashes[3]));
+        cache.prune_chunks(&now).unwrap();
+        assert_eq!(names().len(), 4);
+        assert!(
+            cache.read_chunks(&hashes).is_none(),
+            "the old chunk is gone"
+        );
+        // A chunk whose bytes are not its hash's: nothing, never a wrong record.
+        let file = folder.join(format!("{:032x}", now[1]));
+        let mut bytes = fs::read(&file).unwrap();
+        bytes[2] ^= 1;
+        fs::write(&file, &bytes).unwrap();
+        assert!(cache.read_chunks(&now).is_none());
+        // A chunk that does not unpack: nothing.
+        let broken = Packed(vec![3, 1]);
+        assert_eq!(unpack::<u32>(&[broken]), None);
     }
 
     #[test]

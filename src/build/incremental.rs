@@ -82,7 +82,10 @@ pub fn build(
             if !wanted.load(std::sync::atomic::Ordering::Relaxed) {
                 return None;
             }
-            let unpacked = cache::unpack::<ParsedArticle>(&record.parsed);
+            // The chunks' bytes go once unpacked: a chunk kept is kept as its file.
+            let unpacked = cache
+                .read_chunks(&record.parsed)
+                .and_then(|chunks| cache::unpack::<ParsedArticle>(&chunks));
             crate::timings::note("incremental/record", format_args!("unpacked"));
             Some((record, unpacked))
         });
@@ -464,7 +467,7 @@ fn save(
     let files: Vec<crate::load::Found> = listed.iter().map(|(f, _)| (*f).clone()).collect();
     let mut t = Instant::now();
     let parsed = cache::parsed_of(archive, groups, others);
-    let parsed = cache::pack_parsed_keeping(&parsed, earlier, changed)?;
+    let parsed = cache::pack_parsed_keeping(cache, &parsed, earlier, changed)?;
     phase("save/pack", &mut t);
     let record = cache::RecordRef {
         build,

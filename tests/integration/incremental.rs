@@ -159,23 +159,39 @@ fn a_cache_that_cannot_be_trusted_means_a_full_build() {
     let a = example_copy();
     a.build(&[]).assert_ok();
     let cache = a.path(".bantin-cache/build");
-    let damage: [Damage; 5] = [
+    let damage: [Damage; 6] = [
         ("stamps", &|p| std::fs::write(p, b"not a cache").unwrap()),
-        ("record", &|p| {
-            // One letter of another bulletin's title: the record still decodes, and the
-            // damaged title would show on every list page the rebuild renders.
-            let mut bytes = std::fs::read(p).unwrap();
+        ("parsed", &|p| {
+            // One letter of another bulletin's title in the record's chunk that holds it:
+            // the chunk still decodes, and the damaged title would show on every list page
+            // the rebuild renders.
             let title = "cụ thể hóa Kế hoạch hành động".as_bytes();
-            let at = bytes
-                .windows(title.len())
-                .position(|w| w == title)
-                .expect("the record holds the title");
+            let chunk = std::fs::read_dir(p)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|f| {
+                    let bytes = std::fs::read(f).unwrap();
+                    bytes.windows(title.len()).any(|w| w == title)
+                })
+                .expect("a chunk holds the title");
+            let mut bytes = std::fs::read(&chunk).unwrap();
+            let at = bytes.windows(title.len()).position(|w| w == title).unwrap();
             bytes[at] = b'k';
-            std::fs::write(p, bytes).unwrap();
+            std::fs::write(chunk, bytes).unwrap();
         }),
         ("record", &|p| {
             let bytes = std::fs::read(p).unwrap();
             std::fs::write(p, &bytes[..bytes.len() / 2]).unwrap();
+        }),
+        ("parsed", &|p| {
+            // A chunk of the record gone.
+            let chunk = std::fs::read_dir(p)
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            std::fs::remove_file(chunk).unwrap();
         }),
         ("bodies", &|p| std::fs::write(p, b"").unwrap()),
         ("stamps", &|p| {
@@ -441,6 +457,14 @@ fn a_rebuild_keeps_the_record_chunks_no_change_reached() {
     // Debug builds (the tests) pack the record in chunks of four bulletins.
     let a = example_copy();
     a.build(&[]).assert_ok();
+    // Each chunk is a file of its own, named by its hash; those no record names go.
+    let chunk_files = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(a.path(".bantin-cache/build/parsed"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = chunk_files();
     edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
     let run = a.build_noting(&[]);
     run.assert_ok();
@@ -452,6 +476,9 @@ fn a_rebuild_keeps_the_record_chunks_no_change_reached() {
         of - 1,
         "only the edited bulletin's chunk is packed again"
     );
+    let after = chunk_files();
+    assert_eq!((before.len(), after.len()), (of, of));
+    assert_eq!(before.difference(&after).count(), 1, "{before:?} {after:?}");
     // A bulletin whose file comes first moves every other one: nothing is kept.
     a.write(
         "content/0-dau.md",
