@@ -49,12 +49,15 @@ impl Topic {
 pub struct Bulletin {
     /// The source file, relative to the site root.
     pub file: PathBuf,
+    #[serde(deserialize_with = "super::stored::string")]
     pub slug: String,
+    #[serde(deserialize_with = "super::stored::string")]
     pub title: String,
     pub date: DateTime<FixedOffset>,
     /// The first is its home.
     pub localities: Vec<LocalityId>,
     pub term: Option<TermId>,
+    #[serde(deserialize_with = "super::stored::string")]
     pub summary: String,
     pub source: Option<Source>,
     pub authors: Vec<String>,

@@ -10,6 +10,7 @@ pub mod indicator;
 pub mod locality;
 pub mod photo;
 pub mod settings;
+pub mod stored;
 pub mod term;
 pub mod units;
 pub mod value;

@@ -343,7 +343,9 @@ pub struct IndicatorValue {
     pub basis: Option<Basis>,
     /// Boxed, not `String`s: no spare capacity, and 8 bytes less each, in every one of
     /// about seven million values at a million bulletins.
+    #[serde(deserialize_with = "super::stored::boxed_opt")]
     pub quote: Option<Box<str>>,
+    #[serde(deserialize_with = "super::stored::boxed_opt")]
     pub note: Option<Box<str>>,
     /// Whether it was annotated inline in the body (else in front matter).
     pub inline: bool,
