@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::model::{Archive, BulletinId, IndicatorId, LocalityId, TermId};
 
 /// A topic with its bulletins; its name is the first spelling met (newest bulletin first).
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TopicGroup {
     pub slug: String,
     pub name: String,
@@ -19,7 +19,7 @@ pub type ValueIx = usize;
 
 /// Kept in the build cache's record, so that an incremental build knows the lists of the
 /// last build without assembling its archive again.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Groups {
     /// Every bulletin, in the archive's order (newest first): the home page's list.
     pub all: Vec<BulletinId>,

@@ -30,13 +30,27 @@ impl<'a> Side<'a> {
 
     /// [`table_prints`] of the bulletins `ids`.
     fn table_prints(&self, ids: &[BulletinId]) -> Vec<(PathBuf, String)> {
+        table_prints(self.with_values(ids))
+    }
+
+    /// [`group_prints`] of the bulletins `ids`.
+    fn group_prints(&self, ids: &[BulletinId]) -> Vec<(PathBuf, String)> {
+        group_prints(self.with_values(ids))
+    }
+
+    /// The bulletins `ids` with their values.
+    fn with_values<'s>(
+        &'s self,
+        ids: &'s [BulletinId],
+    ) -> impl Iterator<Item = (&'a Bulletin, impl Iterator<Item = &'a IndicatorValue> + 's)> + 's
+    {
         let a = self.archive;
-        table_prints(ids.iter().map(|&id| {
+        ids.iter().map(move |&id| {
             let values = self.groups.values_by_bulletin[id.0 as usize]
                 .iter()
-                .map(|&ix| &a.values[ix]);
+                .map(move |&ix| &a.values[ix]);
             (&a.bulletins[id.0 as usize], values)
-        }))
+        })
     }
 
     /// The bulletins whose source file is in `changed`.
@@ -59,6 +73,8 @@ pub struct Before {
     /// What the pages of indicators and terms showed of the changed bulletins
     /// ([`table_prints`]).
     tables: Vec<(PathBuf, String)>,
+    /// What the archive's groups took of the changed bulletins ([`group_prints`]).
+    groups: Vec<(PathBuf, String)>,
 }
 
 /// A print of what some pages show of each bulletin: `head` of the bulletin, then its
@@ -104,10 +120,66 @@ fn table_prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
     })
 }
 
+/// What the archive's groups ([`Groups::new`]) take of each bulletin: its place in the
+/// archive's order (date, then address), the units, term, topics (with the name shown) and
+/// year it is listed under, whether it is a draft, and its figures whole. When the same
+/// bulletins are in the same order and a change leaves these as they were, the groups are
+/// those of before ([`Before::groups_stay`]).
+fn group_prints<'a, V: Iterator<Item = &'a IndicatorValue>>(
+    bulletins: impl Iterator<Item = (&'a Bulletin, V)>,
+) -> Vec<(PathBuf, String)> {
+    prints(bulletins, |b| {
+        let topics: Vec<(&str, &str)> = b.topics.iter().map(|t| (&*t.slug, &*t.name)).collect();
+        format!(
+            "{}\n{}\n{:?}\n{:?}\n{topics:?}\n{}",
+            b.slug,
+            b.date.to_rfc3339(),
+            b.localities,
+            b.term,
+            b.draft
+        )
+    })
+}
+
 impl Before {
     /// Each old bulletin's source file, by handle.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
+    }
+
+    /// Whether the groups of `archive` (the archive after the change of the `changed` files)
+    /// are those of the archive before: the same bulletins in the same order, the changed
+    /// ones listed and holding figures as they were ([`group_prints`]).
+    pub fn groups_stay(&self, archive: &Archive, changed: &BTreeSet<PathBuf>) -> bool {
+        let same_order = archive.bulletins.len() == self.files.len()
+            && archive
+                .bulletins
+                .iter()
+                .zip(&self.files)
+                .all(|(b, f)| b.file == *f);
+        if !same_order {
+            return false;
+        }
+        let ids: Vec<BulletinId> = archive
+            .bulletins
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| changed.contains(&b.file))
+            .map(|(i, _)| BulletinId(i as u32))
+            .collect();
+        // The archive has no groups yet: the changed bulletins' values, found by handle.
+        let mut values: Vec<Vec<&IndicatorValue>> = vec![Vec::new(); ids.len()];
+        for v in &archive.values {
+            if let Ok(k) = ids.binary_search(&v.bulletin) {
+                values[k].push(v);
+            }
+        }
+        let now = group_prints(
+            ids.iter()
+                .zip(values)
+                .map(|(id, v)| (&archive.bulletins[id.0 as usize], v.into_iter())),
+        );
+        now == self.groups
     }
 
     /// What the jobs need of an old archive that was never assembled (a build resumed from
@@ -124,10 +196,12 @@ impl Before {
             touched.add_bulletin(localities, &a.bulletin, a.values.iter());
         }
         let tables = table_prints(changed.iter().map(|a| (&a.bulletin, a.values.iter())));
+        let groups = group_prints(changed.iter().map(|a| (&a.bulletin, a.values.iter())));
         Before {
             files,
             touched,
             tables,
+            groups,
         }
     }
 
@@ -137,6 +211,7 @@ impl Before {
         touched.add(old, &ids);
         Before {
             tables: old.table_prints(&ids),
+            groups: old.group_prints(&ids),
             files: old
                 .archive
                 .bulletins
@@ -209,6 +284,7 @@ pub fn jobs(
         files: old_files,
         touched: mut t,
         tables: old_tables,
+        ..
     } = before;
     t.add(new, &new_ids);
     // The same bulletins, showing the same in the figures' tables: the pages of indicators

@@ -764,7 +764,15 @@ impl Site {
             // thread of its own from here, beside grouping, telling and rendering the pages.
             let index = scope.spawn(|| search_index(&archive, this.index_batches.as_ref()));
             let mut t = Instant::now();
-            let groups = Groups::new(&archive);
+            // A change that moves no bulletin and lists none elsewhere (an edit of text, a
+            // title, a figure's quote) leaves the groups as they were: a copy of them is a
+            // tenth of making them.
+            let groups = if old.before.groups_stay(&archive, &ch.files) {
+                crate::timings::note("rebuild/group", format_args!("kept"));
+                old.groups.clone()
+            } else {
+                Groups::new(&archive)
+            };
             crate::timings::phase("rebuild/group", &mut t);
             let data = if data_prints(&archive, &groups, &ch.files) != old.data {
                 DataFiles::Remade {
@@ -1160,16 +1168,15 @@ fn feed_files(r: &Renderer, page_paths: &[String]) -> Result<Vec<(String, Vec<u8
 }
 
 /// The search index being made on a thread of its own.
-type IndexBeside<'scope> = std::thread::ScopedJoinHandle<'scope, Result<IndexFiles, Diagnostics>>;
+type IndexBeside<'scope> =
+    std::thread::ScopedJoinHandle<'scope, Result<crate::search::IndexFiles, Diagnostics>>;
 type Files = Vec<(String, Vec<u8>)>;
-/// The search index's files made, and the site paths of those it left as they were.
-type IndexFiles = (Files, Vec<String>);
 
 /// The search index, with the batches kept in `index_batches`, when given.
 fn search_index(
     archive: &Archive,
     index_batches: Option<&crate::search::BatchCache>,
-) -> Result<IndexFiles, Diagnostics> {
+) -> Result<crate::search::IndexFiles, Diagnostics> {
     let mut t = Instant::now();
     let sizes = crate::search::Sizes::default();
     let out = crate::search::index_files_with(archive, sizes, index_batches).map_err(|e| {

@@ -84,7 +84,7 @@ pub use dict::{body_terms, form_key, split_body_terms, Dict, Word};
 pub use fold::{fold_into, form_of, split_folded, tokens};
 pub use postings::{base64, decode_postings, encode_postings, head, unbase64, Postings};
 pub use shards::{base_key, file_name, shard_of, shard_tokens};
-pub use write::{index_files, index_files_with, snippet, write_index, Sizes, Written};
+pub use write::{index_files, index_files_with, snippet, write_index, IndexFiles, Sizes, Written};
 
 /// Where the index goes, relative to the site root.
 pub const DIR: &str = "tim-kiem/index/";

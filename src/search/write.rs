@@ -706,6 +706,10 @@ impl Default for Sizes {
     }
 }
 
+/// The files of an index made in memory, sorted by path, and the site paths of those left
+/// as they were in the output.
+pub type IndexFiles = (Vec<(String, Vec<u8>)>, Vec<String>);
+
 /// [`index_files`] with other sizes, and a cache of batches when given (see [`BatchCache`]:
 /// only the batches it does not keep are inverted, and the metadata chunks it trusts are
 /// left out of the files and listed as kept).
@@ -713,7 +717,7 @@ pub fn index_files_with(
     archive: &Archive,
     sizes: Sizes,
     cache: Option<&BatchCache>,
-) -> std::io::Result<(Vec<(String, Vec<u8>)>, Vec<String>)> {
+) -> std::io::Result<IndexFiles> {
     let memory = crate::output::MemorySink::default();
     let written = write_index_with(archive, &memory, cache, sizes)?;
     let mut files = memory.into_files();

@@ -729,3 +729,31 @@ fn a_rebuild_leaves_the_search_metadata_of_unchanged_bulletins_alone() {
         "after a damaged table",
     );
 }
+
+#[test]
+fn an_edit_that_lists_no_bulletin_elsewhere_keeps_the_groups() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let kept = |what: &str| -> bool {
+        let run = a.build_noting(&[]);
+        run.assert_ok();
+        assert!(run.stderr.contains("updated "), "{what}: {}", run.stderr);
+        assert_same_tree(&full_build_of(&a), &snapshot(&a.out), what);
+        notes(&run.stderr, "rebuild/group") == ["kept"]
+    };
+    // Text and title: the same lists, the same figures.
+    edit(&a, EDITED, "Nhân dịp này,", "Một câu thêm. Nhân dịp này,");
+    assert!(kept("a text edit"));
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    assert!(kept("a title edit"));
+    // A topic, a date (another place in the order): the groups are made again.
+    edit(
+        &a,
+        EDITED,
+        "topics: [Kế hoạch",
+        "topics: [Chủ đề mới, Kế hoạch",
+    );
+    assert!(!kept("a topic added"));
+    edit(&a, EDITED, "date: 2020-01-07", "date: 2019-01-07");
+    assert!(!kept("a date changed"));
+}
