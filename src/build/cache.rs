@@ -219,7 +219,8 @@ fn pack_chunk<T: Serialize>(items: &[T]) -> io::Result<Packed> {
         .map_err(io::Error::other)
 }
 
-/// The items of chunks packed by `pack`, unpacked on every core; `None` when one does not read.
+/// The items of chunks packed by `pack_chunk`, unpacked on every core; `None` when one does
+/// not read.
 pub fn unpack<T: for<'de> Deserialize<'de> + Send>(chunks: &[Packed]) -> Option<Vec<T>> {
     let parts: Vec<Vec<T>> = chunks
         .par_iter()
@@ -306,12 +307,13 @@ pub struct RecordRef<'a> {
     pub manifest: &'a Manifest,
 }
 
-/// The first part of a record (its build, the files found and the bulletins read), written
-/// ahead into `record.new`: a full build writes it on a thread of its own while the pages
-/// render, and at the end only the files written are left to add. A record is its fields
-/// one after another (postcard writes a struct as the sequence of its fields, with no
-/// framing), so the head and the rest written in turn read back as one [`Record`]. Streamed
-/// to the file, not kept: at 100,000 bulletins the head is over 100 MB.
+/// The first part of a record (its build, the files found, the bulletins read and the
+/// groups), written ahead into `record.new`, the bulletins' chunks into files of
+/// `parsed.new/` one at a time (over 100 MB in all at 100,000 bulletins, never held whole):
+/// a full build writes it on a thread of its own while the pages render, and at the end only
+/// the files written are left to add. A record is its fields one after another (postcard
+/// writes a struct as the sequence of its fields, with no framing), so the head and the rest
+/// written in turn read back as one [`Record`].
 pub struct RecordHead {
     build: u64,
     file: Sealed,

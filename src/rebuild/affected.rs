@@ -149,7 +149,7 @@ impl Before {
 
     /// Whether the groups of `archive` (the archive after the change of the `changed` files)
     /// are those of the archive before: the same bulletins in the same order, the changed
-    /// ones listed and holding figures as they were ([`group_prints`]).
+    /// ones listed and holding figures as they were (`group_prints`).
     pub fn groups_stay(&self, archive: &Archive, changed: &BTreeSet<PathBuf>) -> bool {
         let same_order = archive.bulletins.len() == self.files.len()
             && archive
