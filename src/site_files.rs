@@ -72,6 +72,12 @@ pub fn write_site(
                 }
                 phase("feeds", &mut t);
                 match crate::search::write_index(r.archive, sink, index_cache) {
+                    // A full build's cache is new: it trusts no file of an earlier
+                    // output, so every file of the index is in the sink.
+                    Ok(w) if !w.kept.is_empty() => errors.push(Diagnostic::new(
+                        crate::search::DIR,
+                        "the search index left files of an earlier output out of a full build (a bug of bantin)",
+                    )),
                     Ok(w) => count += w.files,
                     Err(e) => errors.push(Diagnostic::new(
                         crate::search::DIR,

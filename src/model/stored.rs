@@ -87,7 +87,7 @@ mod tests {
         bad[at] = 0xff;
         assert!(postcard::from_bytes::<Plain>(&bad).is_err());
         assert!(postcard::from_bytes::<Stored>(&bad).is_err());
-        // A text format hands strings, and they are taken as they are.
+        // A text format reads as well (serde_json hands a string's bytes, as postcard does).
         let json = serde_json::to_string(&plain).unwrap();
         let from_json: Stored = serde_json::from_str(&json).unwrap();
         assert_eq!(from_json.title, plain.title);

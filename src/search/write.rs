@@ -986,6 +986,7 @@ fn write_metadata(
 }
 
 /// One bulletin of a metadata chunk: `[path, title, date, locality, snippet, [topic…]]`.
+/// What it shows, [`chunk_print`] hashes.
 fn metadata_row(b: &Bulletin, labels: &[String]) -> String {
     let topics: Vec<&str> = b.topics.iter().map(|t| &*t.name).collect();
     format!(
@@ -999,7 +1000,10 @@ fn metadata_row(b: &Bulletin, labels: &[String]) -> String {
     )
 }
 
-/// A fingerprint of everything [`metadata_row`] shows of `docs`.
+/// A fingerprint of everything [`metadata_row`] shows of `docs`. A chunk's file is left as
+/// it is when its print is the one it was made from, and the table of prints is kept even
+/// by a build that fails later: so each print must say everything the row shows, and a
+/// field added to the row goes here too.
 fn chunk_print(docs: &[Bulletin], labels: &[String]) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut text = |s: &str| {
