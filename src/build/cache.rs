@@ -419,10 +419,7 @@ impl Cache {
     /// An empty folder for a full build's batches, until [`Cache::save_full`].
     pub fn new_index_batches(&self) -> io::Result<BatchCache> {
         let dir = self.dir.join(NEW_INDEX);
-        match fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        remove_dir(&dir)?;
         BatchCache::open(&dir)
     }
 
@@ -478,10 +475,7 @@ impl Cache {
         crate::output::replace(&self.new_bodies(), &self.bodies())?;
         // The batches go with the bodies their fingerprints point into; without new ones
         // (they could not be written), none.
-        match fs::remove_dir_all(self.dir.join(INDEX)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        remove_dir(&self.dir.join(INDEX))?;
         if self.dir.join(NEW_INDEX).is_dir() {
             fs::rename(self.dir.join(NEW_INDEX), self.dir.join(INDEX))?;
         }

@@ -132,16 +132,7 @@ impl BatchCache {
     /// Keep the parts of a batch. A batch that cannot be kept is inverted again next time, so
     /// an error here is not the build's: it is only reported to the caller.
     pub(super) fn put(&self, fingerprint: u128, batch: &BatchBytes) -> io::Result<()> {
-        let path = self.file(fingerprint);
-        let tmp = path.with_extension("tmp");
-        let mut file = fs::File::create(&tmp)?;
-        io::Write::write_all(
-            &mut file,
-            &xxhash_rust::xxh3::xxh3_128(&batch.0).to_le_bytes(),
-        )?;
-        io::Write::write_all(&mut file, &batch.0)?;
-        drop(file);
-        fs::rename(&tmp, &path)?;
+        write_sealed(&self.file(fingerprint), &batch.0)?;
         self.mark(fingerprint);
         self.kept.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -154,12 +145,9 @@ impl BatchCache {
         let Ok(bytes) = fs::read(self.dir.join(CHUNKS)) else {
             return;
         };
-        let Some((sum, body)) = bytes.split_at_checked(16) else {
+        let Some(body) = unsealed(&bytes).filter(|b| b.len() % 32 == 0) else {
             return;
         };
-        if sum != xxhash_rust::xxh3::xxh3_128(body).to_le_bytes() || body.len() % 32 != 0 {
-            return;
-        }
         let u128_at = |b: &[u8]| u128::from_le_bytes(b.try_into().unwrap_or_default());
         let trusted = body
             .chunks_exact(32)
@@ -193,13 +181,7 @@ impl BatchCache {
             body.extend_from_slice(&print.to_le_bytes());
             body.extend_from_slice(&hash.to_le_bytes());
         }
-        let path = self.dir.join(CHUNKS);
-        let tmp = path.with_extension("tmp");
-        let mut file = fs::File::create(&tmp)?;
-        io::Write::write_all(&mut file, &xxhash_rust::xxh3::xxh3_128(&body).to_le_bytes())?;
-        io::Write::write_all(&mut file, &body)?;
-        drop(file);
-        crate::output::replace(&tmp, &path)
+        write_sealed(&self.dir.join(CHUNKS), &body)
     }
 
     /// How many batches this build read back, and how many it inverted and kept.
@@ -241,6 +223,23 @@ impl BatchCache {
         }
         Ok(removed)
     }
+}
+
+/// Write `body` to `path` behind its XXH3-128 hash, through a temporary name: the layout of
+/// every file of the folder, which [`unsealed`] reads back.
+fn write_sealed(path: &Path, body: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = fs::File::create(&tmp)?;
+    io::Write::write_all(&mut file, &xxhash_rust::xxh3::xxh3_128(body).to_le_bytes())?;
+    io::Write::write_all(&mut file, body)?;
+    drop(file);
+    crate::output::replace(&tmp, path)
+}
+
+/// The body of a file [`write_sealed`] wrote, if its hash holds.
+fn unsealed(bytes: &[u8]) -> Option<&[u8]> {
+    let (sum, body) = bytes.split_at_checked(16)?;
+    (sum == xxhash_rust::xxh3::xxh3_128(body).to_le_bytes()).then_some(body)
 }
 
 /// The metadata chunks the output holds as they were made (see [`BatchCache::trust_chunks`]).
@@ -287,10 +286,7 @@ impl BatchBytes {
 
     /// The batch of a file's bytes, if its hash and its layout hold.
     fn from_file(mut bytes: Vec<u8>) -> Option<BatchBytes> {
-        let (sum, body) = bytes.split_at_checked(16)?;
-        if u128::from_le_bytes(sum.try_into().ok()?) != xxhash_rust::xxh3::xxh3_128(body) {
-            return None;
-        }
+        unsealed(&bytes)?;
         bytes.drain(..16);
         let batch = BatchBytes(bytes);
         // Every key read, and their postings exactly fill the rest.

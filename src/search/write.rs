@@ -1005,20 +1005,22 @@ fn metadata_row(b: &Bulletin, labels: &[String]) -> String {
 /// by a build that fails later: so each print must say everything the row shows, and a
 /// field added to the row goes here too.
 fn chunk_print(docs: &[Bulletin], labels: &[String]) -> u128 {
+    use chrono::Datelike;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut text = |s: &str| {
+    fn text(h: &mut xxhash_rust::xxh3::Xxh3, s: &str) {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
-    };
+    }
     for b in docs {
-        text(&b.slug);
-        text(&b.title);
-        text(&crate::vi::format_date(b.date.date_naive()));
-        text(&labels[b.home().0 as usize]);
-        text(&b.summary);
-        text(&b.topics.len().to_string());
+        text(&mut h, &b.slug);
+        text(&mut h, &b.title);
+        // The day the date shows, without formatting it.
+        h.update(&b.date.date_naive().num_days_from_ce().to_le_bytes());
+        text(&mut h, &labels[b.home().0 as usize]);
+        text(&mut h, &b.summary);
+        h.update(&(b.topics.len() as u64).to_le_bytes());
         for t in &b.topics {
-            text(&t.name);
+            text(&mut h, &t.name);
         }
     }
     h.digest128()

@@ -43,8 +43,9 @@ fn full_build_of(a: &Site) -> std::collections::BTreeMap<std::path::PathBuf, Opt
 }
 
 /// Build `a` again and compare with a full build; the build must have been incremental.
-fn rebuilt_like_full(a: &Site, what: &str) {
-    let run = a.build(&[]);
+/// Returns its stderr, with the notes of `BANTIN_TIMINGS=1` (see [`notes`]).
+fn rebuilt_like_full(a: &Site, what: &str) -> String {
+    let run = a.build_noting(&[]);
     run.assert_ok();
     assert!(
         run.stderr.contains("updated ") || run.stderr.contains("nothing changed"),
@@ -52,6 +53,7 @@ fn rebuilt_like_full(a: &Site, what: &str) {
         run.stderr
     );
     assert_same_tree(&full_build_of(a), &snapshot(&a.out), what);
+    run.stderr
 }
 
 const EDITED: &str = "content/2020/01/dong-son-trien-khai-nhiem-vu-2020.md";
@@ -444,12 +446,17 @@ fn notes<'a>(stderr: &'a str, name: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// `(kept, of)` from the note `save/chunks: K kept of N`.
-fn chunks_kept(stderr: &str) -> (usize, usize) {
-    let notes = notes(stderr, "save/chunks");
-    assert_eq!(notes.len(), 1, "one note of the record's chunks: {stderr}");
+/// `(kept, of)` from the one note `name: K kept of N`.
+fn kept_of(stderr: &str, name: &str) -> (usize, usize) {
+    let notes = notes(stderr, name);
+    assert_eq!(notes.len(), 1, "one note {name}: {stderr}");
     let (kept, of) = notes[0].split_once(" kept of ").expect("K kept of N");
     (kept.parse().unwrap(), of.parse().unwrap())
+}
+
+/// `(kept, of)` from the note `save/chunks: K kept of N`.
+fn chunks_kept(stderr: &str) -> (usize, usize) {
+    kept_of(stderr, "save/chunks")
 }
 
 #[test]
@@ -683,10 +690,7 @@ fn a_text_edit_renders_no_page_of_an_indicator_or_a_term() {
 
 /// `(kept, of)` from the note `search/meta: K kept of N`.
 fn metadata_kept(stderr: &str) -> (usize, usize) {
-    let notes = notes(stderr, "search/meta");
-    assert_eq!(notes.len(), 1, "one note of the metadata chunks: {stderr}");
-    let (kept, of) = notes[0].split_once(" kept of ").expect("K kept of N");
-    (kept.parse().unwrap(), of.parse().unwrap())
+    kept_of(stderr, "search/meta")
 }
 
 #[test]
@@ -702,32 +706,22 @@ fn a_rebuild_leaves_the_search_metadata_of_unchanged_bulletins_alone() {
     assert!(chunks >= 2, "the example spans several chunks: {chunks}");
     // A title edit: only the chunk of that bulletin is made again.
     edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
-    let run = a.build_noting(&[]);
-    run.assert_ok();
-    assert_eq!(metadata_kept(&run.stderr), (chunks - 1, chunks));
-    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after a title edit");
+    let stderr = rebuilt_like_full(&a, "after a title edit");
+    assert_eq!(metadata_kept(&stderr), (chunks - 1, chunks));
     // A bulletin whose date makes it the newest moves every other one: none is kept, and
     // what the last build left is still the full build's.
     a.write(
         "content/moi-nhat.md",
         "---\ntitle: \"Bản tin mới nhất\"\ndate: 2099-01-01\nlocality: tp-yen-bai\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n",
     );
-    let run = a.build_noting(&[]);
-    run.assert_ok();
-    assert_eq!(metadata_kept(&run.stderr).0, 0);
-    assert_same_tree(&full_build_of(&a), &snapshot(&a.out), "after the newest");
+    let stderr = rebuilt_like_full(&a, "after the newest");
+    assert_eq!(metadata_kept(&stderr).0, 0);
     // With the table of fingerprints damaged, all are made again, and rightly.
     let table = a.path(".bantin-cache/build/index/chunks");
     std::fs::write(&table, b"damaged").unwrap();
     edit(&a, EDITED, "title: \"", "title: \"Lại ");
-    let run = a.build_noting(&[]);
-    run.assert_ok();
-    assert_eq!(metadata_kept(&run.stderr).0, 0);
-    assert_same_tree(
-        &full_build_of(&a),
-        &snapshot(&a.out),
-        "after a damaged table",
-    );
+    let stderr = rebuilt_like_full(&a, "after a damaged table");
+    assert_eq!(metadata_kept(&stderr).0, 0);
 }
 
 #[test]
@@ -735,11 +729,9 @@ fn an_edit_that_lists_no_bulletin_elsewhere_keeps_the_groups() {
     let a = example_copy();
     a.build(&[]).assert_ok();
     let kept = |what: &str| -> bool {
-        let run = a.build_noting(&[]);
-        run.assert_ok();
-        assert!(run.stderr.contains("updated "), "{what}: {}", run.stderr);
-        assert_same_tree(&full_build_of(&a), &snapshot(&a.out), what);
-        notes(&run.stderr, "rebuild/group") == ["kept"]
+        let stderr = rebuilt_like_full(&a, what);
+        assert!(stderr.contains("updated "), "{what}: {stderr}");
+        notes(&stderr, "rebuild/group") == ["kept"]
     };
     // Text and title: the same lists, the same figures.
     edit(&a, EDITED, "Nhân dịp này,", "Một câu thêm. Nhân dịp này,");
