@@ -15,7 +15,7 @@ pub struct TopicGroup {
 }
 
 /// Index of a value in [`Archive::values`].
-pub type ValueIx = usize;
+pub type ValueIx = u32;
 
 /// Kept in the build cache's record, so that an incremental build knows the lists of the
 /// last build without assembling its archive again.
@@ -107,7 +107,7 @@ impl Groups {
         for (&(l, t), _) in g.by_locality_term.iter() {
             locality_terms[l.0 as usize][t.0 as usize] = true;
         }
-        for (ix, v) in a.values.iter().enumerate() {
+        for (ix, v) in (0..).zip(&a.values) {
             g.values_by_bulletin[v.bulletin.0 as usize].push(ix);
             g.values_by_indicator[v.indicator.0 as usize].push(ix);
             if let Some(t) = v.term {
@@ -144,14 +144,39 @@ impl Groups {
                 .map(|(t, _)| TermId(t as u32))
                 .collect();
         }
+        g.shrink();
         g
+    }
+
+    /// The lists were grown by pushing, which leaves up to twice the room they use: at a
+    /// million bulletins, hundreds of megabytes held through the whole build. A bulletin's
+    /// own list of values (about seven) has little to give back and is left as it is.
+    fn shrink(&mut self) {
+        let bulletins = self
+            .by_locality
+            .iter_mut()
+            .chain(self.by_locality_term.values_mut())
+            .chain(self.by_term.iter_mut())
+            .chain(self.topics.values_mut().map(|t| &mut t.bulletins))
+            .chain(self.by_year.values_mut());
+        for list in bulletins {
+            list.shrink_to_fit();
+        }
+        let values = self
+            .values_by_indicator
+            .iter_mut()
+            .chain(self.values_by_locality_term.values_mut())
+            .chain(self.values_by_term.iter_mut());
+        for list in values {
+            list.shrink_to_fit();
+        }
     }
 
     /// Localities that have their own values in a term, in the term's value order.
     pub fn localities_with_values(&self, term: TermId, a: &Archive) -> Vec<LocalityId> {
         let mut out: Vec<LocalityId> = self.values_by_term[term.0 as usize]
             .iter()
-            .map(|&ix| a.values[ix].locality)
+            .map(|&ix| a.value(ix).locality)
             .collect();
         out.sort();
         out.dedup();
@@ -160,9 +185,33 @@ impl Groups {
 
     /// Indicators with values among `values`, in catalogue order.
     pub fn indicators_of(values: &[ValueIx], a: &Archive) -> Vec<IndicatorId> {
-        let mut out: Vec<IndicatorId> = values.iter().map(|&ix| a.values[ix].indicator).collect();
+        let mut out: Vec<IndicatorId> = values.iter().map(|&ix| a.value(ix).indicator).collect();
         out.sort();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_hold_no_spare_room() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let archive = crate::load::load(root, &Default::default()).unwrap();
+        let g = Groups::new(&archive);
+        let tight = |l: &Vec<_>| l.capacity() == l.len();
+        assert!(g.by_locality.iter().any(|l| l.len() > 2));
+        assert!(g.by_locality.iter().all(tight));
+        assert!(g.by_locality_term.values().all(tight));
+        assert!(g.by_term.iter().all(tight));
+        assert!(g.topics.values().all(|t| tight(&t.bulletins)));
+        assert!(g.by_year.values().all(tight));
+        let tight = |l: &Vec<ValueIx>| l.capacity() == l.len();
+        assert!(g.values_by_indicator.iter().any(|l| l.len() > 2));
+        assert!(g.values_by_indicator.iter().all(tight));
+        assert!(g.values_by_locality_term.values().all(tight));
+        assert!(g.values_by_term.iter().all(tight));
     }
 }

@@ -37,7 +37,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -342,7 +342,7 @@ pub fn parsed_of<'a>(
         .zip(&groups.values_by_bulletin)
         .map(|(bulletin, ix)| ParsedRef {
             bulletin,
-            values: ix.iter().map(|&i| &archive.values[i]).collect(),
+            values: ix.iter().map(|&i| archive.value(i)).collect(),
         })
         .chain(others.map(|p| ParsedRef {
             bulletin: &p.bulletin,

@@ -393,15 +393,18 @@ impl Reader<'_, '_> {
             qualifier,
             basis,
             value: spec.amount.0,
-            value_max: spec.amount.1,
-            converted_max: spec
-                .amount
-                .1
-                .and_then(|m| units::convert(m, &unit, &ind.unit)),
+            rare: crate::model::Rare {
+                value_max: spec.amount.1,
+                converted_max: spec
+                    .amount
+                    .1
+                    .and_then(|m| units::convert(m, &unit, &ind.unit)),
+                note: spec.note.map(String::into_boxed_str),
+            }
+            .boxed(),
             unit,
             converted,
             quote: spec.quote.map(String::into_boxed_str),
-            note: spec.note.map(String::into_boxed_str),
             inline: spec.inline,
         })
     }

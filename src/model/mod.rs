@@ -20,7 +20,7 @@ pub use bulletin::{Bulletin, BulletinId, Source, Topic};
 pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
 pub use locality::{Localities, Locality, LocalityId, LocalityKind};
 pub use term::{Term, TermId, Terms};
-pub use value::{Basis, IndicatorValue, Kind, Part, Period, PeriodError, Qualifier};
+pub use value::{Basis, IndicatorValue, Kind, Part, Period, PeriodError, Qualifier, Rare};
 
 use settings::Settings;
 
@@ -36,4 +36,12 @@ pub struct Archive {
     pub values: Vec<IndicatorValue>,
     /// The bodies' HTML, read back when their pages are rendered.
     pub bodies: std::sync::Arc<BodyStore>,
+}
+
+impl Archive {
+    /// The value at `ix` of [`Archive::values`] (the groups keep 32-bit indexes: half the
+    /// room of `usize` in lists that together name every value four times).
+    pub fn value(&self, ix: u32) -> &IndicatorValue {
+        &self.values[ix as usize]
+    }
 }

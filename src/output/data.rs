@@ -100,7 +100,7 @@ pub fn record<'a>(archive: &'a Archive, articles: &'a Articles, i: usize) -> Rec
         qualifier: v.qualifier.map(|q| q.as_str()),
         basis: v.basis.map(|b| b.as_str()),
         value: v.value,
-        value_max: v.value_max,
+        value_max: v.value_max(),
         unit: &v.unit,
         value_in_indicator_unit: v.converted,
         indicator_unit: &ind.unit,

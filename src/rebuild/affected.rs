@@ -48,7 +48,7 @@ impl<'a> Side<'a> {
         ids.iter().map(move |&id| {
             let values = self.groups.values_by_bulletin[id.0 as usize]
                 .iter()
-                .map(move |&ix| &a.values[ix]);
+                .map(move |&ix| a.value(ix));
             (&a.bulletins[id.0 as usize], values)
         })
     }
@@ -241,7 +241,7 @@ impl Touched {
         for &id in ids {
             let values = s.groups.values_by_bulletin[id.0 as usize]
                 .iter()
-                .map(|&ix| &a.values[ix]);
+                .map(|&ix| a.value(ix));
             self.add_bulletin(&a.localities, &a.bulletins[id.0 as usize], values);
         }
     }

@@ -1131,7 +1131,7 @@ fn kept_rows<'a>(
             return None;
         }
         for (&n, &t) in now.iter().zip(then) {
-            kept[n] = Some(u32::try_from(t).ok()?);
+            kept[n as usize] = Some(t);
         }
     }
     // The earlier files are read once, from start to end: kept rows must keep their order.
@@ -1196,7 +1196,7 @@ fn data_prints(a: &Archive, g: &Groups, changed: &BTreeSet<PathBuf>) -> Vec<(Pat
             .iter()
             .enumerate()
             .filter(|(_, b)| changed.contains(&b.file))
-            .map(|(i, b)| (b, g.values_by_bulletin[i].iter().map(|&ix| &a.values[ix]))),
+            .map(|(i, b)| (b, g.values_by_bulletin[i].iter().map(|&ix| a.value(ix)))),
     )
 }
 

@@ -59,7 +59,7 @@ impl Fmt<'_> {
 
     /// "trên 22%", "10–11%", "khoảng 1.000 tỷ đồng", as written (unit as written).
     pub fn figure(&self, v: &IndicatorValue) -> String {
-        let text = self.with_unit(self.low_high(v.value, v.value_max), &v.unit);
+        let text = self.with_unit(self.low_high(v.value, v.value_max()), &v.unit);
         match v.qualifier {
             Some(q) => {
                 let q = self.qualifier(q);
@@ -76,7 +76,7 @@ impl Fmt<'_> {
     /// The value in the indicator's unit, for a note when the unit differs.
     pub fn converted(&self, v: &IndicatorValue, unit: &str) -> Option<String> {
         (*v.unit != *unit)
-            .then(|| self.with_unit(self.low_high(v.converted, v.converted_max), unit))
+            .then(|| self.with_unit(self.low_high(v.converted, v.converted_max()), unit))
     }
 
     pub fn qualifier(&self, q: Qualifier) -> &str {
@@ -226,7 +226,7 @@ pub fn compare(
 ) -> Option<Comparison> {
     let (low, high, a) = (
         target.converted,
-        target.converted_max.unwrap_or(target.converted),
+        target.converted_max().unwrap_or(target.converted),
         result.converted,
     );
     let rate = is_rate(ind);
@@ -265,7 +265,7 @@ pub fn verdict(
     direction: Direction,
 ) -> Option<bool> {
     let t_low = target.converted;
-    let t_high = target.converted_max.unwrap_or(t_low);
+    let t_high = target.converted_max().unwrap_or(t_low);
     let a = result.converted;
     match direction {
         Direction::None => None,
@@ -295,13 +295,11 @@ mod tests {
             kind,
             qualifier: q,
             value: v,
-            value_max: None,
             unit: "%".into(),
             converted: v,
-            converted_max: None,
             basis: (kind == Kind::Target).then_some(Basis::Plan),
             quote: None,
-            note: None,
+            rare: None,
             inline: false,
         }
     }
@@ -384,7 +382,11 @@ mod tests {
         assert_eq!(f.comparison(c, "hộ"), "thấp hơn mục tiêu 128 hộ");
         // Within a range; and no comparison without a direction.
         let mut range = value(Kind::Target, 10.0, None);
-        range.converted_max = Some(11.0);
+        range.rare = crate::model::Rare {
+            converted_max: Some(11.0),
+            ..Default::default()
+        }
+        .boxed();
         let c = compare(&range, &value(Kind::Actual, 10.5, None), &growth).unwrap();
         assert_eq!(f.comparison(c, "%"), "trong khoảng mục tiêu");
         assert_eq!(compare(&t, &a, &indicator("hộ", Direction::None)), None);
@@ -430,7 +432,11 @@ mod tests {
             "trên 22%"
         );
         let mut v = value(Kind::Target, 10.0, None);
-        v.value_max = Some(11.0);
+        v.rare = crate::model::Rare {
+            value_max: Some(11.0),
+            ..Default::default()
+        }
+        .boxed();
         assert_eq!(f.figure(&v), "10–11%");
         let mut v = value(Kind::Target, 1000.0, Some(Qualifier::About));
         v.unit = "tỷ đồng".into();

@@ -444,7 +444,7 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
         body: &body,
         values: g.values_by_bulletin[id.0 as usize]
             .iter()
-            .map(|&ix| value_row(p, &a.values[ix]))
+            .map(|&ix| value_row(p, a.value(ix)))
             .collect(),
         year: Link {
             href: l.to(&path::year(b.year())),
@@ -615,7 +615,7 @@ impl IndicatorValues {
         let all = &g.values_by_indicator[id.0 as usize];
         let mut of: rustc_hash::FxHashMap<LocalityId, Vec<ValueIx>> = Default::default();
         for &ix in all {
-            of.entry(a.values[ix].locality).or_default().push(ix);
+            of.entry(a.value(ix).locality).or_default().push(ix);
         }
         let mut localities: Vec<LocalityId> = of.keys().copied().collect();
         localities.sort_by_key(|&x| (a.localities.full_name_rank(x), x));
@@ -643,7 +643,7 @@ fn indicator(p: &Page, id: IndicatorId, n: usize) -> Result<Vec<u8>, Diagnostic>
     let locs = page_slice(&shared.localities, n, per);
     let page_values: Vec<Vec<&IndicatorValue>> = page_slice(&shared.values, n, per)
         .iter()
-        .map(|ixs| ixs.iter().map(|&ix| &a.values[ix]).collect())
+        .map(|ixs| ixs.iter().map(|&ix| a.value(ix)).collect())
         .collect();
     let pagination = Pagination::new(
         &path::indicator(&ind.id),

@@ -252,7 +252,7 @@ impl Cells<'_> {
             text: self.f.figure(v),
             href: self.l.to(&path::bulletin(&b.slug)),
             title,
-            value: match v.converted_max {
+            value: match v.converted_max() {
                 Some(m) => format!(
                     "{}-{}",
                     crate::vi::plain_number(v.converted),
@@ -326,7 +326,7 @@ pub fn locality_term(
         return None;
     }
     let a = c.a;
-    let vals: Vec<&IndicatorValue> = values.iter().map(|&i| &a.values[i]).collect();
+    let vals: Vec<&IndicatorValue> = values.iter().map(|&i| a.value(i)).collect();
     // Parts of a year sit in their year's cell.
     let periods: Vec<Period> = vals.iter().map(|v| v.period.whole()).collect();
     let cols = columns_for(term, &periods);
@@ -409,10 +409,10 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
         return None;
     }
     let a = c.a;
-    let mut inds: Vec<IndicatorId> = values.iter().map(|&i| a.values[i].indicator).collect();
+    let mut inds: Vec<IndicatorId> = values.iter().map(|&i| a.value(i).indicator).collect();
     inds.sort();
     inds.dedup();
-    let mut locs: Vec<LocalityId> = values.iter().map(|&i| a.values[i].locality).collect();
+    let mut locs: Vec<LocalityId> = values.iter().map(|&i| a.value(i).locality).collect();
     locs.sort();
     locs.dedup();
     let mut order: Vec<usize> = (0..locs.len()).collect();
@@ -421,7 +421,7 @@ pub fn term_table(c: &Cells, term: &Term, values: &[ValueIx]) -> Option<TableVie
     let mut cells: std::collections::HashMap<(LocalityId, IndicatorId), Vec<&IndicatorValue>> =
         Default::default();
     for &i in values {
-        let v = &a.values[i];
+        let v = a.value(i);
         cells.entry((v.locality, v.indicator)).or_default().push(v);
     }
     let rows = order
@@ -534,7 +534,7 @@ pub fn indicator_table(
 /// The columns of an indicator's table: the whole period of each of its values (a year's
 /// part counts as its year), single years first, in time order.
 pub fn indicator_periods(a: &Archive, values: &[ValueIx]) -> Vec<Period> {
-    let mut periods: Vec<Period> = values.iter().map(|&i| a.values[i].period.whole()).collect();
+    let mut periods: Vec<Period> = values.iter().map(|&i| a.value(i).period.whole()).collect();
     periods.sort_by_key(|p| period_order(*p));
     periods.dedup();
     periods
