@@ -82,8 +82,8 @@ struct Job {
 pub fn prepare(root: &Path, archive: &mut Archive, cache: CacheUse) -> Result<Stats, Diagnostics> {
     let mut jobs = Vec::new();
     for b in &archive.bulletins {
-        let Some(dir) = &b.bundle_dir else { continue };
-        for f in b.photo_files.iter().filter(|f| f.prepared.is_none()) {
+        let Some(dir) = b.bundle_dir() else { continue };
+        for f in b.photo_files().iter().filter(|f| f.prepared.is_none()) {
             jobs.push(Job {
                 source: dir.join(&f.asset),
                 file: b.file.clone(),
@@ -128,10 +128,14 @@ pub fn prepare(root: &Path, archive: &mut Archive, cache: CacheUse) -> Result<St
     // The same walk as the one that made the jobs, so the results come in the same order.
     let mut results = prepared.into_iter();
     for b in &mut archive.bulletins {
-        if b.bundle_dir.is_none() {
+        let Some(extras) = b.extras.as_mut().filter(|e| e.bundle_dir.is_some()) else {
             continue;
-        }
-        for f in b.photo_files.iter_mut().filter(|f| f.prepared.is_none()) {
+        };
+        for f in extras
+            .photo_files
+            .iter_mut()
+            .filter(|f| f.prepared.is_none())
+        {
             f.prepared = results.next().flatten();
         }
     }
@@ -411,7 +415,7 @@ pub fn prune(root: &Path, archive: &Archive) -> std::io::Result<usize> {
     };
     let mut used = std::collections::HashSet::new();
     for b in &archive.bulletins {
-        for f in &b.photo_files {
+        for f in b.photo_files() {
             let Some(p) = &f.prepared else { continue };
             for r in p.renditions.iter().chain(&p.original) {
                 if let Stored::File(path) = &r.data {

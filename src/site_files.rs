@@ -348,18 +348,18 @@ pub enum BundleFile<'a> {
 /// body shows or links to (a photo that no Markdown names is not published: as it was
 /// taken, it carries its metadata).
 pub fn bundle_files(b: &Bulletin) -> Vec<(String, BundleFile<'_>)> {
-    let Some(dir) = &b.bundle_dir else {
+    let Some(dir) = b.bundle_dir() else {
         return Vec::new();
     };
     let page = path::bulletin(&b.slug);
-    let mut out = Vec::with_capacity(b.assets.len());
-    for asset in &b.assets {
+    let mut out = Vec::with_capacity(b.assets().len());
+    for asset in b.assets() {
         let name = asset.to_string_lossy();
         if !crate::model::photo::is_photo_name(&name) {
             out.push((format!("{page}{name}"), BundleFile::Copied(dir.join(asset))));
         }
     }
-    for f in &b.photo_files {
+    for f in b.photo_files() {
         let Some(p) = &f.prepared else { continue };
         for r in p.renditions.iter().chain(&p.original) {
             out.push((format!("{page}{}", r.name), BundleFile::Photo(&r.data)));

@@ -1231,15 +1231,18 @@ pub fn parse_article(
             term: article_term,
             summary,
             source,
-            authors,
             topics,
             draft,
             body,
             body_terms,
-            assets: Vec::new(),
-            bundle_dir: None,
-            photos,
-            photo_files,
+            extras: crate::model::Extras {
+                authors,
+                assets: Vec::new(),
+                bundle_dir: None,
+                photos,
+                photo_files,
+            }
+            .boxed(),
         },
         values,
     })

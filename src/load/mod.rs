@@ -118,8 +118,11 @@ impl Base {
         let text = source::read_text(&root.join(&f.path), &f.path).map_err(|e| vec![e])?;
         let mut a = article::parse_article(&f.path, &text, &f.default_slug(), &reg, &read)?;
         if let Some(dir) = &f.bundle {
-            a.bulletin.assets = bundle_assets(&root.join(dir));
-            a.bulletin.bundle_dir = Some(dir.clone());
+            let assets = bundle_assets(&root.join(dir));
+            a.bulletin.change_extras(|e| {
+                e.assets = assets;
+                e.bundle_dir = Some(dir.clone());
+            });
             refuse_uncleaned_photos(&a.bulletin)?;
         }
         resolve_photos(&mut a.bulletin)?;
@@ -485,13 +488,13 @@ fn found_in(
 /// is an error at its line; a link to a missing photo is left to the link checks, like any
 /// other link.
 fn resolve_photos(b: &mut crate::model::Bulletin) -> Result<(), Vec<Diagnostic>> {
-    if b.photo_files.is_empty() {
-        return Ok(());
-    }
     let mut errors = Vec::new();
-    let assets = &b.assets;
-    let bundled = b.bundle_dir.is_some();
-    b.photo_files.retain_mut(|f| {
+    let Some(e) = b.extras.as_mut() else {
+        return Ok(());
+    };
+    let assets = &e.assets;
+    let bundled = e.bundle_dir.is_some();
+    e.photo_files.retain_mut(|f| {
         let found = assets
             .iter()
             .find(|a| crate::vi::nfc(&a.to_string_lossy()) == f.name.as_str());
@@ -528,7 +531,7 @@ fn resolve_photos(b: &mut crate::model::Bulletin) -> Result<(), Vec<Diagnostic>>
 /// go out with where and when it was taken: each is an error.
 fn refuse_uncleaned_photos(b: &crate::model::Bulletin) -> Result<(), Vec<Diagnostic>> {
     let errors: Vec<Diagnostic> = b
-        .assets
+        .assets()
         .iter()
         .map(|a| a.to_string_lossy())
         .filter(|name| crate::model::photo::is_uncleaned_photo_name(name))

@@ -60,7 +60,6 @@ pub struct Bulletin {
     #[serde(deserialize_with = "super::stored::string")]
     pub summary: String,
     pub source: Option<Source>,
-    pub authors: Vec<String>,
     pub topics: Vec<Topic>,
     pub draft: bool,
     /// The body rendered to HTML, inline figures marked up and linked to their indicator,
@@ -70,6 +69,15 @@ pub struct Bulletin {
     /// ([`crate::search::body_terms`]), kept beside the body in the [`super::BodyStore`]:
     /// at a few kilobytes a bulletin they would be a quarter of the model's memory.
     pub body_terms: BodyRef,
+    /// Authors, a bundle's folder and files, photos: boxed apart (8 bytes where they were
+    /// 120), as most bulletins have none of them; read them with the accessors below.
+    pub extras: Option<Box<Extras>>,
+}
+
+/// What few bulletins have: named authors, and a bundle's folder, files and photos.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Extras {
+    pub authors: Vec<String>,
     /// Files beside a `<slug>/index.md`, relative to its folder, to be copied with the page.
     pub assets: Vec<PathBuf>,
     /// The bundle folder of a `<slug>/index.md`, relative to the site root.
@@ -80,6 +88,22 @@ pub struct Bulletin {
     pub photo_files: Vec<PhotoFile>,
 }
 
+impl Extras {
+    /// Nothing in it.
+    pub fn is_empty(&self) -> bool {
+        self.authors.is_empty()
+            && self.assets.is_empty()
+            && self.bundle_dir.is_none()
+            && self.photos.is_empty()
+            && self.photo_files.is_empty()
+    }
+
+    /// Boxed when there is anything to keep, else nothing.
+    pub fn boxed(self) -> Option<Box<Extras>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
 impl Bulletin {
     pub fn home(&self) -> LocalityId {
         self.localities[0]
@@ -87,7 +111,42 @@ impl Bulletin {
 
     /// The photo file named `name`.
     pub fn photo_file(&self, name: &str) -> Option<&PhotoFile> {
-        self.photo_files.iter().find(|f| f.name == name)
+        self.photo_files().iter().find(|f| f.name == name)
+    }
+
+    /// The authors the front matter names.
+    pub fn authors(&self) -> &[String] {
+        self.extras.as_ref().map_or(&[], |e| &e.authors)
+    }
+
+    /// The files beside a `<slug>/index.md` ([`Extras::assets`]).
+    pub fn assets(&self) -> &[PathBuf] {
+        self.extras.as_ref().map_or(&[], |e| &e.assets)
+    }
+
+    /// The bundle folder of a `<slug>/index.md`, relative to the site root.
+    pub fn bundle_dir(&self) -> Option<&PathBuf> {
+        self.extras.as_ref().and_then(|e| e.bundle_dir.as_ref())
+    }
+
+    /// The photos the body shows, in order.
+    pub fn photos(&self) -> &[Photo] {
+        self.extras.as_ref().map_or(&[], |e| &e.photos)
+    }
+
+    /// The bundle's photo files that the body shows or links to.
+    pub fn photo_files(&self) -> &[PhotoFile] {
+        self.extras.as_ref().map_or(&[], |e| &e.photo_files)
+    }
+
+    /// Change the extras: made when there were none, dropped again when left empty.
+    pub fn change_extras<R>(&mut self, change: impl FnOnce(&mut Extras) -> R) -> R {
+        let mut extras = self.extras.take().unwrap_or_default();
+        let out = change(&mut extras);
+        if !extras.is_empty() {
+            self.extras = Some(extras);
+        }
+        out
     }
 
     pub fn year(&self) -> i32 {
@@ -114,5 +173,46 @@ mod topic_tests {
         assert!(Arc::ptr_eq(&topics[0].slug, &topics[2].slug));
         assert!(!Arc::ptr_eq(&topics[0].name, &topics[1].name));
         assert_eq!(topics[2], t("Thu ngân sách"));
+    }
+}
+
+#[cfg(test)]
+mod extras_tests {
+    use super::*;
+
+    #[test]
+    fn a_bulletin_without_extras_boxes_none_and_stays_small() {
+        assert!(Extras::default().boxed().is_none());
+        let authors = Extras {
+            authors: vec!["Minh Phương".into()],
+            ..Extras::default()
+        };
+        assert!(authors.boxed().is_some());
+        let mut b = Bulletin {
+            file: "content/2020/a.md".into(),
+            slug: "a".into(),
+            title: "A".into(),
+            date: DateTime::parse_from_rfc3339("2020-01-02T00:00:00+07:00").unwrap(),
+            localities: vec![LocalityId(0)],
+            term: None,
+            summary: String::new(),
+            source: None,
+            topics: Vec::new(),
+            draft: false,
+            body: BodyRef::default(),
+            body_terms: BodyRef::default(),
+            extras: None,
+        };
+        b.change_extras(|e| e.bundle_dir = Some("content/a".into()));
+        assert_eq!(b.bundle_dir(), Some(&PathBuf::from("content/a")));
+        b.change_extras(|e| e.bundle_dir = None);
+        assert!(b.extras.is_none(), "an extras left empty is dropped");
+        assert!(b.authors().is_empty() && b.photos().is_empty());
+        // A million of them: the rare parts cost 8 bytes a bulletin, not 120.
+        assert!(
+            std::mem::size_of::<Bulletin>() <= 264,
+            "{}",
+            std::mem::size_of::<Bulletin>()
+        );
     }
 }

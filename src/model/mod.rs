@@ -16,7 +16,7 @@ pub mod units;
 pub mod value;
 
 pub use body::{BodyRef, BodyStore};
-pub use bulletin::{Bulletin, BulletinId, Source, Topic};
+pub use bulletin::{Bulletin, BulletinId, Extras, Source, Topic};
 pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
 pub use locality::{Localities, Locality, LocalityId, LocalityKind};
 pub use term::{Term, TermId, Terms};

@@ -1034,7 +1034,7 @@ impl Site {
             old.site_statics.clone()
         };
         for b in &r.archive.bulletins {
-            if b.bundle_dir.is_none() {
+            if b.bundle_dir().is_none() {
                 continue;
             }
             for (p, _) in site_files::bundle_files(b) {

@@ -51,10 +51,10 @@ struct TopicView<'a> {
 fn entry(r: &Renderer, id: BulletinId) -> tera::Value {
     let a = r.archive;
     let b = &a.bulletins[id.0 as usize];
-    let authors = if b.authors.is_empty() {
+    let authors = if b.authors().is_empty() {
         vec![a.localities.get(b.home()).display_name.as_str()]
     } else {
-        b.authors.iter().map(String::as_str).collect()
+        b.authors().iter().map(String::as_str).collect()
     };
     tera::Value::from_serializable(&EntryView {
         title: &b.title,

@@ -424,7 +424,7 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
                 label: term.name.clone(),
             }
         }),
-        authors: b.authors.clone(),
+        authors: b.authors().to_vec(),
         topics: b
             .topics
             .iter()

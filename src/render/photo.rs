@@ -57,15 +57,15 @@ pub fn with_photos(
     b: &Bulletin,
     body: String,
 ) -> Result<String, Diagnostic> {
-    if b.photos.is_empty() {
+    if b.photos().is_empty() {
         return Ok(body);
     }
-    let mut out = String::with_capacity(body.len() + 600 * b.photos.len());
+    let mut out = String::with_capacity(body.len() + 600 * b.photos().len());
     let mut parts = body.split(MARK);
     out.push_str(parts.next().unwrap_or_default());
     let mut shown = 0;
     while let Some(index) = parts.next() {
-        match index.parse::<usize>().ok().and_then(|i| b.photos.get(i)) {
+        match index.parse::<usize>().ok().and_then(|i| b.photos().get(i)) {
             Some(photo) => {
                 let view = view(l, b, photo, shown)?;
                 let html = r.render_view("partials/photo.html", "photo", &view)?;
