@@ -201,14 +201,15 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let archive = crate::load::load(root, &Default::default()).unwrap();
         let g = Groups::new(&archive);
-        let tight = |l: &Vec<_>| l.capacity() == l.len();
+        fn tight<T>(l: &Vec<T>) -> bool {
+            l.capacity() == l.len()
+        }
         assert!(g.by_locality.iter().any(|l| l.len() > 2));
         assert!(g.by_locality.iter().all(tight));
         assert!(g.by_locality_term.values().all(tight));
         assert!(g.by_term.iter().all(tight));
         assert!(g.topics.values().all(|t| tight(&t.bulletins)));
         assert!(g.by_year.values().all(tight));
-        let tight = |l: &Vec<ValueIx>| l.capacity() == l.len();
         assert!(g.values_by_indicator.iter().any(|l| l.len() > 2));
         assert!(g.values_by_indicator.iter().all(tight));
         assert!(g.values_by_locality_term.values().all(tight));

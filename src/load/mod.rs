@@ -519,6 +519,10 @@ fn resolve_photos(b: &mut crate::model::Bulletin) -> Result<(), Vec<Diagnostic>>
         }
         false
     });
+    // A bulletin that links to photos it does not have keeps no empty extras.
+    if b.extras.as_ref().is_some_and(|e| e.is_empty()) {
+        b.extras = None;
+    }
     if errors.is_empty() {
         Ok(())
     } else {

@@ -156,8 +156,8 @@ impl Bulletin {
 }
 
 #[cfg(test)]
-mod topic_tests {
-    use super::Topic;
+mod tests {
+    use super::*;
     use std::sync::Arc;
 
     #[test]
@@ -174,11 +174,6 @@ mod topic_tests {
         assert!(!Arc::ptr_eq(&topics[0].name, &topics[1].name));
         assert_eq!(topics[2], t("Thu ngân sách"));
     }
-}
-
-#[cfg(test)]
-mod extras_tests {
-    use super::*;
 
     #[test]
     fn a_bulletin_without_extras_boxes_none_and_stays_small() {
