@@ -1219,6 +1219,10 @@ pub fn parse_article(
         })
     };
     let body = keep(&rendered.html)?;
+    let summary = crate::model::Summary {
+        text: keep(&summary)?,
+        print: crate::model::Summary::print_of(&summary),
+    };
     let body_terms = keep(&crate::search::body_terms(&rendered.text))?;
     let (photos, photo_files) = photo_uses(&rendered.photos, &body_text);
     Ok(ParsedArticle {

@@ -57,8 +57,11 @@ pub struct Bulletin {
     /// The first is its home.
     pub localities: Vec<LocalityId>,
     pub term: Option<TermId>,
-    #[serde(deserialize_with = "super::stored::string")]
-    pub summary: String,
+    /// The summary (front matter's, else the first paragraph), kept in the archive's
+    /// [`super::BodyStore`] like the body: read it with [`super::Archive::summary`]. Half a
+    /// kilobyte a bulletin, half a gigabyte at a million, where the pages read it only
+    /// when they show it.
+    pub summary: Summary,
     pub source: Option<Source>,
     pub topics: Vec<Topic>,
     pub draft: bool,
@@ -72,6 +75,22 @@ pub struct Bulletin {
     /// Authors, a bundle's folder and files, photos: boxed apart (8 bytes where they were
     /// 120), as most bulletins have none of them; read them with the accessors below.
     pub extras: Option<Box<Extras>>,
+}
+
+/// Where a bulletin's summary is kept, with a fingerprint of its text: what a cached
+/// search batch or metadata chunk was made from is compared by the print, without
+/// reading the text back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub text: BodyRef,
+    pub print: u64,
+}
+
+impl Summary {
+    /// The fingerprint of a summary's text.
+    pub fn print_of(text: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    }
 }
 
 /// What few bulletins have: named authors, and a bundle's folder, files and photos.
@@ -176,6 +195,23 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_is_a_handle_into_the_store_and_owns_no_memory() {
+        // Nothing on the heap: the text is in the body store, read back when shown.
+        assert!(!std::mem::needs_drop::<Summary>());
+        let store = super::super::BodyStore::in_memory();
+        let text = "Thu ngân sách đạt 507,8 tỷ đồng.";
+        let s = Summary {
+            text: store.put(text).unwrap(),
+            print: Summary::print_of(text),
+        };
+        assert_eq!(store.get(s.text).unwrap(), text);
+        assert_ne!(
+            s.print,
+            Summary::print_of("Thu ngân sách đạt 507,9 tỷ đồng.")
+        );
+    }
+
+    #[test]
     fn a_bulletin_without_extras_boxes_none_and_stays_small() {
         assert!(Extras::default().boxed().is_none());
         let authors = Extras {
@@ -190,7 +226,7 @@ mod tests {
             date: DateTime::parse_from_rfc3339("2020-01-02T00:00:00+07:00").unwrap(),
             localities: vec![LocalityId(0)],
             term: None,
-            summary: String::new(),
+            summary: Summary::default(),
             source: None,
             topics: Vec::new(),
             draft: false,

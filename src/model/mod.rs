@@ -16,7 +16,7 @@ pub mod units;
 pub mod value;
 
 pub use body::{BodyRef, BodyStore};
-pub use bulletin::{Bulletin, BulletinId, Extras, Source, Topic};
+pub use bulletin::{Bulletin, BulletinId, Extras, Source, Summary, Topic};
 pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
 pub use locality::{Localities, Locality, LocalityId, LocalityKind};
 pub use term::{Term, TermId, Terms};
@@ -43,5 +43,16 @@ impl Archive {
     /// room of `usize` in lists that together name every value four times).
     pub fn value(&self, ix: u32) -> &IndicatorValue {
         &self.values[ix as usize]
+    }
+
+    /// Bulletin `b`'s summary, read back from the body store.
+    pub fn summary(&self, b: &Bulletin) -> Result<String, crate::diagnostics::Diagnostic> {
+        self.bodies.get(b.summary.text).map_err(|e| {
+            crate::diagnostics::Diagnostic::new(
+                &b.file,
+                format!("cannot read the summary back from the temporary folder: {e}"),
+            )
+            .help("make sure the temporary folder (TMPDIR) is not cleaned while a build runs")
+        })
     }
 }

@@ -39,7 +39,7 @@ struct EntryView<'a> {
     /// Its authors, or the name of its home locality when it names none.
     authors: Vec<&'a str>,
     topics: Vec<TopicView<'a>>,
-    summary: &'a str,
+    summary: String,
 }
 
 #[derive(Serialize)]
@@ -48,7 +48,7 @@ struct TopicView<'a> {
     name: &'a str,
 }
 
-fn entry(r: &Renderer, id: BulletinId) -> tera::Value {
+fn entry(r: &Renderer, id: BulletinId) -> Result<tera::Value, Diagnostic> {
     let a = r.archive;
     let b = &a.bulletins[id.0 as usize];
     let authors = if b.authors().is_empty() {
@@ -56,7 +56,7 @@ fn entry(r: &Renderer, id: BulletinId) -> tera::Value {
     } else {
         b.authors().iter().map(String::as_str).collect()
     };
-    tera::Value::from_serializable(&EntryView {
+    Ok(tera::Value::from_serializable(&EntryView {
         title: &b.title,
         href: r.urls.absolute(&path::bulletin(&b.slug)),
         updated: b.date.to_rfc3339(),
@@ -69,8 +69,8 @@ fn entry(r: &Renderer, id: BulletinId) -> tera::Value {
                 name: &t.name,
             })
             .collect(),
-        summary: &b.summary,
-    })
+        summary: a.summary(b)?,
+    }))
 }
 
 /// The site's feed and one per locality, each of the newest [`FEED_ENTRIES`] bulletins of
@@ -93,8 +93,17 @@ pub fn atom_feeds(r: &Renderer) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
             entries: ids
                 .iter()
                 .take(FEED_ENTRIES)
-                .map(|&b| entries[b.0 as usize].get_or_init(|| entry(r, b)).clone())
-                .collect(),
+                .map(|&b| {
+                    let once = &entries[b.0 as usize];
+                    Ok(match once.get() {
+                        Some(e) => e.clone(),
+                        None => {
+                            let e = entry(r, b)?;
+                            once.get_or_init(|| e).clone()
+                        }
+                    })
+                })
+                .collect::<Result<_, Diagnostic>>()?,
         };
         let bytes = r.render_view("atom.xml", "feed", &view)?;
         Ok((feed_path.to_string(), bytes))

@@ -117,24 +117,17 @@ pub struct Renderer<'a> {
     pub urls: Urls,
     pub tera: Tera,
     pub theme: &'a Theme,
-    /// The parts of each bulletin's list entry that take work to make (see
-    /// [`views::ItemParts`]), made once per page depth and reused by every list that shows
-    /// it: home, localities, terms, topics, years.
+    /// The links of localities that list entries show, made once per page depth and
+    /// reused by every list (see [`Renderer::items`]).
     items: ItemCache,
     /// Per indicator, what all its pages share (made by the first of them).
     indicators: Vec<std::sync::OnceLock<pages::IndicatorValues>>,
 }
 
-/// Parts of list entries by page depth (links differ by depth only with relative URLs) and
-/// bulletin, and the links of localities they share, by depth and locality.
+/// The links of localities that list entries show, by page depth (links differ by depth
+/// only with relative URLs) and locality.
 struct ItemCache {
-    by_depth: Vec<std::sync::OnceLock<DepthItems>>,
-}
-
-/// The [`ItemCache`] of one page depth.
-struct DepthItems {
-    parts: Vec<std::sync::OnceLock<views::ItemParts>>,
-    localities: Vec<std::sync::OnceLock<tera::Value>>,
+    by_depth: Vec<std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>>,
 }
 
 /// Deepest page of OUTPUT.md: `dia-phuong/<l>/<t>/trang/<n>/`.
@@ -220,8 +213,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// The list entries of `ids` (what `partials/item.html` shows of each, as `it`) for the
-    /// page `l` is on, from parts made once per page depth and shared by every list.
-    pub fn items(&self, ids: &[BulletinId], l: &Linker) -> Vec<tera::Value> {
+    /// page `l` is on ([`views::item`]), with the links of localities made once per page
+    /// depth and shared by every list.
+    pub fn items(
+        &self,
+        ids: &[BulletinId],
+        l: &Linker,
+    ) -> Result<Vec<tera::Value>, crate::diagnostics::Diagnostic> {
         let depth = site_depth(l);
         let f = self.fmt();
         let a = self.archive;
@@ -229,24 +227,14 @@ impl<'a> Renderer<'a> {
         if depth > MAX_DEPTH {
             return ids
                 .iter()
-                .map(|&b| views::ItemParts::new(a, b, l, &f, link).entry(a, b))
+                .map(|&b| views::item(a, b, l, &f, link))
                 .collect();
         }
-        let cache = self.items.by_depth[depth].get_or_init(|| DepthItems {
-            parts: (0..a.bulletins.len()).map(|_| Default::default()).collect(),
-            localities: a.localities.ids().map(|_| Default::default()).collect(),
-        });
-        let shared = |x: LocalityId| {
-            cache.localities[x.0 as usize]
-                .get_or_init(|| link(x))
-                .clone()
-        };
+        let links = self.items.by_depth[depth]
+            .get_or_init(|| a.localities.ids().map(|_| Default::default()).collect());
+        let shared = |x: LocalityId| links[x.0 as usize].get_or_init(|| link(x)).clone();
         ids.iter()
-            .map(|&b| {
-                cache.parts[b.0 as usize]
-                    .get_or_init(|| views::ItemParts::new(a, b, l, &f, shared))
-                    .entry(a, b)
-            })
+            .map(|&b| views::item(a, b, l, &f, shared))
             .collect()
     }
 

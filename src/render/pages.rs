@@ -297,13 +297,13 @@ impl Page<'_, '_> {
         list: &str,
         all: &[BulletinId],
         n: usize,
-    ) -> (Vec<tera::Value>, Option<Pagination>) {
+    ) -> Result<(Vec<tera::Value>, Option<Pagination>), Diagnostic> {
         let per = self.r.archive.settings.per_page;
         let total = views::page_count(all.len(), per);
-        (
-            self.r.items(page_slice(all, n, per), self.l),
+        Ok((
+            self.r.items(page_slice(all, n, per), self.l)?,
             Pagination::new(list, n, total, self.l),
-        )
+        ))
     }
 
     /// A title with "– Trang n" after it on the pages of a list after the first.
@@ -345,7 +345,7 @@ fn direction_words(f: &super::format::Fmt, d: Direction) -> String {
 
 fn home(p: &Page, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let (r, l, a, g) = (p.r, p.l, p.r.archive, p.r.groups);
-    let (items, pagination) = p.paged("", &g.all, n);
+    let (items, pagination) = p.paged("", &g.all, n)?;
     let first = n == 1;
     let view = HomePage {
         items,
@@ -412,6 +412,7 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
         .get(b.body)
         .map_err(|e| Diagnostic::new(&b.file, format!("cannot read the body back: {e}")))?;
     let body = super::photo::with_photos(r, l, b, body)?;
+    let summary = a.summary(b)?;
     let view = BulletinPage {
         title: &b.title,
         date: p.f.date(b.date.date_naive()),
@@ -440,7 +441,7 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
             name: s.name.clone(),
             url: s.url.clone(),
         }),
-        summary: &b.summary,
+        summary: &summary,
         body: &body,
         values: g.values_by_bulletin[id.0 as usize]
             .iter()
@@ -474,7 +475,7 @@ fn locality(p: &Page, id: LocalityId, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let loc = a.localities.get(id);
     let list = path::locality(&loc.id);
     let all = &g.by_locality[id.0 as usize];
-    let (items, pagination) = p.paged(&list, all, n);
+    let (items, pagination) = p.paged(&list, all, n)?;
     let links = |ids: &[LocalityId]| locality_links(a, ids, l);
     let feed = l.to(&format!("{list}atom.xml"));
     let view = LocalityPage {
@@ -520,7 +521,7 @@ fn locality_term(p: &Page, id: LocalityId, t: TermId, n: usize) -> Result<Vec<u8
         .by_locality_term
         .get(&(id, t))
         .map_or(&[][..], Vec::as_slice);
-    let (items, pagination) = p.paged(&list, all, n);
+    let (items, pagination) = p.paged(&list, all, n)?;
     let cells = Cells { a, l, f: &p.f };
     let values = g
         .values_by_locality_term
@@ -707,7 +708,7 @@ fn topics(p: &Page) -> Result<Vec<u8>, Diagnostic> {
 
 fn topic(p: &Page, slug: &str, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let t = &p.r.groups.topics[slug];
-    let (items, pagination) = p.paged(&path::topic(slug), &t.bulletins, n);
+    let (items, pagination) = p.paged(&path::topic(slug), &t.bulletins, n)?;
     let view = ListPage {
         heading: t.name.clone(),
         intro: None,
@@ -721,7 +722,7 @@ fn topic(p: &Page, slug: &str, n: usize) -> Result<Vec<u8>, Diagnostic> {
 
 fn year(p: &Page, y: i32, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let g = p.r.groups;
-    let (items, pagination) = p.paged(&path::year(y), &g.by_year[&y], n);
+    let (items, pagination) = p.paged(&path::year(y), &g.by_year[&y], n)?;
     let heading = format!("{} {y}", p.f.t("year"));
     let years: Vec<Link> = g
         .by_year
@@ -760,7 +761,7 @@ fn drafts(p: &Page) -> Result<Vec<u8>, Diagnostic> {
     let view = ListPage {
         heading: title.clone(),
         intro: Some(p.f.t("drafts_intro").to_string()),
-        items: p.r.items(&p.r.groups.drafts, p.l),
+        items: p.r.items(&p.r.groups.drafts, p.l)?,
         pagination: None,
         years: Vec::new(),
     };

@@ -86,51 +86,31 @@ impl<'a> SiteView<'a> {
 }
 
 /// What a list shows of a bulletin (the view `it` of `partials/item.html`: `title`, `href`,
-/// `date`, `iso`, `localities` and `summary`), kept as its parts: the links, dates and
-/// localities, which take work to make, are made once per page depth and shared by every
-/// list that shows the bulletin (see `Renderer::items`); the title and summary, most of an
-/// entry's bytes, are taken from the bulletin for each list. Whole entries kept for every
-/// list took about 1.9 KB a bulletin: 1.9 GB at a million.
-pub struct ItemParts {
-    href: tera::Value,
-    date: tera::Value,
-    iso: tera::Value,
-    localities: tera::Value,
-}
-
-impl ItemParts {
-    /// The parts of bulletin `id`'s entry; `locality` gives the link of a locality as a Tera
-    /// value (shared by the entries of its bulletins).
-    pub fn new(
-        a: &Archive,
-        id: BulletinId,
-        l: &Linker,
-        f: &Fmt,
-        locality: impl Fn(LocalityId) -> tera::Value,
-    ) -> ItemParts {
-        let b = &a.bulletins[id.0 as usize];
-        let localities: Vec<tera::Value> = b.localities.iter().map(|&x| locality(x)).collect();
-        ItemParts {
-            href: l.to(&path::bulletin(&b.slug)).into(),
-            date: f.date(b.date.date_naive()).into(),
-            iso: b.date.to_rfc3339().into(),
-            localities: localities.into(),
-        }
-    }
-
-    /// The entry of bulletin `id` (whose parts these are) for one list: a clone of a part is
-    /// a count, not a copy.
-    pub fn entry(&self, a: &Archive, id: BulletinId) -> tera::Value {
-        let b = &a.bulletins[id.0 as usize];
-        let mut m = tera::Map::with_capacity(6);
-        m.insert("title".into(), b.title.as_str().into());
-        m.insert("href".into(), self.href.clone());
-        m.insert("date".into(), self.date.clone());
-        m.insert("iso".into(), self.iso.clone());
-        m.insert("localities".into(), self.localities.clone());
-        m.insert("summary".into(), truncate(&b.summary, 280).into());
-        tera::Value::from(m)
-    }
+/// `date`, `iso`, `localities` and `summary`), made for each list that shows it; `locality`
+/// gives the link of a locality as a Tera value (shared by the entries of its bulletins).
+///
+/// Nothing of it is kept between lists: the parts that take work (the link, the dates) kept
+/// for every bulletin and page depth took about 700 bytes a bulletin while the pages
+/// rendered, and making them again for each of a bulletin's five or so lists costs about a
+/// microsecond each.
+pub fn item(
+    a: &Archive,
+    id: BulletinId,
+    l: &Linker,
+    f: &Fmt,
+    locality: impl Fn(LocalityId) -> tera::Value,
+) -> Result<tera::Value, crate::diagnostics::Diagnostic> {
+    let b = &a.bulletins[id.0 as usize];
+    let summary = a.summary(b)?;
+    let localities: Vec<tera::Value> = b.localities.iter().map(|&x| locality(x)).collect();
+    let mut m = tera::Map::with_capacity(6);
+    m.insert("title".into(), b.title.as_str().into());
+    m.insert("href".into(), l.to(&path::bulletin(&b.slug)).into());
+    m.insert("date".into(), f.date(b.date.date_naive()).into());
+    m.insert("iso".into(), b.date.to_rfc3339().into());
+    m.insert("localities".into(), localities.into());
+    m.insert("summary".into(), truncate(&summary, 280).into());
+    Ok(tera::Value::from(m))
 }
 
 /// Links to several localities, in the given order.

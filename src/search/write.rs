@@ -275,7 +275,7 @@ fn add_doc(
 ) -> std::io::Result<()> {
     let b = &archive.bulletins[doc];
     batch.add_title(&b.title);
-    batch.add_text(&b.summary, F_SUMMARY);
+    batch.add_text(&archive.bodies.get(b.summary.text)?, F_SUMMARY);
     batch.add_body_terms(&archive.bodies.get(b.body_terms)?);
     meta.each(doc, b, |t, field| batch.add_name(t, field));
     batch.finish_doc((doc - first) as u32);
@@ -290,10 +290,9 @@ fn fingerprint(archive: &Archive, meta: &MetaTexts, range: Range<usize>) -> u128
     h.update(&[super::FORMAT as u8, batches::VERSION]);
     for doc in range {
         let b = &archive.bulletins[doc];
-        for text in [b.title.as_str(), b.summary.as_str()] {
-            h.update(&(text.len() as u64).to_le_bytes());
-            h.update(text.as_bytes());
-        }
+        h.update(&(b.title.len() as u64).to_le_bytes());
+        h.update(b.title.as_bytes());
+        h.update(&b.summary.print.to_le_bytes());
         h.update(&b.body_terms.offset().to_le_bytes());
         h.update(&b.body_terms.len().to_le_bytes());
         meta.each(doc, b, |name, field| {
@@ -962,7 +961,16 @@ fn write_metadata(
                 out.keep(&key, hash);
                 return Ok(((print, hash), true));
             }
-            let rows: Vec<String> = docs.iter().map(|b| metadata_row(b, &labels)).collect();
+            let rows: Vec<String> = docs
+                .iter()
+                .map(|b| {
+                    Ok(metadata_row(
+                        b,
+                        &archive.bodies.get(b.summary.text)?,
+                        &labels,
+                    ))
+                })
+                .collect::<std::io::Result<_>>()?;
             let hash = out.put(&key, &js_file(&key, &format!("[{}]", rows.join(",\n"))))?;
             Ok(((print, hash), false))
         })
@@ -987,7 +995,7 @@ fn write_metadata(
 
 /// One bulletin of a metadata chunk: `[path, title, date, locality, snippet, [topic…]]`.
 /// What it shows, [`chunk_print`] hashes.
-fn metadata_row(b: &Bulletin, labels: &[String]) -> String {
+fn metadata_row(b: &Bulletin, summary: &str, labels: &[String]) -> String {
     let topics: Vec<&str> = b.topics.iter().map(|t| &*t.name).collect();
     format!(
         "[{},{},{},{},{},{}]",
@@ -995,7 +1003,7 @@ fn metadata_row(b: &Bulletin, labels: &[String]) -> String {
         json_str(&b.title),
         json_str(&crate::vi::format_date(b.date.date_naive())),
         labels[b.home().0 as usize],
-        json_str(&snippet(&b.summary)),
+        json_str(&snippet(summary)),
         serde_json::to_string(&topics).unwrap_or_default(),
     )
 }
@@ -1017,7 +1025,7 @@ fn chunk_print(docs: &[Bulletin], labels: &[String]) -> u128 {
         // The day the date shows, without formatting it.
         h.update(&b.date.date_naive().num_days_from_ce().to_le_bytes());
         text(&mut h, &labels[b.home().0 as usize]);
-        text(&mut h, &b.summary);
+        h.update(&b.summary.print.to_le_bytes());
         h.update(&(b.topics.len() as u64).to_le_bytes());
         for t in &b.topics {
             text(&mut h, &t.name);
