@@ -287,6 +287,9 @@ pub fn assemble(
     crate::timings::phase("assemble/topics", &mut t);
     // CSV order: locality, indicator, period, kind, then article date (oldest first). Ids are
     // unique, so comparing their ranks in id order is comparing the ids, without the strings.
+    // The bulletins are in order already, newest first and then by address, each date's in
+    // one run: so oldest first is the bulletins' handles backwards, which also orders a date's
+    // bulletins as before (the date itself left out of the key: 16 bytes a value).
     let locality_rank = id_ranks(localities.ids().map(|l| localities.get(l).id.as_str()));
     let indicator_rank = id_ranks(indicators.ids().map(|i| indicators.get(i).id.as_str()));
     // The key of each value is made once: comparing keys is comparing integers, where the
@@ -300,7 +303,6 @@ pub fn assemble(
                 indicator_rank[v.indicator.0 as usize],
                 v.period,
                 v.kind,
-                bulletins[v.bulletin.0 as usize].date,
                 std::cmp::Reverse(v.bulletin),
             )
         })
@@ -324,8 +326,8 @@ fn sorted_by<T: Send + Sync>(
     mut items: Vec<T>,
     cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
 ) -> Vec<T> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.par_sort_by(|&x, &y| cmp(&items[x], &items[y]));
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    order.par_sort_by(|&x, &y| cmp(&items[x as usize], &items[y as usize]));
     apply_order(&mut items, &order);
     items
 }
@@ -334,22 +336,22 @@ fn sorted_by<T: Send + Sync>(
 fn sorted_by_key<T, K: Ord + Send>(mut items: Vec<T>, keys: Vec<K>) -> Vec<T> {
     // Keys sorted with their positions, side by side in memory; unstable, but the position
     // breaks ties, so the order is that of a stable sort.
-    let mut keyed: Vec<(K, usize)> = keys.into_iter().zip(0..).collect();
+    let mut keyed: Vec<(K, u32)> = keys.into_iter().zip(0..).collect();
     keyed.par_sort_unstable();
-    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
     apply_order(&mut items, &order);
     items
 }
 
 /// Rearrange `items` so that position `k` holds what was at `order[k]` (a permutation), by
 /// following each cycle of the permutation with swaps.
-fn apply_order<T>(items: &mut [T], order: &[usize]) {
+fn apply_order<T>(items: &mut [T], order: &[u32]) {
     let mut placed = vec![false; items.len()];
     for start in 0..items.len() {
         let mut k = start;
         while !placed[k] {
             placed[k] = true;
-            let from = order[k];
+            let from = order[k] as usize;
             if from == start {
                 break;
             }
@@ -628,6 +630,73 @@ mod tests {
                 ("content/Đ/tin.md", None),
             ]
         );
+    }
+
+    /// The values' order leaves the bulletin's date out of its key: the bulletins' own order
+    /// (newest first, then by address) gives it. Same figures of bulletins of one day and of
+    /// other days come out in the order of the whole key, oldest first and a day's by
+    /// address backwards.
+    #[test]
+    fn values_come_in_csv_order_with_the_date_taken_from_the_bulletins_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |p: &str, text: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        write(
+            "content/localities.yaml",
+            "- {id: dong-son, name: Đông Sơn, kind: huyện}\n",
+        );
+        write(
+            "content/indicators.yaml",
+            "- {id: thu-ngan-sach, name: Thu ngân sách, unit: tỷ đồng, category: Kinh tế, direction: up}\n",
+        );
+        write(
+            "content/terms.yaml",
+            "- {id: \"2020-2025\", name: Nhiệm kỳ 2020-2025, start: 2020-01-01, end: 2025-12-31, years: \"2020-2025\"}\n",
+        );
+        let bulletins = [
+            ("c", "2021-03-01T08:00:00+07:00"),
+            ("a", "2021-03-01T08:00:00+07:00"),
+            ("d", "2020-05-01"),
+            ("b", "2021-03-01T08:00:00+07:00"),
+            // The same instant written in another offset.
+            ("e", "2021-03-01T01:00:00+00:00"),
+            ("f", "2022-01-01"),
+        ];
+        for (slug, date) in bulletins {
+            write(
+                &format!("content/{slug}.md"),
+                &format!(
+                    "---\ntitle: {slug}\ndate: {date}\nlocality: dong-son\nindicators:\n  - {{id: thu-ngan-sach, value: 1, unit: tỷ đồng, period: 2021, kind: actual}}\n---\nBài.\n"
+                ),
+            );
+        }
+        let a = load(root, &Default::default()).unwrap();
+        let order: Vec<&str> = a
+            .values
+            .iter()
+            .map(|v| a.bulletins[v.bulletin.0 as usize].slug.as_str())
+            .collect();
+        assert_eq!(order, ["d", "e", "c", "b", "a", "f"]);
+        // The key written out whole, date included, orders them alike.
+        let mut whole: Vec<_> = a
+            .values
+            .iter()
+            .map(|v| {
+                let b = &a.bulletins[v.bulletin.0 as usize];
+                (v.period, v.kind, b.date, std::cmp::Reverse(v.bulletin))
+            })
+            .collect();
+        let as_loaded = whole.clone();
+        whole.sort();
+        assert_eq!(whole, as_loaded);
     }
 
     proptest! {
