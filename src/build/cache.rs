@@ -37,7 +37,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 10;
+const FORMAT: u32 = 11;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -339,7 +339,7 @@ pub fn parsed_of<'a>(
     archive
         .bulletins
         .iter()
-        .zip(&groups.values_by_bulletin)
+        .zip(groups.values_by_bulletin.iter())
         .map(|(bulletin, ix)| ParsedRef {
             bulletin,
             values: ix.iter().map(|&i| archive.value(i)).collect(),
