@@ -95,20 +95,25 @@ impl BodyStore {
 
     /// Keep `html`; its handle reads it back.
     pub fn put(&self, html: &str) -> io::Result<BodyRef> {
-        let len =
-            u32::try_from(html.len()).map_err(|_| io::Error::other("a bulletin body over 4 GB"))?;
+        self.put_bytes(html.as_bytes())
+    }
+
+    /// Keep `bytes`; its handle reads them back ([`BodyStore::get_bytes`]).
+    pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<BodyRef> {
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| io::Error::other("a bulletin body over 4 GB"))?;
         match &self.backing {
             Backing::File { file, end } => {
                 let mut end = end.lock().map_err(|_| poisoned())?;
                 let offset = *end;
-                (&*file).write_all(html.as_bytes())?;
+                (&*file).write_all(bytes)?;
                 *end += u64::from(len);
                 Ok(BodyRef { offset, len })
             }
             Backing::Memory(m) => {
                 let mut g = m.lock().map_err(|_| poisoned())?;
                 let offset = g.len() as u64;
-                g.extend_from_slice(html.as_bytes());
+                g.extend_from_slice(bytes);
                 Ok(BodyRef { offset, len })
             }
         }
@@ -116,6 +121,12 @@ impl BodyStore {
 
     /// The HTML kept under `r`.
     pub fn get(&self, r: BodyRef) -> io::Result<String> {
+        let buf = self.get_bytes(r)?;
+        crate::vi::utf8_string(buf).map_err(|_| io::Error::other("body is not UTF-8"))
+    }
+
+    /// The bytes kept under `r`.
+    pub fn get_bytes(&self, r: BodyRef) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; r.len as usize];
         match &self.backing {
             Backing::File { file, end } => read_at(file, end, &mut buf, r.offset)?,
@@ -128,7 +139,7 @@ impl BodyStore {
                 buf.copy_from_slice(bytes);
             }
         }
-        crate::vi::utf8_string(buf).map_err(|_| io::Error::other("body is not UTF-8"))
+        Ok(buf)
     }
 }
 

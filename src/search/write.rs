@@ -1,6 +1,7 @@
 //! Writing the index: every bulletin's keys (tokens, exact forms, phrases of its names)
-//! inverted into postings in parallel batches, each held encoded (`BatchBytes`); the
-//! batches merged key by key and each key encoded as it comes, so that no more than a few
+//! inverted into postings in parallel batches, each encoded (`BatchBytes`) and spilled to a
+//! scratch file by the first byte of its keys (`Spilled`); the batches merged key by key,
+//! one first byte at a time read back, and each key encoded as it comes, so that no more than a few
 //! million postings are held as numbers at once; then the files of the module doc: postings
 //! in their own files with their heads, shards, bulletin metadata in chunks, and the manifest
 //! with the index's version.
@@ -11,7 +12,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::batches::{self, BatchBytes, BatchCache, Part};
+use super::batches::{self, BatchBytes, BatchCache, Part, Spilled, SpilledParts};
 use super::dict::{form_of_key, split_body_terms, Dict, Word};
 use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
@@ -19,7 +20,7 @@ use super::{
     score, CHUNK_DOCS, DIR, FORMAT, F_INDICATOR, F_SUMMARY, F_TITLE, F_TOPIC, HEAD_DOCS,
     OWN_FILE_BYTES, PHRASE_WORDS, SNIPPET_CHARS, S_TITLE,
 };
-use crate::model::{Archive, Bulletin, IndicatorId};
+use crate::model::{Archive, BodyStore, Bulletin, IndicatorId};
 use crate::output::Sink;
 use crate::urls::path;
 
@@ -311,7 +312,8 @@ fn batches_of(
     archive: &Archive,
     cache: Option<&BatchCache>,
     batch: u64,
-) -> std::io::Result<Vec<(Range<u32>, BatchBytes)>> {
+    spill: &BodyStore,
+) -> std::io::Result<Vec<(Range<u32>, Spilled)>> {
     if let Some(c) = cache {
         c.start();
     }
@@ -338,7 +340,7 @@ fn batches_of(
                     bytes
                 }
             };
-            Ok((range.start as u32..range.end as u32, bytes))
+            Ok((range.start as u32..range.end as u32, bytes.spill(spill)?))
         })
         .collect()
 }
@@ -377,23 +379,17 @@ fn merge_batches(
 /// A cursor over the parts of each batch, with the batch's ids.
 type Cursors<'a> = Vec<(Range<u32>, batches::Parts<'a>)>;
 
-/// The batches' keys split by their first byte, each byte's parts of every batch with the
-/// batch's ids: merged on their own, on every core ([`merge_cursors`]).
-fn by_first_byte<'a>(batches: &'a [(Range<u32>, BatchBytes)]) -> std::io::Result<Vec<Cursors<'a>>> {
-    let broken = || std::io::Error::other("a batch of the search index does not read back");
-    let split: Vec<Vec<(u8, batches::Parts<'a>)>> = batches
-        .par_iter()
-        .map(|(_, bytes)| bytes.parts().and_then(|p| p.by_first_byte()))
-        .collect::<Option<_>>()
-        .ok_or_else(broken)?;
-    let mut by_byte: Vec<Cursors<'a>> = vec![Vec::new(); 256];
-    for ((docs, _), parts) in batches.iter().zip(split) {
-        for (b, p) in parts {
+/// The spilled batches' parts grouped by the first byte of their keys, each group in batch
+/// order: each is merged on its own, read back from the scratch store when its turn comes.
+fn by_first_byte(batches: &[(Range<u32>, Spilled)]) -> Vec<Vec<(Range<u32>, &SpilledParts)>> {
+    let mut by_byte: Vec<Vec<(Range<u32>, &SpilledParts)>> = vec![Vec::new(); 256];
+    for (docs, spilled) in batches {
+        for (b, p) in spilled.groups() {
             by_byte[b as usize].push((docs.clone(), p));
         }
     }
     by_byte.retain(|c| !c.is_empty());
-    Ok(by_byte)
+    by_byte
 }
 
 /// [`merge_batches`] of cursors over the batches' parts (each batch once, in batch order).
@@ -748,14 +744,20 @@ fn write_index_with(
     } = sizes;
     let out = Writer::new(sink);
     let mut t = std::time::Instant::now();
-    let batches = batches_of(archive, cache, batch)?;
+    let spill = BodyStore::new();
+    let batches = batches_of(archive, cache, batch, &spill)?;
     crate::timings::phase("search/invert", &mut t);
     // The keys are encoded (on every core) as they come out of the merge, a few million
     // postings at a time; what the shards need of them is kept, their postings are not.
     // Each first byte of the keys is merged on its own, on every core.
-    let shelved: Vec<Vec<(Shelved, Encoded)>> = by_first_byte(&batches)?
+    let shelved: Vec<Vec<(Shelved, Encoded)>> = by_first_byte(&batches)
         .into_par_iter()
-        .map(|cursors| {
+        .map(|group| {
+            let read: Vec<(Range<u32>, batches::ReadBack)> = group
+                .into_iter()
+                .map(|(docs, p)| Ok((docs, p.read(&spill)?)))
+                .collect::<std::io::Result<_>>()?;
+            let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
             let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
             let mut ready: Vec<Entry> = Vec::new();
             let mut ready_postings = 0;
@@ -1160,11 +1162,22 @@ mod tests {
         })
         .unwrap();
         merged.sort_by(|a, b| a.key.cmp(&b.key));
-        // Merged by first byte, apart ("n…" and "t…"): the same keys.
+        // Spilled to a scratch store and merged by first byte, apart ("n…" and "t…"), each
+        // read back in its turn: the same keys.
         let mut apart = Vec::new();
-        let split = by_first_byte(&batches).unwrap();
+        let store = BodyStore::new();
+        let spilled: Vec<(Range<u32>, Spilled)> = batches
+            .iter()
+            .map(|(docs, bytes)| (docs.clone(), bytes.spill(&store).unwrap()))
+            .collect();
+        let split = by_first_byte(&spilled);
         assert_eq!(split.len(), 2);
-        for cursors in split {
+        for group in split {
+            let read: Vec<(Range<u32>, batches::ReadBack)> = group
+                .into_iter()
+                .map(|(docs, p)| (docs, p.read(&store).unwrap()))
+                .collect();
+            let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
             merge_cursors(cursors, |group| {
                 apart.extend(group);
                 Ok(())
@@ -1216,5 +1229,7 @@ mod tests {
         bytes.truncate(bytes.len() - 1);
         let broken = vec![(docs, BatchBytes(bytes))];
         assert!(merge_batches(&broken, |_| Ok(())).is_err());
+        // Nor does it spill.
+        assert!(broken[0].1.spill(&BodyStore::in_memory()).is_err());
     }
 }
