@@ -195,10 +195,13 @@ fn full_build(
     });
     let (files, data_rows) = files?;
     let written = hashing.into_manifest();
+    // Its text is written and let go (160 MB at a million files): the cache keeps its hash.
     let manifest_text = manifest::text(&written);
     staging
         .write(manifest::FILE, &manifest_text)
         .map_err(io_err)?;
+    let manifest_hash = manifest::hash(&manifest_text);
+    drop(manifest_text);
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;
     phase("swap", &mut t);
@@ -217,7 +220,7 @@ fn full_build(
                 stamps,
                 served,
                 manifest: written,
-                manifest_text: &manifest_text,
+                manifest_hash,
                 theme: renderer.theme.fingerprint(),
             };
             if save_full(c, root, opts, saved).is_err() {
@@ -307,7 +310,8 @@ struct Saved<'a> {
     stamps: Vec<(PathBuf, Option<cache::Stamp>)>,
     served: crate::rebuild::site::Served,
     manifest: manifest::Manifest,
-    manifest_text: &'a [u8],
+    /// The hash of the manifest file's text.
+    manifest_hash: manifest::Hash,
     theme: u128,
 }
 
@@ -320,7 +324,7 @@ fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> st
         statics: cache::Stamp::of(&root.join("static")),
         bulletins: s.stamps,
         bodies_len: std::fs::metadata(c.new_bodies())?.len(),
-        manifest: manifest::hash(s.manifest_text),
+        manifest: s.manifest_hash,
         folders: folders::Folders::of(s.output, &s.manifest)
             .ok_or_else(|| std::io::Error::other("an output folder cannot be read"))?,
     };
