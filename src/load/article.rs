@@ -1234,7 +1234,7 @@ pub fn parse_article(
             localities,
             term: article_term,
             summary,
-            source,
+            source: source.map(Box::new),
             topics,
             draft,
             body,
