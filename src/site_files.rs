@@ -119,7 +119,7 @@ pub fn write_site(
 /// and JSON are made record by record as `sink` takes them. Returns how many files, and
 /// where their rows are.
 pub fn write_data_files(r: &Renderer, sink: &dyn Sink) -> std::io::Result<(usize, data::Rows)> {
-    let articles = data::Articles::new(r.archive, &r.urls);
+    let articles = data::Articles::new(&r.urls);
     let csv = write_data(r, &articles, data::Format::Csv, sink)?;
     let json = write_data(r, &articles, data::Format::Json, sink)?;
     sink.put(path::DATA_PACKAGE, &data::datapackage(r.archive))?;
@@ -224,7 +224,7 @@ pub fn data_files(
     kept: Option<&KeptRows>,
     staging: Option<&Path>,
 ) -> std::io::Result<(Vec<DataFile>, data::Rows)> {
-    let articles = data::Articles::new(r.archive, &r.urls);
+    let articles = data::Articles::new(&r.urls);
     let one = |format: data::Format| -> std::io::Result<(DataFile, Vec<u32>)> {
         let site_path = data_path(format);
         // The earlier file's length, as its rows say: the file must have it.
