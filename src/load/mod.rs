@@ -151,6 +151,20 @@ impl Base {
 
     /// Order the bulletins and give them handles: see [`assemble`].
     pub fn assemble(self, parsed: Vec<article::ParsedArticle>) -> Archive {
+        let mut apart = Accepted::default();
+        for a in parsed {
+            apart.push(a);
+        }
+        self.assemble_apart(apart.parsed, apart.values)
+    }
+
+    /// [`Base::assemble`] of articles whose figures are in `values` instead, each naming its
+    /// article by its place in `parsed`.
+    fn assemble_apart(
+        self,
+        parsed: Vec<article::ParsedArticle>,
+        values: Vec<crate::model::IndicatorValue>,
+    ) -> Archive {
         assemble(
             self.settings,
             self.localities,
@@ -158,7 +172,60 @@ impl Base {
             self.indicators,
             self.bodies,
             parsed,
+            values,
         )
+    }
+}
+
+/// Files parsed by one task of [`load_all`]: enough that a chunk's list of figures (about
+/// 170 KB) is an allocation of its own, few enough that two cores share 10,000 files evenly.
+const PARSE_CHUNK: usize = 256;
+
+/// The bulletins accepted for the build, their figures apart in one list, the drafts left
+/// out (with their figures) and the problems found. Each parsed article's figures are a
+/// small vector of its own, allocated among its strings: gathered into the archive's list
+/// at the end, those vectors, freed, left their memory held between the strings (540 MB at a
+/// million). Moved into a list per chunk of files as each is parsed, they leave no holes,
+/// and each chunk's list is given back whole once joined.
+#[derive(Default)]
+struct Accepted {
+    /// Without their figures.
+    parsed: Vec<article::ParsedArticle>,
+    /// Their figures, each naming its article by its place in `parsed`.
+    values: Vec<crate::model::IndicatorValue>,
+    skipped: Vec<article::ParsedArticle>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Accepted {
+    fn push(&mut self, mut a: article::ParsedArticle) {
+        let at = BulletinId(self.parsed.len() as u32);
+        self.values
+            .extend(std::mem::take(&mut a.values).into_iter().map(|mut v| {
+                v.bulletin = at;
+                v
+            }));
+        self.parsed.push(a);
+    }
+
+    /// The chunks' lists joined, in order.
+    fn joined(chunks: Vec<Accepted>) -> Accepted {
+        let mut all = Accepted {
+            parsed: Vec::with_capacity(chunks.iter().map(|c| c.parsed.len()).sum()),
+            values: Vec::with_capacity(chunks.iter().map(|c| c.values.len()).sum()),
+            ..Accepted::default()
+        };
+        for c in chunks {
+            let first = all.parsed.len() as u32;
+            all.values.extend(c.values.into_iter().map(|mut v| {
+                v.bulletin.0 += first;
+                v
+            }));
+            all.parsed.extend(c.parsed);
+            all.skipped.extend(c.skipped);
+            all.errors.extend(c.errors);
+        }
+        all
     }
 }
 
@@ -215,32 +282,40 @@ pub fn load_all(
     crate::timings::phase("load/discover", &mut t);
     base.check_files(&files, &mut errors);
     crate::timings::phase("load/check", &mut t);
-    let results: Vec<Result<article::ParsedArticle, Vec<Diagnostic>>> =
-        files.par_iter().map(|f| base.parse(root, f)).collect();
-    crate::timings::phase("load/parse", &mut t);
-
-    let mut skipped = Vec::new();
-    // Collected in place, in the results' own buffer (400 MB at a million), not beside it.
-    let parsed: Vec<article::ParsedArticle> = results
-        .into_iter()
-        .filter_map(|r| match r {
-            Ok(a) if base.accept(&a, opts, &mut errors) => Some(a),
-            Ok(a) => {
-                skipped.push(a);
-                None
+    // Parsed a chunk of files at a time, each chunk's figures moved out of their articles
+    // into one list of the chunk's (see [`Accepted`]).
+    let chunks: Vec<Accepted> = files
+        .par_chunks(PARSE_CHUNK)
+        .map(|chunk| {
+            let mut out = Accepted {
+                values: Vec::with_capacity(chunk.len() * 8),
+                ..Accepted::default()
+            };
+            for f in chunk {
+                match base.parse(root, f) {
+                    Ok(a) if base.accept(&a, opts, &mut out.errors) => out.push(a),
+                    Ok(a) => out.skipped.push(a),
+                    Err(e) => out.errors.extend(e),
+                }
             }
-            Err(e) => {
-                errors.extend(e);
-                None
-            }
+            out.values.shrink_to_fit();
+            out
         })
         .collect();
+    crate::timings::phase("load/parse", &mut t);
+    let Accepted {
+        parsed,
+        values,
+        skipped,
+        errors: chunk_errors,
+    } = Accepted::joined(chunks);
+    errors.extend(chunk_errors);
     check_slugs(parsed.iter().map(|a| &a.bulletin), &mut errors);
     crate::timings::phase("load/accept", &mut t);
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
     }
-    let archive = base.assemble(parsed);
+    let archive = base.assemble_apart(parsed, values);
     crate::timings::phase("load/assemble", &mut t);
     Ok(Loaded {
         archive,
@@ -249,7 +324,9 @@ pub fn load_all(
     })
 }
 
-/// Order bulletins (newest first, then slug), give them handles, order the values.
+/// Order bulletins (newest first, then slug), give them handles, order the values. The
+/// articles hold no figures: `values` has them, each naming its article by its place in
+/// `parsed`.
 pub fn assemble(
     settings: settings::Settings,
     localities: Localities,
@@ -257,31 +334,30 @@ pub fn assemble(
     indicators: Indicators,
     bodies: Arc<BodyStore>,
     parsed: Vec<article::ParsedArticle>,
+    mut values: Vec<crate::model::IndicatorValue>,
 ) -> Archive {
     let mut t = std::time::Instant::now();
     // Large records are sorted through a permutation, so that sorting moves indexes only.
-    let parsed = sorted_by(parsed, |a, b| {
+    let (parsed, order) = sorted_by(parsed, |a, b| {
         b.bulletin
             .date
             .cmp(&a.bulletin.date)
             .then_with(|| a.bulletin.slug.cmp(&b.bulletin.slug))
     });
-    let mut values = Vec::with_capacity(parsed.iter().map(|a| a.values.len()).sum());
+    // Each figure names its article by the place it had; now by its handle.
+    let mut handle = vec![0u32; order.len()];
+    for (k, &was) in order.iter().enumerate() {
+        handle[was as usize] = k as u32;
+    }
+    for v in &mut values {
+        v.bulletin = BulletinId(handle[v.bulletin.0 as usize]);
+    }
+    drop((order, handle));
     // Collected in place: the bulletins take the room the parsed articles had (the standard
     // library reuses a vector's buffer for a map of its own items that are no larger), not
     // a second copy of them (376 MB at a million).
-    let mut bulletins: Vec<crate::model::Bulletin> = parsed
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let id = BulletinId(i as u32);
-            values.extend(a.values.into_iter().map(|mut v| {
-                v.bulletin = id;
-                v
-            }));
-            a.bulletin
-        })
-        .collect();
+    let mut bulletins: Vec<crate::model::Bulletin> =
+        parsed.into_iter().map(|a| a.bulletin).collect();
     crate::timings::phase("assemble/bulletins", &mut t);
     crate::model::Topic::shared(bulletins.iter_mut().flat_map(|b| b.topics.iter_mut()));
     crate::timings::phase("assemble/topics", &mut t);
@@ -325,11 +401,11 @@ pub fn assemble(
 fn sorted_by<T: Send + Sync>(
     mut items: Vec<T>,
     cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
-) -> Vec<T> {
+) -> (Vec<T>, Vec<u32>) {
     let mut order: Vec<u32> = (0..items.len() as u32).collect();
     order.par_sort_by(|&x, &y| cmp(&items[x as usize], &items[y as usize]));
     apply_order(&mut items, &order);
-    items
+    (items, order)
 }
 
 /// `items` sorted by `keys` (one per item), equal keys in their original order.
@@ -699,13 +775,73 @@ mod tests {
         assert_eq!(whole, as_loaded);
     }
 
+    /// Files are parsed in chunks whose figures are kept apart and joined: past a chunk's
+    /// end, each figure still belongs to its own bulletin.
+    #[test]
+    fn figures_stay_with_their_bulletins_across_parse_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |p: &str, text: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        );
+        write(
+            "content/localities.yaml",
+            "- {id: dong-son, name: Đông Sơn, kind: huyện}\n",
+        );
+        write(
+            "content/indicators.yaml",
+            "- {id: thu-ngan-sach, name: Thu ngân sách, unit: tỷ đồng, category: Kinh tế, direction: up}\n",
+        );
+        write(
+            "content/terms.yaml",
+            "- {id: \"2020-2025\", name: Nhiệm kỳ 2020-2025, start: 2020-01-01, end: 2025-12-31, years: \"2020-2025\"}\n",
+        );
+        let n = PARSE_CHUNK * 2 + 3;
+        for i in 0..n {
+            // Some without figures, some with two, one a draft (left out, figures and all).
+            let figures = match i % 3 {
+                0 => String::new(),
+                1 => format!("indicators:\n  - {{id: thu-ngan-sach, value: {i}, unit: tỷ đồng, period: 2021, kind: actual}}\n"),
+                _ => format!("indicators:\n  - {{id: thu-ngan-sach, value: {i}, unit: tỷ đồng, period: 2021, kind: actual}}\n  - {{id: thu-ngan-sach, value: {i}, unit: tỷ đồng, period: 2022, kind: target}}\n"),
+            };
+            let draft = if i == PARSE_CHUNK + 1 {
+                "draft: true\n"
+            } else {
+                ""
+            };
+            write(
+                &format!("content/b{i:04}.md"),
+                &format!("---\ntitle: b{i}\ndate: 2021-0{}-1{}\nlocality: dong-son\n{draft}{figures}---\nBài.\n", i % 9 + 1, i % 10),
+            );
+        }
+        let a = load(root, &Default::default()).unwrap();
+        assert_eq!(a.bulletins.len(), n - 1);
+        let expected: usize = (0..n)
+            .filter(|&i| i != PARSE_CHUNK + 1)
+            .map(|i| i % 3)
+            .sum();
+        assert_eq!(a.values.len(), expected);
+        for v in &a.values {
+            assert_eq!(
+                a.bulletins[v.bulletin.0 as usize].slug,
+                format!("b{:04}", v.value as usize)
+            );
+        }
+    }
+
     proptest! {
         /// The parallel sort through a permutation gives what a stable sort gives.
         #[test]
         fn sorted_by_is_a_stable_sort(items in proptest::collection::vec((0u8..5, any::<u16>()), 0..300)) {
             let mut expected = items.clone();
             expected.sort_by_key(|x| x.0);
-            prop_assert_eq!(sorted_by(items, |a, b| a.0.cmp(&b.0)), expected);
+            prop_assert_eq!(sorted_by(items, |a, b| a.0.cmp(&b.0)).0, expected);
         }
 
         #[test]
