@@ -708,19 +708,16 @@ mod tests {
         );
     }
 
-    /// The values' order leaves the bulletin's date out of its key: the bulletins' own order
-    /// (newest first, then by address) gives it. Same figures of bulletins of one day and of
-    /// other days come out in the order of the whole key, oldest first and a day's by
-    /// address backwards.
-    #[test]
-    fn values_come_in_csv_order_with_the_date_taken_from_the_bulletins_order() {
+    fn write_file(root: &Path, p: &str, text: &str) {
+        let p = root.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// A site of one district, one indicator and the term 2020-2025, without bulletins.
+    fn one_indicator_site() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |p: &str, text: &str| {
-            let p = root.join(p);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
+        let write = |p: &str, text: &str| write_file(dir.path(), p, text);
         write(
             "site.toml",
             "title = \"T\"\nbase_url = \"https://example.org/\"\n",
@@ -737,6 +734,18 @@ mod tests {
             "content/terms.yaml",
             "- {id: \"2020-2025\", name: Nhiệm kỳ 2020-2025, start: 2020-01-01, end: 2025-12-31, years: \"2020-2025\"}\n",
         );
+        dir
+    }
+
+    /// The values' order leaves the bulletin's date out of its key: the bulletins' own order
+    /// (newest first, then by address) gives it. Same figures of bulletins of one day and of
+    /// other days come out in the order of the whole key, oldest first and a day's by
+    /// address backwards.
+    #[test]
+    fn values_come_in_csv_order_with_the_date_taken_from_the_bulletins_order() {
+        let dir = one_indicator_site();
+        let root = dir.path();
+        let write = |p: &str, text: &str| write_file(root, p, text);
         let bulletins = [
             ("c", "2021-03-01T08:00:00+07:00"),
             ("a", "2021-03-01T08:00:00+07:00"),
@@ -779,29 +788,9 @@ mod tests {
     /// end, each figure still belongs to its own bulletin.
     #[test]
     fn figures_stay_with_their_bulletins_across_parse_chunks() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = one_indicator_site();
         let root = dir.path();
-        let write = |p: &str, text: &str| {
-            let p = root.join(p);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
-        write(
-            "site.toml",
-            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
-        );
-        write(
-            "content/localities.yaml",
-            "- {id: dong-son, name: Đông Sơn, kind: huyện}\n",
-        );
-        write(
-            "content/indicators.yaml",
-            "- {id: thu-ngan-sach, name: Thu ngân sách, unit: tỷ đồng, category: Kinh tế, direction: up}\n",
-        );
-        write(
-            "content/terms.yaml",
-            "- {id: \"2020-2025\", name: Nhiệm kỳ 2020-2025, start: 2020-01-01, end: 2025-12-31, years: \"2020-2025\"}\n",
-        );
+        let write = |p: &str, text: &str| write_file(root, p, text);
         let n = PARSE_CHUNK * 2 + 3;
         for i in 0..n {
             // Some without figures, some with two, one a draft (left out, figures and all).
