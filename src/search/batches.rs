@@ -15,7 +15,7 @@ use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -121,13 +121,14 @@ impl BatchCache {
         }
     }
 
-    /// The batch with this fingerprint, if kept and whole.
-    pub(super) fn get(&self, fingerprint: u128) -> Option<BatchBytes> {
-        let bytes = fs::read(self.file(fingerprint)).ok()?;
+    /// The batch with this fingerprint, if kept and whole, and its file.
+    pub(super) fn get(&self, fingerprint: u128) -> Option<(BatchBytes, Arc<Path>)> {
+        let file: Arc<Path> = self.file(fingerprint).into();
+        let bytes = fs::read(&file).ok()?;
         let parts = BatchBytes::from_file(bytes)?;
         self.mark(fingerprint);
         self.found.fetch_add(1, Ordering::Relaxed);
-        Some(parts)
+        Some((parts, file))
     }
 
     /// Keep the parts of a batch. A batch that cannot be kept is inverted again next time, so
@@ -226,6 +227,9 @@ impl BatchCache {
     }
 }
 
+/// The length of the hash in front of every file of the folder.
+const SEAL: usize = 16;
+
 /// Write `body` to `path` behind its XXH3-128 hash, through a temporary name: the layout of
 /// every file of the folder, which [`unsealed`] reads back.
 fn write_sealed(path: &Path, body: &[u8]) -> io::Result<()> {
@@ -239,7 +243,7 @@ fn write_sealed(path: &Path, body: &[u8]) -> io::Result<()> {
 
 /// The body of a file [`write_sealed`] wrote, if its hash holds.
 fn unsealed(bytes: &[u8]) -> Option<&[u8]> {
-    let (sum, body) = bytes.split_at_checked(16)?;
+    let (sum, body) = bytes.split_at_checked(SEAL)?;
     (sum == xxhash_rust::xxh3::xxh3_128(body).to_le_bytes()).then_some(body)
 }
 
@@ -288,7 +292,7 @@ impl BatchBytes {
     /// The batch of a file's bytes, if its hash and its layout hold.
     fn from_file(mut bytes: Vec<u8>) -> Option<BatchBytes> {
         unsealed(&bytes)?;
-        bytes.drain(..16);
+        bytes.drain(..SEAL);
         let batch = BatchBytes(bytes);
         // Every key read, and their postings exactly fill the rest.
         let (mut parts, mut n) = (batch.parts()?, 0usize);
@@ -334,17 +338,56 @@ impl BatchBytes {
     }
 }
 
-/// A batch's parts moved out of memory into a scratch [`BodyStore`], by the first byte of
-/// their keys (see [`Parts::by_first_byte`]): the index is merged one first byte at a time,
-/// and only that byte's parts of every batch are read back for it. Held in memory, the
-/// encoded batches were about 340 MB at a million bulletins through the whole merge.
+/// A batch's parts out of memory, by the first byte of their keys (see
+/// [`Parts::by_first_byte`]): the index is merged one first byte at a time, and only that
+/// byte's parts of every batch are read back for it. Held in memory, the encoded batches
+/// were about 340 MB at a million bulletins through the whole merge. An inverted batch is
+/// written to a scratch [`BodyStore`] ([`BatchBytes::spill`]); one read from the cache is
+/// read again from its file there ([`BatchBytes::located`]), not written a second time.
 pub(super) struct Spilled(Vec<(u8, SpilledParts)>);
 
 /// The parts of one first byte of a [`Spilled`] batch: where their keys and postings are.
 pub(super) struct SpilledParts {
-    head: BodyRef,
-    postings: BodyRef,
+    head: Place,
+    postings: Place,
     left: usize,
+}
+
+/// Where some bytes of a [`Spilled`] batch are.
+enum Place {
+    /// In the build's scratch store.
+    Scratch(BodyRef),
+    /// In a batch file of the cache, at `offset`.
+    Cached {
+        file: Arc<Path>,
+        offset: u64,
+        len: usize,
+    },
+}
+
+impl Place {
+    fn read(&self, store: &BodyStore) -> io::Result<Vec<u8>> {
+        match self {
+            Place::Scratch(r) => store.get_bytes(*r),
+            Place::Cached { file, offset, len } => {
+                let mut buf = vec![0u8; *len];
+                read_at(&fs::File::open(file)?, &mut buf, *offset)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 /// [`SpilledParts`] read back, to take [`Parts`] from.
@@ -354,34 +397,81 @@ pub(super) struct ReadBack {
     left: usize,
 }
 
+/// The parts of one first byte of a batch, as ranges of its bytes: `(byte, head, postings,
+/// keys)`.
+type Group = (u8, Range<usize>, Range<usize>, usize);
+
 impl BatchBytes {
-    /// The batch's parts written into `store` by first byte; an error if it does not read.
-    pub(super) fn spill(&self, store: &BodyStore) -> io::Result<Spilled> {
+    /// The batch's parts by first byte, as ranges of its bytes; an error if it does not
+    /// read.
+    fn groups(&self) -> io::Result<Vec<Group>> {
         let groups = self
             .parts()
             .and_then(Parts::by_first_byte)
             .ok_or_else(|| io::Error::other("a batch of the search index does not read back"))?;
-        let mut out = Vec::with_capacity(groups.len());
-        for (i, (byte, p)) in groups.iter().enumerate() {
-            // Each group's slices run to the end of the batch's: the next group starts
-            // where this one ends.
-            let (head, postings) = match groups.get(i + 1) {
-                Some((_, next)) => (
-                    &p.head[..p.head.len() - next.head.len()],
-                    &p.postings[..p.postings.len() - next.postings.len()],
-                ),
-                None => (p.head, p.postings),
-            };
+        let base = self.0.as_ptr() as usize;
+        let at = |s: &[u8], len: usize| {
+            let start = s.as_ptr() as usize - base;
+            start..start + len
+        };
+        Ok(groups
+            .iter()
+            .enumerate()
+            .map(|(i, (byte, p))| {
+                // Each group's slices run to the end of the batch's: the next group starts
+                // where this one ends.
+                let (head, postings) = match groups.get(i + 1) {
+                    Some((_, next)) => (
+                        p.head.len() - next.head.len(),
+                        p.postings.len() - next.postings.len(),
+                    ),
+                    None => (p.head.len(), p.postings.len()),
+                };
+                (*byte, at(p.head, head), at(p.postings, postings), p.left)
+            })
+            .collect())
+    }
+
+    /// The batch's parts written into `store` by first byte; an error if it does not read.
+    pub(super) fn spill(&self, store: &BodyStore) -> io::Result<Spilled> {
+        let mut out = Vec::new();
+        for (byte, head, postings, left) in self.groups()? {
             out.push((
-                *byte,
+                byte,
                 SpilledParts {
-                    head: store.put_bytes(head)?,
-                    postings: store.put_bytes(postings)?,
-                    left: p.left,
+                    head: Place::Scratch(store.put_bytes(&self.0[head])?),
+                    postings: Place::Scratch(store.put_bytes(&self.0[postings])?),
+                    left,
                 },
             ));
         }
         Ok(Spilled(out))
+    }
+
+    /// The batch's parts by first byte where they are in its `file` of the cache (which
+    /// [`BatchCache::get`] read it from and checked): the batch's bytes there start after
+    /// the hash.
+    pub(super) fn located(&self, file: Arc<Path>) -> io::Result<Spilled> {
+        let place = |r: Range<usize>| Place::Cached {
+            file: file.clone(),
+            offset: (SEAL + r.start) as u64,
+            len: r.len(),
+        };
+        Ok(Spilled(
+            self.groups()?
+                .into_iter()
+                .map(|(byte, head, postings, left)| {
+                    (
+                        byte,
+                        SpilledParts {
+                            head: place(head),
+                            postings: place(postings),
+                            left,
+                        },
+                    )
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -393,10 +483,11 @@ impl Spilled {
 }
 
 impl SpilledParts {
+    /// The parts read back, from the scratch `store` or the cache's file.
     pub(super) fn read(&self, store: &BodyStore) -> io::Result<ReadBack> {
         Ok(ReadBack {
-            head: store.get_bytes(self.head)?,
-            postings: store.get_bytes(self.postings)?,
+            head: self.head.read(store)?,
+            postings: self.postings.read(store)?,
             left: self.left,
         })
     }
@@ -512,7 +603,7 @@ mod tests {
             part("ngan sach", &[(7, 12, 1 << 30)], false),
         ];
         cache.put(7, &BatchBytes::of(&parts).unwrap()).unwrap();
-        let back = cache.get(7).unwrap().to_parts();
+        let back = cache.get(7).unwrap().0.to_parts();
         assert_eq!(back.len(), 3);
         for (a, b) in parts.iter().zip(&back) {
             assert_eq!((&a.key, &a.postings, a.same), (&b.key, &b.postings, b.same));

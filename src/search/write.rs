@@ -324,23 +324,22 @@ fn batches_of(
         .into_par_iter()
         .map(|range| {
             let fp = cache.map(|_| fingerprint(archive, &meta, range.clone()));
-            let kept = cache.zip(fp).and_then(|(c, fp)| c.get(fp));
-            let bytes = match kept {
-                Some(bytes) => bytes,
-                None => {
-                    let mut batch = Batch::default();
-                    for doc in range.clone() {
-                        add_doc(&mut batch, archive, &meta, doc, range.start)?;
-                    }
-                    let bytes = BatchBytes::of(&batch.into_parts())?;
-                    if let Some((c, fp)) = cache.zip(fp) {
-                        // Not kept: inverted again next time.
-                        let _ = c.put(fp, &bytes);
-                    }
-                    bytes
-                }
-            };
-            Ok((range.start as u32..range.end as u32, bytes.spill(spill)?))
+            let docs = range.start as u32..range.end as u32;
+            // A kept batch is read again from its file when merged; an inverted one is
+            // written to the scratch store for that.
+            if let Some((bytes, file)) = cache.zip(fp).and_then(|(c, fp)| c.get(fp)) {
+                return Ok((docs, bytes.located(file)?));
+            }
+            let mut batch = Batch::default();
+            for doc in range.clone() {
+                add_doc(&mut batch, archive, &meta, doc, range.start)?;
+            }
+            let bytes = BatchBytes::of(&batch.into_parts())?;
+            if let Some((c, fp)) = cache.zip(fp) {
+                // Not kept: inverted again next time.
+                let _ = c.put(fp, &bytes);
+            }
+            Ok((docs, bytes.spill(spill)?))
         })
         .collect()
 }
@@ -1162,14 +1161,19 @@ mod tests {
         })
         .unwrap();
         merged.sort_by(|a, b| a.key.cmp(&b.key));
-        // Spilled to a scratch store and merged by first byte, apart ("n…" and "t…"), each
-        // read back in its turn: the same keys.
+        // The first spilled to a scratch store, the second kept in a cache and read from
+        // its file there (as after an edit of the first's bulletins), and merged by first
+        // byte, apart ("n…" and "t…"), each read back in its turn: the same keys.
         let mut apart = Vec::new();
         let store = BodyStore::new();
-        let spilled: Vec<(Range<u32>, Spilled)> = batches
-            .iter()
-            .map(|(docs, bytes)| (docs.clone(), bytes.spill(&store).unwrap()))
-            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let cache = BatchCache::open(dir.path()).unwrap();
+        cache.put(9, &batches[1].1).unwrap();
+        let (kept, file) = cache.get(9).unwrap();
+        let spilled: Vec<(Range<u32>, Spilled)> = vec![
+            (batches[0].0.clone(), batches[0].1.spill(&store).unwrap()),
+            (batches[1].0.clone(), kept.located(file).unwrap()),
+        ];
         let split = by_first_byte(&spilled);
         assert_eq!(split.len(), 2);
         for group in split {
