@@ -26,6 +26,7 @@ pub mod group;
 pub mod html;
 pub mod import;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod photos;

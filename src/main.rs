@@ -24,6 +24,14 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// How long mimalloc keeps freed memory before giving it back (see `main`).
 const PURGE_DELAY_MS: std::os::raw::c_long = 10;
 
+/// mimalloc gives back, now, what other threads freed for the calling thread's heap (see
+/// `bantin::memory`).
+fn collect() {
+    // SAFETY: asks mimalloc to collect the calling thread's heap; no memory of ours is
+    // touched.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
 /// Build public archives of Vietnamese local-government bulletins (bản tin).
 #[derive(Parser)]
 #[command(name = "bantin", version, about, long_about = None)]
@@ -136,6 +144,7 @@ fn main() -> ExitCode {
     // SAFETY: sets one of mimalloc's options, which it reads on every purge; no memory is
     // touched.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    bantin::memory::set_collect(collect);
     match Cli::parse().command {
         Command::Build {
             root,
