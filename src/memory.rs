@@ -27,3 +27,23 @@ pub fn collect_everywhere() {
         collect();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    fn count() {
+        CALLS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    #[test]
+    fn every_thread_of_the_pool_and_the_caller_collect() {
+        super::set_collect(count);
+        let before = CALLS.load(Ordering::Relaxed);
+        super::collect_everywhere();
+        // Other tests' joins may collect too, never fewer.
+        assert!(CALLS.load(Ordering::Relaxed) - before >= rayon::current_num_threads() + 1);
+    }
+}
