@@ -43,7 +43,9 @@ mod tests {
         super::set_collect(count);
         let before = CALLS.load(Ordering::Relaxed);
         super::collect_everywhere();
-        // Other tests' joins may collect too, never fewer.
-        assert!(CALLS.load(Ordering::Relaxed) - before >= rayon::current_num_threads() + 1);
+        // Each of the pool's threads and the caller; other tests' joins may add more.
+        let calls = CALLS.load(Ordering::Relaxed) - before;
+        let threads = rayon::current_num_threads();
+        assert!(calls > threads, "{calls} collections, {threads} threads");
     }
 }
