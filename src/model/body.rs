@@ -147,8 +147,23 @@ impl BodyStore {
 /// lock.
 #[cfg(unix)]
 fn read_at(file: &File, _end: &Mutex<u64>, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.read_exact_at(buf, offset)
+    read_exact_at(file, buf, offset)
+}
+
+/// Fill `buf` from `file` at `offset` (a positioned read where the system has one; else a
+/// seek, for a file no one appends to: the body store's own reads go through [`read_at`]).
+pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = file;
+        f.seek(SeekFrom::Start(offset))?;
+        f.read_exact(buf)
+    }
 }
 
 /// Elsewhere: seek, read and seek back to the end, under the append lock.

@@ -371,23 +371,11 @@ impl Place {
             Place::Scratch(r) => store.get_bytes(*r),
             Place::Cached { file, offset, len } => {
                 let mut buf = vec![0u8; *len];
-                read_at(&fs::File::open(file)?, &mut buf, *offset)?;
+                crate::model::body::read_exact_at(&fs::File::open(file)?, &mut buf, *offset)?;
                 Ok(buf)
             }
         }
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_at(mut file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(buf)
 }
 
 /// [`SpilledParts`] read back, to take [`Parts`] from.
