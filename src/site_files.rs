@@ -171,8 +171,8 @@ fn write_data_to(
 ) -> std::io::Result<Vec<u32>> {
     let rows = (0..r.archive.values.len()).map(|i| {
         match kept.and_then(|k| k.kept.get(i).copied().flatten()) {
-            Some(n) => data::Row::Kept(n as usize),
-            None => data::Row::Fresh(data::record(r.archive, articles, i)),
+            Some(n) => Ok(data::Row::Kept(n as usize)),
+            None => data::record(r.archive, articles, i).map(data::Row::Fresh),
         }
     });
     let mut file;

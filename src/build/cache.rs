@@ -37,7 +37,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -335,7 +335,7 @@ pub fn parsed_of<'a>(
     archive: &'a crate::model::Archive,
     groups: &'a crate::group::Groups,
     others: impl Iterator<Item = &'a ParsedArticle>,
-) -> Vec<ParsedRef<'a>> {
+) -> impl Iterator<Item = ParsedRef<'a>> {
     archive
         .bulletins
         .iter()
@@ -348,7 +348,6 @@ pub fn parsed_of<'a>(
             bulletin: &p.bulletin,
             values: p.values.iter().collect(),
         }))
-        .collect()
 }
 
 /// The cache folder of a site, locked while a build uses it.
@@ -425,24 +424,32 @@ impl Cache {
 
     /// Start the record of a full build: its `build`, the `files` found, the bulletins read
     /// and the archive's groups (see [`RecordHead`]).
-    pub fn record_head(
+    pub fn record_head<'a>(
         &self,
         build: u64,
         files: &[Found],
-        parsed: &[ParsedRef],
+        parsed: impl Iterator<Item = ParsedRef<'a>>,
         groups: &crate::group::Groups,
     ) -> io::Result<RecordHead> {
         let mut file = Sealed::create(&self.dir.join(NEW_RECORD))?;
         let new_parsed = self.dir.join(NEW_PARSED);
         remove_dir(&new_parsed)?;
         fs::create_dir_all(&new_parsed)?;
-        // One chunk at a time: this thread is beside the pages' threads, and the whole would
-        // be over 100 MB at 100,000 bulletins.
-        let chunks = parsed
-            .chunks(CHUNK)
-            .enumerate()
-            .map(|(n, c)| put_chunk_into(&new_parsed, n, &pack_chunk(c)?))
-            .collect::<io::Result<Vec<ChunkHash>>>()?;
+        // One chunk at a time, from its bulletins' references made as it goes: this thread
+        // is beside the pages' threads, and the whole would be over 100 MB at 100,000
+        // bulletins packed, and the references alone about 100 MB at a million.
+        let mut chunks = Vec::new();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut parsed = parsed.peekable();
+        while parsed.peek().is_some() {
+            chunk.extend(parsed.by_ref().take(CHUNK));
+            chunks.push(put_chunk_into(
+                &new_parsed,
+                chunks.len(),
+                &pack_chunk(&chunk)?,
+            )?);
+            chunk.clear();
+        }
         postcard::to_io(&(build, files, &chunks, groups), &mut file).map_err(io::Error::other)?;
         Ok(RecordHead {
             build,
@@ -817,7 +824,12 @@ mod tests {
 
         fs::write(cache.new_bodies(), b"").unwrap();
         let head = cache
-            .record_head(7, &files, &[], &crate::group::Groups::default())
+            .record_head(
+                7,
+                &files,
+                std::iter::empty(),
+                &crate::group::Groups::default(),
+            )
             .unwrap();
         cache
             .save_full(head, &served, &manifest, &stamps())

@@ -466,7 +466,7 @@ fn save(
         .filter(|a| !built.contains(a.bulletin.file.as_path()));
     let files: Vec<crate::load::Found> = listed.iter().map(|(f, _)| (*f).clone()).collect();
     let mut t = Instant::now();
-    let parsed = cache::parsed_of(archive, groups, others);
+    let parsed: Vec<_> = cache::parsed_of(archive, groups, others).collect();
     let parsed = cache::pack_parsed_keeping(cache, &parsed, earlier, changed)?;
     phase("save/pack", &mut t);
     let record = cache::RecordRef {

@@ -181,7 +181,7 @@ fn full_build(
         let head = cache.map(|c| {
             scope.spawn(move || {
                 let parsed = cache::parsed_of(archive, groups, loaded.skipped.iter());
-                c.record_head(build, &loaded.files, &parsed, groups)
+                c.record_head(build, &loaded.files, parsed, groups)
             })
         });
         // The search index's batches, for the next build (see `search::batches`): a cache

@@ -362,9 +362,9 @@ impl Reader<'_, '_> {
         }
         let indicator = indicator?;
         let ind = self.reg.indicators.get(indicator);
-        let unit: std::sync::Arc<str> = match spec.unit.as_deref().map(units::normalize) {
-            Some(u) if *u != *ind.unit => u.into(),
-            _ => ind.unit.clone(),
+        let unit = match spec.unit.as_deref().map(units::normalize) {
+            Some(u) => units::Unit::from(u),
+            None => units::Unit::new(&ind.unit),
         };
         let converted = units::convert(spec.amount.0, &unit, &ind.unit);
         if converted.is_none() {
@@ -404,7 +404,8 @@ impl Reader<'_, '_> {
             .boxed(),
             unit,
             converted,
-            quote: spec.quote.map(String::into_boxed_str),
+            // Kept in the body store with the body, once the article has no error.
+            quote: crate::model::Quote::NONE,
             inline: spec.inline,
         })
     }
@@ -1193,11 +1194,13 @@ pub fn parse_article(
     // Room for every figure at once: a vector grown by doubling leaves the smaller one
     // freed among the bulletin's strings, where a million bulletins' worth stays as holes.
     let mut values: Vec<IndicatorValue> = Vec::with_capacity(specs.len());
-    values.extend(
-        specs
-            .into_iter()
-            .filter_map(|s| r.resolve(s, &localities, article_term, &defaults)),
-    );
+    let mut quotes: Vec<Option<String>> = Vec::with_capacity(specs.len());
+    values.extend(specs.into_iter().filter_map(|mut s| {
+        let quote = s.quote.take();
+        let v = r.resolve(s, &localities, article_term, &defaults)?;
+        quotes.push(quote);
+        Some(v)
+    }));
 
     if !r.errors.is_empty() {
         return Err(r.errors);
@@ -1219,6 +1222,14 @@ pub fn parse_article(
         })
     };
     let body = keep(&rendered.html)?;
+    for (v, quote) in values.iter_mut().zip(quotes) {
+        if let Some(q) = quote {
+            v.quote = crate::model::Quote::kept(keep(&q)?, &q).ok_or_else(|| {
+                vec![Diagnostic::new(file, "a figure's quote is over 16 MB")
+                    .help("write a shorter `quote`")]
+            })?;
+        }
+    }
     let summary = crate::model::Summary {
         text: keep(&summary)?,
         print: crate::model::Summary::print_of(&summary),

@@ -18,6 +18,11 @@ pub struct BodyRef {
 }
 
 impl BodyRef {
+    /// The text of `len` bytes at `offset` (for those who keep the two packed apart).
+    pub(super) fn at(offset: u64, len: u32) -> BodyRef {
+        BodyRef { offset, len }
+    }
+
     /// Where the body starts in its store.
     pub fn offset(&self) -> u64 {
         self.offset

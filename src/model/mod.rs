@@ -20,7 +20,7 @@ pub use bulletin::{Bulletin, BulletinId, Extras, Source, Summary, Topic};
 pub use indicator::{Direction, Indicator, IndicatorId, Indicators};
 pub use locality::{Localities, Locality, LocalityId, LocalityKind};
 pub use term::{Term, TermId, Terms};
-pub use value::{Basis, IndicatorValue, Kind, Part, Period, PeriodError, Qualifier, Rare};
+pub use value::{Basis, IndicatorValue, Kind, Part, Period, PeriodError, Qualifier, Quote, Rare};
 
 use settings::Settings;
 
@@ -43,6 +43,11 @@ impl Archive {
     /// room of `usize` in lists that together name every value four times).
     pub fn value(&self, ix: u32) -> &IndicatorValue {
         &self.values[ix as usize]
+    }
+
+    /// Value `v`'s quote, read back from the body store; `None` when it has none.
+    pub fn quote(&self, v: &IndicatorValue) -> std::io::Result<Option<String>> {
+        v.quote.text().map(|r| self.bodies.get(r)).transpose()
     }
 
     /// Bulletin `b`'s summary, read back from the body store.

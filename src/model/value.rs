@@ -322,7 +322,8 @@ impl Qualifier {
 ///
 /// About seven of them a bulletin, seven million at a million bulletins, so the layout
 /// counts: what few figures have (a range's high end, a note) is boxed apart in
-/// [`Rare`], 8 bytes where it was 48 (96 bytes a value instead of 136).
+/// [`Rare`], 8 bytes where it was 48, and the unit is a 4-byte [`Unit`](super::units::Unit)
+/// (80 bytes a value; 136 at first).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorValue {
     pub bulletin: BulletinId,
@@ -334,23 +335,72 @@ pub struct IndicatorValue {
     pub qualifier: Option<Qualifier>,
     /// As written (the low end of a range).
     pub value: f64,
-    /// As written, normalised; the indicator's own when it is that unit (shared, not copied).
-    pub unit: std::sync::Arc<str>,
+    /// As written, normalised (interned: four bytes).
+    pub unit: super::units::Unit,
     /// `value` in the catalogue unit.
     pub converted: f64,
     /// Where a target comes from (`Plan` when the source names none); `None` for actuals
     /// and estimates.
     pub basis: Option<Basis>,
-    /// Boxed, not `String`s: no spare capacity, and 8 bytes less each, in every one of
-    /// about seven million values at a million bulletins.
-    #[serde(deserialize_with = "super::stored::boxed_opt")]
-    pub quote: Option<Box<str>>,
+    /// The sentence the figure was found in (inline figures, or a front matter's `quote`),
+    /// kept in the body store: read it with [`super::Archive::quote`].
+    pub quote: Quote,
     /// The high end of a range and the note, when the figure has either (see
     /// [`IndicatorValue::value_max`], [`IndicatorValue::converted_max`],
     /// [`IndicatorValue::note`]).
     pub rare: Option<Box<Rare>>,
     /// Whether it was annotated inline in the body (else in front matter).
     pub inline: bool,
+}
+
+/// Where a figure's quote is kept: in the archive's [`super::BodyStore`], like the
+/// summaries, with a fingerprint of its text (what tells a change of it, without reading
+/// it back). Sixteen bytes, as the boxed string was, without that string's hundred bytes
+/// or so of heap (100 MB at a million bulletins of the benchmark's, where one figure in
+/// seven is inline; an archive of imported bulletins has most of its figures inline).
+#[derive(Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Quote {
+    /// The text's offset in the store (the high 40 bits) and its length (the low 24);
+    /// 0 when there is none.
+    at: u64,
+    /// XXH3-64 of the text.
+    print: u64,
+}
+
+impl Quote {
+    pub const NONE: Quote = Quote { at: 0, print: 0 };
+    const LEN_BITS: u32 = 24;
+
+    /// The quote `text`, kept at `r`; `None` when it is too long (16 MB) or the store too
+    /// large (1 TB) to say where.
+    pub fn kept(r: super::BodyRef, text: &str) -> Option<Quote> {
+        let len = u64::from(r.len());
+        if len == 0 || len >= 1 << Self::LEN_BITS || r.offset() >= 1 << (64 - Self::LEN_BITS) {
+            return None;
+        }
+        Some(Quote {
+            at: r.offset() << Self::LEN_BITS | len,
+            print: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        })
+    }
+
+    /// Where its text is in the store; `None` when the figure has no quote.
+    pub fn text(&self) -> Option<super::BodyRef> {
+        let len = (self.at & ((1 << Self::LEN_BITS) - 1)) as u32;
+        (len > 0).then(|| super::BodyRef::at(self.at >> Self::LEN_BITS, len))
+    }
+}
+
+/// The fingerprint only: two prints of a bulletin's figures (see
+/// [`crate::rebuild::affected`]) are equal when their quotes' texts are, wherever those
+/// were kept.
+impl fmt::Debug for Quote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.text() {
+            Some(_) => write!(f, "Quote({:016x})", self.print),
+            None => f.write_str("NoQuote"),
+        }
+    }
 }
 
 /// What few figures have: a range's high end and a note.
@@ -412,7 +462,7 @@ mod tests {
             unit: "%".into(),
             converted: 0.1,
             basis: None,
-            quote: None,
+            quote: Quote::NONE,
             rare: rare.boxed(),
             inline: false,
         };
@@ -425,8 +475,29 @@ mod tests {
             (back.value_max(), back.note()),
             (Some(11.0), Some("ước tính"))
         );
-        // Seven million of them at a million bulletins: 96 bytes each, not 136.
-        assert!(std::mem::size_of::<IndicatorValue>() <= 96);
+        // Seven million of them at a million bulletins: 80 bytes each, not 136.
+        assert!(std::mem::size_of::<IndicatorValue>() <= 80);
+    }
+
+    #[test]
+    fn a_quote_is_where_its_text_was_kept_and_prints_by_its_text() {
+        let store = super::super::BodyStore::in_memory();
+        store.put("phần đầu của thân bài").unwrap();
+        let text = "Thu ngân sách đạt 507,8 tỷ đồng.";
+        let r = store.put(text).unwrap();
+        let q = Quote::kept(r, text).unwrap();
+        assert_eq!(q.text(), Some(r));
+        assert_eq!(store.get(q.text().unwrap()).unwrap(), text);
+        // Kept again elsewhere, the same text prints the same; another text does not.
+        let again = Quote::kept(store.put(text).unwrap(), text).unwrap();
+        assert_ne!(again.text(), q.text());
+        assert_eq!(format!("{again:?}"), format!("{q:?}"));
+        let other = Quote::kept(store.put("Khác.").unwrap(), "Khác.").unwrap();
+        assert_ne!(format!("{other:?}"), format!("{q:?}"));
+        assert_eq!(Quote::NONE.text(), None);
+        assert_eq!(Quote::default().text(), None);
+        let back: Quote = postcard::from_bytes(&postcard::to_allocvec(&q).unwrap()).unwrap();
+        assert_eq!(back, q);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub struct Record<'a> {
     pub article: &'a str,
     pub article_date: String,
     pub url: String,
-    pub quote: Option<&'a str>,
+    pub quote: Option<String>,
 }
 
 /// Whole numbers as integers (4500, not 4500.0); others as the shortest decimal.
@@ -79,13 +79,18 @@ impl Articles {
     }
 }
 
-/// The record of value `i` (in the archive's value order).
-pub fn record<'a>(archive: &'a Archive, articles: &'a Articles, i: usize) -> Record<'a> {
+/// The record of value `i` (in the archive's value order); its quote is read back from the
+/// body store.
+pub fn record<'a>(
+    archive: &'a Archive,
+    articles: &'a Articles,
+    i: usize,
+) -> io::Result<Record<'a>> {
     let v = &archive.values[i];
     let loc = archive.localities.get(v.locality);
     let ind = archive.indicators.get(v.indicator);
     let b = v.bulletin.0 as usize;
-    Record {
+    Ok(Record {
         locality: &loc.id,
         locality_name: &loc.display_name,
         term: v.term.map(|t| archive.terms.get(t).id.as_str()),
@@ -103,8 +108,8 @@ pub fn record<'a>(archive: &'a Archive, articles: &'a Articles, i: usize) -> Rec
         article: &archive.bulletins[b].slug,
         article_date: crate::vi::iso_date(archive.bulletins[b].date.date_naive()),
         url: articles.url(&archive.bulletins[b].slug),
-        quote: v.quote.as_deref(),
-    }
+        quote: archive.quote(v)?,
+    })
 }
 
 /// The two data files of records.
@@ -205,7 +210,7 @@ impl Write for Tap {
 /// the earlier file or comes before one copied already.
 pub fn write_rows<'a>(
     format: Format,
-    rows: impl Iterator<Item = Row<'a>>,
+    rows: impl Iterator<Item = io::Result<Row<'a>>>,
     mut earlier: Option<Earlier>,
     out: &mut dyn Write,
 ) -> io::Result<Vec<u32>> {
@@ -232,7 +237,7 @@ pub fn write_rows<'a>(
             buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
         }
         let before = buf.len();
-        match row {
+        match row? {
             Row::Fresh(r) => match format {
                 Format::Csv => {
                     csv.serialize(&r)?;
@@ -417,13 +422,18 @@ mod tests {
             article: slug,
             article_date: "2021-06-30".into(),
             url: "bai-viet/x/".into(),
-            quote,
+            quote: quote.map(String::from),
         }
     }
 
     fn fresh(format: Format, records: Vec<Record<'static>>) -> (Vec<u8>, Vec<u32>) {
         let mut out = Vec::new();
-        let rows = write_rows(format, records.into_iter().map(Row::Fresh), None, &mut out);
+        let rows = write_rows(
+            format,
+            records.into_iter().map(|r| Ok(Row::Fresh(r))),
+            None,
+            &mut out,
+        );
         (out, rows.unwrap())
     }
 
@@ -463,7 +473,8 @@ mod tests {
                 rows: &before_rows,
             };
             let mut got = Vec::new();
-            let got_rows = write_rows(format, rows.into_iter(), Some(earlier), &mut got).unwrap();
+            let got_rows =
+                write_rows(format, rows.into_iter().map(Ok), Some(earlier), &mut got).unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&got),
                 String::from_utf8_lossy(&want),
@@ -479,7 +490,13 @@ mod tests {
                 rows: &before_rows,
             };
             let back = [Row::Kept(2), Row::Kept(1)].into_iter();
-            assert!(write_rows(format, back, Some(earlier), &mut Vec::new()).is_err());
+            assert!(write_rows(
+                format,
+                back.into_iter().map(Ok),
+                Some(earlier),
+                &mut Vec::new()
+            )
+            .is_err());
         }
     }
 

@@ -298,7 +298,7 @@ mod tests {
             unit: "%".into(),
             converted: v,
             basis: (kind == Kind::Target).then_some(Basis::Plan),
-            quote: None,
+            quote: crate::model::Quote::NONE,
             rare: None,
             inline: false,
         }

@@ -380,10 +380,17 @@ fn home(p: &Page, n: usize) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// A value of a bulletin, as a row of the table beside its text.
-fn value_row(p: &Page, v: &IndicatorValue) -> ValueRow {
+fn value_row(p: &Page, v: &IndicatorValue) -> Result<ValueRow, Diagnostic> {
     let (a, f) = (p.r.archive, &p.f);
+    let quote = a.quote(v).map_err(|e| {
+        Diagnostic::new(
+            &a.bulletins[v.bulletin.0 as usize].file,
+            format!("cannot read a figure's quote back from the temporary folder: {e}"),
+        )
+        .help("make sure the temporary folder (TMPDIR) is not cleaned while a build runs")
+    })?;
     let ind = a.indicators.get(v.indicator);
-    ValueRow {
+    Ok(ValueRow {
         indicator: Link {
             href: p.l.to(&path::indicator(&ind.id)),
             label: ind.name.clone(),
@@ -399,9 +406,9 @@ fn value_row(p: &Page, v: &IndicatorValue) -> ValueRow {
         },
         figure: f.figure(v),
         converted: f.converted(v, &ind.unit),
-        quote: v.quote.as_deref().map(String::from),
+        quote,
         inline: v.inline,
-    }
+    })
 }
 
 fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
@@ -446,7 +453,7 @@ fn bulletin(p: &Page, id: BulletinId) -> Result<Vec<u8>, Diagnostic> {
         values: g.values_by_bulletin[id.0 as usize]
             .iter()
             .map(|&ix| value_row(p, a.value(ix)))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         year: Link {
             href: l.to(&path::year(b.year())),
             label: b.year().to_string(),
