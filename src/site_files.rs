@@ -56,19 +56,12 @@ pub fn write_site(
                     )),
                 }
                 phase("data", &mut t);
-                let mut put = |files: Vec<(String, Vec<u8>)>| {
-                    for (p, bytes) in files {
-                        match sink.put(&p, &bytes) {
-                            Ok(()) => count += 1,
-                            Err(e) => {
-                                errors.push(Diagnostic::new(&p, format!("cannot write: {e}")))
-                            }
-                        }
-                    }
+                let mut put = |p: String, bytes: Vec<u8>| match sink.put(&p, &bytes) {
+                    Ok(()) => count += 1,
+                    Err(e) => errors.push(Diagnostic::new(&p, format!("cannot write: {e}"))),
                 };
-                match feed_files(r, &pages) {
-                    Ok(files) => put(files),
-                    Err(e) => errors.push(e),
+                if let Err(e) = each_feed_file(r, &pages, &mut put) {
+                    errors.push(e);
                 }
                 phase("feeds", &mut t);
                 match crate::search::write_index(r.archive, sink, index_cache) {
@@ -275,14 +268,23 @@ pub fn data_files(
 /// numbered sitemaps past 50,000 pages) and robots.txt. Fails only when the theme's
 /// `atom.xml` does.
 pub fn feed_files(r: &Renderer, pages: &[String]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let mut out = feeds::atom_feeds(r)?;
-    out.extend(
-        feeds::sitemaps(&r.urls, pages, feeds::SITEMAP_MAX_URLS)
-            .into_iter()
-            .map(|(p, text)| (p, text.into_bytes())),
-    );
-    out.push(("robots.txt".into(), feeds::robots(&r.urls).into_bytes()));
+    let mut out = Vec::new();
+    each_feed_file(r, pages, &mut |p, bytes| out.push((p, bytes)))?;
     Ok(out)
+}
+
+/// [`feed_files`], each handed to `put` as soon as it is made (the sitemaps one by one).
+pub fn each_feed_file(
+    r: &Renderer,
+    pages: &[String],
+    put: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), Diagnostic> {
+    feeds::each_atom_feed(r, put)?;
+    feeds::each_sitemap(&r.urls, pages, feeds::SITEMAP_MAX_URLS, &mut |p, text| {
+        put(p, text.into_bytes())
+    });
+    put("robots.txt".into(), feeds::robots(&r.urls).into_bytes());
+    Ok(())
 }
 
 /// Files copied as they are: the theme's static files, the site's static/ folder, and the

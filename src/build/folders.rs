@@ -61,16 +61,21 @@ impl Folders {
 /// The folders that hold the site paths `files`, and every folder above them, the output
 /// (`""`) included, each once.
 fn above<'a>(files: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut names: Vec<&str> = vec![""];
+    // Each folder once as it is met (a million pages' files name their folders about four
+    // million times over): a folder seen before had its parents added with it.
+    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
+    seen.insert("");
     for p in files {
         let mut at = p;
         while let Some(i) = at.rfind('/') {
             at = &at[..i];
-            names.push(at);
+            if !seen.insert(at) {
+                break;
+            }
         }
     }
+    let mut names: Vec<&str> = seen.into_iter().collect();
     names.sort_unstable();
-    names.dedup();
     names
 }
 
@@ -97,6 +102,22 @@ fn stamp(path: &Path) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_folders_above_files_are_each_there_once_parents_included() {
+        let files = [
+            "a/b/c/index.html",
+            "a/b/index.html",
+            "a/b-c/index.html",
+            "a/b/c/d/index.html",
+            "index.html",
+            "e/f/atom.xml",
+        ];
+        assert_eq!(
+            above(files.into_iter()),
+            ["", "a", "a/b", "a/b-c", "a/b/c", "a/b/c/d", "e", "e/f"]
+        );
+    }
 
     #[test]
     fn entries_added_or_removed_anywhere_change_the_folders_and_an_update_catches_up() {

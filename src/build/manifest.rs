@@ -120,18 +120,53 @@ impl<W: Write> Write for HashingWriter<W> {
 pub fn text(m: &Manifest) -> Vec<u8> {
     let mut out = Vec::with_capacity(m.len() * 100);
     for (path, h) in m {
-        // Big-endian hex, as xxhsum writes it.
-        out.extend_from_slice(format!("{h:032x}").as_bytes());
-        out.extend_from_slice(b"  ");
-        out.extend_from_slice(path.as_bytes());
-        out.push(b'\n');
+        line(&mut out, path, *h);
     }
     out
+}
+
+/// [`text`], written to `out` a piece at a time (at a million files it is over 100 MB).
+pub fn write_text(m: &Manifest, out: &mut dyn Write) -> io::Result<()> {
+    let mut piece = Vec::with_capacity(64 * 1024);
+    for (path, h) in m {
+        line(&mut piece, path, *h);
+        if piece.len() >= 60 * 1024 {
+            out.write_all(&piece)?;
+            piece.clear();
+        }
+    }
+    out.write_all(&piece)
+}
+
+fn line(out: &mut Vec<u8>, path: &str, h: Hash) {
+    // Big-endian hex, as xxhsum writes it.
+    out.extend_from_slice(format!("{h:032x}").as_bytes());
+    out.extend_from_slice(b"  ");
+    out.extend_from_slice(path.as_bytes());
+    out.push(b'\n');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_written_in_pieces_is_the_text_whole() {
+        let m: Manifest = (0..5000)
+            .map(|i| {
+                (
+                    format!("trang/{i}/index.html"),
+                    hash(i.to_string().as_bytes()),
+                )
+            })
+            .collect();
+        let mut tee = HashingWriter::new(Vec::new());
+        write_text(&m, &mut tee).unwrap();
+        let (written, h) = tee.into_parts();
+        assert!(written.len() > 64 * 1024, "several pieces");
+        assert_eq!(written, text(&m));
+        assert_eq!(h, hash(&text(&m)));
+    }
     use crate::output::MemorySink;
 
     #[test]

@@ -74,9 +74,13 @@ fn entry(r: &Renderer, id: BulletinId) -> Result<tera::Value, Diagnostic> {
 }
 
 /// The site's feed and one per locality, each of the newest [`FEED_ENTRIES`] bulletins of
-/// its list: (site path, bytes). A bulletin's entry is made once and shared by every feed
-/// that carries it.
-pub fn atom_feeds(r: &Renderer) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// its list, each handed to `put` (site path, bytes) as soon as it is made: at a million
+/// bulletins the feeds of ten thousand units are over 100 MB together. A bulletin's entry is
+/// made once and shared by every feed that carries it.
+pub fn each_atom_feed(
+    r: &Renderer,
+    put: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), Diagnostic> {
     let a = r.archive;
     let entries: Vec<std::sync::OnceLock<tera::Value>> =
         (0..a.bulletins.len()).map(|_| Default::default()).collect();
@@ -111,18 +115,19 @@ pub fn atom_feeds(r: &Renderer) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let newest: Vec<BulletinId> = (0..a.bulletins.len().min(FEED_ENTRIES) as u32)
         .map(BulletinId)
         .collect();
-    let mut out = vec![feed("atom.xml", "", a.settings.title.clone(), &newest)?];
+    let (p, bytes) = feed("atom.xml", "", a.settings.title.clone(), &newest)?;
+    put(p, bytes);
     for l in a.localities.ids() {
         let loc = a.localities.get(l);
         let page = path::locality(&loc.id);
         let title = format!("{} – {}", loc.display_name, a.settings.title);
         let ids = &r.groups.by_locality[l.0 as usize];
-        out.push(feed(&format!("{page}atom.xml"), &page, title, ids)?);
+        let (p, bytes) = feed(&format!("{page}atom.xml"), &page, title, ids)?;
+        put(p, bytes);
     }
-    Ok(out)
+    Ok(())
 }
 
-/// sitemap.xml of every page path (404 excluded).
 /// The most addresses one sitemap file may list (the sitemap protocol's limit).
 pub const SITEMAP_MAX_URLS: usize = 50_000;
 
@@ -130,26 +135,38 @@ pub const SITEMAP_MAX_URLS: usize = 50_000;
 /// `max_urls` addresses it is one `sitemap.xml`; past that, `sitemap.xml` is a sitemap index
 /// of `sitemap-1.xml`, `sitemap-2.xml`, … with at most `max_urls` addresses each.
 pub fn sitemaps(urls: &Urls, pages: &[String], max_urls: usize) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    each_sitemap(urls, pages, max_urls, &mut |p, text| out.push((p, text)));
+    out
+}
+
+/// [`sitemaps`], each file handed to `put` as soon as it is made, the index first: a
+/// million bulletins' sitemaps are over 150 MB of text, which a build need not hold at once.
+pub fn each_sitemap(
+    urls: &Urls,
+    pages: &[String],
+    max_urls: usize,
+    put: &mut dyn FnMut(String, String),
+) {
     let locs: Vec<&String> = pages.iter().filter(|p| !p.ends_with(".html")).collect();
     if locs.len() <= max_urls {
-        return vec![("sitemap.xml".into(), urlset(urls, &locs))];
+        put("sitemap.xml".into(), urlset(urls, &locs));
+        return;
     }
-    let parts: Vec<(String, String)> = locs
-        .chunks(max_urls.max(1))
-        .enumerate()
-        .map(|(i, chunk)| (format!("sitemap-{}.xml", i + 1), urlset(urls, chunk)))
-        .collect();
+    let parts = locs.chunks(max_urls.max(1));
+    let name = |i: usize| format!("sitemap-{}.xml", i + 1);
     let mut index = String::with_capacity(100 + parts.len() * 100);
     index.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (p, _) in &parts {
+    for i in 0..parts.len() {
         index.push_str("<sitemap><loc>");
-        index.push_str(&esc(&urls.absolute(p)));
+        index.push_str(&esc(&urls.absolute(&name(i))));
         index.push_str("</loc></sitemap>\n");
     }
     index.push_str("</sitemapindex>\n");
-    let mut out = vec![("sitemap.xml".to_string(), index)];
-    out.extend(parts);
-    out
+    put("sitemap.xml".to_string(), index);
+    for (i, chunk) in parts.enumerate() {
+        put(name(i), urlset(urls, chunk));
+    }
 }
 
 fn urlset(urls: &Urls, pages: &[&String]) -> String {
