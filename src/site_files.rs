@@ -23,7 +23,7 @@ pub fn write_site(
     root: &Path,
     sink: &dyn Sink,
     index_cache: Option<&crate::search::BatchCache>,
-) -> Result<(usize, data::Rows), Diagnostics> {
+) -> Result<Written, Diagnostics> {
     let mut t = Instant::now();
     let jobs = r.plan();
     let pages: Vec<String> = jobs.iter().map(|j| r.page_path(j)).collect();
@@ -102,10 +102,24 @@ pub fn write_site(
     copy_files(r, root, &mut put, &mut read_errors);
     errors.extend(read_errors);
     if errors.is_empty() {
-        Ok((count, rows))
+        Ok(Written {
+            files: count,
+            rows,
+            pages,
+        })
     } else {
         Err(Diagnostics::from_iter(errors))
     }
+}
+
+/// What [`write_site`] wrote.
+pub struct Written {
+    /// How many files.
+    pub files: usize,
+    /// Where the data files' rows are.
+    pub rows: data::Rows,
+    /// The site path of every page, in the plan's order (a build's cache keeps them).
+    pub pages: Vec<String>,
 }
 
 /// The data files: every indicator value as CSV and JSON, and the data package. The CSV

@@ -177,12 +177,15 @@ fn full_build(
     // The cache's record of what was read is written beside the rendering, so that only the
     // files written are left for the end.
     let build = cache::new_build_id();
+    // The files found are wanted only in the record's head: its thread takes them and lets
+    // them go once it is written (about 90 MB at a million bulletins).
+    let found = std::mem::take(&mut loaded.files);
     let (files, head) = std::thread::scope(|scope| {
         let (groups, loaded) = (&groups, &loaded);
         let head = cache.map(|c| {
             scope.spawn(move || {
                 let parsed = cache::parsed_of(archive, groups, loaded.skipped.iter());
-                c.record_head(build, &loaded.files, parsed, groups)
+                c.record_head(build, &found, parsed, groups)
             })
         });
         // The search index's batches, for the next build (see `search::batches`): a cache
@@ -194,7 +197,11 @@ fn full_build(
         let files = write_site(&renderer, root, &hashing, batches.as_ref());
         (files, head.map(|h| h.join()))
     });
-    let (files, data_rows) = files?;
+    let crate::site_files::Written {
+        files,
+        rows: data_rows,
+        pages,
+    } = files?;
     let written = hashing.into_manifest();
     // Its text is written a piece at a time and hashed on the way (over 100 MB at a million
     // files): the cache keeps its hash.
@@ -224,13 +231,14 @@ fn full_build(
         photos: photo_stats,
     };
     let served = matches!((cache, &head), (Some(_), Some(Ok(Ok(_)))))
-        .then(|| served_by_kind(root, &renderer, &written));
+        .then(|| served_but_pages(root, &renderer));
     let theme_print = renderer.theme.fingerprint();
     drop(renderer);
     drop(theme);
     // Nothing from here on needs the figures: one allocation, let go before the cache's
-    // record is saved (560 MB at a million bulletins, and that save's peak).
+    // record is made (560 MB at a million bulletins), and the pages' set with it.
     loaded.archive.values = Vec::new();
+    let served = served.map(|s| with_pages(s, pages, &written));
     // A cache that cannot be written only means a full build next time.
     match (cache, head, served) {
         (Some(c), Some(Ok(Ok(head))), Some(mut served)) => {
@@ -270,13 +278,9 @@ fn full_build(
 
 /// The files of a full build by kind, as [`crate::rebuild`] tells them apart: pages, the
 /// theme's and the site's static files, the files of bundles (photos included), and the rest
-/// (data files, feeds, sitemap, search index) derived.
-fn served_by_kind(
-    root: &Path,
-    r: &Renderer,
-    written: &manifest::Manifest,
-) -> crate::rebuild::site::Served {
-    use crate::rebuild::site::page_file;
+/// (data files, feeds, sitemap, search index) derived. First all but the pages and the
+/// derived files, while the renderer is at hand ...
+fn served_but_pages(root: &Path, r: &Renderer) -> crate::rebuild::site::Served {
     let mut site_statics = rustc_hash::FxHashSet::default();
     crate::site_files::copy_site_static(
         root,
@@ -286,11 +290,6 @@ fn served_by_kind(
         &mut Vec::new(),
     );
     let mut served = crate::rebuild::site::Served {
-        pages: r
-            .plan()
-            .iter()
-            .map(|j| page_file(&r.page_path(j)))
-            .collect(),
         theme_statics: r
             .theme
             .statics
@@ -307,6 +306,18 @@ fn served_by_kind(
                 .map(|(p, _)| p),
         );
     }
+    served
+}
+
+/// ... then the pages (`pages`, their site paths as [`write_site`] gave them, taken up as
+/// they are turned into files) and what else was `written`.
+fn with_pages(
+    mut served: crate::rebuild::site::Served,
+    pages: Vec<String>,
+    written: &manifest::Manifest,
+) -> crate::rebuild::site::Served {
+    use crate::rebuild::site::page_file;
+    served.pages = pages.into_iter().map(|p| page_file(&p)).collect();
     for p in written.keys() {
         if !served.contains(p) {
             served.derived.insert(p.clone());
