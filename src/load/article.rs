@@ -1225,8 +1225,11 @@ pub fn parse_article(
     for (v, quote) in values.iter_mut().zip(quotes) {
         if let Some(q) = quote {
             v.quote = crate::model::Quote::kept(keep(&q)?, &q).ok_or_else(|| {
-                vec![Diagnostic::new(file, "a figure's quote is over 16 MB")
-                    .help("write a shorter `quote`")]
+                vec![Diagnostic::new(
+                    file,
+                    "a figure's quote is over 16 MB, or the bodies kept beside the build over 1 TB",
+                )
+                .help("write a shorter `quote`")]
             })?;
         }
     }
