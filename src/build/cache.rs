@@ -80,8 +80,11 @@ fn stamp_meta(h: &mut Xxh3, meta: &fs::Metadata) {
     }
 }
 
+/// Each bulletin's source file with its stamp (`None`: it could not be read).
+pub type BulletinStamps = Vec<(PathBuf, Option<Stamp>)>;
+
 /// Every bulletin file's stamp (of its bundle folder for an `index.md`), by path.
-pub fn bulletin_stamps(root: &Path, files: &[Found]) -> Vec<(PathBuf, Option<Stamp>)> {
+pub fn bulletin_stamps(root: &Path, files: &[Found]) -> BulletinStamps {
     files
         .par_iter()
         .map(|f| {

@@ -143,19 +143,7 @@ fn full_build(
     started: Instant,
 ) -> Result<Built, Diagnostics> {
     let mut t = Instant::now();
-    // The bodies go into the cache, beside those of the last build until this one is done.
-    let bodies = cache.and_then(|c| {
-        let store = crate::model::BodyStore::in_file(&c.new_bodies(), true).ok()?;
-        Some(std::sync::Arc::new(store))
-    });
-    let bodies_cached = bodies.is_some();
-    // Stamped before they are read: a file edited meanwhile is read again next time.
-    let mut stamps = Vec::new();
-    let mut loaded = load::load_all(root, &opts.load, bodies, |files| {
-        if cache.is_some() {
-            stamps = cache::bulletin_stamps(root, files);
-        }
-    })?;
+    let (mut loaded, stamps, bodies_cached) = load_for_cache(root, opts, cache)?;
     phase("load", &mut t);
     let out = output_dir(root, &loaded.archive, opts);
     output::check_output_dir(root, &out)?;
@@ -203,16 +191,7 @@ fn full_build(
         pages,
     } = files?;
     let written = hashing.into_manifest();
-    // Its text is written a piece at a time and hashed on the way (over 100 MB at a million
-    // files): the cache keeps its hash.
-    let mut manifest_hash = 0;
-    output::Sink::put_with(&staging, manifest::FILE, &mut |w| {
-        let mut tee = manifest::HashingWriter::new(w);
-        manifest::write_text(&written, &mut tee)?;
-        manifest_hash = tee.into_parts().1;
-        Ok(())
-    })
-    .map_err(io_err)?;
+    let manifest_hash = write_manifest(&staging, &written).map_err(io_err)?;
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;
     phase("swap", &mut t);
@@ -220,60 +199,106 @@ fn full_build(
     // cannot be pruned only stays larger.
     let mut photo_stats = photo_stats;
     photo_stats.pruned = photos::prune(root, &loaded.archive).unwrap_or(0);
-    let report = BuildReport {
-        output: output.clone(),
-        bulletins: archive.bulletins.len(),
-        values: archive.values.len(),
-        files,
-        seconds: 0.0,
-        incremental: false,
-        full_because: None,
-        photos: photo_stats,
+    let (bulletins, values) = (archive.bulletins.len(), archive.values.len());
+    // What the cache keeps that the renderer knows, taken before it goes. A cache whose
+    // record could not be started says nothing any more, and keeps no half of this build.
+    let to_save = match (cache, head) {
+        (Some(c), Some(Ok(Ok(head)))) => Some((
+            c,
+            head,
+            served_but_pages(root, &renderer),
+            renderer.theme.fingerprint(),
+        )),
+        (Some(c), _) => {
+            forget_build(c);
+            None
+        }
+        (None, _) => None,
     };
-    let served = matches!((cache, &head), (Some(_), Some(Ok(Ok(_)))))
-        .then(|| served_but_pages(root, &renderer));
-    let theme_print = renderer.theme.fingerprint();
     drop(renderer);
     drop(theme);
     // Nothing from here on needs the figures: one allocation, let go before the cache's
     // record is made (560 MB at a million bulletins), and the pages' set with it.
     loaded.archive.values = Vec::new();
-    let served = served.map(|s| with_pages(s, pages, &written));
-    // A cache that cannot be written only means a full build next time.
-    match (cache, head, served) {
-        (Some(c), Some(Ok(Ok(head))), Some(mut served)) => {
-            served.data_rows = Some(data_rows);
-            let saved = Saved {
-                output: &output,
-                head,
-                stamps,
-                served,
-                manifest: written,
-                manifest_hash,
-                theme: theme_print,
-            };
-            if save_full(c, root, opts, saved).is_err() {
-                let _ = c.forget();
-                c.discard_new();
-            }
-            phase("cache", &mut t);
+    if let Some((c, head, served, theme)) = to_save {
+        let mut served = with_pages(served, pages, &written);
+        served.data_rows = Some(data_rows);
+        let saved = Saved {
+            output: &output,
+            head,
+            stamps,
+            served,
+            manifest: written,
+            manifest_hash,
+            theme,
+        };
+        // A cache that cannot be written only means a full build next time.
+        if save_full(c, root, opts, saved).is_err() {
+            forget_build(c);
         }
-        // The record could not be written: the cache says nothing any more, and keeps no
-        // half of this build.
-        (Some(c), _, _) => {
-            let _ = c.forget();
-            c.discard_new();
-        }
-        (None, _, _) => {}
+        phase("cache", &mut t);
     }
     let report = BuildReport {
+        output,
+        bulletins,
+        values,
+        files,
         seconds: started.elapsed().as_secs_f64(),
-        ..report
+        incremental: false,
+        full_because: None,
+        photos: photo_stats,
     };
     Ok(Built {
         report,
         kept: Box::new((loaded, groups)),
     })
+}
+
+/// The content, for a full build with `cache`: the bodies go into the cache, beside those
+/// of the last build until this one is done; the bulletins are stamped before they are read
+/// (a file edited meanwhile is read again next time). With the stamps, and whether the
+/// bodies are in the cache.
+fn load_for_cache(
+    root: &Path,
+    opts: &BuildOptions,
+    cache: Option<&cache::Cache>,
+) -> Result<(load::Loaded, cache::BulletinStamps, bool), Diagnostics> {
+    let bodies = cache.and_then(|c| {
+        let store = crate::model::BodyStore::in_file(&c.new_bodies(), true).ok()?;
+        Some(std::sync::Arc::new(store))
+    });
+    let bodies_cached = bodies.is_some();
+    let mut stamps = Vec::new();
+    let loaded = load::load_all(root, &opts.load, bodies, |files| {
+        if cache.is_some() {
+            stamps = cache::bulletin_stamps(root, files);
+        }
+    })?;
+    Ok((loaded, stamps, bodies_cached))
+}
+
+/// The manifest of the files `written`, into the staging folder a piece at a time and
+/// hashed on the way (over 100 MB of text at a million files); its hash, which the cache
+/// keeps.
+fn write_manifest(
+    staging: &Staging,
+    written: &manifest::Manifest,
+) -> std::io::Result<manifest::Hash> {
+    let mut hash = 0;
+    output::Sink::put_with(staging, manifest::FILE, &mut |w| {
+        let mut tee = manifest::HashingWriter::new(w);
+        manifest::write_text(written, &mut tee)?;
+        hash = tee.into_parts().1;
+        Ok(())
+    })?;
+    Ok(hash)
+}
+
+/// After a full build whose cache could not be kept: the cache says nothing any more (the
+/// next build is full), and nothing of this build stays in it.
+fn forget_build(c: &cache::Cache) {
+    let _ = c.forget();
+    c.discard_new();
 }
 
 /// The files of a full build by kind, as [`crate::rebuild`] tells them apart: pages, the
@@ -331,7 +356,7 @@ struct Saved<'a> {
     output: &'a Path,
     /// The record of what it read.
     head: cache::RecordHead,
-    stamps: Vec<(PathBuf, Option<cache::Stamp>)>,
+    stamps: cache::BulletinStamps,
     served: crate::rebuild::site::Served,
     manifest: manifest::Manifest,
     /// The hash of the manifest file's text.

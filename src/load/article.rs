@@ -1212,27 +1212,9 @@ pub fn parse_article(
         return Err(r.errors);
     }
     let summary = summary.or(rendered.first_paragraph).unwrap_or_default();
-    let keep = |text: &str| {
-        opts.bodies.put(text).map_err(|e| {
-            vec![Diagnostic::new(
-                file,
-                format!("cannot keep the body in the temporary folder: {e}"),
-            )
-            .help("make room in the temporary folder (TMPDIR), or point TMPDIR elsewhere")]
-        })
-    };
+    let keep = |text: &str| keep_text(opts, file, text);
     let body = keep(&rendered.html)?;
-    for (v, quote) in values.iter_mut().zip(quotes) {
-        if let Some(q) = quote {
-            v.quote = crate::model::Quote::kept(keep(&q)?, &q).ok_or_else(|| {
-                vec![Diagnostic::new(
-                    file,
-                    "a figure's quote is over 16 MB, or the bodies kept beside the build over 1 TB",
-                )
-                .help("write a shorter `quote`")]
-            })?;
-        }
-    }
+    keep_quotes(opts, file, &mut values, quotes)?;
     let summary = crate::model::Summary {
         text: keep(&summary)?,
         print: crate::model::Summary::print_of(&summary),
@@ -1264,6 +1246,43 @@ pub fn parse_article(
         },
         values,
     })
+}
+
+/// Put `text` (a body, a summary, a quote, search terms) in the body store.
+fn keep_text(
+    opts: &ReadOptions,
+    file: &Path,
+    text: &str,
+) -> Result<crate::model::BodyRef, Vec<Diagnostic>> {
+    opts.bodies.put(text).map_err(|e| {
+        vec![Diagnostic::new(
+            file,
+            format!("cannot keep the body in the temporary folder: {e}"),
+        )
+        .help("make room in the temporary folder (TMPDIR), or point TMPDIR elsewhere")]
+    })
+}
+
+/// Put each figure's quote (`quotes`, beside `values`) in the body store, and say where.
+fn keep_quotes(
+    opts: &ReadOptions,
+    file: &Path,
+    values: &mut [IndicatorValue],
+    quotes: Vec<Option<String>>,
+) -> Result<(), Vec<Diagnostic>> {
+    for (v, quote) in values.iter_mut().zip(quotes) {
+        if let Some(q) = quote {
+            v.quote =
+                crate::model::Quote::kept(keep_text(opts, file, &q)?, &q).ok_or_else(|| {
+                    vec![Diagnostic::new(
+                    file,
+                    "a figure's quote is over 16 MB, or the bodies kept beside the build over 1 TB",
+                )
+                .help("write a shorter `quote`")]
+                })?;
+        }
+    }
+    Ok(())
 }
 
 /// The photos a body shows, and the files it shows or links to, once each with the line of
