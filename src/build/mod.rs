@@ -274,6 +274,10 @@ fn load_for_cache(
             stamps = cache::bulletin_stamps(root, files);
         }
     })?;
+    // Every body is kept by now: into the cache's file with them, for the next build. One
+    // that cannot be written leaves the cache out of this build (the pages read them back
+    // from memory).
+    let bodies_cached = bodies_cached && loaded.archive.bodies.flush().is_ok();
     Ok((loaded, stamps, bodies_cached))
 }
 

@@ -5,10 +5,20 @@
 //! gigabyte of a build's peak memory; so they are appended to an unnamed scratch file (it
 //! lives in the page cache and is gone when the build ends) and read back by offset. Where no
 //! scratch file can be made, they stay in memory.
+//!
+//! Appends are gathered in memory and written a megabyte at a time ([`FLUSH_BYTES`]): a
+//! bulletin keeps three or four pieces (body, search text, quotes), and one system call each
+//! was four million writes at a million bulletins. A piece not written yet is read from
+//! where it waits; [`BodyStore::flush`] writes what waits, for those who read the file itself
+//! (the build cache keeps it for the next build).
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+
+/// Appends waiting in memory are written once they reach this many bytes.
+pub const FLUSH_BYTES: usize = 1 << 20;
 
 /// Where one body is in a [`BodyStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -37,12 +47,35 @@ impl BodyRef {
 
 #[derive(Debug)]
 enum Backing {
-    /// The file, and its length (held while appending, so appends do not interleave).
+    /// The file, what waits to be written to it (held while appending, so appends do not
+    /// interleave), and how much of it is written (every byte before that offset is in the
+    /// file; the rest waits in the tail).
     File {
         file: File,
-        end: Mutex<u64>,
+        tail: Mutex<Tail>,
+        written: AtomicU64,
     },
     Memory(Mutex<Vec<u8>>),
+}
+
+/// The end of a file-backed store: the bytes from `written` to `end`, not yet in the file.
+#[derive(Debug)]
+struct Tail {
+    end: u64,
+    waiting: Vec<u8>,
+}
+
+impl Backing {
+    fn file(file: File, end: u64) -> Backing {
+        Backing::File {
+            file,
+            tail: Mutex::new(Tail {
+                end,
+                waiting: Vec::new(),
+            }),
+            written: AtomicU64::new(end),
+        }
+    }
 }
 
 /// An append-only store of HTML bodies, shared by the threads that parse and render.
@@ -62,10 +95,7 @@ impl BodyStore {
     pub fn new() -> BodyStore {
         match tempfile::tempfile() {
             Ok(f) => BodyStore {
-                backing: Backing::File {
-                    file: f,
-                    end: Mutex::new(0),
-                },
+                backing: Backing::file(f, 0),
             },
             Err(_) => BodyStore::in_memory(),
         }
@@ -84,10 +114,7 @@ impl BodyStore {
         }
         let end = file.metadata()?.len();
         Ok(BodyStore {
-            backing: Backing::File {
-                file,
-                end: Mutex::new(end),
-            },
+            backing: Backing::file(file, end),
         })
     }
 
@@ -108,11 +135,18 @@ impl BodyStore {
         let len = u32::try_from(bytes.len())
             .map_err(|_| io::Error::other("a bulletin body over 4 GB"))?;
         match &self.backing {
-            Backing::File { file, end } => {
-                let mut end = end.lock().map_err(|_| poisoned())?;
-                let offset = *end;
-                (&*file).write_all(bytes)?;
-                *end += u64::from(len);
+            Backing::File {
+                file,
+                tail,
+                written,
+            } => {
+                let mut tail = tail.lock().map_err(|_| poisoned())?;
+                let offset = tail.end;
+                tail.waiting.extend_from_slice(bytes);
+                tail.end += u64::from(len);
+                if tail.waiting.len() >= FLUSH_BYTES {
+                    write_tail(file, &mut tail, written)?;
+                }
                 Ok(BodyRef { offset, len })
             }
             Backing::Memory(m) => {
@@ -121,6 +155,22 @@ impl BodyStore {
                 g.extend_from_slice(bytes);
                 Ok(BodyRef { offset, len })
             }
+        }
+    }
+
+    /// Write what waits in memory to the store's file, so that the file holds every piece
+    /// kept so far (for a store [`BodyStore::in_file`] that a later build reads again).
+    pub fn flush(&self) -> io::Result<()> {
+        match &self.backing {
+            Backing::File {
+                file,
+                tail,
+                written,
+            } => {
+                let mut tail = tail.lock().map_err(|_| poisoned())?;
+                write_tail(file, &mut tail, written)
+            }
+            Backing::Memory(_) => Ok(()),
         }
     }
 
@@ -134,7 +184,35 @@ impl BodyStore {
     pub fn get_bytes(&self, r: BodyRef) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; r.len as usize];
         match &self.backing {
-            Backing::File { file, end } => read_at(file, end, &mut buf, r.offset)?,
+            Backing::File {
+                file,
+                tail,
+                written,
+            } => {
+                let stop = r.offset + u64::from(r.len);
+                if stop <= written.load(Ordering::Acquire) {
+                    read_at(file, tail, &mut buf, r.offset)?;
+                } else {
+                    // Waiting, or written since: under the lock nothing moves.
+                    let t = tail.lock().map_err(|_| poisoned())?;
+                    let done = written.load(Ordering::Acquire);
+                    if stop <= done {
+                        drop(t);
+                        read_at(file, tail, &mut buf, r.offset)?;
+                    } else {
+                        let start = r
+                            .offset
+                            .checked_sub(done)
+                            .ok_or_else(|| io::Error::other("body handle across a write"))?
+                            as usize;
+                        let bytes = t
+                            .waiting
+                            .get(start..start + buf.len())
+                            .ok_or_else(|| io::Error::other("body handle out of range"))?;
+                        buf.copy_from_slice(bytes);
+                    }
+                }
+            }
             Backing::Memory(m) => {
                 let g = m.lock().map_err(|_| poisoned())?;
                 let start = r.offset as usize;
@@ -148,10 +226,31 @@ impl BodyStore {
     }
 }
 
+/// Append what waits in `tail` to `file` and mark it written. On failure it keeps waiting
+/// (and reads back from memory); the file may hold part of it, which a later build's cache
+/// check finds short.
+fn write_tail(file: &File, tail: &mut Tail, written: &AtomicU64) -> io::Result<()> {
+    if tail.waiting.is_empty() {
+        return Ok(());
+    }
+    let mut f = file;
+    f.write_all(&tail.waiting)?;
+    written.store(tail.end, Ordering::Release);
+    tail.waiting.clear();
+    Ok(())
+}
+
+impl Drop for BodyStore {
+    /// What waits is written: a store kept in the build cache has it all on disk.
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 /// Positioned read, which leaves the file's position (where appends go) alone and needs no
 /// lock.
 #[cfg(unix)]
-fn read_at(file: &File, _end: &Mutex<u64>, buf: &mut [u8], offset: u64) -> io::Result<()> {
+fn read_at(file: &File, _tail: &Mutex<Tail>, buf: &mut [u8], offset: u64) -> io::Result<()> {
     read_exact_at(file, buf, offset)
 }
 
@@ -171,15 +270,16 @@ pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Res
     }
 }
 
-/// Elsewhere: seek, read and seek back to the end, under the append lock.
+/// Elsewhere: seek, read and seek back to the end of what is written, under the append lock.
 #[cfg(not(unix))]
-fn read_at(file: &File, end: &Mutex<u64>, buf: &mut [u8], offset: u64) -> io::Result<()> {
+fn read_at(file: &File, tail: &Mutex<Tail>, buf: &mut [u8], offset: u64) -> io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
-    let end = end.lock().map_err(|_| poisoned())?;
+    let _held = tail.lock().map_err(|_| poisoned())?;
     let mut f = file;
+    let end = f.seek(SeekFrom::End(0))?;
     f.seek(SeekFrom::Start(offset))?;
     let r = f.read_exact(buf);
-    f.seek(SeekFrom::Start(*end))?;
+    f.seek(SeekFrom::Start(end))?;
     r
 }
 
@@ -207,14 +307,54 @@ mod tests {
     }
 
     #[test]
+    fn pieces_wait_in_memory_until_a_megabyte_or_a_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bodies");
+        let store = BodyStore::in_file(&path, true).unwrap();
+        let small = store
+            .put("<p>Thu ngân sách đạt 507,8 tỷ đồng.</p>")
+            .unwrap();
+        // Not written yet, read back all the same.
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+        assert_eq!(
+            store.get(small).unwrap(),
+            "<p>Thu ngân sách đạt 507,8 tỷ đồng.</p>"
+        );
+        // Past the threshold, everything so far goes to the file in one piece.
+        let big = "đ".repeat(FLUSH_BYTES / 2);
+        let r = store.put(&big).unwrap();
+        let file_len = std::fs::metadata(&path).unwrap().len();
+        assert_eq!(file_len, r.offset() + u64::from(r.len()));
+        let after = store.put("<p>Hộ nghèo</p>").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), file_len);
+        assert_eq!(store.get(r).unwrap(), big);
+        store.flush().unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            after.offset() + u64::from(after.len())
+        );
+        assert_eq!(store.get(after).unwrap(), "<p>Hộ nghèo</p>");
+        let last = store.put("<p>cuối</p>").unwrap();
+        drop(store);
+        // Dropped, the store has written what waited; a later build appends after it.
+        let again = BodyStore::in_file(&path, false).unwrap();
+        assert_eq!(again.get(last).unwrap(), "<p>cuối</p>");
+        assert_eq!(again.get(small).unwrap().len(), small.len() as usize);
+        let next = again.put("x").unwrap();
+        assert_eq!(next.offset(), last.offset() + u64::from(last.len()));
+    }
+
+    #[test]
     fn parallel_writers_keep_their_own_bodies() {
         use rayon::prelude::*;
         let store = BodyStore::new();
-        let refs: Vec<(String, BodyRef)> = (0..2000)
+        // Several megabytes: readers meet pieces waiting, being written and written.
+        let refs: Vec<(String, BodyRef)> = (0..20_000)
             .into_par_iter()
             .map(|i| {
-                let t = format!("<p>bản tin {i}</p>").repeat(i % 7 + 1);
+                let t = format!("<p>bản tin {i}</p>").repeat(i % 37 + 1);
                 let r = store.put(&t).unwrap();
+                assert_eq!(store.get(r).unwrap(), t);
                 (t, r)
             })
             .collect();
