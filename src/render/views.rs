@@ -160,6 +160,8 @@ pub struct PageLink {
 
 impl Pagination {
     /// Pages of the list at `list`; a window around the current page, with first and last.
+    /// Only the pages shown are visited: a list of 50,000 pages (the home page's at a
+    /// million bulletins) visited every page number for each of its pages.
     pub fn new(list: &str, current: usize, total: usize, l: &Linker) -> Option<Pagination> {
         if total <= 1 {
             return None;
@@ -167,23 +169,27 @@ impl Pagination {
         let href = |n: usize| l.to(&path::page(list, n));
         let mut pages = Vec::new();
         let mut last_shown = 0;
-        for n in 1..=total {
-            let show = n == 1 || n == total || n.abs_diff(current) <= 2;
-            if show {
-                if last_shown + 1 < n {
-                    pages.push(PageLink {
-                        n: None,
-                        href: String::new(),
-                        current: false,
-                    });
-                }
-                pages.push(PageLink {
-                    n: Some(n),
-                    href: href(n),
-                    current: n == current,
-                });
-                last_shown = n;
+        let window = current.saturating_sub(2).max(1)..=current.saturating_add(2).min(total);
+        for n in std::iter::once(1)
+            .chain(window)
+            .chain(std::iter::once(total))
+        {
+            if n <= last_shown {
+                continue;
             }
+            if last_shown + 1 < n {
+                pages.push(PageLink {
+                    n: None,
+                    href: String::new(),
+                    current: false,
+                });
+            }
+            pages.push(PageLink {
+                n: Some(n),
+                href: href(n),
+                current: n == current,
+            });
+            last_shown = n;
         }
         Some(Pagination {
             current,
@@ -213,7 +219,73 @@ pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
 
 #[cfg(test)]
 mod tests {
-    use super::truncate;
+    use super::{truncate, Linker, Pagination};
+    use crate::urls::Urls;
+
+    /// The page numbers shown (`None` for a gap) and which is current.
+    fn shown(current: usize, total: usize) -> Option<(Vec<Option<usize>>, Vec<usize>)> {
+        let urls = Urls::new("https://example.org/", false);
+        let l = Linker {
+            urls: &urls,
+            from: "nam/2020/",
+        };
+        let p = Pagination::new("nam/2020/", current, total, &l)?;
+        for link in &p.pages {
+            if let Some(n) = link.n {
+                let expected = if n == 1 {
+                    "/nam/2020/".to_string()
+                } else {
+                    format!("/nam/2020/trang/{n}/")
+                };
+                assert_eq!(link.href, expected);
+            }
+        }
+        let numbers = p.pages.iter().map(|x| x.n).collect();
+        let current = p
+            .pages
+            .iter()
+            .filter(|x| x.current)
+            .filter_map(|x| x.n)
+            .collect();
+        Some((numbers, current))
+    }
+
+    #[test]
+    fn pagination_shows_first_last_and_two_each_side_with_gaps() {
+        assert_eq!(shown(1, 1), None);
+        for total in 2usize..40 {
+            for current in 1..=total {
+                // Every page number, kept when it is first, last or near the current one.
+                let mut expected = Vec::new();
+                let mut last = 0;
+                for n in 1..=total {
+                    if n == 1 || n == total || n.abs_diff(current) <= 2 {
+                        if last + 1 < n {
+                            expected.push(None);
+                        }
+                        expected.push(Some(n));
+                        last = n;
+                    }
+                }
+                assert_eq!(shown(current, total), Some((expected, vec![current])));
+            }
+        }
+        let gap = None;
+        assert_eq!(
+            shown(25_000, 50_000).unwrap().0,
+            [
+                Some(1),
+                gap,
+                Some(24_998),
+                Some(24_999),
+                Some(25_000),
+                Some(25_001),
+                Some(25_002),
+                gap,
+                Some(50_000)
+            ]
+        );
+    }
 
     #[test]
     fn summaries_are_cut_at_a_word_within_the_limit_with_an_ellipsis() {
