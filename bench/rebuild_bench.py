@@ -2,13 +2,14 @@
 """Scale and rebuild benchmark of bantin alone: full builds of large archives, and the three
 rebuild cases of an incremental build.
 
-For each size of --sizes, builds the generated archive (bench/gen_corpus.py --only bantin;
-about 6.5 GB of sources at a million) from scratch (`bantin build --full` into a new output
-folder) and prints the wall time, peak memory (max RSS) and time per bulletin. Then, at
---rebuild-size, after a full build: the build again with nothing changed, after one edited
-bulletin, and after one added bulletin, each --runs times (median); the edit and the new
-bulletin are taken back at the end, and every incremental build's output is checked against
-a full build's manifest at the end of each case (the `.bantin-manifest` files must be equal).
+First, at --rebuild-size, after a full build: the build again with nothing changed, after
+one edited bulletin, and after one added bulletin, each --runs times (median); the edit and
+the new bulletin are taken back at the end, and the incremental output is checked against a
+full build's manifest (the `.bantin-manifest` files must be equal). Then, for each size of
+--sizes, builds the generated archive (bench/gen_corpus.py --only bantin; about 6.5 GB of
+sources at a million) from scratch (`bantin build --full` into a new output folder) and
+prints the wall time, peak memory (max RSS) and time per bulletin. The rebuilds come first
+because removing a million's output keeps the disk busy for many minutes after.
 
 Usage: bench/rebuild_bench.py [--sizes 100000,1000000] [--rebuild-size 100000] [--runs 3]
                               [--work DIR] [--settle SECONDS]
@@ -96,22 +97,8 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
 
-    full = []
-    for n in [int(s) for s in args.sizes.split(",") if s]:
-        site = corpus(args.work, n)
-        out = os.path.join(args.work, f"out-full-{n}")
-        shutil.rmtree(out, ignore_errors=True)
-        # From scratch: no output and no build cache (at a million the last build's cache is
-        # 7 GB, which a new one is written beside until it is done).
-        shutil.rmtree(os.path.join(site, ".bantin-cache"), ignore_errors=True)
-        subprocess.run(["sync"])
-        wall, mb, _ = build(site, out, "--full")
-        print(f"  full {n:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
-        full.append((n, wall, mb))
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run(["sync"])
-        time.sleep(args.settle)
-
+    # The rebuild cases first: removing the output of the full builds (33 GB at a million)
+    # keeps the disk busy for many minutes, which a rebuild of a few seconds would measure.
     n = args.rebuild_size
     site = corpus(args.work, n)
     out = os.path.join(args.work, f"out-rebuild-{n}")
@@ -164,6 +151,25 @@ def main():
             os.remove(added)
         shutil.rmtree(check, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"])
+    time.sleep(args.settle)
+
+    full = []
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        site = corpus(args.work, n)
+        out = os.path.join(args.work, f"out-full-{n}")
+        shutil.rmtree(out, ignore_errors=True)
+        # From scratch: no output and no build cache (at a million the last build's cache is
+        # 7 GB, which a new one is written beside until it is done).
+        shutil.rmtree(os.path.join(site, ".bantin-cache"), ignore_errors=True)
+        subprocess.run(["sync"])
+        wall, mb, _ = build(site, out, "--full")
+        print(f"  full {n:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
+        full.append((n, wall, mb))
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["sync"])
+        time.sleep(args.settle)
+
 
     print(f"\n{os.cpu_count()} cores")
     print("| full build | s | peak MB | ms per bulletin |")
@@ -173,7 +179,7 @@ def main():
     if len(full) >= 2:
         (a, wa, _), (b, wb, _) = full[0], full[-1]
         print(f"\ntime per bulletin at {b:,} / at {a:,}: {(wb / b) / (wa / a):.2f} (goal: ≤ 1.5)")
-    print(f"\n| rebuild at {n:,} (median of {args.runs}) | s | peak MB |")
+    print(f"\n| rebuild at {args.rebuild_size:,} (median of {args.runs}) | s | peak MB |")
     print("|---|---:|---:|")
     for name, runs in cases.items():
         print(f"| {name} | {statistics.median(w for w, _ in runs):.2f} | "
