@@ -13,7 +13,7 @@
 //! (the build cache keeps it for the next build).
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -104,9 +104,12 @@ impl BodyStore {
     /// A store in the file at `path`, which an incremental build reads again: emptied first
     /// when `fresh`, else its bodies are kept and new ones go after them.
     pub fn in_file(path: &std::path::Path, fresh: bool) -> io::Result<BodyStore> {
+        // Not in append mode: pieces are written where their handles say (a positioned write
+        // to a file opened to append goes to its end on Linux).
         let file = std::fs::OpenOptions::new()
             .read(true)
-            .append(true)
+            .write(true)
+            .truncate(false)
             .create(true)
             .open(path)?;
         if fresh {
@@ -226,18 +229,34 @@ impl BodyStore {
     }
 }
 
-/// Append what waits in `tail` to `file` and mark it written. On failure it keeps waiting
-/// (and reads back from memory); the file may hold part of it, which a later build's cache
-/// check finds short.
+/// Write what waits in `tail` to `file`, at the end of what is written, and mark it written.
+/// The write is positioned: on failure the pieces keep waiting (and read back from memory),
+/// and a later try writes them again in the same place, whatever part of them went out.
 fn write_tail(file: &File, tail: &mut Tail, written: &AtomicU64) -> io::Result<()> {
     if tail.waiting.is_empty() {
         return Ok(());
     }
-    let mut f = file;
-    f.write_all(&tail.waiting)?;
+    // Only ever changed under the tail's lock, which the caller holds.
+    let at = written.load(Ordering::Acquire);
+    write_all_at(file, &tail.waiting, at)?;
     written.store(tail.end, Ordering::Release);
     tail.waiting.clear();
     Ok(())
+}
+
+/// Write all of `bytes` into `file` at `offset`.
+fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = file;
+        f.seek(SeekFrom::Start(offset))?;
+        f.write_all(bytes)
+    }
 }
 
 impl Drop for BodyStore {
