@@ -500,16 +500,15 @@ fn save(
         served,
         manifest: &manifest,
     };
+    // The bodies this build kept go into the cache's file before its length is taken.
+    archive.bodies.flush()?;
     let stamps = Stamps {
         build,
         inputs: now.inputs,
         theme: now.theme,
         statics: now.statics,
         bulletins: now.bulletins,
-        bodies_len: {
-            archive.bodies.flush()?;
-            fs::metadata(cache.bodies())?.len()
-        },
+        bodies_len: fs::metadata(cache.bodies())?.len(),
         manifest: manifest::hash(manifest_text),
         folders,
     };

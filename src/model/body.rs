@@ -193,16 +193,11 @@ impl BodyStore {
                 written,
             } => {
                 let stop = r.offset + u64::from(r.len);
-                if stop <= written.load(Ordering::Acquire) {
-                    read_at(file, tail, &mut buf, r.offset)?;
-                } else {
+                if stop > written.load(Ordering::Acquire) {
                     // Waiting, or written since: under the lock nothing moves.
                     let t = tail.lock().map_err(|_| poisoned())?;
                     let done = written.load(Ordering::Acquire);
-                    if stop <= done {
-                        drop(t);
-                        read_at(file, tail, &mut buf, r.offset)?;
-                    } else {
+                    if stop > done {
                         let start = r
                             .offset
                             .checked_sub(done)
@@ -213,8 +208,10 @@ impl BodyStore {
                             .get(start..start + buf.len())
                             .ok_or_else(|| io::Error::other("body handle out of range"))?;
                         buf.copy_from_slice(bytes);
+                        return Ok(buf);
                     }
                 }
+                read_at(file, tail, &mut buf, r.offset)?;
             }
             Backing::Memory(m) => {
                 let g = m.lock().map_err(|_| poisoned())?;
@@ -266,8 +263,7 @@ impl Drop for BodyStore {
     }
 }
 
-/// Positioned read, which leaves the file's position (where appends go) alone and needs no
-/// lock.
+/// Positioned read, which needs no lock.
 #[cfg(unix)]
 fn read_at(file: &File, _tail: &Mutex<Tail>, buf: &mut [u8], offset: u64) -> io::Result<()> {
     read_exact_at(file, buf, offset)
@@ -289,17 +285,11 @@ pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Res
     }
 }
 
-/// Elsewhere: seek, read and seek back to the end of what is written, under the append lock.
+/// Elsewhere a read is a seek, which [`write_all_at`] also makes: under the tail's lock.
 #[cfg(not(unix))]
 fn read_at(file: &File, tail: &Mutex<Tail>, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
     let _held = tail.lock().map_err(|_| poisoned())?;
-    let mut f = file;
-    let end = f.seek(SeekFrom::End(0))?;
-    f.seek(SeekFrom::Start(offset))?;
-    let r = f.read_exact(buf);
-    f.seek(SeekFrom::Start(end))?;
-    r
+    read_exact_at(file, buf, offset)
 }
 
 fn poisoned() -> io::Error {
