@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use super::postings::Postings;
+use super::shelf::{Shelf, SHELF};
 use crate::model::{BodyRef, BodyStore};
 
 /// The layout of a batch file and of its fingerprint: another means no batch is found.
@@ -95,6 +96,9 @@ pub struct BatchCache {
     kept: AtomicUsize,
     /// An index was made with this cache: only then do the batches it did not use go.
     indexed: AtomicBool,
+    /// The last index's keys ([`super::shelf`]), when the output still holds their own files
+    /// as they were made; taken by the next index made.
+    shelf: Mutex<Option<Shelf>>,
 }
 
 impl BatchCache {
@@ -108,6 +112,7 @@ impl BatchCache {
             found: AtomicUsize::new(0),
             kept: AtomicUsize::new(0),
             indexed: AtomicBool::new(false),
+            shelf: Mutex::new(None),
         })
     }
 
@@ -131,6 +136,12 @@ impl BatchCache {
         Some((parts, file))
     }
 
+    /// The batch with this fingerprint, if kept and whole, without counting it as used (a
+    /// batch as it was, to compare with the one that replaces it).
+    pub(super) fn peek(&self, fingerprint: u128) -> Option<BatchBytes> {
+        BatchBytes::from_file(fs::read(self.file(fingerprint)).ok()?)
+    }
+
     /// Keep the parts of a batch. A batch that cannot be kept is inverted again next time, so
     /// an error here is not the build's: it is only reported to the caller.
     pub(super) fn put(&self, fingerprint: u128, batch: &BatchBytes) -> io::Result<()> {
@@ -143,7 +154,16 @@ impl BatchCache {
     /// Read the chunks the last index kept ([`CHUNKS`]), and trust those for which
     /// `in_output(site path, hash)` says the output holds that file as it was made. Without
     /// this call, or when the file does not read back whole, every chunk is made again.
+    /// Likewise the last index's keys ([`SHELF`]): trusted when the output holds every own
+    /// file of theirs as it was made; else every key is merged again.
     pub fn trust_chunks(&mut self, in_output: impl Fn(&str, u128) -> bool) {
+        let shelf = fs::read(self.dir.join(SHELF))
+            .ok()
+            .and_then(|bytes| Shelf::from_bytes(unsealed(&bytes)?))
+            .filter(|s| s.own_files().all(|(path, hash)| in_output(&path, hash)));
+        if let Ok(mut s) = self.shelf.lock() {
+            *s = shelf;
+        }
         let Ok(bytes) = fs::read(self.dir.join(CHUNKS)) else {
             return;
         };
@@ -173,6 +193,17 @@ impl BatchCache {
                 .map(|mut t| std::mem::take(&mut *t))
                 .unwrap_or_default(),
         )
+    }
+
+    /// The shelf trusted, for one index only (as [`BatchCache::take_trusted`]).
+    pub(super) fn take_shelf(&self) -> Option<Shelf> {
+        self.shelf.lock().ok().and_then(|mut s| s.take())
+    }
+
+    /// Keep the keys of the index just made for the next build; one not kept only means
+    /// every key merged again.
+    pub(super) fn keep_shelf(&self, shelf: &Shelf) -> io::Result<()> {
+        write_sealed(&self.dir.join(SHELF), &shelf.to_bytes()?)
     }
 
     /// Keep the chunks of the index just made, `(fingerprint, hash)` by number, for the next
@@ -214,6 +245,7 @@ impl BatchCache {
             let e = e?;
             let name = e.file_name();
             let keep = name == CHUNKS
+                || name == SHELF
                 || name
                     .to_str()
                     .and_then(|n| u128::from_str_radix(n, 16).ok())

@@ -69,14 +69,16 @@
 //!
 //! The code, by job: [`fold`] (folding, tokens and forms), [`dict`] (the key dictionary and a
 //! body's terms, which the loader makes while it parses), [`postings`] (encoding),
-//! [`shards`] (which file holds a key) and [`write`](mod@write) (inverting the archive and writing
-//! the files).
+//! [`shards`] (which file holds a key), [`batches`] and [`shelf`] (what the build cache keeps
+//! of the last index, so that the next merges again only what changed) and
+//! [`write`](mod@write) (inverting the archive and writing the files).
 
 pub mod batches;
 pub mod dict;
 pub mod fold;
 pub mod postings;
 pub mod shards;
+pub mod shelf;
 pub mod write;
 
 pub use batches::BatchCache;

@@ -16,6 +16,7 @@ use super::batches::{self, BatchBytes, BatchCache, Part, Spilled, SpilledParts};
 use super::dict::{form_of_key, split_body_terms, Dict, Word};
 use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
+use super::shelf::{self, OwnFiles, Shelf, ShelfEntry};
 use super::{
     score, CHUNK_DOCS, DIR, FORMAT, F_INDICATOR, F_SUMMARY, F_TITLE, F_TOPIC, HEAD_DOCS,
     OWN_FILE_BYTES, PHRASE_WORDS, SNIPPET_CHARS, S_TITLE,
@@ -306,14 +307,26 @@ fn fingerprint(archive: &Archive, meta: &MetaTexts, range: Range<usize>) -> u128
     h.digest128()
 }
 
+/// A batch's parts out of memory, with the ids it covers.
+type Batched = (Range<u32>, Spilled);
+
+/// What [`batches_of`] tells of a batch besides its parts: its fingerprint (with a cache),
+/// and its bytes when it was inverted and they were asked for.
+struct Made {
+    fingerprint: Option<u128>,
+    inverted: Option<BatchBytes>,
+}
+
 /// Every batch of the archive's bulletins, encoded, with the ids it covers. With a `cache`,
-/// the batches it keeps are read from it and the others inverted and kept in it.
+/// the batches it keeps are read from it and the others inverted and kept in it; the bytes
+/// of those inverted are handed back too when `keep_inverted`.
 fn batches_of(
     archive: &Archive,
     cache: Option<&BatchCache>,
     batch: u64,
     spill: &BodyStore,
-) -> std::io::Result<Vec<(Range<u32>, Spilled)>> {
+    keep_inverted: bool,
+) -> std::io::Result<(Vec<Batched>, Vec<Made>)> {
     if let Some(c) = cache {
         c.start();
     }
@@ -328,7 +341,11 @@ fn batches_of(
             // A kept batch is read again from its file when merged; an inverted one is
             // written to the scratch store for that.
             if let Some((bytes, file)) = cache.zip(fp).and_then(|(c, fp)| c.get(fp)) {
-                return Ok((docs, bytes.located(file)?));
+                let made = Made {
+                    fingerprint: fp,
+                    inverted: None,
+                };
+                return Ok(((docs, bytes.located(file)?), made));
             }
             let mut batch = Batch::default();
             for doc in range.clone() {
@@ -339,9 +356,15 @@ fn batches_of(
                 // Not kept: inverted again next time.
                 let _ = c.put(fp, &bytes);
             }
-            Ok((docs, bytes.spill(spill)?))
+            let spilled = bytes.spill(spill)?;
+            let made = Made {
+                fingerprint: fp,
+                inverted: keep_inverted.then_some(bytes),
+            };
+            Ok(((docs, spilled), made))
         })
-        .collect()
+        .collect::<std::io::Result<Vec<_>>>()
+        .map(|all| all.into_iter().unzip())
 }
 
 /// A part of a key from one batch: the batch's ids, whether it is `same` (see [`Part`]),
@@ -354,6 +377,8 @@ struct OpenToken<'a> {
     key: Box<str>,
     postings: Postings,
     forms: Vec<(Box<str>, Vec<KeyPart<'a>>)>,
+    /// Not wanted: passed over (see [`merge_cursors`]).
+    skip: bool,
 }
 
 /// The keys of the index as [`entries`] makes them, merged key by key from the batches (a
@@ -372,28 +397,34 @@ fn merge_batches(
     for (docs, bytes) in batches {
         cursors.push((docs.clone(), bytes.parts().ok_or_else(broken)?));
     }
-    merge_cursors(cursors, emit)
+    merge_cursors(cursors, &|_| true, emit)
 }
 
 /// A cursor over the parts of each batch, with the batch's ids.
 type Cursors<'a> = Vec<(Range<u32>, batches::Parts<'a>)>;
 
+/// A first byte of keys, and the parts of each batch whose keys start with it.
+type ByteGroup<'a> = (u8, Vec<(Range<u32>, &'a SpilledParts)>);
+
 /// The spilled batches' parts grouped by the first byte of their keys, each group in batch
 /// order: each is merged on its own, read back from the scratch store when its turn comes.
-fn by_first_byte(batches: &[(Range<u32>, Spilled)]) -> Vec<Vec<(Range<u32>, &SpilledParts)>> {
-    let mut by_byte: Vec<Vec<(Range<u32>, &SpilledParts)>> = vec![Vec::new(); 256];
+fn by_first_byte(batches: &[(Range<u32>, Spilled)]) -> Vec<ByteGroup<'_>> {
+    let mut by_byte: Vec<ByteGroup> = (0..=255u8).map(|b| (b, Vec::new())).collect();
     for (docs, spilled) in batches {
         for (b, p) in spilled.groups() {
-            by_byte[b as usize].push((docs.clone(), p));
+            by_byte[b as usize].1.push((docs.clone(), p));
         }
     }
-    by_byte.retain(|c| !c.is_empty());
+    by_byte.retain(|c| !c.1.is_empty());
     by_byte
 }
 
-/// [`merge_batches`] of cursors over the batches' parts (each batch once, in batch order).
+/// [`merge_batches`] of cursors over the batches' parts (each batch once, in batch order),
+/// of the groups (a phrase key, a token with its forms) that `wanted` names alone: the
+/// others are passed over without reading their postings.
 fn merge_cursors<'a>(
     mut cursors: Cursors<'a>,
+    wanted: &dyn Fn(&str) -> bool,
     mut emit: impl FnMut(Vec<Entry>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::cmp::Reverse;
@@ -433,29 +464,44 @@ fn merge_cursors<'a>(
                 break;
             }
             let t = open.pop().ok_or_else(broken)?;
-            emit(close_token(t)?)?;
+            if !t.skip {
+                emit(close_token(t)?)?;
+            }
         }
         match key.split_once('=') {
             Some((token, _)) => match open.last_mut() {
-                Some(t) if &*t.key == token => t.forms.push((key.into(), parts.clone())),
+                Some(t) if &*t.key == token => {
+                    if !t.skip {
+                        t.forms.push((key.into(), parts.clone()));
+                    }
+                }
                 _ => return Err(broken()),
             },
-            None => {
-                let postings = merge_parts(&parts, None)?;
-                if key.contains(' ') {
-                    emit(entries(vec![(key.into(), postings)]))?;
-                } else {
-                    open.push(OpenToken {
-                        key: key.into(),
-                        postings,
-                        forms: Vec::new(),
-                    });
+            None if key.contains(' ') => {
+                if wanted(key) {
+                    emit(entries(vec![(key.into(), merge_parts(&parts, None)?)]))?;
                 }
+            }
+            None => {
+                let skip = !wanted(key);
+                let postings = if skip {
+                    Postings::default()
+                } else {
+                    merge_parts(&parts, None)?
+                };
+                open.push(OpenToken {
+                    key: key.into(),
+                    postings,
+                    forms: Vec::new(),
+                    skip,
+                });
             }
         }
     }
     while let Some(t) = open.pop() {
-        emit(close_token(t)?)?;
+        if !t.skip {
+            emit(close_token(t)?)?;
+        }
     }
     for (_, parts) in &cursors {
         if parts.left() != 0 {
@@ -744,14 +790,41 @@ fn write_index_with(
     let out = Writer::new(sink);
     let mut t = std::time::Instant::now();
     let spill = BodyStore::new();
-    let batches = batches_of(archive, cache, batch, &spill)?;
+    let shelf = cache.and_then(BatchCache::take_shelf);
+    let (batches, made) = batches_of(archive, cache, batch, &spill, shelf.is_some())?;
     crate::timings::phase("search/invert", &mut t);
+    let layout: Vec<(Range<u32>, u128)> = batches
+        .iter()
+        .zip(&made)
+        .filter_map(|((docs, _), m)| Some((docs.clone(), m.fingerprint?)))
+        .collect();
+    // The groups of keys to merge again, and the last index's keys, when it can be started
+    // from (see `shelf`); else every key is merged.
+    let again = match (shelf, cache) {
+        (Some(shelf), Some(cache)) if layout.len() == batches.len() => {
+            regroup(shelf, &layout, made, cache, (head_docs, own_file_bytes))
+        }
+        _ => None,
+    };
+    if let Some((groups, _)) = &again {
+        crate::timings::note(
+            "search/shelf",
+            format_args!("{} groups again", groups.len()),
+        );
+    }
+    let wanted = |group: &str| again.as_ref().is_none_or(|(g, _)| g.contains(group));
+    let bytes_wanted: Option<std::collections::HashSet<u8>> = again.as_ref().map(|(g, _)| {
+        g.iter()
+            .filter_map(|k| k.as_bytes().first().copied())
+            .collect()
+    });
     // The keys are encoded (on every core) as they come out of the merge, a few million
     // postings at a time; what the shards need of them is kept, their postings are not.
     // Each first byte of the keys is merged on its own, on every core.
     let shelved: Vec<Vec<(Shelved, Encoded)>> = by_first_byte(&batches)
         .into_par_iter()
-        .map(|group| {
+        .filter(|(byte, _)| bytes_wanted.as_ref().is_none_or(|b| b.contains(byte)))
+        .map(|(_, group)| {
             let read: Vec<(Range<u32>, batches::ReadBack)> = group
                 .into_iter()
                 .map(|(docs, p)| Ok((docs, p.read(&spill)?)))
@@ -765,7 +838,7 @@ fn write_index_with(
                 shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
                 Ok(())
             };
-            merge_cursors(cursors, |group| {
+            merge_cursors(cursors, &wanted, |group| {
                 ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
                 ready.extend(group);
                 if ready_postings >= ENCODE_POSTINGS {
@@ -780,11 +853,37 @@ fn write_index_with(
         .collect::<std::io::Result<_>>()?;
     let mut shelved: Vec<(Shelved, Encoded)> = shelved.into_iter().flatten().collect();
     drop(batches);
+    // The keys of the groups not merged again are the last index's, and so are their own
+    // files, which the output still holds.
+    let mut kept_own = Vec::new();
+    if let Some((groups, entries)) = again {
+        for e in entries {
+            if groups.contains(shelf::group_of(&e.key)) {
+                continue;
+            }
+            if let Some((t, h)) = e.own {
+                out.keep(&format!("t/{}", file_name(&e.key)), t);
+                kept_own.push(shelf::own_path("t", &e.key));
+                if let Some(h) = h {
+                    out.keep(&format!("h/{}", file_name(&e.key)), h);
+                    kept_own.push(shelf::own_path("h", &e.key));
+                }
+            }
+            shelved.push(Shelved::from_shelf(e));
+        }
+    }
     crate::timings::phase("search/encode", &mut t);
     shelved.sort_unstable_by(|a, b| a.0.key.cmp(&b.0.key));
-    let (keys, own) = write_shards(shelved, &out)?;
+    let (keys, own) = write_shards(&shelved, &out)?;
+    if let Some(c) = cache {
+        let layout = layout.iter().map(|(d, fp)| (d.start, d.end, *fp)).collect();
+        let entries = shelved.into_iter().map(Shelved::into_shelf).collect();
+        // Not kept: every key is merged again next time.
+        let _ = c.keep_shelf(&Shelf::new((head_docs, own_file_bytes), layout, entries));
+    }
     crate::timings::phase("search/shards", &mut t);
-    let kept = write_metadata(archive, &out, cache)?;
+    let mut kept = write_metadata(archive, &out, cache)?;
+    kept.extend(kept_own);
     crate::timings::phase("search/meta", &mut t);
     let manifest = format!(
         "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
@@ -814,9 +913,10 @@ pub struct Written {
     pub kept: Vec<String>,
 }
 
-/// A key's postings as its shard entry has them: `(document frequency, postings, whether
-/// in a file of their own)`; postings are a JSON string, or the size of their own file.
-type Encoded = (usize, String, bool);
+/// A key's postings as its shard entry has them: `(document frequency, postings, the hashes
+/// of its own files when it has them)`; postings are a JSON string, or the size of their
+/// own file.
+type Encoded = (usize, String, Option<OwnFiles>);
 
 /// Postings encoded at a time as the merge gives them ([`write_index_with`]): enough for
 /// every core, and a few tens of megabytes at most.
@@ -837,6 +937,53 @@ impl Shelved {
             complement: e.complement,
         }
     }
+
+    /// A key of the last index, as it was.
+    fn from_shelf(e: ShelfEntry) -> (Shelved, Encoded) {
+        let shelved = Shelved {
+            key: e.key,
+            forms: e.forms,
+            complement: e.complement,
+        };
+        (shelved, (e.df, e.postings, e.own))
+    }
+
+    fn into_shelf((s, (df, postings, own)): (Shelved, Encoded)) -> ShelfEntry {
+        ShelfEntry {
+            key: s.key,
+            forms: s.forms,
+            complement: s.complement,
+            df,
+            postings,
+            own,
+        }
+    }
+}
+
+/// The groups of keys to merge again, and the last index's keys, for an index over the
+/// batches of `layout` (ids and fingerprints; `made` tells which were inverted) that can
+/// start from the last one's `shelf`: the groups of the keys whose parts differ between each
+/// changed batch as it was and as it is. `None` when it cannot (other ids, other sizes, a
+/// batch as it was no longer kept).
+fn regroup(
+    shelf: Shelf,
+    layout: &[(Range<u32>, u128)],
+    made: Vec<Made>,
+    cache: &BatchCache,
+    sizes: (usize, usize),
+) -> Option<(std::collections::HashSet<Box<str>>, Vec<ShelfEntry>)> {
+    let changed = shelf.changed_batches(sizes, layout)?;
+    let mut made: Vec<Option<BatchBytes>> = made.into_iter().map(|m| m.inverted).collect();
+    let mut groups = std::collections::HashSet::new();
+    for (i, then) in changed {
+        let then = cache.peek(then)?;
+        let now = match made.get_mut(i).and_then(Option::take) {
+            Some(now) => now,
+            None => cache.peek(layout[i].1)?,
+        };
+        shelf::changed_groups(&then, &now, &mut groups)?;
+    }
+    Some((groups, shelf.entries))
 }
 
 /// Encode every key's postings; a frequent key's own file and head go out at once.
@@ -852,12 +999,12 @@ fn encode_all(
             let p = &e.postings;
             let b64 = base64(&encode_postings(p));
             if b64.len() <= own_file_bytes {
-                return Ok((e.df, json_str(&b64), false));
+                return Ok((e.df, json_str(&b64), None));
             }
             let key = format!("t/{}", file_name(&e.key));
             let bytes = js_file(&key, &json_str(&b64));
             let len = bytes.len();
-            out.put(&key, &bytes)?;
+            let own = out.put(&key, &bytes)?;
             // A complement goes with its token's head; a phrase is only ranked in full (the
             // order of several words is not in a head): neither has one of its own.
             let head = if e.complement || e.key.contains(' ') {
@@ -865,12 +1012,13 @@ fn encode_all(
             } else {
                 head(p, head_docs)
             };
+            let mut own_head = None;
             if let Some((score, id, h)) = head {
                 let key = format!("h/{}", file_name(&e.key));
                 let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
-                out.put(&key, &js_file(&key, &json))?;
+                own_head = Some(out.put(&key, &js_file(&key, &json))?);
             }
-            Ok((e.df, len.to_string(), true))
+            Ok((e.df, len.to_string(), Some((own, own_head))))
         })
         .collect::<Vec<std::io::Result<Encoded>>>()
         .into_iter()
@@ -880,34 +1028,31 @@ fn encode_all(
 /// The shards: each key's entry with its postings inline, or the size of its own file.
 /// Returns the shard keys and the manifest's `own` object.
 fn write_shards(
-    shelved: Vec<(Shelved, Encoded)>,
+    shelved: &[(Shelved, Encoded)],
     out: &Writer,
 ) -> std::io::Result<(Vec<String>, String)> {
-    let (entries, encoded): (Vec<Shelved>, Vec<Encoded>) = shelved.into_iter().unzip();
     // A token's forms, or 1 for a form written as its complement.
-    let forms: Vec<String> = entries
+    let forms: Vec<String> = shelved
         .iter()
-        .map(|e| match &e.forms {
+        .map(|(e, _)| match &e.forms {
             Some(f) => format!(",{}", serde_json::to_string(f).unwrap_or_default()),
             None if e.complement => ",1".to_string(),
             None => String::new(),
         })
         .collect();
-    let sizes: Vec<(&str, usize)> = entries
+    let sizes: Vec<(&str, usize)> = shelved
         .iter()
-        .zip(&encoded)
         .zip(&forms)
         .map(|((e, (_, postings, own)), f)| {
-            let inline = if *own { 8 } else { postings.len() - 2 };
+            let inline = if own.is_some() { 8 } else { postings.len() - 2 };
             (&*e.key, e.key.len() + inline + f.len() + 16)
         })
         .collect();
     let (keys, shard_index) = shard_tokens(&sizes);
     let mut shard_json: Vec<String> = vec![String::from("["); keys.len()];
     let mut own = String::from("{");
-    for (i, ((e, (df, postings, own_file)), f)) in
-        entries.iter().zip(encoded).zip(&forms).enumerate()
-    {
+    for (i, ((e, (df, postings, own_file)), f)) in shelved.iter().zip(&forms).enumerate() {
+        let own_file = own_file.is_some();
         let key = json_str(&e.key);
         // Phrase keys are found in their shards anyway (by prefix): the manifest, which every
         // query loads first, lists only tokens and forms.
@@ -1176,13 +1321,13 @@ mod tests {
         ];
         let split = by_first_byte(&spilled);
         assert_eq!(split.len(), 2);
-        for group in split {
+        for (_, group) in split {
             let read: Vec<(Range<u32>, batches::ReadBack)> = group
                 .into_iter()
                 .map(|(docs, p)| (docs, p.read(&store).unwrap()))
                 .collect();
             let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
-            merge_cursors(cursors, |group| {
+            merge_cursors(cursors, &|_| true, |group| {
                 apart.extend(group);
                 Ok(())
             })

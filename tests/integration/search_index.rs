@@ -494,7 +494,7 @@ fn kept_batches_make_the_same_index_and_a_damaged_one_is_made_again() {
         std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| !p.ends_with(search::batches::CHUNKS))
+            .filter(|p| !p.ends_with(search::batches::CHUNKS) && !p.ends_with(search::shelf::SHELF))
             .collect::<Vec<_>>()
     };
     build((0, n));
@@ -582,4 +582,79 @@ fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
     std::fs::write(&table, bytes).unwrap();
     let (_, kept) = made(&a, &holds(&now));
     assert!(kept.is_empty());
+}
+
+#[test]
+fn an_index_started_from_the_last_ones_keys_is_the_index_made_from_scratch() {
+    let mut a = archive(Path::new("."));
+    // Every key's postings in a file of their own, batches of three bulletins.
+    let sizes = search::Sizes { batch: 3, ..tiny() };
+    let dir = tempfile::tempdir().unwrap();
+    let hashes = |files: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, u128> {
+        files
+            .iter()
+            .map(|(p, b)| (p.clone(), xxhash_rust::xxh3::xxh3_128(b)))
+            .collect()
+    };
+    let scratch = |a: &Archive| -> BTreeMap<String, Vec<u8>> {
+        index_with(a, sizes, None).into_iter().collect()
+    };
+    // An index made with the cache, the output holding `output`: the files made, and those
+    // left as they were (the output's).
+    let made = |a: &Archive, output: &BTreeMap<String, u128>| {
+        let mut cache = search::BatchCache::open(dir.path()).unwrap();
+        cache.trust_chunks(|p, h| output.get(p) == Some(&h));
+        let (files, kept) = search::index_files_with(a, sizes, Some(&cache)).unwrap();
+        (files.into_iter().collect::<BTreeMap<_, _>>(), kept)
+    };
+    let is_own =
+        |p: &String| p.starts_with(&format!("{DIR}t/")) || p.starts_with(&format!("{DIR}h/"));
+    let before = scratch(&a);
+    assert!(before.keys().filter(|p| is_own(p)).count() > 50);
+    // The first index with the cache has nothing to start from.
+    let (files, kept) = made(&a, &BTreeMap::new());
+    assert!(kept.is_empty() && files == before);
+    // One title changed: the keys it touches are merged again, the other keys' own files
+    // are left as they were, and the whole is the index of the archive as it is now.
+    a.bulletins[4].title.push_str(" và ngân sách xã");
+    let now = scratch(&a);
+    let (files, kept) = made(&a, &hashes(&before));
+    let kept_own: Vec<&String> = kept.iter().filter(|p| is_own(p)).collect();
+    let own_now = now.keys().filter(|p| is_own(p)).count();
+    assert!(
+        kept_own.len() > own_now / 2 && kept_own.len() < own_now,
+        "{} of {own_now} own files kept",
+        kept_own.len()
+    );
+    let mut whole = files.clone();
+    for p in &kept {
+        assert!(!files.contains_key(p), "{p} both made and kept");
+        whole.insert(p.clone(), before[p].clone());
+    }
+    assert!(
+        whole == now,
+        "kept and made are the index made from scratch"
+    );
+    // An output without one of the own files kept: every key merged again.
+    let mut missing = hashes(&now);
+    missing.remove(kept_own[0]);
+    let (files, kept) = made(&a, &missing);
+    assert!(!kept.iter().any(is_own), "{kept:?}");
+    assert_eq!(files.len() + kept.len(), now.len());
+    // A damaged shelf: likewise.
+    let shelf = dir.path().join(search::shelf::SHELF);
+    let mut bytes = std::fs::read(&shelf).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&shelf, bytes).unwrap();
+    let (_, kept) = made(&a, &hashes(&now));
+    assert!(!kept.iter().any(is_own), "{kept:?}");
+    // Another change after that one, again from the shelf just made.
+    a.bulletins[0].title = "Thu ngân sách".into();
+    let later = scratch(&a);
+    let (files, kept) = made(&a, &hashes(&now));
+    assert!(kept.iter().any(is_own));
+    let mut whole = files;
+    whole.extend(kept.iter().map(|p| (p.clone(), now[p].clone())));
+    assert!(whole == later);
 }
