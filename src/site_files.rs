@@ -279,12 +279,41 @@ pub fn data_files(
 }
 
 /// The feeds, then sitemap.xml (of `pages`, the site paths of every page; a sitemap index of
-/// numbered sitemaps past 50,000 pages) and robots.txt. Fails only when the theme's
-/// `atom.xml` does.
-pub fn feed_files(r: &Renderer, pages: &[String]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// numbered sitemaps past 50,000 pages) and robots.txt, but the files `left` as the output
+/// has them, whose paths come second. Fails only when the theme's `atom.xml` does.
+pub fn feed_files(r: &Renderer, pages: &[String], left: &Left) -> Result<FeedFiles, Diagnostic> {
     let mut out = Vec::new();
-    each_feed_file(r, pages, &mut |p, bytes| out.push((p, bytes)))?;
-    Ok(out)
+    let mut kept = Vec::new();
+    let mut put = |p, bytes| out.push((p, bytes));
+    feeds::each_atom_feed(r, left.feeds, &mut put, &mut |p| kept.push(p))?;
+    if left.sitemap {
+        kept.extend(feeds::sitemap_paths(pages, feeds::SITEMAP_MAX_URLS));
+    } else {
+        feeds::each_sitemap(&r.urls, pages, feeds::SITEMAP_MAX_URLS, &mut |p, text| {
+            put(p, text.into_bytes())
+        });
+    }
+    put("robots.txt".into(), feeds::robots(&r.urls).into_bytes());
+    Ok((out, kept))
+}
+
+/// The feed files made (site path, bytes), and the site paths of those left as they are.
+pub type FeedFiles = (Vec<(String, Vec<u8>)>, Vec<String>);
+
+/// What a rebuild knows the output still has as this build would make it (see
+/// [`feed_files`]): the feeds whose newest bulletins `feeds` names (none changed, and they
+/// are listed as before), and the sitemap when `sitemap` (the same pages in the same order).
+pub struct Left<'a> {
+    pub feeds: &'a (dyn Fn(&[crate::model::BulletinId]) -> bool + Sync),
+    pub sitemap: bool,
+}
+
+impl Left<'_> {
+    /// Nothing left: every file made.
+    pub const NONE: Left<'static> = Left {
+        feeds: &|_| false,
+        sitemap: false,
+    };
 }
 
 /// [`feed_files`], each handed to `put` as soon as it is made (the sitemaps one by one).
@@ -293,7 +322,7 @@ pub fn each_feed_file(
     pages: &[String],
     put: &mut dyn FnMut(String, Vec<u8>),
 ) -> Result<(), Diagnostic> {
-    feeds::each_atom_feed(r, put)?;
+    feeds::each_atom_feed(r, &|_| false, put, &mut |_| {})?;
     feeds::each_sitemap(&r.urls, pages, feeds::SITEMAP_MAX_URLS, &mut |p, text| {
         put(p, text.into_bytes())
     });

@@ -37,7 +37,7 @@ use crate::rebuild::site::Served;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 
 /// The start of every cache file.
 fn tag() -> String {

@@ -345,7 +345,8 @@ fn with_pages(
     pages: Vec<String>,
     written: &manifest::Manifest,
 ) -> crate::rebuild::site::Served {
-    use crate::rebuild::site::page_file;
+    use crate::rebuild::site::{page_file, pages_print};
+    served.pages_print = pages_print(&pages);
     served.pages = pages.into_iter().map(|p| page_file(&p)).collect();
     for p in written.keys() {
         if !served.contains(p) {

@@ -153,6 +153,19 @@ pub struct Served {
     pub bundles: HashSet<String>,
     /// Where the rows of the data files are (see [`crate::output::data::Rows`]), when known.
     pub data_rows: Option<crate::output::data::Rows>,
+    /// The pages in the order the sitemap lists them ([`pages_print`]); 0 when not known.
+    pub pages_print: u128,
+}
+
+/// A hash of the pages' site paths in the order given (the plan's, which the sitemap
+/// follows): the same, and the sitemap is the same.
+pub fn pages_print<S: AsRef<str>>(page_paths: &[S]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in page_paths {
+        h.update(p.as_ref().as_bytes());
+        h.update(&[0]);
+    }
+    h.digest128()
 }
 
 impl Served {
@@ -635,6 +648,7 @@ impl Site {
         let mut insert = render(&r, &jobs)?;
         let mut served = Served {
             pages: page_paths.iter().map(|p| page_file(p)).collect(),
+            pages_print: pages_print(&page_paths),
             ..Served::default()
         };
         let (derived, data_rows) = derived_files(&r, &page_paths)?;
@@ -767,7 +781,8 @@ impl Site {
             // A change that moves no bulletin and lists none elsewhere (an edit of text, a
             // title, a figure's quote) leaves the groups as they were: a copy of them is a
             // tenth of making them.
-            let groups = if old.before.groups_stay(&archive, &ch.files) {
+            let groups_kept = old.before.groups_stay(&archive, &ch.files);
+            let groups = if groups_kept {
                 crate::timings::note("rebuild/group", format_args!("kept"));
                 old.groups.clone()
             } else {
@@ -786,7 +801,7 @@ impl Site {
             };
             let done = this.update_content(
                 (&archive, &groups, &theme),
-                (old.before, old.groups),
+                (old.before, old.groups, groups_kept),
                 data,
                 ch,
                 old.served,
@@ -880,7 +895,18 @@ impl Site {
                 let page_paths: Vec<String> = plan.iter().map(|j| r.page_path(j)).collect();
                 let files = page_paths.iter().map(|p| page_file(p)).collect();
                 let jobs: &[Job] = if ch.theme { &plan } else { &[] };
-                self.update(&r, files, jobs, ch, &good.served)
+                let (mut served, mut delta) = self.update(&r, files, jobs, ch, &good.served)?;
+                served.pages_print = pages_print(&page_paths);
+                if ch.theme {
+                    // The feeds are rendered with a template too; the sitemap is not.
+                    let left = site_files::Left {
+                        feeds: &|_| false,
+                        sitemap: true,
+                    };
+                    let (feeds, _) = feed_files(&r, &page_paths, &left, &good.served)?;
+                    delta.insert.extend(feeds);
+                }
+                Ok((served, delta))
             });
         match result {
             Ok((served, delta)) => {
@@ -905,7 +931,7 @@ impl Site {
     fn update_content(
         &self,
         (archive, groups, theme): (&Archive, &Groups, &Theme),
-        (before, old_groups): (Before, &Groups),
+        (before, old_groups, groups_kept): (Before, &Groups, bool),
         data: DataFiles,
         ch: &Changes,
         old: &Served,
@@ -928,8 +954,29 @@ impl Site {
         };
         crate::timings::phase("rebuild/affected", &mut t);
         let (mut served, first) = self.update(&r, files, &light, ch, old)?;
+        served.pages_print = pages_print(&page_paths);
         publish(first);
         crate::timings::phase("rebuild/pages", &mut t);
+        // The feeds none of whose bulletins changed, listed as before, and the sitemap of the
+        // same pages, are as the output has them (with the same templates).
+        let changed: HashSet<u32> = if groups_kept && !ch.theme {
+            archive
+                .bulletins
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| ch.files.contains(&b.file))
+                .map(|(i, _)| i as u32)
+                .collect()
+        } else {
+            HashSet::default()
+        };
+        let same_feed = |ids: &[crate::model::BulletinId]| {
+            groups_kept && !ch.theme && ids.iter().all(|b| !changed.contains(&b.0))
+        };
+        let left = site_files::Left {
+            feeds: &same_feed,
+            sitemap: !ch.theme && old.pages_print != 0 && old.pages_print == served.pages_print,
+        };
 
         // The heavy pages and the machine-read files, side by side; the data files only when
         // a value, or the slug or date of a bulletin with values, changed.
@@ -943,7 +990,7 @@ impl Site {
             || {
                 // The data files (half a gigabyte at 100,000 bulletins) beside the feeds.
                 let (out, remade) = rayon::join(
-                    || feed_files(&r, &page_paths),
+                    || feed_files(&r, &page_paths, &left, old),
                     || match &data {
                         DataFiles::Same => None,
                         DataFiles::Remade { staging, kept } => {
@@ -951,17 +998,17 @@ impl Site {
                         }
                     },
                 );
-                let mut out = out?;
+                let (mut out, left) = out?;
                 let Some((files, rows)) = remade.transpose().map_err(data_error)? else {
-                    return Ok((out, Vec::new(), None));
+                    return Ok((out, left, Vec::new(), None));
                 };
                 let (bytes, staged) = DataFile::split(files);
                 out.extend(bytes);
-                Ok::<_, Diagnostics>((out, staged, Some(rows)))
+                Ok::<_, Diagnostics>((out, left, staged, Some(rows)))
             },
         );
         let mut insert = rendered?;
-        let (mut derived, staged, data_rows) = derived?;
+        let (mut derived, left, staged, data_rows) = derived?;
         let index = index.join().map_err(|_| {
             diags(vec![Diagnostic::new(
                 crate::search::DIR,
@@ -973,6 +1020,7 @@ impl Site {
         crate::timings::phase("rebuild/derived", &mut t);
         let mut derived_paths: HashSet<String> = derived.iter().map(|(p, _)| p.clone()).collect();
         derived_paths.extend(index_kept);
+        derived_paths.extend(left);
         derived_paths.extend(staged.iter().map(|s| s.site_path().to_string()));
         if let Some(rows) = data_rows {
             served.data_rows = Some(rows);
@@ -1149,20 +1197,38 @@ fn kept_rows<'a>(
 fn feeds_and_index(r: &Renderer, page_paths: &[String]) -> Result<Files, Diagnostics> {
     // The search index takes the longest: made beside the feeds.
     let (feeds, index) = rayon::join(
-        || feed_files(r, page_paths),
+        || feed_files(r, page_paths, &site_files::Left::NONE, &Served::default()),
         || search_index(r.archive, None),
     );
-    let mut out = feeds?;
+    let (mut out, _) = feeds?;
     // Without a cache no file is left as it was.
     let (index, _) = index?;
     out.extend(index);
     Ok(out)
 }
 
-/// Feeds, sitemap and robots.txt.
-fn feed_files(r: &Renderer, page_paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+/// Feeds, sitemap and robots.txt, but those `left` as the output has them (which `old`, what
+/// the output serves, must hold: else every one is made), whose paths come second.
+fn feed_files(
+    r: &Renderer,
+    page_paths: &[String],
+    left: &site_files::Left,
+    old: &Served,
+) -> Result<(Files, Vec<String>), Diagnostics> {
     let mut t = Instant::now();
-    let out = site_files::feed_files(r, page_paths).map_err(|e| diags(vec![e]));
+    let mut out = site_files::feed_files(r, page_paths, left).map_err(|e| diags(vec![e]));
+    if let Ok((_, kept)) = &out {
+        if !kept.iter().all(|p| old.derived.contains(p)) {
+            out = site_files::feed_files(r, page_paths, &site_files::Left::NONE)
+                .map_err(|e| diags(vec![e]));
+        }
+    }
+    if let Ok((made, kept)) = &out {
+        crate::timings::note(
+            "rebuild/feeds",
+            format_args!("{} made, {} left", made.len(), kept.len()),
+        );
+    }
     crate::timings::phase("rebuild/feeds", &mut t);
     out
 }

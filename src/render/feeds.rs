@@ -76,10 +76,13 @@ fn entry(r: &Renderer, id: BulletinId) -> Result<tera::Value, Diagnostic> {
 /// The site's feed and one per locality, each of the newest [`FEED_ENTRIES`] bulletins of
 /// its list, each handed to `put` (site path, bytes) as soon as it is made: at a million
 /// bulletins the feeds of ten thousand units are over 100 MB together. A bulletin's entry is
-/// made once and shared by every feed that carries it.
+/// made once and shared by every feed that carries it. A feed whose newest bulletins
+/// `same` says are as the output's file has them is not made: its path goes to `kept`.
 pub fn each_atom_feed(
     r: &Renderer,
+    same: &dyn Fn(&[BulletinId]) -> bool,
     put: &mut dyn FnMut(String, Vec<u8>),
+    kept: &mut dyn FnMut(String),
 ) -> Result<(), Diagnostic> {
     let a = r.archive;
     let entries: Vec<std::sync::OnceLock<tera::Value>> =
@@ -115,13 +118,21 @@ pub fn each_atom_feed(
     let newest: Vec<BulletinId> = (0..a.bulletins.len().min(FEED_ENTRIES) as u32)
         .map(BulletinId)
         .collect();
-    let (p, bytes) = feed("atom.xml", "", a.settings.title.clone(), &newest)?;
-    put(p, bytes);
+    if same(&newest) {
+        kept("atom.xml".into());
+    } else {
+        let (p, bytes) = feed("atom.xml", "", a.settings.title.clone(), &newest)?;
+        put(p, bytes);
+    }
     for l in a.localities.ids() {
         let loc = a.localities.get(l);
         let page = path::locality(&loc.id);
-        let title = format!("{} – {}", loc.display_name, a.settings.title);
         let ids = &r.groups.by_locality[l.0 as usize];
+        if same(&ids[..ids.len().min(FEED_ENTRIES)]) {
+            kept(format!("{page}atom.xml"));
+            continue;
+        }
+        let title = format!("{} – {}", loc.display_name, a.settings.title);
         let (p, bytes) = feed(&format!("{page}atom.xml"), &page, title, ids)?;
         put(p, bytes);
     }
@@ -167,6 +178,18 @@ pub fn each_sitemap(
     for (i, chunk) in parts.enumerate() {
         put(name(i), urlset(urls, chunk));
     }
+}
+
+/// The files [`each_sitemap`] writes for `pages`.
+pub fn sitemap_paths(pages: &[String], max_urls: usize) -> Vec<String> {
+    let locs = pages.iter().filter(|p| !p.ends_with(".html")).count();
+    if locs <= max_urls {
+        return vec!["sitemap.xml".into()];
+    }
+    let parts = locs.div_ceil(max_urls.max(1));
+    std::iter::once("sitemap.xml".into())
+        .chain((0..parts).map(|i| format!("sitemap-{}.xml", i + 1)))
+        .collect()
 }
 
 fn urlset(urls: &Urls, pages: &[&String]) -> String {

@@ -8,12 +8,12 @@
 //! the ids of every older bulletin), a key's postings can only have changed if its part of a
 //! re-inverted batch did; the last index's entry of every other key is still right, and so
 //! are its own files (`t/`, `h/`), which the output still holds. So the shelf keeps, for
-//! every key, what its shard entry needs ([`ShelfEntry`]), with the hashes of its own
+//! every key, what its shard entry needs (`ShelfEntry`), with the hashes of its own
 //! files, and the batches (ids and fingerprints) it was made from.
 //!
 //! A token and its forms are one group (a form's entry depends on its token's postings, and
 //! the token's list of forms on theirs), and a phrase key is a group of its own: a group is
-//! made again whole when any of its keys changed ([`changed_groups`]).
+//! made again whole when any of its keys changed (`changed_groups`).
 
 use std::collections::HashSet;
 use std::io;

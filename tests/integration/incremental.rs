@@ -749,3 +749,56 @@ fn an_edit_that_lists_no_bulletin_elsewhere_keeps_the_groups() {
     edit(&a, EDITED, "date: 2020-01-07", "date: 2019-01-07");
     assert!(!kept("a date changed"));
 }
+
+/// `(made, left)` from the one note `rebuild/feeds: M made, L left`.
+fn feeds_made(stderr: &str) -> (usize, usize) {
+    let notes = notes(stderr, "rebuild/feeds");
+    assert_eq!(notes.len(), 1, "one note rebuild/feeds: {stderr}");
+    let (made, left) = notes[0]
+        .strip_suffix(" left")
+        .and_then(|n| n.split_once(" made, "))
+        .expect("M made, L left");
+    (made.parse().unwrap(), left.parse().unwrap())
+}
+
+#[test]
+fn a_text_edit_makes_again_only_the_feeds_that_carry_the_bulletin() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let feeds = walkdir::WalkDir::new(&a.out)
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_name() == "atom.xml")
+        .count();
+    assert!(feeds > 5, "{feeds} feeds");
+    // The edited bulletin is in the site's feed and its units' (and their parents'); the
+    // other feeds and the sitemap are left, and the output is a full build's.
+    edit(&a, EDITED, "Nhân dịp này,", "Một câu thêm. Nhân dịp này,");
+    let stderr = rebuilt_like_full(&a, "a text edit");
+    let (made, left) = feeds_made(&stderr);
+    // Made: the feeds, robots.txt; left: feeds and the sitemap.
+    assert!(made >= 2 && made < feeds, "{made} made of {feeds}");
+    assert_eq!(made - 1 + left - 1, feeds, "{made} made, {left} left");
+    // A title edit shows in the feeds too.
+    edit(&a, EDITED, "title: \"", "title: \"Sửa: ");
+    rebuilt_like_full(&a, "a title edit");
+    // A bulletin moved in the order: the lists change, every feed and the sitemap made.
+    edit(&a, EDITED, "date: 2020-01-07", "date: 2019-01-07");
+    let stderr = rebuilt_like_full(&a, "a date changed");
+    assert_eq!(feeds_made(&stderr), (feeds + 2, 0));
+}
+
+#[test]
+fn a_changed_feed_template_makes_every_feed_again() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let atom =
+        std::fs::read_to_string(example_root().join("themes/default/templates/atom.xml")).unwrap();
+    a.write(
+        "templates/atom.xml",
+        atom.replacen("</feed>", "<!-- the site's own feed --></feed>", 1),
+    );
+    rebuilt_like_full(&a, "the feed template overridden");
+    assert!(std::fs::read_to_string(a.out.join("atom.xml"))
+        .unwrap()
+        .contains("the site's own feed"));
+}
