@@ -674,6 +674,51 @@ impl Write for Sealed {
 mod tests {
     use super::*;
 
+    #[test]
+    fn bulletin_stamps_are_each_files_stamp_a_bundle_its_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut files = Vec::new();
+        let mut add = |rel: &str, bundle: Option<&str>| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, rel).unwrap();
+            files.push(Found {
+                path: rel.into(),
+                bundle: bundle.map(PathBuf::from),
+            });
+        };
+        // Many files of one folder, a few of another, a bundle between, one not there.
+        for i in 0..30 {
+            add(&format!("content/2020/bai-{i:02}.md"), None);
+        }
+        add("content/2021/a.md", None);
+        add("content/2021/goi/index.md", Some("content/2021/goi"));
+        add("content/2021/z.md", None);
+        files.push(Found {
+            path: "content/2020/mat.md".into(),
+            bundle: None,
+        });
+        let stamps = bulletin_stamps(root, &files);
+        assert_eq!(stamps.len(), files.len());
+        for ((path, stamp), f) in stamps.iter().zip(&files) {
+            assert_eq!(path, &f.path);
+            let on_disk = root.join(f.bundle.as_ref().unwrap_or(&f.path));
+            assert_eq!(*stamp, Stamp::of(&on_disk), "{path:?}");
+        }
+        assert!(stamps.last().unwrap().1.is_none(), "a file not there");
+        // A file changed: its stamp changes, the others' do not.
+        fs::write(root.join("content/2020/bai-07.md"), "longer than before").unwrap();
+        let again = bulletin_stamps(root, &files);
+        let differ: Vec<&PathBuf> = stamps
+            .iter()
+            .zip(&again)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| &a.0)
+            .collect();
+        assert_eq!(differ, [&PathBuf::from("content/2020/bai-07.md")]);
+    }
+
     fn stamps() -> Stamps {
         Stamps {
             build: 7,

@@ -104,6 +104,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_change_in_one_of_many_sibling_folders_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let mut manifest = Manifest::new();
+        for i in 0..40 {
+            let page = format!("ban-tin/bai-{i}/index.html");
+            fs::create_dir_all(out.join(&page).parent().unwrap()).unwrap();
+            fs::write(out.join(&page), "x").unwrap();
+            manifest.insert(page, i);
+        }
+        let folders = Folders::of(out, &manifest).unwrap();
+        assert_eq!(
+            folders.0.len(),
+            42,
+            "the output, ban-tin and its 40 folders"
+        );
+        assert!(folders.unchanged(out));
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        fs::write(out.join("ban-tin/bai-23/stray.txt"), "y").unwrap();
+        assert!(!folders.unchanged(out), "a file added in one of them");
+        fs::remove_file(out.join("ban-tin/bai-23/stray.txt")).unwrap();
+        let mut kept = folders.clone();
+        assert!(kept.update(out, ["ban-tin/bai-23/index.html"].into_iter()));
+        assert!(kept.unchanged(out));
+        fs::remove_file(out.join("ban-tin/bai-5/index.html")).unwrap();
+        fs::remove_dir(out.join("ban-tin/bai-5")).unwrap();
+        assert!(!kept.unchanged(out), "a folder removed");
+    }
+
+    #[test]
     fn the_folders_above_files_are_each_there_once_parents_included() {
         let files = [
             "a/b/c/index.html",
