@@ -151,11 +151,24 @@ impl Base {
 
     /// Order the bulletins and give them handles: see [`assemble`].
     pub fn assemble(self, parsed: Vec<article::ParsedArticle>) -> Archive {
+        self.assemble_as_before(parsed, None)
+    }
+
+    /// [`Base::assemble`] of articles that may be in the archive's order already, their
+    /// figures too: `places`, when given, holds for each article (in order) the places its
+    /// figures had in the archive's list of figures, as many as it has. What is in order
+    /// is not sorted again (the order is checked: one not in order is sorted as
+    /// [`assemble`] does).
+    pub fn assemble_as_before(
+        self,
+        parsed: Vec<article::ParsedArticle>,
+        places: Option<Vec<u32>>,
+    ) -> Archive {
         let mut apart = Accepted::default();
         for a in parsed {
             apart.push(a);
         }
-        self.assemble_apart(apart.parsed, apart.values)
+        self.assemble_apart(apart.parsed, apart.values, places)
     }
 
     /// [`Base::assemble`] of articles whose figures are in `values` instead, each naming its
@@ -164,6 +177,7 @@ impl Base {
         self,
         parsed: Vec<article::ParsedArticle>,
         values: Vec<crate::model::IndicatorValue>,
+        places: Option<Vec<u32>>,
     ) -> Archive {
         assemble(
             self.settings,
@@ -171,8 +185,8 @@ impl Base {
             self.terms,
             self.indicators,
             self.bodies,
-            parsed,
-            values,
+            (parsed, values),
+            places,
         )
     }
 }
@@ -325,7 +339,7 @@ pub fn load_all(
     if !errors.is_empty() {
         return Err(Diagnostics::from_iter(errors).sorted());
     }
-    let archive = base.assemble_apart(parsed, values);
+    let archive = base.assemble_apart(parsed, values, None);
     crate::timings::phase("load/assemble", &mut t);
     Ok(Loaded {
         archive,
@@ -336,15 +350,20 @@ pub fn load_all(
 
 /// Order bulletins (newest first, then slug), give them handles, order the values. The
 /// articles hold no figures: `values` has them, each naming its article by its place in
-/// `parsed`.
+/// `parsed`. Articles already in order are left so; figures whose `places` (those of each
+/// article's, see [`Base::assemble_as_before`]) are their order are put there without
+/// sorting.
 pub fn assemble(
     settings: settings::Settings,
     localities: Localities,
     terms: crate::model::Terms,
     indicators: Indicators,
     bodies: Arc<BodyStore>,
-    parsed: Vec<article::ParsedArticle>,
-    mut values: Vec<crate::model::IndicatorValue>,
+    (parsed, mut values): (
+        Vec<article::ParsedArticle>,
+        Vec<crate::model::IndicatorValue>,
+    ),
+    places: Option<Vec<u32>>,
 ) -> Archive {
     let mut t = std::time::Instant::now();
     // Large records are sorted through a permutation, so that sorting moves indexes only.
@@ -393,7 +412,34 @@ pub fn assemble(
             )
         })
         .collect();
-    let values = sorted_by_key(values, keys);
+    // A bulletin's figures take its places in the order of their keys (one read again has
+    // them in the order of its text).
+    let places = places.filter(|p| p.len() == values.len()).map(|mut p| {
+        let (mut items, mut spots) = (Vec::new(), Vec::new());
+        for run in (0..values.len() as u32)
+            .collect::<Vec<_>>()
+            .chunk_by(|&x, &y| values[x as usize].bulletin == values[y as usize].bulletin)
+        {
+            items.clear();
+            items.extend_from_slice(run);
+            items.sort_by(|&x, &y| (&keys[x as usize], x).cmp(&(&keys[y as usize], y)));
+            spots.clear();
+            spots.extend(run.iter().map(|&i| p[i as usize]));
+            spots.sort_unstable();
+            for (&item, &spot) in items.iter().zip(&spots) {
+                p[item as usize] = spot;
+            }
+        }
+        p
+    });
+    let values = match places.and_then(|p| order_of_places(&p, &keys)) {
+        Some(order) => {
+            crate::timings::note("assemble/values", format_args!("in place"));
+            apply_order(&mut values, &order);
+            values
+        }
+        None => sorted_by_key(values, keys),
+    };
     crate::timings::phase("assemble/values", &mut t);
     Archive {
         settings,
@@ -413,9 +459,34 @@ fn sorted_by<T: Send + Sync>(
     cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
 ) -> (Vec<T>, Vec<u32>) {
     let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    // In order already (a rebuild resumes them so): left as they are.
+    if items.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+        return (items, order);
+    }
     order.par_sort_by(|&x, &y| cmp(&items[x as usize], &items[y as usize]));
     apply_order(&mut items, &order);
     (items, order)
+}
+
+/// The order [`sorted_by_key`] would give items of these `keys` (position → item), when
+/// `places` (item → position) is it: a permutation under which `(key, item)` ascends
+/// strictly, which is the order of a stable sort. `None` when it is not.
+fn order_of_places<K: Ord>(places: &[u32], keys: &[K]) -> Option<Vec<u32>> {
+    if places.len() != keys.len() {
+        return None;
+    }
+    let mut order = vec![u32::MAX; places.len()];
+    for (item, &place) in places.iter().enumerate() {
+        let slot = order.get_mut(place as usize)?;
+        if *slot != u32::MAX {
+            return None;
+        }
+        *slot = item as u32;
+    }
+    order
+        .windows(2)
+        .all(|w| (&keys[w[0] as usize], w[0]) < (&keys[w[1] as usize], w[1]))
+        .then_some(order)
 }
 
 /// `items` sorted by `keys` (one per item), equal keys in their original order.
@@ -849,6 +920,39 @@ mod tests {
             expected.sort_by_key(|x| x.0);
             let keys: Vec<u8> = items.iter().map(|x| x.0).collect();
             prop_assert_eq!(sorted_by_key(items, keys), expected);
+        }
+
+        /// Places are taken exactly when they are the stable sort's order: given the
+        /// sorted order's places they are; shuffled, only if that is the sort's order too.
+        #[test]
+        fn places_are_taken_only_when_they_are_the_sorts_order(
+            keys in proptest::collection::vec(0u8..6, 0..60),
+            shuffle in any::<u64>(),
+        ) {
+            let n = keys.len();
+            let mut sorted: Vec<u32> = (0..n as u32).collect();
+            sorted.sort_by_key(|&i| keys[i as usize]);
+            // item -> position in the stable sort
+            let mut places = vec![0u32; n];
+            for (pos, &item) in sorted.iter().enumerate() {
+                places[item as usize] = pos as u32;
+            }
+            prop_assert_eq!(order_of_places(&places, &keys), Some(sorted.clone()));
+            let mut other = places.clone();
+            let mut x = shuffle;
+            for i in (1..n).rev() {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                other.swap(i, (x >> 33) as usize % (i + 1));
+            }
+            let taken = order_of_places(&other, &keys);
+            prop_assert!(taken.is_none() || taken == Some(sorted));
+            // Not a permutation, or of another length: never taken.
+            if n >= 2 {
+                let mut twice = places.clone();
+                twice[0] = twice[1];
+                prop_assert_eq!(order_of_places(&twice, &keys), None);
+            }
+            prop_assert_eq!(order_of_places(&places[..n.saturating_sub(1)], &keys).filter(|_| n > 0), None);
         }
     }
 

@@ -579,12 +579,15 @@ impl Site {
     }
 
     /// The archive of the `accepted` files: the bulletins of `old` where their file is not in
-    /// `changed`, the cached ones otherwise (moved out of the cache).
+    /// `changed`, the cached ones otherwise (moved out of the cache). With `before` (an
+    /// earlier archive's bulletin files in order, and where each one's figures stood), the
+    /// bulletins are taken in that order, and what is still in order is not sorted again.
     fn assemble(
         &mut self,
         accepted: &[usize],
         old: Option<Archive>,
         changed: &BTreeSet<PathBuf>,
+        before: Option<(&[PathBuf], &crate::group::PerBulletin)>,
     ) -> Result<Archive, Diagnostics> {
         let Some(c) = &mut self.cache else {
             return Err(Diagnostic::new(".", "the site has not been read").into());
@@ -617,6 +620,21 @@ impl Site {
                 })
                 .collect();
         }
+        let mut accepted = accepted.to_vec();
+        if let Some((files, _)) = before {
+            let place: HashMap<&Path, usize> = files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.as_path(), i))
+                .collect();
+            // Stable: new files come after the others, in their order.
+            accepted.sort_by_key(|&i| {
+                place
+                    .get(c.files[i].path.as_path())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            });
+        }
         let parsed: Vec<ParsedArticle> = accepted
             .iter()
             .filter_map(|&i| {
@@ -624,8 +642,23 @@ impl Site {
                 reuse.remove(f).or_else(|| c.parsed.remove(f)?.ok())
             })
             .collect();
+        // Where each bulletin's figures stood, when every bulletin is the earlier one of its
+        // place with as many figures (see `load::assemble`).
+        let places = before.and_then(|(files, per)| {
+            let mut places = Vec::new();
+            for (k, a) in parsed.iter().enumerate() {
+                let was = per
+                    .get(k)
+                    .filter(|_| files.get(k) == Some(&a.bulletin.file))?;
+                if was.len() != a.values.len() {
+                    return None;
+                }
+                places.extend_from_slice(was);
+            }
+            Some(places)
+        });
         crate::timings::phase("assemble/accepted", &mut t);
-        Ok(c.base.clone().assemble(parsed))
+        Ok(c.base.clone().assemble_as_before(parsed, places))
     }
 
     fn load_theme(&self, settings: &Settings) -> Result<Theme, Diagnostics> {
@@ -638,7 +671,7 @@ impl Site {
         self.earlier = None;
         self.read_all()?;
         let accepted = self.check()?;
-        let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
+        let mut archive = self.assemble(&accepted, None, &BTreeSet::new(), None)?;
         crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         let groups = Groups::new(&archive);
         let theme = self.load_theme(&archive.settings)?;
@@ -747,7 +780,7 @@ impl Site {
             &ch.files,
         );
         let old_data = data_prints(&old_archive, &old_groups, &ch.files);
-        let mut archive = self.assemble(&accepted, Some(old_archive), &ch.files)?;
+        let mut archive = self.assemble(&accepted, Some(old_archive), &ch.files, None)?;
         // Only the photos of the bulletins read again: the others keep theirs.
         crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         crate::timings::phase("rebuild/assemble", &mut t);
@@ -833,7 +866,8 @@ impl Site {
         let replaced = if content { self.reread(ch) } else { Vec::new() };
         let accepted = self.check()?;
         crate::timings::phase("rebuild/read", &mut t);
-        let mut archive = self.assemble(&accepted, None, &BTreeSet::new())?;
+        let before = (earlier.files.as_slice(), &earlier.groups.values_by_bulletin);
+        let mut archive = self.assemble(&accepted, None, &BTreeSet::new(), Some(before))?;
         crate::photos::prepare(&self.root, &mut archive, CacheUse::ReadWrite)?;
         crate::timings::phase("rebuild/assemble", &mut t);
         let Earlier {

@@ -802,3 +802,36 @@ fn a_changed_feed_template_makes_every_feed_again() {
         .unwrap()
         .contains("the site's own feed"));
 }
+
+#[test]
+fn a_rebuild_takes_the_figures_in_the_order_they_had_when_it_still_holds() {
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let in_place = |what: &str| -> bool {
+        let stderr = rebuilt_like_full(&a, what);
+        notes(&stderr, "assemble/values") == ["in place"]
+    };
+    edit(&a, EDITED, "Nhân dịp này,", "Một câu thêm. Nhân dịp này,");
+    assert!(in_place("a text edit"));
+    edit(
+        &a,
+        EDITED,
+        "[97,36%](ind:truong-chuan)",
+        "[98,5%](ind:truong-chuan)",
+    );
+    assert!(in_place("a figure's value edited"));
+    // A bulletin added: the figures after it move, and are sorted.
+    a.write(
+        "content/2021/06/bulletin-moi.md",
+        "---\ntitle: \"Bản tin mới về thu ngân sách\"\ndate: 2021-06-30\nlocality: tp-yen-bai\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n",
+    );
+    assert!(!in_place("a bulletin added"));
+    // A figure of another indicator: sorted, and in the place a full build gives it.
+    edit(
+        &a,
+        EDITED,
+        "[98,5%](ind:truong-chuan)",
+        "[98,5%](ind:truong-chuan) và [12 tỷ đồng](ind:thu-ngan-sach?period=2020&kind=actual)",
+    );
+    assert!(!in_place("a figure added"));
+}
