@@ -622,18 +622,21 @@ impl Site {
         }
         let mut accepted = accepted.to_vec();
         if let Some((files, _)) = before {
-            let place: HashMap<&Path, usize> = files
+            // By their bytes: hashing a path hashes its components one by one.
+            let place: HashMap<&[u8], u32> = (0..)
+                .zip(files)
+                .map(|(i, f)| (f.as_os_str().as_encoded_bytes(), i))
+                .collect();
+            let mut placed: Vec<(u32, usize)> = accepted
                 .iter()
-                .enumerate()
-                .map(|(i, f)| (f.as_path(), i))
+                .map(|&i| {
+                    let path = c.files[i].path.as_os_str().as_encoded_bytes();
+                    (place.get(path).copied().unwrap_or(u32::MAX), i)
+                })
                 .collect();
             // Stable: new files come after the others, in their order.
-            accepted.sort_by_key(|&i| {
-                place
-                    .get(c.files[i].path.as_path())
-                    .copied()
-                    .unwrap_or(usize::MAX)
-            });
+            placed.sort_by_key(|&(p, _)| p);
+            accepted = placed.into_iter().map(|(_, i)| i).collect();
         }
         let parsed: Vec<ParsedArticle> = accepted
             .iter()
