@@ -13,6 +13,8 @@
 //! - `bodies`: the bulletins' HTML bodies, which the record points into.
 //! - `index/`: the search index's batches (see [`crate::search::batches`]), named by
 //!   fingerprints that point into `bodies`; a full build replaces them with the bodies.
+//!   Beside them the last index's metadata chunks (`chunks`) and keys (`shelf`, see
+//!   [`crate::search::shelf`]).
 //!
 //! `stamps` and `record` start with a tag naming the format and the bantin version, then an
 //! xxh3-128 digest of the bytes after it; a file with another tag, whose bytes do not match
