@@ -996,25 +996,16 @@ impl Site {
         crate::timings::phase("rebuild/pages", &mut t);
         // The feeds none of whose bulletins changed, listed as before, and the sitemap of the
         // same pages, are as the output has them (with the same templates).
-        let changed: HashSet<u32> = if groups_kept && !ch.theme {
-            archive
-                .bulletins
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| ch.files.contains(&b.file))
-                .map(|(i, _)| i as u32)
-                .collect()
-        } else {
-            HashSet::default()
-        };
+        let changed = (groups_kept && !ch.theme).then(|| changed_ids(archive, &ch.files));
         let same_feed = |ids: &[crate::model::BulletinId]| {
-            groups_kept && !ch.theme && ids.iter().all(|b| !changed.contains(&b.0))
+            changed
+                .as_ref()
+                .is_some_and(|c| ids.iter().all(|b| !c.contains(&b.0)))
         };
         let left = site_files::Left {
             feeds: &same_feed,
             sitemap: !ch.theme && old.pages_print != 0 && old.pages_print == served.pages_print,
         };
-
         // The heavy pages and the machine-read files, side by side; the data files only when
         // a value, or the slug or date of a bulletin with values, changed.
         let (rendered, derived) = rayon::join(
@@ -1154,6 +1145,15 @@ impl Site {
             },
         ))
     }
+}
+
+/// The handles of the bulletins read from `files`.
+fn changed_ids(archive: &Archive, files: &BTreeSet<PathBuf>) -> HashSet<u32> {
+    (0..)
+        .zip(&archive.bulletins)
+        .filter(|(_, b)| files.contains(&b.file))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The source files of the good archive's bulletins.

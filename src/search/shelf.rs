@@ -83,12 +83,13 @@ impl Shelf {
 
     /// The own files of every key, as `(site path, hash)`.
     pub(super) fn own_files(&self) -> impl Iterator<Item = (String, u128)> + '_ {
-        self.entries.iter().flat_map(|e| {
-            let (t, h) = e.own.unwrap_or_default();
-            let own = e.own.map(|_| (own_path("t", &e.key), t));
-            let head = h.map(|h| (own_path("h", &e.key), h));
-            own.into_iter().chain(head)
-        })
+        self.entries
+            .iter()
+            .filter_map(|e| Some((e, e.own?)))
+            .flat_map(|(e, (t, h))| {
+                std::iter::once((own_path("t", &e.key), t))
+                    .chain(h.map(|h| (own_path("h", &e.key), h)))
+            })
     }
 
     /// Whether an index of these sizes over these batches (ids, fingerprint) can start from

@@ -853,25 +853,10 @@ fn write_index_with(
         .collect::<std::io::Result<_>>()?;
     let mut shelved: Vec<(Shelved, Encoded)> = shelved.into_iter().flatten().collect();
     drop(batches);
-    // The keys of the groups not merged again are the last index's, and so are their own
-    // files, which the output still holds.
-    let mut kept_own = Vec::new();
-    if let Some((groups, entries)) = again {
-        for e in entries {
-            if groups.contains(shelf::group_of(&e.key)) {
-                continue;
-            }
-            if let Some((t, h)) = e.own {
-                out.keep(&format!("t/{}", file_name(&e.key)), t);
-                kept_own.push(shelf::own_path("t", &e.key));
-                if let Some(h) = h {
-                    out.keep(&format!("h/{}", file_name(&e.key)), h);
-                    kept_own.push(shelf::own_path("h", &e.key));
-                }
-            }
-            shelved.push(Shelved::from_shelf(e));
-        }
-    }
+    let kept_own = match again {
+        Some((groups, entries)) => keep_unchanged(&groups, entries, &out, &mut shelved),
+        None => Vec::new(),
+    };
     crate::timings::phase("search/encode", &mut t);
     shelved.sort_unstable_by(|a, b| a.0.key.cmp(&b.0.key));
     let (keys, own) = write_shards(&shelved, &out)?;
@@ -958,6 +943,31 @@ impl Shelved {
             own,
         }
     }
+}
+
+/// The keys of the last index (`entries`) whose groups are not merged again (not in
+/// `groups`), added to `shelved` as they were; their own files, which the output still
+/// holds, are counted as kept. Returns those files' site paths.
+fn keep_unchanged(
+    groups: &std::collections::HashSet<Box<str>>,
+    entries: Vec<ShelfEntry>,
+    out: &Writer,
+    shelved: &mut Vec<(Shelved, Encoded)>,
+) -> Vec<String> {
+    let mut kept = Vec::new();
+    for e in entries {
+        if groups.contains(shelf::group_of(&e.key)) {
+            continue;
+        }
+        if let Some((t, h)) = e.own {
+            kept.push(out.keep(&format!("t/{}", file_name(&e.key)), t));
+            if let Some(h) = h {
+                kept.push(out.keep(&format!("h/{}", file_name(&e.key)), h));
+            }
+        }
+        shelved.push(Shelved::from_shelf(e));
+    }
+    kept
 }
 
 /// The groups of keys to merge again, and the last index's keys, for an index over the
@@ -1213,13 +1223,16 @@ impl<'s> Writer<'s> {
         Ok(hash)
     }
 
-    /// Count the file of `key`, left as it is in the output with this `hash`.
-    fn keep(&self, key: &str, hash: u128) {
-        let sum = file_sum(&format!("{DIR}{key}.js"), hash);
+    /// Count the file of `key`, left as it is in the output with this `hash`; returns its
+    /// site path.
+    fn keep(&self, key: &str, hash: u128) -> String {
+        let path = format!("{DIR}{key}.js");
+        let sum = file_sum(&path, hash);
         if let Ok(mut seen) = self.seen.lock() {
             seen.0 += 1;
             seen.1 = seen.1.wrapping_add(sum);
         }
+        path
     }
 
     fn count(&self) -> usize {

@@ -58,6 +58,10 @@ fn rebuilt_like_full(a: &Site, what: &str) -> String {
 
 const EDITED: &str = "content/2020/01/dong-son-trien-khai-nhiem-vu-2020.md";
 
+/// A bulletin the tests add, with a new topic and a figure.
+const NEW: &str = "content/2021/06/bulletin-moi.md";
+const NEW_TEXT: &str = "---\ntitle: \"Bản tin mới về thu ngân sách\"\ndate: 2021-06-30\nlocality: tp-yen-bai\ntopics: [Thu ngân sách, Chủ đề mới]\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n";
+
 #[test]
 fn incremental_builds_match_full_builds_after_every_kind_of_change() {
     let a = example_copy();
@@ -82,18 +86,10 @@ fn incremental_builds_match_full_builds_after_every_kind_of_change() {
     );
     rebuilt_like_full(&a, "a figure edited");
 
-    a.write(
-        "content/2021/06/bulletin-moi.md",
-        "---\ntitle: \"Bản tin mới về thu ngân sách\"\ndate: 2021-06-30\nlocality: tp-yen-bai\ntopics: [Thu ngân sách, Chủ đề mới]\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n",
-    );
+    a.write(NEW, NEW_TEXT);
     rebuilt_like_full(&a, "a bulletin added");
 
-    edit(
-        &a,
-        "content/2021/06/bulletin-moi.md",
-        "date: 2021-06-30",
-        "date: 2019-03-01",
-    );
+    edit(&a, NEW, "date: 2021-06-30", "date: 2019-03-01");
     rebuilt_like_full(&a, "a bulletin moved to another year and term");
 
     std::fs::remove_file(a.path(EDITED)).unwrap();
@@ -821,10 +817,7 @@ fn a_rebuild_takes_the_figures_in_the_order_they_had_when_it_still_holds() {
     );
     assert!(in_place("a figure's value edited"));
     // A bulletin added: the figures after it move, and are sorted.
-    a.write(
-        "content/2021/06/bulletin-moi.md",
-        "---\ntitle: \"Bản tin mới về thu ngân sách\"\ndate: 2021-06-30\nlocality: tp-yen-bai\n---\nThu ngân sách đạt [600 tỷ đồng](ind:thu-ngan-sach?period=2021&kind=actual).\n",
-    );
+    a.write(NEW, NEW_TEXT);
     assert!(!in_place("a bulletin added"));
     // A figure of another indicator: sorted, and in the place a full build gives it.
     edit(
