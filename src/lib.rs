@@ -16,12 +16,14 @@
 //! [`rebuild`] works out what a change needs redone, for `serve` and for an incremental
 //! `build`.
 //! [`vi`] holds the Vietnamese text helpers the stages share, [`html`] the one HTML escaper,
-//! [`urls`] the addresses of OUTPUT.md, [`timings`] the phase timings of `BANTIN_TIMINGS=1`.
+//! [`urls`] the addresses of OUTPUT.md, [`timings`] the phase timings of `BANTIN_TIMINGS=1`,
+//! [`disk`] the threads that wait on the disk.
 //! [`scaffold`] starts archives and bulletins; [`import`] turns scraped bulletin pages into
 //! annotated drafts.
 
 pub mod build;
 pub mod diagnostics;
+pub mod disk;
 pub mod group;
 pub mod html;
 pub mod import;

@@ -401,7 +401,7 @@ fn apply(
         .filter(|(p, h, _)| known.get(p) != Some(h) || !output.join(p).is_file())
         .collect();
     phase("write/hash", &mut t);
-    on_io_threads(|| {
+    crate::disk::on_io_threads(|| {
         todo.par_iter()
             .try_for_each(|(p, _, bytes)| write_replacing(&output.join(p), bytes))
     })?;
@@ -424,27 +424,6 @@ fn apply(
     }
     phase("write/staged", &mut t);
     Ok(())
-}
-
-/// Threads that write and remove the changed files of an incremental build. The work
-/// waits on the disk, not the processor: removing a file that was on disk waits for its
-/// blocks to be freed (with the `discard` mount option, for the device to be told), 0.2–0.5
-/// ms a file on a virtual disk, and several waits at once take hardly longer than one. With
-/// the two threads of a two-core machine, the 8,000 files that an addition changes at
-/// 100,000 bulletins took 1.3 s.
-const IO_THREADS: usize = 8;
-
-/// Run `work` (whose parallel iterators then use them) on [`IO_THREADS`] threads, or on the
-/// build's own when these cannot be started.
-fn on_io_threads<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new()
-        .num_threads(IO_THREADS.max(rayon::current_num_threads()))
-        .thread_name(|i| format!("bantin-io-{i}"))
-        .build()
-    {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
-    }
 }
 
 /// Replace the file at `path` with `bytes`, through a temporary name beside it and a swap
