@@ -126,20 +126,20 @@ impl BatchCache {
         }
     }
 
-    /// The batch with this fingerprint, if kept and whole, and its file.
-    pub(super) fn get(&self, fingerprint: u128) -> Option<(BatchBytes, Arc<Path>)> {
+    /// The batch with this fingerprint, if kept and whole: where its parts are in its file,
+    /// to be read from there when merged.
+    pub(super) fn get(&self, fingerprint: u128) -> Option<Spilled> {
         let file: Arc<Path> = self.file(fingerprint).into();
-        let bytes = fs::read(&file).ok()?;
-        let parts = BatchBytes::from_file(bytes)?;
+        let (_, groups) = BatchBytes::from_file(fs::read(&file).ok()?)?;
         self.mark(fingerprint);
         self.found.fetch_add(1, Ordering::Relaxed);
-        Some((parts, file))
+        Some(Spilled::located(file, groups))
     }
 
     /// The batch with this fingerprint, if kept and whole, without counting it as used (a
     /// batch as it was, to compare with the one that replaces it).
     pub(super) fn peek(&self, fingerprint: u128) -> Option<BatchBytes> {
-        BatchBytes::from_file(fs::read(self.file(fingerprint)).ok()?)
+        BatchBytes::from_file(fs::read(self.file(fingerprint)).ok()?).map(|(batch, _)| batch)
     }
 
     /// Keep the parts of a batch. A batch that cannot be kept is inverted again next time, so
@@ -321,17 +321,14 @@ impl BatchBytes {
         Ok(BatchBytes(body))
     }
 
-    /// The batch of a file's bytes, if its hash and its layout hold.
-    fn from_file(mut bytes: Vec<u8>) -> Option<BatchBytes> {
+    /// The batch of a file's bytes with its parts by first byte, if its hash and its layout
+    /// hold (read once: the groups are what a merge needs).
+    fn from_file(mut bytes: Vec<u8>) -> Option<(BatchBytes, Vec<Group>)> {
         unsealed(&bytes)?;
         bytes.drain(..SEAL);
         let batch = BatchBytes(bytes);
-        // Every key read, and their postings exactly fill the rest.
-        let (mut parts, mut n) = (batch.parts()?, 0usize);
-        for part in parts.by_ref() {
-            n += part.2.len();
-        }
-        (parts.left == 0 && n == batch.postings_len()?).then_some(batch)
+        let groups = batch.groups().ok()?;
+        Some((batch, groups))
     }
 
     /// Where the postings start, and how long they are.
@@ -339,10 +336,6 @@ impl BatchBytes {
         let (len, rest) = self.0.split_at_checked(8)?;
         let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
         rest.split_at_checked(len)
-    }
-
-    fn postings_len(&self) -> Option<usize> {
-        self.split().map(|(_, p)| p.len())
     }
 
     /// The parts in key order, borrowed from the bytes; `None` if the head does not read.
@@ -423,7 +416,7 @@ type Group = (u8, Range<usize>, Range<usize>, usize);
 
 impl BatchBytes {
     /// The batch's parts by first byte, as ranges of its bytes; an error if it does not
-    /// read.
+    /// read: a key that does not, or postings that do not exactly fill the rest.
     fn groups(&self) -> io::Result<Vec<Group>> {
         let groups = self
             .parts()
@@ -467,18 +460,20 @@ impl BatchBytes {
         }
         Ok(Spilled(out))
     }
+}
 
-    /// The batch's parts by first byte where they are in its `file` of the cache (which
-    /// [`BatchCache::get`] read it from and checked): the batch's bytes there start after
-    /// the hash.
-    pub(super) fn located(&self, file: Arc<Path>) -> io::Result<Spilled> {
+impl Spilled {
+    /// The parts of a batch by first byte (its `groups`) where they are in its `file` of
+    /// the cache, which [`BatchCache::get`] read and checked: the batch's bytes there start
+    /// after the hash.
+    fn located(file: Arc<Path>, groups: Vec<Group>) -> Spilled {
         let place = |r: Range<usize>| Place::Cached {
             file: file.clone(),
             offset: (SEAL + r.start) as u64,
             len: r.len(),
         };
-        Ok(Spilled(
-            self.groups()?
+        Spilled(
+            groups
                 .into_iter()
                 .map(|(byte, head, postings, left)| {
                     (
@@ -491,11 +486,9 @@ impl BatchBytes {
                     )
                 })
                 .collect(),
-        ))
+        )
     }
-}
 
-impl Spilled {
     /// The first bytes of the batch's keys, each with where its parts are, in key order.
     pub(super) fn groups(&self) -> impl Iterator<Item = (u8, &SpilledParts)> {
         self.0.iter().map(|(b, p)| (*b, p))
@@ -539,7 +532,8 @@ impl<'a> Parts<'a> {
     }
 
     /// The parts split by the first byte of their keys: `(byte, the parts of the keys that
-    /// start with it)`, in key order; `None` if the head does not read. Each can be merged
+    /// start with it)`, in key order; `None` if the head does not read or the postings do
+    /// not exactly fill the rest. Each can be merged
     /// on its own: a token, its phrases and its forms all start with the token's first byte.
     pub(super) fn by_first_byte(self) -> Option<Vec<(u8, Parts<'a>)>> {
         let mut out: Vec<(u8, Parts<'a>)> = Vec::new();
@@ -555,7 +549,8 @@ impl<'a> Parts<'a> {
                 _ => out.push((first, Parts { left: 1, ..here })),
             }
         }
-        (rest.left == 0).then_some(out)
+        // Every key read, and their postings exactly fill the rest.
+        (rest.left == 0 && rest.postings.is_empty()).then_some(out)
     }
 }
 
@@ -623,7 +618,8 @@ mod tests {
             part("ngan sach", &[(7, 12, 1 << 30)], false),
         ];
         cache.put(7, &BatchBytes::of(&parts).unwrap()).unwrap();
-        let back = cache.get(7).unwrap().0.to_parts();
+        let back = cache.peek(7).unwrap().to_parts();
+        assert!(cache.get(7).is_some());
         assert_eq!(back.len(), 3);
         for (a, b) in parts.iter().zip(&back) {
             assert_eq!((&a.key, &a.postings, a.same), (&b.key, &b.postings, b.same));
@@ -638,6 +634,11 @@ mod tests {
         bytes.truncate(40);
         fs::write(&file, &bytes).unwrap();
         assert!(cache.get(7).is_none());
+        // Whole, but postings left over after the last key's: not a batch either.
+        let mut longer = BatchBytes::of(&parts).unwrap();
+        longer.0.push(0);
+        cache.put(8, &longer).unwrap();
+        assert!(cache.get(8).is_none() && cache.peek(8).is_none());
     }
 
     #[test]

@@ -340,12 +340,12 @@ fn batches_of(
             let docs = range.start as u32..range.end as u32;
             // A kept batch is read again from its file when merged; an inverted one is
             // written to the scratch store for that.
-            if let Some((bytes, file)) = cache.zip(fp).and_then(|(c, fp)| c.get(fp)) {
+            if let Some(kept) = cache.zip(fp).and_then(|(c, fp)| c.get(fp)) {
                 let made = Made {
                     fingerprint: fp,
                     inverted: None,
                 };
-                return Ok(((docs, bytes.located(file)?), made));
+                return Ok(((docs, kept), made));
             }
             let mut batch = Batch::default();
             for doc in range.clone() {
@@ -1327,10 +1327,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = BatchCache::open(dir.path()).unwrap();
         cache.put(9, &batches[1].1).unwrap();
-        let (kept, file) = cache.get(9).unwrap();
+        let kept = cache.get(9).unwrap();
         let spilled: Vec<(Range<u32>, Spilled)> = vec![
             (batches[0].0.clone(), batches[0].1.spill(&store).unwrap()),
-            (batches[1].0.clone(), kept.located(file).unwrap()),
+            (batches[1].0.clone(), kept),
         ];
         let split = by_first_byte(&spilled);
         assert_eq!(split.len(), 2);
