@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Scale and rebuild benchmark of bantin alone: full builds of large archives, and the three
+"""Scale and rebuild benchmark of bantin alone: full builds of large archives, and the
 rebuild cases of an incremental build.
 
 First, at --rebuild-size, after a full build: the build again with nothing changed, after
-one edited bulletin, and after one added bulletin, each --runs times (median); the edit and
-the new bulletin are taken back at the end, and the incremental output is checked against a
-full build's manifest (the `.bantin-manifest` files must be equal). Then, for each size of
---sizes, builds the generated archive (bench/gen_corpus.py --only bantin; about 6.5 GB of
-sources at a million) from scratch (`bantin build --full` into a new output folder) and
-prints the wall time, peak memory (max RSS) and time per bulletin. The rebuilds come first
-because removing a million's output keeps the disk busy for many minutes after.
+one edited bulletin, after one added bulletin (a copy of the first file, dated 2016 in the
+generated corpus), and after one added bulletin that is the newest (a copy of the newest),
+each --runs times (median); each change is taken back after it, and at the end the
+incremental output is checked against a full build's manifest (the `.bantin-manifest`
+files must be equal). Then, for each size of --sizes, builds the generated archive
+(bench/gen_corpus.py --only bantin; about 6.5 GB of sources at a million) from scratch
+(`bantin build --full` into a new output folder) and prints the wall time, peak memory (max
+RSS) and time per bulletin. The rebuilds come first because removing a million's output
+keeps the disk busy for many minutes after.
 
 Usage: bench/rebuild_bench.py [--sizes 100000,1000000] [--rebuild-size 100000] [--runs 3]
                               [--work DIR] [--settle SECONDS]
@@ -68,6 +70,34 @@ def build(site, out, *extra):
     return run([BANTIN, "build", "--root", site, "--output", out, *extra])
 
 
+def newest_bulletin(site):
+    """The bulletin of the corpus with the latest date (of its last year's folder)."""
+    years = sorted(d for d in os.listdir(os.path.join(site, "content")) if d.isdigit())
+    folder = os.path.join(site, "content", years[-1])
+    best = None
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".md"):
+            continue
+        path = os.path.join(folder, name)
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("date:"):
+                    date = line.split(":", 1)[1].strip()
+                    if best is None or date > best[0]:
+                        best = (date, path)
+                    break
+    if best is None:
+        sys.exit("no dated bulletin in the corpus")
+    return best[1]
+
+
+def with_slug(text, slug):
+    """A bulletin's text under another slug."""
+    if "\nslug:" in text:
+        return text.replace("\nslug: ", f"\nslug: {slug}-", 1)
+    return text.replace("\n---\n", f"\nslug: {slug}\n---\n", 1)
+
+
 def first_bulletin(site):
     """A bulletin file of the corpus (the first in file order)."""
     for parent, dirs, names in os.walk(os.path.join(site, "content")):
@@ -110,7 +140,14 @@ def main():
     with open(edited, encoding="utf-8") as f:
         original = f.read()
     added = os.path.join(os.path.dirname(edited), "zz-bench-added.md")
-    cases = {"no change": [], "one bulletin edited": [], "one bulletin added": []}
+    # The newest bulletin copied under another slug: an archive grows by new bulletins,
+    # which come first in every list and take the first place of the search index's ids.
+    newest = newest_bulletin(site)
+    with open(newest, encoding="utf-8") as f:
+        newest_text = f.read()
+    added_new = os.path.join(os.path.dirname(newest), "zz-bench-added-newest.md")
+    cases = {"no change": [], "one bulletin edited": [], "one bulletin added": [],
+             "one bulletin added, the newest": []}
     try:
         for i in range(args.runs):
             wall, mb, err = build(site, out)
@@ -124,13 +161,19 @@ def main():
             cases["one bulletin edited"].append((wall, mb))
 
             with open(added, "w", encoding="utf-8") as f:
-                f.write(original.replace("\n---\n", "\nslug: zz-bench-added\n---\n", 1)
-                        if "\nslug:" not in original else
-                        original.replace("\nslug: ", "\nslug: zz-bench-added-", 1))
+                f.write(with_slug(original, "zz-bench-added"))
             wall, mb, err = build(site, out)
             assert "updated" in err, err
             cases["one bulletin added"].append((wall, mb))
             os.remove(added)
+            build(site, out)
+
+            with open(added_new, "w", encoding="utf-8") as f:
+                f.write(with_slug(newest_text, "zz-bench-added-newest"))
+            wall, mb, err = build(site, out)
+            assert "updated" in err, err
+            cases["one bulletin added, the newest"].append((wall, mb))
+            os.remove(added_new)
             # Back to the corpus as it was, for the next run.
             with open(edited, "w", encoding="utf-8") as f:
                 f.write(original)
@@ -147,8 +190,9 @@ def main():
     finally:
         with open(edited, "w", encoding="utf-8") as f:
             f.write(original)
-        if os.path.exists(added):
-            os.remove(added)
+        for path in (added, added_new):
+            if os.path.exists(path):
+                os.remove(path)
         shutil.rmtree(check, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
         subprocess.run(["sync"])
