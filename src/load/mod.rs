@@ -192,8 +192,8 @@ impl Base {
 }
 
 /// Files parsed by one task of [`load_all`]: enough that a chunk's list of figures (about
-/// 170 KB) is an allocation of its own, few enough that the
-/// threads of [`crate::disk::on_io_threads`] share 10,000 files evenly.
+/// 170 KB) is an allocation of its own, few enough that the threads of
+/// [`crate::disk::on_io_threads`] share 10,000 files evenly.
 const PARSE_CHUNK: usize = 256;
 
 /// The bulletins accepted for the build, their figures apart in one list, the drafts left
