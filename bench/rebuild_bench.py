@@ -148,31 +148,28 @@ def main():
     added_new = os.path.join(os.path.dirname(newest), "zz-bench-added-newest.md")
     cases = {"no change": [], "one bulletin edited": [], "one bulletin added": [],
              "one bulletin added, the newest": []}
+
+    def change(path, text, case):
+        """Write `text` to `path`, build again, and count that build as `case`."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        wall, mb, err = build(site, out)
+        assert "updated" in err, err
+        cases[case].append((wall, mb))
+
     try:
         for i in range(args.runs):
             wall, mb, err = build(site, out)
             assert "nothing changed" in err, err
             cases["no change"].append((wall, mb))
 
-            with open(edited, "w", encoding="utf-8") as f:
-                f.write(original.replace("\n---\n", f"\n---\nMột câu thêm, lần {i + 1}.\n\n", 1))
-            wall, mb, err = build(site, out)
-            assert "updated" in err, err
-            cases["one bulletin edited"].append((wall, mb))
-
-            with open(added, "w", encoding="utf-8") as f:
-                f.write(with_slug(original, "zz-bench-added"))
-            wall, mb, err = build(site, out)
-            assert "updated" in err, err
-            cases["one bulletin added"].append((wall, mb))
+            change(edited, original.replace("\n---\n", f"\n---\nMột câu thêm, lần {i + 1}.\n\n", 1),
+                   "one bulletin edited")
+            change(added, with_slug(original, "zz-bench-added"), "one bulletin added")
             os.remove(added)
             build(site, out)
-
-            with open(added_new, "w", encoding="utf-8") as f:
-                f.write(with_slug(newest_text, "zz-bench-added-newest"))
-            wall, mb, err = build(site, out)
-            assert "updated" in err, err
-            cases["one bulletin added, the newest"].append((wall, mb))
+            change(added_new, with_slug(newest_text, "zz-bench-added-newest"),
+                   "one bulletin added, the newest")
             os.remove(added_new)
             # Back to the corpus as it was, for the next run.
             with open(edited, "w", encoding="utf-8") as f:
