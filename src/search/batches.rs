@@ -6,8 +6,9 @@
 //!
 //! Where a batch ends is decided by its bulletins, not by their positions ([`ranges`]: after a
 //! bulletin whose source file's name hashes to a boundary), so that adding or removing one
-//! bulletin changes its own batch, not every batch after it. A batch's postings count ids
-//! from its first bulletin; the merge moves them to the archive's ids.
+//! bulletin changes its own batch, not every batch after it. Each batch reserves a span of
+//! ids with room to spare ([`place`]), so that it moves no other batch's ids either. A batch's
+//! postings count ids from the start of its span; the merge moves them to the index's ids.
 
 use std::collections::HashSet;
 use std::fs;
@@ -24,7 +25,7 @@ use super::shelf::{Shelf, SHELF};
 use crate::model::{BodyRef, BodyStore};
 
 /// The layout of a batch file and of its fingerprint: another means no batch is found.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// The file of the metadata chunks' fingerprints, beside the batches (see [`BatchCache`]).
 pub const CHUNKS: &str = "chunks";
 /// Bulletins in a batch, on average; a batch has at most four times as many (a run of files
@@ -64,6 +65,51 @@ pub fn ranges<'a>(
         out.push(start..len);
     }
     out
+}
+
+/// The ids a batch reserves come in multiples of this: a multiple of
+/// [`super::CHUNK_DOCS`], so that each batch's ids begin a metadata chunk of their own.
+pub const SPAN_STEP: usize = 64;
+
+/// A batch placed in the index's ids: its bulletins (positions in the archive, newest first)
+/// and the span of ids it reserves, the next multiple of [`SPAN_STEP`] above its size. Its
+/// bulletins take the last ids of the span, one each in order. So a bulletin added before
+/// the first of a batch (a newer one: how an archive grows) takes a free id and moves no
+/// other, and one added within a batch moves only the newer ones of that batch. The ids of
+/// the batches after it move only when a batch outgrows its span (one addition in
+/// [`SPAN_STEP`] at most) or a new boundary splits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub docs: Range<usize>,
+    pub ids: Range<u32>,
+}
+
+impl Placed {
+    /// The id of the batch's first bulletin, counting from the start of its span (as the
+    /// batch's own postings count them); the others follow.
+    pub fn local_first(&self) -> u32 {
+        self.ids.len() as u32 - self.docs.len() as u32
+    }
+
+    /// The id of the batch's first bulletin.
+    pub fn first_id(&self) -> u32 {
+        self.ids.start + self.local_first()
+    }
+}
+
+/// The batches of `ranges` (consecutive, from the archive's first bulletin) placed one after
+/// the other in the ids, each in its span.
+pub fn place(ranges: Vec<Range<usize>>) -> Vec<Placed> {
+    let mut next = 0u32;
+    ranges
+        .into_iter()
+        .map(|docs| {
+            let span = ((docs.len() / SPAN_STEP + 1) * SPAN_STEP) as u32;
+            let ids = next..next + span;
+            next += span;
+            Placed { docs, ids }
+        })
+        .collect()
 }
 
 /// What a batch file holds before its postings: each key, whether it is `same` (see
@@ -572,6 +618,7 @@ impl<'a> Iterator for Parts<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn part(key: &str, docs: &[(u32, u32, u32)], same: bool) -> Part {
         let mut postings = Postings::default();
@@ -606,6 +653,47 @@ mod tests {
             .filter(|r| !old.contains(&names(&with, r)))
             .count();
         assert!(new_only <= 2, "{new_only} batches changed");
+    }
+
+    /// The id of every file of `files` (archive order) in the batches' spans.
+    fn ids(files: &[PathBuf]) -> HashMap<PathBuf, u32> {
+        let placed = place(ranges(files.iter().map(|f| f.as_path()), TARGET));
+        let mut out = HashMap::new();
+        let mut next = 0;
+        for p in &placed {
+            // Spans one after the other, a multiple of SPAN_STEP with room for one more.
+            assert_eq!(p.ids.start, next);
+            assert!(p.ids.len() % SPAN_STEP == 0 && p.ids.len() > p.docs.len());
+            next = p.ids.end;
+            for (id, doc) in (p.first_id()..).zip(p.docs.clone()) {
+                out.insert(files[doc].clone(), id);
+            }
+        }
+        // Every file has an id, and ids follow the order of the files.
+        assert_eq!(out.len(), files.len());
+        assert!(files.windows(2).all(|w| out[&w[0]] < out[&w[1]]));
+        out
+    }
+
+    #[test]
+    fn batches_keep_room_so_an_added_bulletin_moves_few_ids() {
+        let files: Vec<PathBuf> = (0..20_000)
+            .map(|i| PathBuf::from(format!("content/{i}.md")))
+            .collect();
+        let before = ids(&files);
+        let moved = |with: &[PathBuf]| {
+            let after = ids(with);
+            files.iter().filter(|f| after[*f] != before[*f]).count()
+        };
+        // A new bulletin before all (the newest): no id moves.
+        let mut with = files.clone();
+        with.insert(0, PathBuf::from("content/moi.md"));
+        assert_eq!(moved(&with), 0);
+        // One in the middle moves only newer ones of its own batch.
+        let mut with = files.clone();
+        with.insert(10_000, PathBuf::from("content/moi.md"));
+        let n = moved(&with);
+        assert!(n > 0 && n <= 4 * TARGET as usize, "{n} ids moved");
     }
 
     #[test]

@@ -31,7 +31,7 @@
 //! `window.bantinSearch.add(key, data)`, so the page can load them with `<script>` tags, which
 //! (unlike `fetch`) also works when the site is opened from `file://`:
 //!
-//! - `manifest.js` (`"manifest"`): `{"format":2,"version":…,"docs":N,"chunk":C,"head":K,
+//! - `manifest.js` (`"manifest"`): `{"format":3,"version":…,"docs":N,"ids":I,"chunk":C,"head":K,
 //!   "phrase":P,"shards":[key…],"own":{key:[df,bytes,…]…}}`. `own` lists the tokens and form
 //!   keys whose postings have their own file (as their shard entries do, with what follows
 //!   the postings there), so that a query of frequent words can load their postings at once,
@@ -55,11 +55,19 @@
 //!   order. Every posting left out has a lower score, or the same score and a higher id. The
 //!   client ranks the heads first to show the best results of one word without loading the
 //!   full lists (see `static/search/engine.js` and `rank.js`).
-//! - `d/<n>.js` (`"d/<n>"`): bulletins `n*C .. n*C+C-1`, each
-//!   `[path, title, "dd/mm/yyyy", locality, snippet, [topic…]]`; `path` is relative to the
-//!   site root.
+//! - `d/<n>.js` (`"d/<n>"`): ids `n*C .. n*C+C-1`, each a bulletin
+//!   `[path, title, "dd/mm/yyyy", locality, snippet, [topic…]]` (`path` is relative to the
+//!   site root) or `null` for an id of no bulletin; a chunk of no bulletin has no file.
 //!
-//! Postings: bulletin ids ascending (the archive's order, newest first); each posting is the
+//! Ids: a bulletin's id follows the archive's order (newest first, so a lower id is newer),
+//! but ids are not all taken: the bulletins are indexed in batches ([`batches`]), and each
+//! batch reserves a span of ids with room for more and takes its last ids
+//! ([`batches::place`]). So a new bulletin, the newest of the archive, takes a free id and
+//! moves no other: the next build rewrites the index files of its words and one metadata
+//! chunk, not every chunk after it. `ids` in the manifest (`I`) is one more than the highest
+//! id; the `docs` (`N`) are fewer.
+//!
+//! Postings: bulletin ids ascending; each posting is the
 //! LEB128 varint `(id - previous id - 1) << 4 | score` (previous id starts at -1), followed,
 //! when the score has [`S_TITLE`], by a varint whose bit i says the key is the title's word i
 //! (i < 31); the bytes are base64 encoded. File names keep `[a-z0-9]` and write any other
@@ -91,7 +99,7 @@ pub use write::{index_files, index_files_with, snippet, write_index, IndexFiles,
 /// Where the index goes, relative to the site root.
 pub const DIR: &str = "tim-kiem/index/";
 /// The index format the client reads (the manifest's `"format"`).
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Bulletins per metadata chunk (`d/<n>.js`).
 pub const CHUNK_DOCS: usize = 8;
 /// A shard above this size (approximate bytes) is split by one more character.

@@ -4,9 +4,9 @@
 //! Merging every batch and encoding every key is most of an index made again after one
 //! edited bulletin (two thirds of a second of both cores at 100,000 bulletins), though only
 //! the few keys whose postings that bulletin changes come out different. When the batches
-//! cover the same ids as last time (no bulletin added, removed or moved: an addition shifts
-//! the ids of every older bulletin), a key's postings can only have changed if its part of a
-//! re-inverted batch did; the last index's entry of every other key is still right, and so
+//! cover the same spans of ids as last time (each batch has room to spare, so a bulletin
+//! added or removed moves only ids of its own batch, see [`super::batches::place`]), a key's
+//! postings can only have changed if its part of a re-inverted batch did; the last index's entry of every other key is still right, and so
 //! are its own files (`t/`, `h/`), which the output still holds. So the shelf keeps, for
 //! every key, what its shard entry needs (`ShelfEntry`), with the hashes of its own
 //! files, and the batches (ids and fingerprints) it was made from.
@@ -27,7 +27,7 @@ use super::batches::BatchBytes;
 pub const SHELF: &str = "shelf";
 
 /// The layout of the shelf: another means no shelf is found.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// The own files of a key: the hash of its postings' file `t/<key>.js`, and of its head's
 /// `h/<key>.js` when it has one.

@@ -12,7 +12,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use super::batches::{self, BatchBytes, BatchCache, Part, Spilled, SpilledParts};
+use super::batches::{self, BatchBytes, BatchCache, Part, Placed, Spilled, SpilledParts};
 use super::dict::{form_of_key, split_body_terms, Dict, Word};
 use super::postings::{base64, encode_postings, head, Postings};
 use super::shards::{file_name, shard_tokens};
@@ -267,20 +267,21 @@ impl<'a> MetaTexts<'a> {
     }
 }
 
-/// What bulletin `doc` gives the index, as a batch adds it (its ids counting from `first`).
+/// What bulletin `doc` gives the index, as a batch adds it under id `id` (counting from the
+/// start of the batch's span).
 fn add_doc(
     batch: &mut Batch,
     archive: &Archive,
     meta: &MetaTexts,
     doc: usize,
-    first: usize,
+    id: u32,
 ) -> std::io::Result<()> {
     let b = &archive.bulletins[doc];
     batch.add_title(&b.title);
     batch.add_text(&archive.bodies.get(b.summary.text)?, F_SUMMARY);
     batch.add_body_terms(&archive.bodies.get(b.body_terms)?);
     meta.each(doc, b, |t, field| batch.add_name(t, field));
-    batch.finish_doc((doc - first) as u32);
+    batch.finish_doc(id);
     Ok(())
 }
 
@@ -317,13 +318,20 @@ struct Made {
     inverted: Option<BatchBytes>,
 }
 
-/// Every batch of the archive's bulletins, encoded, with the ids it covers. With a `cache`,
-/// the batches it keeps are read from it and the others inverted and kept in it; the bytes
-/// of those inverted are handed back too when `keep_inverted`.
+/// The batches of the archive's bulletins, of `batch` on average, placed in the ids (see
+/// [`batches::place`]).
+fn layout(archive: &Archive, batch: u64) -> Vec<Placed> {
+    let files = archive.bulletins.iter().map(|b| b.file.as_path());
+    batches::place(batches::ranges(files, batch))
+}
+
+/// Every batch of `placed`, encoded, with the span of ids it covers. With a `cache`, the
+/// batches it keeps are read from it and the others inverted and kept in it; the bytes of
+/// those inverted are handed back too when `keep_inverted`.
 fn batches_of(
     archive: &Archive,
+    placed: &[Placed],
     cache: Option<&BatchCache>,
-    batch: u64,
     spill: &BodyStore,
     keep_inverted: bool,
 ) -> std::io::Result<(Vec<Batched>, Vec<Made>)> {
@@ -331,13 +339,12 @@ fn batches_of(
         c.start();
     }
     let meta = MetaTexts::new(archive);
-    let files = archive.bulletins.iter().map(|b| b.file.as_path());
-    let ranges = batches::ranges(files, batch);
-    ranges
-        .into_par_iter()
-        .map(|range| {
+    placed
+        .par_iter()
+        .map(|placed| {
+            let range = placed.docs.clone();
             let fp = cache.map(|_| fingerprint(archive, &meta, range.clone()));
-            let docs = range.start as u32..range.end as u32;
+            let docs = placed.ids.clone();
             // A kept batch is read again from its file when merged; an inverted one is
             // written to the scratch store for that.
             if let Some(kept) = cache.zip(fp).and_then(|(c, fp)| c.get(fp)) {
@@ -348,8 +355,8 @@ fn batches_of(
                 return Ok(((docs, kept), made));
             }
             let mut batch = Batch::default();
-            for doc in range.clone() {
-                add_doc(&mut batch, archive, &meta, doc, range.start)?;
+            for (id, doc) in (placed.local_first()..).zip(range) {
+                add_doc(&mut batch, archive, &meta, doc, id)?;
             }
             let bytes = BatchBytes::of(&batch.into_parts())?;
             if let Some((c, fp)) = cache.zip(fp) {
@@ -724,8 +731,8 @@ pub fn index_files(archive: &Archive) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The sizes an index is made with: the defaults, or small ones that tests use to make every
-/// kind of file and many batches from a small archive. The index's contents do not depend
-/// on `batch`.
+/// kind of file and many batches from a small archive. What the index says does not depend
+/// on `batch`; its ids do (each batch reserves a span of them).
 #[derive(Debug, Clone, Copy)]
 pub struct Sizes {
     /// Postings in the head of a key ([`HEAD_DOCS`]).
@@ -791,7 +798,8 @@ fn write_index_with(
     let mut t = std::time::Instant::now();
     let spill = BodyStore::new();
     let shelf = cache.and_then(BatchCache::take_shelf);
-    let (batches, made) = batches_of(archive, cache, batch, &spill, shelf.is_some())?;
+    let placed = layout(archive, batch);
+    let (batches, made) = batches_of(archive, &placed, cache, &spill, shelf.is_some())?;
     crate::timings::phase("search/invert", &mut t);
     let layout: Vec<(Range<u32>, u128)> = batches
         .iter()
@@ -867,13 +875,14 @@ fn write_index_with(
         let _ = c.keep_shelf(&Shelf::new((head_docs, own_file_bytes), layout, entries));
     }
     crate::timings::phase("search/shards", &mut t);
-    let mut kept = write_metadata(archive, &out, cache)?;
+    let mut kept = write_metadata(archive, &placed, &out, cache)?;
     kept.extend(kept_own);
     crate::timings::phase("search/meta", &mut t);
     let manifest = format!(
-        "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
+        "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"ids\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
         out.version(),
         archive.bulletins.len(),
+        placed.last().map_or(0, |p| p.ids.end),
         CHUNK_DOCS,
         head_docs,
         PHRASE_WORDS,
@@ -1092,11 +1101,14 @@ pub(super) fn chunk_path(n: usize) -> String {
     format!("{DIR}d/{n}.js")
 }
 
-/// Bulletin metadata, in chunks. The locality shown is the home unit and its parents. With a
-/// `cache`, a chunk whose bulletins show what they showed when the output's file was made is
-/// left alone; returns those chunks' paths, and keeps the fingerprints for the next build.
+/// Bulletin metadata, in chunks of [`CHUNK_DOCS`] ids; a chunk with no bulletin (within a
+/// batch's room to spare) has no file. The locality shown is the home unit and its parents.
+/// With a `cache`, a chunk whose bulletins show what they showed when the output's file was
+/// made is left alone; returns those chunks' paths, and keeps the fingerprints for the next
+/// build.
 fn write_metadata(
     archive: &Archive,
+    placed: &[Placed],
     out: &Writer,
     cache: Option<&BatchCache>,
 ) -> std::io::Result<Vec<String>> {
@@ -1105,49 +1117,74 @@ fn write_metadata(
         .ids()
         .map(|id| json_str(&archive.localities.full_name(id)))
         .collect();
+    // The bulletin of each id (its position in the archive), or NO_DOC.
+    let ids = placed.last().map_or(0, |p| p.ids.end as usize);
+    let mut slots = vec![NO_DOC; ids];
+    for p in placed {
+        for (id, doc) in (p.first_id() as usize..).zip(p.docs.clone()) {
+            slots[id] = doc as u32;
+        }
+    }
+    let docs = |slots: &[u32]| -> Vec<Option<&Bulletin>> {
+        slots
+            .iter()
+            .map(|&d| (d != NO_DOC).then(|| &archive.bulletins[d as usize]))
+            .collect()
+    };
     let trusted = cache.map(|c| c.take_trusted()).unwrap_or_default();
-    let chunks: Vec<((u128, u128), bool)> = archive
-        .bulletins
+    // Per chunk: (print, hash of its file), whether it was left alone; None without a file.
+    type Chunk = Option<((u128, u128), bool)>;
+    let chunks: Vec<Chunk> = slots
         .par_chunks(CHUNK_DOCS)
         .enumerate()
-        .map(|(n, docs)| {
+        .map(|(n, slots)| {
+            let docs = docs(slots);
+            if docs.iter().all(Option::is_none) {
+                return Ok(None);
+            }
             let key = format!("d/{n}");
-            let print = chunk_print(docs, &labels);
+            let print = chunk_print(&docs, &labels);
             if let Some(hash) = trusted.get(n, print) {
                 out.keep(&key, hash);
-                return Ok(((print, hash), true));
+                return Ok(Some(((print, hash), true)));
             }
             let rows: Vec<String> = docs
                 .iter()
-                .map(|b| {
-                    Ok(metadata_row(
+                .map(|b| match b {
+                    Some(b) => Ok(metadata_row(
                         b,
                         &archive.bodies.get(b.summary.text)?,
                         &labels,
-                    ))
+                    )),
+                    None => Ok("null".to_string()),
                 })
                 .collect::<std::io::Result<_>>()?;
             let hash = out.put(&key, &js_file(&key, &format!("[{}]", rows.join(",\n"))))?;
-            Ok(((print, hash), false))
+            Ok(Some(((print, hash), false)))
         })
         .collect::<std::io::Result<_>>()?;
     if let Some(c) = cache {
-        let kept = chunks.iter().filter(|(_, kept)| *kept).count();
-        crate::timings::note(
-            "search/meta",
-            format_args!("{kept} kept of {}", chunks.len()),
-        );
-        let table: Vec<(u128, u128)> = chunks.iter().map(|(c, _)| *c).collect();
+        let kept = chunks.iter().flatten().filter(|(_, kept)| *kept).count();
+        let files = chunks.iter().flatten().count();
+        crate::timings::note("search/meta", format_args!("{kept} kept of {files}"));
+        // A chunk without a file is trusted never: its print 0 goes with no file's hash.
+        let table: Vec<(u128, u128)> = chunks
+            .iter()
+            .map(|c| c.map_or((0, 0), |(c, _)| c))
+            .collect();
         // Not kept: every chunk is made again next time.
         let _ = c.keep_chunks(&table);
     }
     Ok(chunks
         .iter()
         .enumerate()
-        .filter(|(_, (_, kept))| *kept)
+        .filter(|(_, c)| c.is_some_and(|(_, kept)| kept))
         .map(|(n, _)| chunk_path(n))
         .collect())
 }
+
+/// No bulletin has this id (see [`write_metadata`]).
+const NO_DOC: u32 = u32::MAX;
 
 /// One bulletin of a metadata chunk: `[path, title, date, locality, snippet, [topic…]]`.
 /// What it shows, [`chunk_print`] hashes.
@@ -1164,11 +1201,11 @@ fn metadata_row(b: &Bulletin, summary: &str, labels: &[String]) -> String {
     )
 }
 
-/// A fingerprint of everything [`metadata_row`] shows of `docs`. A chunk's file is left as
-/// it is when its print is the one it was made from, and the table of prints is kept even
-/// by a build that fails later: so each print must say everything the row shows, and a
-/// field added to the row goes here too.
-fn chunk_print(docs: &[Bulletin], labels: &[String]) -> u128 {
+/// A fingerprint of everything [`metadata_row`] shows of `docs` (`None` for an id of no
+/// bulletin). A chunk's file is left as it is when its print is the one it was made from,
+/// and the table of prints is kept even by a build that fails later: so each print must say
+/// everything the row shows, and a field added to the row goes here too.
+fn chunk_print(docs: &[Option<&Bulletin>], labels: &[String]) -> u128 {
     use chrono::Datelike;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     fn text(h: &mut xxhash_rust::xxh3::Xxh3, s: &str) {
@@ -1176,6 +1213,11 @@ fn chunk_print(docs: &[Bulletin], labels: &[String]) -> u128 {
         h.update(s.as_bytes());
     }
     for b in docs {
+        let Some(b) = b else {
+            h.update(&[0]);
+            continue;
+        };
+        h.update(&[1]);
         text(&mut h, &b.slug);
         text(&mut h, &b.title);
         // The day the date shows, without formatting it.

@@ -24,7 +24,7 @@ const test = (name, fn) => tests.push([name, fn]);
 
 const nfd = (s) => s.normalize("NFD");
 
-// ---- helpers to build a tiny index in memory, as src/search/ writes it (format 2) ----
+// ---- helpers to build a tiny index in memory, as src/search/ writes it (format 3) ----
 function varint(out, v) {
   while (v >= 128) {
     out.push((v % 128) | 128);
@@ -53,9 +53,10 @@ function headOf(postings, k) {
  * docs: [{title, body, topics}] -> loader over an in-memory index with the rules of
  * src/search/ (title 8 with places, topic 4, body level 1..2; forms of tokens; phrases of
  * topics), one shard per 2-char key; with `head`, longer postings in their own file have a
- * head of that many.
+ * head of that many. With `gap`, every bulletin has `gap` ids of none before it (doc i has id
+ * i * (gap + 1) + gap), as batches leave room in a real index.
  */
-function memoryIndex(docs, head = 0, own = true) {
+function memoryIndex(docs, head = 0, own = true, gap = 0) {
   const inv = new Map(); // key -> Map doc -> {fields, tf, places}
   const at = (key, id) => {
     if (!inv.has(key)) inv.set(key, new Map());
@@ -63,7 +64,8 @@ function memoryIndex(docs, head = 0, own = true) {
     if (!m.has(id)) m.set(id, { title: false, topic: false, tf: 0, places: 0 });
     return m.get(id);
   };
-  docs.forEach((d, id) => {
+  docs.forEach((d, i) => {
+    const id = i * (gap + 1) + gap;
     S.words(d.title).forEach((w, i) => {
       for (const k of [w.token, w.token + "=" + w.form]) {
         const e = at(k, id);
@@ -130,12 +132,18 @@ function memoryIndex(docs, head = 0, own = true) {
   }
   for (const [k, rows] of shards) files["s/" + S.fileName(k)] = rows;
   const chunk = 1;
-  for (let c = 0; c * chunk < docs.length; c++) {
-    files["d/" + c] = docs
-      .slice(c * chunk, c * chunk + chunk)
-      .map((d, i) => ["bai-viet/" + (c * chunk + i) + "/", d.title, "01/01/2020", "Tỉnh X", d.body || "", d.topics || []]);
+  const ids = docs.length * (gap + 1);
+  const row = (id) => {
+    if (id % (gap + 1) !== gap) return null;
+    const i = (id - gap) / (gap + 1), d = docs[i];
+    return ["bai-viet/" + i + "/", d.title, "01/01/2020", "Tỉnh X", d.body || "", d.topics || []];
+  };
+  for (let c = 0; c * chunk < ids; c++) {
+    const rows = Array.from({ length: chunk }, (_, k) => row(c * chunk + k));
+    // A chunk of no bulletin has no file.
+    if (rows.some((r) => r !== null)) files["d/" + c] = rows;
   }
-  files.manifest = { format: 2, version: "0", docs: docs.length, chunk, phrase: 6, shards: [...shards.keys()].sort() };
+  files.manifest = { format: 3, version: "0", docs: docs.length, ids, chunk, phrase: 6, shards: [...shards.keys()].sort() };
   // Tokens and forms with own files, as search.rs lists them (unless `own` is false: an older
   // index).
   if (own) {
@@ -626,6 +634,31 @@ test("engine.first agrees with search, exact forms and phrases included (random 
   }
   assert.ok(fromHeads > 20, `${fromHeads} first pages from heads`);
   assert.ok(complements > 5, `${complements} forms written as complements`);
+});
+
+test("engine: ids with room between them (format 3) find and rank as dense ones", async () => {
+  const rand = rng(5);
+  const vocab = ["thu", "Thư", "ngân", "sách", "Đồng", "Tháp", "nông", "thôn", "mới", "xã"];
+  const pick = (n) => Array.from({ length: n }, () => vocab[rand(vocab.length)]).join(" ");
+  const docs = Array.from({ length: 80 }, () => ({ title: pick(1 + rand(3)), body: pick(rand(6)) }));
+  const gap = 3;
+  const dense = memoryIndex(docs, 6);
+  const sparse = memoryIndex(docs, 6, true, gap);
+  // The ids run past the number of bulletins: a ranking sized by `docs` would drop the last.
+  assert.equal(sparse.files.manifest.ids, docs.length * (gap + 1));
+  const toSparse = (i) => i * (gap + 1) + gap;
+  for (const q of ["thu", "Thư ", "ngan sach", "dong thap", "xa ", "moi"]) {
+    const d = await new S.Engine(dense.load).search(q);
+    const e = new S.Engine(sparse.load);
+    const s = await e.search(q);
+    assert.ok(d.total > 0, q);
+    assert.deepEqual([...s.ids], [...d.ids].map(toSparse), q);
+    assert.equal(s.total, d.total, q);
+    const f = await new S.Engine(sparse.load).first(q, 5);
+    assert.deepEqual([...f.ids], [...s.ids.slice(0, f.ids.length)], q);
+    const rows = await e.docs(s.ids.slice(0, 3));
+    rows.forEach((row, k) => assert.equal(row.path, "bai-viet/" + d.ids[k] + "/", q));
+  }
 });
 
 // ---- against a real index ----

@@ -127,10 +127,56 @@ impl Index {
         let chunk = self.manifest()["chunk"].as_u64().unwrap() as u32;
         self.data(&format!("d/{}", id / chunk))[(id % chunk) as usize].clone()
     }
-}
 
-fn id_of(a: &Archive, slug: &str) -> u32 {
-    a.bulletins.iter().position(|b| b.slug == slug).unwrap() as u32
+    /// Every bulletin's id and row, in id order (an id of no bulletin has `null`).
+    fn rows(&self) -> Vec<(u32, Value)> {
+        let chunk = self.manifest()["chunk"].as_u64().unwrap() as u32;
+        let ids = self.manifest()["ids"].as_u64().unwrap() as u32;
+        (0..ids)
+            .filter(|id| {
+                self.files
+                    .contains_key(&format!("{DIR}d/{}.js", id / chunk))
+            })
+            .map(|id| (id, self.doc(id)))
+            .filter(|(_, row)| !row.is_null())
+            .collect()
+    }
+
+    /// The id of the bulletin of `slug`, as the client finds it: the row of the metadata
+    /// chunks whose path is the bulletin's.
+    fn id_of(&self, slug: &str) -> u32 {
+        let path = format!("bai-viet/{slug}/");
+        self.rows()
+            .into_iter()
+            .find(|(_, row)| row[0] == path.as_str())
+            .unwrap_or_else(|| panic!("no id of {slug}"))
+            .0
+    }
+
+    /// What the index says of every key, whatever the ids: its document frequency, its
+    /// bulletins' paths with their scores and title places, and what follows in its entry
+    /// (forms, complement); and every bulletin's row, in order. Two indexes of one archive
+    /// whose batches differ say the same.
+    fn meaning(&self) -> (BTreeMap<String, Value>, Vec<Value>) {
+        let rows = self.rows();
+        let path: BTreeMap<u32, Value> = rows.iter().map(|(id, r)| (*id, r[0].clone())).collect();
+        let mut keys = BTreeMap::new();
+        for shard in self.keys() {
+            let data = self.data(&format!("s/{}", search::file_name(&shard)));
+            for e in data.as_array().unwrap() {
+                let key = e[0].as_str().unwrap();
+                let postings: Vec<Value> = self
+                    .postings(key)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(id, score, title)| serde_json::json!([path[&id], score, title]))
+                    .collect();
+                let rest: Vec<Value> = e.as_array().unwrap()[3..].to_vec();
+                keys.insert(key.to_string(), serde_json::json!([e[1], postings, rest]));
+            }
+        }
+        (keys, rows.into_iter().map(|(_, r)| r).collect())
+    }
 }
 
 #[test]
@@ -138,7 +184,7 @@ fn manifest_lists_the_shards_and_every_file_is_under_tim_kiem() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
     let m = idx.manifest();
-    assert_eq!(m["format"], 2);
+    assert_eq!(m["format"], 3);
     assert_eq!(m["phrase"], search::PHRASE_WORDS);
     assert_eq!(m["docs"], 3);
     let keys = idx.keys();
@@ -168,9 +214,9 @@ fn manifest_lists_the_shards_and_every_file_is_under_tim_kiem() {
 fn folded_tokens_point_to_their_bulletins() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
-    let ngan = id_of(&a, "thu-ngan-sach-cao-lanh");
-    let ntm = id_of(&a, "nong-thon-moi-dong-son");
-    let gt = id_of(&a, "giao-thong");
+    let ngan = idx.id_of("thu-ngan-sach-cao-lanh");
+    let ntm = idx.id_of("nong-thon-moi-dong-son");
+    let gt = idx.id_of("giao-thong");
     // "ngân" is folded to "ngan", in the shard whose key prefixes it.
     let keys = idx.keys();
     assert_eq!(
@@ -223,7 +269,7 @@ fn folded_tokens_point_to_their_bulletins() {
 fn nfd_sources_are_indexed_like_nfc() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
-    let ntm = id_of(&a, "nong-thon-moi-dong-son");
+    let ntm = idx.id_of("nong-thon-moi-dong-son");
     for t in ["nong", "thon", "moi", "nang", "cao", "son", "dich"] {
         assert!(idx.docs_of(t).contains(&ntm), "{t}");
     }
@@ -251,7 +297,7 @@ fn nfd_sources_are_indexed_like_nfc() {
 fn documents_carry_what_a_result_shows() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
-    let d = idx.doc(id_of(&a, "thu-ngan-sach-cao-lanh"));
+    let d = idx.doc(idx.id_of("thu-ngan-sach-cao-lanh"));
     assert_eq!(d[0], "bai-viet/thu-ngan-sach-cao-lanh/");
     assert_eq!(d[1], "Cao Lãnh thu ngân sách vượt dự toán");
     assert_eq!(d[2], "05/03/2021");
@@ -261,9 +307,9 @@ fn documents_carry_what_a_result_shows() {
         "Huyện hoàn thành kế hoạch năm với nhiều nỗ lực của các xã."
     );
     assert_eq!(d[5], serde_json::json!(["Tài chính"]));
-    assert_eq!(idx.doc(id_of(&a, "giao-thong"))[5], serde_json::json!([]));
+    assert_eq!(idx.doc(idx.id_of("giao-thong"))[5], serde_json::json!([]));
     // Bulletins are numbered newest first.
-    assert_eq!(idx.doc(0)[0], "bai-viet/nong-thon-moi-dong-son/");
+    assert_eq!(idx.rows()[0].1[0], "bai-viet/nong-thon-moi-dong-son/");
 }
 
 #[test]
@@ -384,8 +430,8 @@ fn frequent_tokens_have_a_head_of_their_best_postings() {
 fn tokens_of_several_forms_have_a_key_per_form() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
-    let ngan = id_of(&a, "thu-ngan-sach-cao-lanh");
-    let ntm = id_of(&a, "nong-thon-moi-dong-son");
+    let ngan = idx.id_of("thu-ngan-sach-cao-lanh");
+    let ntm = idx.id_of("nong-thon-moi-dong-son");
     let form = |w: &str| search::form_of(w);
     // "dong": Đồng (Tháp) and Đông (Sơn), most frequent first; each form its own bulletins.
     let dong = idx.entry("dong").unwrap();
@@ -421,8 +467,8 @@ fn tokens_of_several_forms_have_a_key_per_form() {
 fn names_give_phrases_of_their_words() {
     let a = archive(Path::new(FIXTURE));
     let idx = Index::build(&a);
-    let ngan = id_of(&a, "thu-ngan-sach-cao-lanh");
-    let ntm = id_of(&a, "nong-thon-moi-dong-son");
+    let ngan = idx.id_of("thu-ngan-sach-cao-lanh");
+    let ntm = idx.id_of("nong-thon-moi-dong-son");
     // The indicator name "Thu ngân sách nhà nước": a phrase from each word on.
     for p in [
         "thu ngan sach nha nuoc",
@@ -463,14 +509,20 @@ fn an_index_made_in_many_batches_is_the_index_made_in_one() {
     // with the default sizes and with every key in a file of its own and heads of one.
     let a = archive(Path::new("."));
     assert!(a.bulletins.len() > 10);
+    // The ids differ (each batch has room to spare), what the index says does not.
+    let meaning = |sizes| {
+        Index {
+            files: index_with(&a, sizes, None).into_iter().collect(),
+        }
+        .meaning()
+    };
     for sizes in [search::Sizes::default(), tiny()] {
-        let one = index_with(&a, sizes, None);
+        let one = meaning(sizes);
+        assert_eq!(one.1.len(), a.bulletins.len());
+        assert!(one.0.len() > 100, "{} keys", one.0.len());
         for batch in [1, 3] {
             let many = search::Sizes { batch, ..sizes };
-            assert!(
-                index_with(&a, many, None) == one,
-                "batches of {batch}: {sizes:?}"
-            );
+            assert!(meaning(many) == one, "batches of {batch}: {sizes:?}");
         }
     }
 }
@@ -514,11 +566,11 @@ fn kept_batches_make_the_same_index_and_a_damaged_one_is_made_again() {
 fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
     let mut a = archive(Path::new("."));
     let sizes = search::Sizes::default();
-    let chunks = a.bulletins.len().div_ceil(search::CHUNK_DOCS);
-    assert!(chunks >= 2 && a.bulletins.len() > 10, "{chunks} chunks");
     let dir = tempfile::tempdir().unwrap();
     let fresh: BTreeMap<String, Vec<u8>> = index_with(&a, sizes, None).into_iter().collect();
     let is_chunk = |p: &str| p.starts_with(&format!("{DIR}d/"));
+    let chunks = fresh.keys().filter(|p| is_chunk(p)).count();
+    assert!(chunks >= 2 && a.bulletins.len() > 10, "{chunks} chunks");
     // The output as `files` left it: (site path, hash) as the build manifest has them.
     let holds = |files: &BTreeMap<String, Vec<u8>>| {
         let hashes: BTreeMap<String, u128> = files
@@ -562,7 +614,8 @@ fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
     a.bulletins[10].title.push_str(" (sửa)");
     let now: BTreeMap<String, Vec<u8>> = index_with(&a, sizes, None).into_iter().collect();
     let (files, kept) = made(&a, &holds(&fresh));
-    let remade = format!("{DIR}d/{}.js", 10 / search::CHUNK_DOCS);
+    let id = Index { files: now.clone() }.id_of(&a.bulletins[10].slug);
+    let remade = format!("{DIR}d/{}.js", id as usize / search::CHUNK_DOCS);
     assert_eq!(kept.len(), chunks - 1);
     assert!(!kept.contains(&remade));
     assert!(files.contains_key(&remade));
@@ -582,6 +635,75 @@ fn metadata_chunks_the_output_still_holds_are_left_alone_and_still_count() {
     std::fs::write(&table, bytes).unwrap();
     let (_, kept) = made(&a, &holds(&now));
     assert!(kept.is_empty());
+}
+
+#[test]
+fn a_new_bulletin_the_newest_moves_no_id_and_remakes_one_chunk() {
+    // The example archive, then the same with one bulletin newer than all.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("site.toml", dir.path().join("site.toml")).unwrap();
+    copy_dir(Path::new("content"), &dir.path().join("content"));
+    let a = archive(dir.path());
+    std::fs::write(
+        dir.path().join("content/2025/moi-nhat.md"),
+        "---\ntitle: \"Yên Bái tổng kết thu ngân sách cả năm\"\ndate: 2025-12-30\n\
+         locality: yen-bai\ntopics: [Thu ngân sách]\n---\nThu ngân sách vượt dự toán.\n",
+    )
+    .unwrap();
+    let b = archive(dir.path());
+    assert_eq!(b.bulletins.len(), a.bulletins.len() + 1);
+    assert_eq!(b.bulletins[0].slug, "moi-nhat", "the newest comes first");
+    let sizes = search::Sizes::default();
+    let before = Index {
+        files: index_with(&a, sizes, None).into_iter().collect(),
+    };
+    let after = Index {
+        files: index_with(&b, sizes, None).into_iter().collect(),
+    };
+    // Every bulletin keeps its id; the new one takes a free one before them (newer).
+    let ids = |idx: &Index| -> BTreeMap<String, u32> {
+        idx.rows()
+            .into_iter()
+            .map(|(id, row)| (row[0].as_str().unwrap().to_string(), id))
+            .collect()
+    };
+    let (then, now) = (ids(&before), ids(&after));
+    for (path, id) in &then {
+        assert_eq!(now[path], *id, "{path} moved");
+    }
+    let new = now["bai-viet/moi-nhat/"];
+    assert!(then.values().all(|&id| new < id));
+    // Made with the cache of the first, the output holding its files: only the new
+    // bulletin's chunk is made again, and the keys of words it does not have are kept.
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = search::BatchCache::open(cache_dir.path()).unwrap();
+    index_with(&a, sizes, Some(&cache));
+    let hashes: BTreeMap<String, u128> = before
+        .files
+        .iter()
+        .map(|(p, b)| (p.clone(), xxhash_rust::xxh3::xxh3_128(b)))
+        .collect();
+    let mut cache = search::BatchCache::open(cache_dir.path()).unwrap();
+    cache.trust_chunks(|p, h| hashes.get(p) == Some(&h));
+    let (files, kept) = search::index_files_with(&b, sizes, Some(&cache)).unwrap();
+    let chunk = format!("{DIR}d/{}.js", new as usize / search::CHUNK_DOCS);
+    let made_chunks: Vec<&String> = files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.starts_with(&format!("{DIR}d/")))
+        .collect();
+    assert_eq!(made_chunks, [&chunk]);
+    let chunks_now = after.files.keys().filter(|p| p.contains("/d/")).count();
+    assert_eq!(
+        kept.iter().filter(|p| p.contains("/d/")).count(),
+        chunks_now - 1
+    );
+    let mut whole: BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+    whole.extend(kept.iter().map(|p| (p.clone(), before.files[p].clone())));
+    assert!(
+        whole == after.files,
+        "kept and made are the index made from scratch"
+    );
 }
 
 #[test]

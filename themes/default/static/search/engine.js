@@ -348,7 +348,7 @@
    */
   Engine.prototype.fullLists = function (found) {
     var self = this;
-    var acc = new Ranking(found.entries.length, this.manifest.docs, { seq: found.query.seq, units: found.units });
+    var acc = new Ranking(found.entries.length, this.manifest.ids || this.manifest.docs, { seq: found.query.seq, units: found.units });
     var words = found.entries.map(function (items, w) {
       return Promise.all(
         items.map(async function (item) {

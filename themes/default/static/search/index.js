@@ -1,5 +1,8 @@
-/* bantin search, index.js: the index's format (2). File names of keys and shard keys, which
+/* bantin search, index.js: the index's format (3). File names of keys and shard keys, which
  * shard holds a key, and the postings' encoding, as src/search/ writes them.
+ *
+ * Ids run from 0 to the manifest's `ids` (exclusive), lower ids newer; not every id is a
+ * bulletin (the `docs` are fewer), and a metadata chunk holds null for an id of none.
  *
  * Postings are base64 of LEB128 numbers, one per document in id order: (gap to the previous
  * id - 1) × 16 + score; the score (1..15) is TITLE (8) when the key is in the title, + TOPIC
