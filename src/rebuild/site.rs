@@ -136,6 +136,9 @@ struct Cache {
     files: Vec<Found>,
     discover_errors: Vec<Diagnostic>,
     parsed: HashMap<PathBuf, Result<ParsedArticle, Vec<Diagnostic>>>,
+    /// content/ as the caller listed it just before the first rebuild (see
+    /// [`Resumed::listed`]); taken by that rebuild.
+    listed: Option<Vec<Found>>,
 }
 
 /// The files served (or written), by what they are.
@@ -263,6 +266,9 @@ struct Earlier {
 pub struct Resumed {
     /// The bulletin files the earlier build found.
     pub files: Vec<Found>,
+    /// content/ as listed now, when the caller has just listed it: the first rebuild, when
+    /// a file is new or gone, takes it instead of listing content/ again.
+    pub listed: Option<Vec<Found>>,
     /// The bulletins it read: those of its archive first, in the archive's order, then the
     /// others (drafts); their bodies are in `bodies`.
     pub parsed: Vec<ParsedArticle>,
@@ -358,6 +364,7 @@ impl Site {
                 base_errors: Vec::new(),
                 files: earlier.files,
                 discover_errors: Vec::new(),
+                listed: earlier.listed,
                 parsed: earlier
                     .parsed
                     .into_iter()
@@ -466,6 +473,7 @@ impl Site {
             files,
             discover_errors,
             parsed,
+            listed: None,
         });
         Ok(())
     }
@@ -485,9 +493,17 @@ impl Site {
         let known = |p: &PathBuf| {
             (c.parsed.contains_key(p) || built.contains(p.as_path())) && root.join(p).is_file()
         };
+        // Listed for the first rebuild only: later ones list content/ as it is then.
+        let listed = c.listed.take();
         if ch.rescan || !ch.files.iter().all(known) {
             let mut discover_errors = Vec::new();
-            let found = load::discover(root, &mut discover_errors);
+            let found = match listed {
+                Some(found) => {
+                    crate::timings::note("rebuild/listed", format_args!("taken"));
+                    found
+                }
+                None => load::discover(root, &mut discover_errors),
+            };
             let now: HashSet<&Path> = found.iter().map(|f| f.path.as_path()).collect();
             let gone: Vec<PathBuf> = c
                 .parsed
