@@ -29,8 +29,10 @@ pub const VERSION: u8 = 2;
 /// The file of the metadata chunks' fingerprints, beside the batches (see [`BatchCache`]).
 pub const CHUNKS: &str = "chunks";
 /// Bulletins in a batch, on average; a batch has at most four times as many (a run of files
-/// none of which hashes to a boundary).
-pub const TARGET: u64 = 1024;
+/// none of which hashes to a boundary). A bulletin added within a batch moves the ids of the
+/// newer ones of that batch ([`place`]), whose keys are then merged again: 1,570 groups of
+/// keys at 100,000 bulletins with batches of 1,024, 533 with 256.
+pub const TARGET: u64 = 256;
 
 /// One key's postings in one batch.
 pub(super) struct Part {
@@ -69,7 +71,7 @@ pub fn ranges<'a>(
 
 /// The ids a batch reserves come in multiples of this: a multiple of
 /// [`super::CHUNK_DOCS`], so that each batch's ids begin a metadata chunk of their own.
-pub const SPAN_STEP: usize = 64;
+pub const SPAN_STEP: usize = 32;
 
 /// A batch placed in the index's ids: its bulletins (positions in the archive, newest first)
 /// and the span of ids it reserves, the next multiple of [`SPAN_STEP`] above its size. Its
@@ -638,7 +640,12 @@ mod tests {
             .map(|i| PathBuf::from(format!("content/{i}.md")))
             .collect();
         let before = ranges(files.iter().map(|f| f.as_path()), TARGET);
-        assert!(before.len() > 5 && before.len() < 60, "{}", before.len());
+        let expected = files.len() / TARGET as usize;
+        assert!(
+            before.len() > expected / 2 && before.len() < expected * 2,
+            "{} batches",
+            before.len()
+        );
         assert!(before.iter().all(|r| r.len() <= 4 * TARGET as usize));
         assert_eq!(before.iter().map(|r| r.len()).sum::<usize>(), files.len());
         // One bulletin more in the middle: every batch but the one it joins is the same
