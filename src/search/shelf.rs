@@ -116,9 +116,15 @@ impl Shelf {
     }
 }
 
+/// The name of a key's own file of `kind` (`t` or `h`) in the index, as the client asks
+/// for it (`t/thu`); [`own_path`] is its site path.
+pub(super) fn own_key(kind: &str, key: &str) -> String {
+    format!("{kind}/{}", super::shards::file_name(key))
+}
+
 /// The site path of a key's own file of `kind` (`t` or `h`).
 pub(super) fn own_path(kind: &str, key: &str) -> String {
-    format!("{}{kind}/{}.js", super::DIR, super::shards::file_name(key))
+    format!("{}{}.js", super::DIR, own_key(kind, key))
 }
 
 /// The group of a key: a phrase key is its own, a form key (`token=form`) is its token's.

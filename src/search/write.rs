@@ -969,9 +969,9 @@ fn keep_unchanged(
             continue;
         }
         if let Some((t, h)) = e.own {
-            kept.push(out.keep(&format!("t/{}", file_name(&e.key)), t));
+            kept.push(out.keep(&shelf::own_key("t", &e.key), t));
             if let Some(h) = h {
-                kept.push(out.keep(&format!("h/{}", file_name(&e.key)), h));
+                kept.push(out.keep(&shelf::own_key("h", &e.key), h));
             }
         }
         shelved.push(Shelved::from_shelf(e));
@@ -1020,7 +1020,7 @@ fn encode_all(
             if b64.len() <= own_file_bytes {
                 return Ok((e.df, json_str(&b64), None));
             }
-            let key = format!("t/{}", file_name(&e.key));
+            let key = shelf::own_key("t", &e.key);
             let bytes = js_file(&key, &json_str(&b64));
             let len = bytes.len();
             let own = out.put(&key, &bytes)?;
@@ -1033,7 +1033,7 @@ fn encode_all(
             };
             let mut own_head = None;
             if let Some((score, id, h)) = head {
-                let key = format!("h/{}", file_name(&e.key));
+                let key = shelf::own_key("h", &e.key);
                 let json = format!("[{score},{id},{}]", json_str(&base64(&encode_postings(&h))));
                 own_head = Some(out.put(&key, &js_file(&key, &json))?);
             }
