@@ -9,7 +9,17 @@ use super::{BodyRef, LocalityId, TermId};
 
 /// Index of a bulletin in [`super::Archive::bulletins`].
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Default,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct BulletinId(pub u32);
 

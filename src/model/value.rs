@@ -326,6 +326,10 @@ impl Qualifier {
 /// (80 bytes a value; 136 at first).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorValue {
+    /// The bulletin, by its place in the archive. Not kept in the build record: it is set
+    /// when the archive is assembled, and a bulletin's record then reads the same wherever
+    /// it stands (see `build::cache::pack_parsed_keeping`).
+    #[serde(skip)]
     pub bulletin: BulletinId,
     pub locality: LocalityId,
     pub indicator: IndicatorId,

@@ -44,6 +44,17 @@ pub(super) struct Part {
     pub(super) same: bool,
 }
 
+/// Whether a run of bulletins of `target` on average ends after the bulletin of source
+/// `file`, the `len`th of the run: when the file's name hashes to a boundary (one in
+/// `target`), or at four times `target`. Decided by the files, not by their places, so that
+/// a bulletin added or removed changes its own run, not every run after it (the index's
+/// batches, [`ranges`], and the build record's chunks).
+pub fn ends_after(file: &Path, len: usize, target: u64) -> bool {
+    let target = target.max(1);
+    let name = file.as_os_str().as_encoded_bytes();
+    len >= 4 * target as usize || xxhash_rust::xxh3::xxh3_64(name).is_multiple_of(target)
+}
+
 /// The batches of the bulletins of these source `files` (in archive order), of `target`
 /// bulletins on average: each ends after a bulletin whose file hashes to a boundary (one in
 /// `target`), or when it has four times `target` bulletins.
@@ -51,14 +62,11 @@ pub fn ranges<'a>(
     files: impl ExactSizeIterator<Item = &'a Path>,
     target: u64,
 ) -> Vec<Range<usize>> {
-    let target = target.max(1);
-    let max = 4 * target as usize;
     let len = files.len();
-    let mut out = Vec::with_capacity(len / target as usize + 1);
+    let mut out = Vec::with_capacity(len / target.max(1) as usize + 1);
     let mut start = 0;
     for (i, file) in files.enumerate() {
-        let name = file.as_os_str().as_encoded_bytes();
-        if i + 1 - start >= max || xxhash_rust::xxh3::xxh3_64(name).is_multiple_of(target) {
+        if ends_after(file, i + 1 - start, target) {
             out.push(start..i + 1);
             start = i + 1;
         }
