@@ -42,7 +42,7 @@ use crate::search::batches::ends_after;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 
 /// The start of every cache file.
 fn tag() -> String {
@@ -264,16 +264,21 @@ pub fn pack_parsed_keeping(
     changed: &std::collections::BTreeSet<PathBuf>,
 ) -> io::Result<Vec<ChunkHash>> {
     let EarlierChunks { files, chunks } = earlier;
-    // The earlier chunks by their first file.
-    let before: HashMap<&Path, (&[PathBuf], ChunkHash)> =
-        record_chunks(files.iter().map(PathBuf::as_path))
-            .into_iter()
-            .zip(chunks)
-            .filter_map(|(range, hash)| {
-                let files = &files[range];
-                Some((files.first()?.as_path(), (files, hash)))
-            })
-            .collect();
+    // The earlier chunks by their first file; none when they were cut otherwise.
+    let ranges = record_chunks(files.iter().map(PathBuf::as_path));
+    let chunks = if ranges.len() == chunks.len() {
+        chunks
+    } else {
+        Vec::new()
+    };
+    let before: HashMap<&Path, (&[PathBuf], ChunkHash)> = ranges
+        .into_iter()
+        .zip(chunks)
+        .filter_map(|(range, hash)| {
+            let files = &files[range];
+            Some((files.first()?.as_path(), (files, hash)))
+        })
+        .collect();
     // Each chunk now, with the earlier one that started with the same file.
     type Work<'a, 'b> = (&'a [ParsedRef<'b>], Option<(&'a [PathBuf], ChunkHash)>);
     let work: Vec<Work> = record_chunks(parsed.iter().map(|p| p.bulletin.file.as_path()))

@@ -137,7 +137,8 @@ struct Cache {
     discover_errors: Vec<Diagnostic>,
     parsed: HashMap<PathBuf, Result<ParsedArticle, Vec<Diagnostic>>>,
     /// content/ as the caller listed it just before the first rebuild (see
-    /// [`Resumed::listed`]); taken by that rebuild.
+    /// [`Resumed::listed`]); taken by that rebuild when a file is new or gone, and dropped
+    /// after it either way.
     listed: Option<Vec<Found>>,
 }
 
@@ -435,6 +436,11 @@ impl Site {
         } else {
             self.full(&mut publish)
         };
+        // The listing handed over for the first rebuild is stale for any later one, whether
+        // or not this one took it.
+        if let Some(c) = self.cache.as_mut() {
+            c.listed = None;
+        }
         match result {
             Ok(pages) => {
                 let millis = ms(started);

@@ -62,9 +62,12 @@
 //! Ids: a bulletin's id follows the archive's order (newest first, so a lower id is newer),
 //! but ids are not all taken: the bulletins are indexed in batches ([`batches`]), and each
 //! batch reserves a span of ids with room for more and takes its last ids
-//! ([`batches::place`]). So a new bulletin, the newest of the archive, takes a free id and
-//! moves no other: the next build rewrites the index files of its words and one metadata
-//! chunk, not every chunk after it. `ids` in the manifest (`I`) is one more than the highest
+//! ([`batches::place`]). So a new bulletin, the newest of the archive, usually takes a free
+//! id and moves no other: the next build rewrites the index files of its words and one
+//! metadata chunk, not every chunk after it. It moves the ids after its batch when it fills
+//! the batch's span, starts a batch of its own (its file name hashes to a boundary) or meets
+//! a batch at its largest size: each one addition in tens or hundreds, and then the whole
+//! index is merged again, as it always was. `ids` in the manifest (`I`) is one more than the highest
 //! id; the `docs` (`N`) are fewer.
 //!
 //! Postings: bulletin ids ascending; each posting is the

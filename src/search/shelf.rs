@@ -5,8 +5,10 @@
 //! edited bulletin (two thirds of a second of both cores at 100,000 bulletins), though only
 //! the few keys whose postings that bulletin changes come out different. When the batches
 //! cover the same spans of ids as last time (each batch has room to spare, so a bulletin
-//! added or removed moves only ids of its own batch, see [`super::batches::place`]), a key's
-//! postings can only have changed if its part of a re-inverted batch did; the last index's entry of every other key is still right, and so
+//! added or removed usually moves only ids of its own batch, see
+//! [`super::batches::place`]; when it moves others, the spans differ and every key is merged
+//! again), a key's postings can only have changed if its part of a re-inverted batch did;
+//! the last index's entry of every other key is still right, and so
 //! are its own files (`t/`, `h/`), which the output still holds. So the shelf keeps, for
 //! every key, what its shard entry needs (`ShelfEntry`), with the hashes of its own
 //! files, and the batches (ids and fingerprints) it was made from.

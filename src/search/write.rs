@@ -291,6 +291,8 @@ fn add_doc(
 fn fingerprint(archive: &Archive, meta: &MetaTexts, range: Range<usize>) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(&[super::FORMAT as u8, batches::VERSION]);
+    // A batch's postings count ids from the start of its span, which the step sets.
+    h.update(&(batches::SPAN_STEP as u64).to_le_bytes());
     for doc in range {
         let b = &archive.bulletins[doc];
         h.update(&(b.title.len() as u64).to_le_bytes());
