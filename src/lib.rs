@@ -17,7 +17,8 @@
 //! `build`.
 //! [`vi`] holds the Vietnamese text helpers the stages share, [`html`] the one HTML escaper,
 //! [`urls`] the addresses of OUTPUT.md, [`timings`] the phase timings of `BANTIN_TIMINGS=1`,
-//! [`disk`] the threads that wait on the disk.
+//! [`disk`] the threads that wait on the disk, [`runs`] where runs of bulletins end (the
+//! search index's batches, the build record's chunks).
 //! [`scaffold`] starts archives and bulletins; [`import`] turns scraped bulletin pages into
 //! annotated drafts.
 
@@ -34,6 +35,7 @@ pub mod output;
 pub mod photos;
 pub mod rebuild;
 pub mod render;
+pub mod runs;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -38,7 +38,7 @@ use super::manifest::{Hash, HashingWriter, Manifest};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
 use crate::rebuild::site::Served;
-use crate::search::batches::ends_after;
+use crate::runs::ends_after;
 use crate::search::BatchCache;
 
 /// Bump when what the cache holds changes shape.
@@ -247,16 +247,16 @@ pub struct EarlierChunks {
 /// The chunks of a record's bulletins (of these source `files`, in order), of `CHUNK` on
 /// average ([`ends_after`]): a bulletin added or removed changes its own chunk only.
 fn record_chunks<'a>(files: impl ExactSizeIterator<Item = &'a Path>) -> Vec<Range<usize>> {
-    crate::search::batches::ranges(files, CHUNK as u64)
+    crate::runs::ranges(files, CHUNK as u64)
 }
 
 /// The bulletins of a record in chunks ([`record_chunks`]), each kept in `cache` as a file
 /// (see [`Cache::put_chunk`]), but for each earlier chunk that holds the same files, none of
 /// them read again (`changed`): a bulletin not read again is what it was, and so are its
 /// values (a value's bulletin handle, its place in the archive, is not kept), so that
-/// chunk's file stays as it is, wherever it now stands. At 100,000 bulletins packing them all took 0.2 s of an
-/// edit, and writing them 0.2–0.4 s. Debug builds (the tests) pack the kept chunks too, and
-/// fail when the bytes differ. Returns the chunks' hashes, in order.
+/// chunk's file stays as it is, wherever it now stands. At 100,000 bulletins packing them
+/// all took 0.2 s of an edit, and writing them 0.2–0.4 s. Debug builds (the tests) pack the
+/// kept chunks too, and fail when the bytes differ. Returns the chunks' hashes, in order.
 pub fn pack_parsed_keeping(
     cache: &Cache,
     parsed: &[ParsedRef],

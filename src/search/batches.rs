@@ -4,8 +4,8 @@
 //! its bulletins feed the index, and the next build inverts again only the batches whose
 //! bulletins changed: after one edited bulletin, one batch of about [`TARGET`] instead of all.
 //!
-//! Where a batch ends is decided by its bulletins, not by their positions ([`ranges`]: after a
-//! bulletin whose source file's name hashes to a boundary), so that adding or removing one
+//! Where a batch ends is decided by its bulletins, not by their positions ([`crate::runs`]:
+//! after a bulletin whose source file's name hashes to a boundary), so that adding or removing one
 //! bulletin changes its own batch, not every batch after it. Each batch reserves a span of
 //! ids with room to spare ([`place`]), so that it moves no other batch's ids either. A batch's
 //! postings count ids from the start of its span; the merge moves them to the index's ids.
@@ -44,39 +44,6 @@ pub(super) struct Part {
     pub(super) same: bool,
 }
 
-/// Whether a run of bulletins of `target` on average ends after the bulletin of source
-/// `file`, the `len`th of the run: when the file's name hashes to a boundary (one in
-/// `target`), or at four times `target`. Decided by the files, not by their places, so that
-/// a bulletin added or removed changes its own run, not every run after it (the index's
-/// batches, [`ranges`], and the build record's chunks).
-pub fn ends_after(file: &Path, len: usize, target: u64) -> bool {
-    let target = target.max(1);
-    let name = file.as_os_str().as_encoded_bytes();
-    len >= 4 * target as usize || xxhash_rust::xxh3::xxh3_64(name).is_multiple_of(target)
-}
-
-/// The batches of the bulletins of these source `files` (in archive order), of `target`
-/// bulletins on average: each ends after a bulletin whose file hashes to a boundary (one in
-/// `target`), or when it has four times `target` bulletins.
-pub fn ranges<'a>(
-    files: impl ExactSizeIterator<Item = &'a Path>,
-    target: u64,
-) -> Vec<Range<usize>> {
-    let len = files.len();
-    let mut out = Vec::with_capacity(len / target.max(1) as usize + 1);
-    let mut start = 0;
-    for (i, file) in files.enumerate() {
-        if ends_after(file, i + 1 - start, target) {
-            out.push(start..i + 1);
-            start = i + 1;
-        }
-    }
-    if start < len {
-        out.push(start..len);
-    }
-    out
-}
-
 /// The ids a batch reserves come in multiples of this: a multiple of
 /// [`super::CHUNK_DOCS`], so that each batch's ids begin a metadata chunk of their own.
 pub const SPAN_STEP: usize = 32;
@@ -87,7 +54,8 @@ pub const SPAN_STEP: usize = 32;
 /// the first of a batch (a newer one: how an archive grows) takes a free id and moves no
 /// other, and one added within a batch moves only the newer ones of that batch. The ids of
 /// the batches after it move only when a batch outgrows its span (one addition in
-/// [`SPAN_STEP`] at most) or a new boundary splits it.
+/// [`SPAN_STEP`] at most), a new boundary splits it, or it meets a batch at its largest size
+/// (see [`crate::runs::ends_after`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placed {
     pub docs: Range<usize>,
@@ -105,6 +73,12 @@ impl Placed {
     pub fn first_id(&self) -> u32 {
         self.ids.start + self.local_first()
     }
+}
+
+/// One more than the highest id of batches placed by [`place`]: the id space (the manifest's
+/// `"ids"`).
+pub fn id_space(placed: &[Placed]) -> u32 {
+    placed.last().map_or(0, |p| p.ids.end)
 }
 
 /// The batches of `ranges` (consecutive, from the archive's first bulletin) placed one after
@@ -642,37 +616,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn batches_end_where_their_files_say_so_adding_one_changes_one_batch() {
-        let files: Vec<PathBuf> = (0..20_000)
-            .map(|i| PathBuf::from(format!("content/{i}.md")))
-            .collect();
-        let before = ranges(files.iter().map(|f| f.as_path()), TARGET);
-        let expected = files.len() / TARGET as usize;
-        assert!(
-            before.len() > expected / 2 && before.len() < expected * 2,
-            "{} batches",
-            before.len()
-        );
-        assert!(before.iter().all(|r| r.len() <= 4 * TARGET as usize));
-        assert_eq!(before.iter().map(|r| r.len()).sum::<usize>(), files.len());
-        // One bulletin more in the middle: every batch but the one it joins is the same
-        // list of files.
-        let mut with = files.clone();
-        with.insert(10_000, PathBuf::from("content/moi.md"));
-        let after = ranges(with.iter().map(|f| f.as_path()), TARGET);
-        let names = |v: &[PathBuf], r: &Range<usize>| v[r.clone()].to_vec();
-        let old: HashSet<Vec<PathBuf>> = before.iter().map(|r| names(&files, r)).collect();
-        let new_only = after
-            .iter()
-            .filter(|r| !old.contains(&names(&with, r)))
-            .count();
-        assert!(new_only <= 2, "{new_only} batches changed");
-    }
-
     /// The id of every file of `files` (archive order) in the batches' spans.
     fn ids(files: &[PathBuf]) -> HashMap<PathBuf, u32> {
-        let placed = place(ranges(files.iter().map(|f| f.as_path()), TARGET));
+        let placed = place(crate::runs::ranges(
+            files.iter().map(|f| f.as_path()),
+            TARGET,
+        ));
         let mut out = HashMap::new();
         let mut next = 0;
         for p in &placed {

@@ -67,8 +67,8 @@
 //! metadata chunk, not every chunk after it. It moves the ids after its batch when it fills
 //! the batch's span, starts a batch of its own (its file name hashes to a boundary) or meets
 //! a batch at its largest size: each one addition in tens or hundreds, and then the whole
-//! index is merged again, as it always was. `ids` in the manifest (`I`) is one more than the highest
-//! id; the `docs` (`N`) are fewer.
+//! index is merged again, as it always was. `ids` in the manifest (`I`) is one more than
+//! the highest id; the `docs` (`N`) are fewer.
 //!
 //! Postings: bulletin ids ascending; each posting is the
 //! LEB128 varint `(id - previous id - 1) << 4 | score` (previous id starts at -1), followed,

@@ -322,9 +322,9 @@ struct Made {
 
 /// The batches of the archive's bulletins, of `batch` on average, placed in the ids (see
 /// [`batches::place`]).
-fn layout(archive: &Archive, batch: u64) -> Vec<Placed> {
+fn place_batches(archive: &Archive, batch: u64) -> Vec<Placed> {
     let files = archive.bulletins.iter().map(|b| b.file.as_path());
-    batches::place(batches::ranges(files, batch))
+    batches::place(crate::runs::ranges(files, batch))
 }
 
 /// Every batch of `placed`, encoded, with the span of ids it covers. With a `cache`, the
@@ -800,7 +800,7 @@ fn write_index_with(
     let mut t = std::time::Instant::now();
     let spill = BodyStore::new();
     let shelf = cache.and_then(BatchCache::take_shelf);
-    let placed = layout(archive, batch);
+    let placed = place_batches(archive, batch);
     let (batches, made) = batches_of(archive, &placed, cache, &spill, shelf.is_some())?;
     crate::timings::phase("search/invert", &mut t);
     let layout: Vec<(Range<u32>, u128)> = batches
@@ -884,7 +884,7 @@ fn write_index_with(
         "{{\"format\":{FORMAT},\"version\":\"{:016x}\",\"docs\":{},\"ids\":{},\"chunk\":{},\"head\":{},\"phrase\":{},\"shards\":{},\"own\":{own}}}",
         out.version(),
         archive.bulletins.len(),
-        placed.last().map_or(0, |p| p.ids.end),
+        batches::id_space(&placed),
         CHUNK_DOCS,
         head_docs,
         PHRASE_WORDS,
@@ -1120,8 +1120,7 @@ fn write_metadata(
         .map(|id| json_str(&archive.localities.full_name(id)))
         .collect();
     // The bulletin of each id (its position in the archive), or NO_DOC.
-    let ids = placed.last().map_or(0, |p| p.ids.end as usize);
-    let mut slots = vec![NO_DOC; ids];
+    let mut slots = vec![NO_DOC; batches::id_space(placed) as usize];
     for p in placed {
         for (id, doc) in (p.first_id() as usize..).zip(p.docs.clone()) {
             slots[id] = doc as u32;

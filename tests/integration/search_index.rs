@@ -531,7 +531,7 @@ fn an_index_made_in_many_batches_is_the_index_made_in_one() {
 fn kept_batches_make_the_same_index_and_a_damaged_one_is_made_again() {
     let a = archive(Path::new("."));
     let sizes = search::Sizes { batch: 3, ..tiny() };
-    let n = search::batches::ranges(a.bulletins.iter().map(|b| b.file.as_path()), 3).len();
+    let n = bantin::runs::ranges(a.bulletins.iter().map(|b| b.file.as_path()), 3).len();
     assert!(n > 2, "{n} batches");
     let fresh = index_with(&a, sizes, None);
     let dir = tempfile::tempdir().unwrap();
