@@ -25,6 +25,7 @@
 pub mod build;
 pub mod diagnostics;
 pub mod disk;
+pub mod file_stat;
 pub mod group;
 pub mod html;
 pub mod import;

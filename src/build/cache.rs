@@ -35,6 +35,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::folders::Folders;
 use super::manifest::{Hash, HashingWriter, Manifest};
+use crate::file_stat::{Lookups, Stat};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
 use crate::rebuild::site::Served;
@@ -59,14 +60,19 @@ pub struct Stamp(u128);
 impl Stamp {
     /// The stamp of `path`, or of every file under it for a folder; `None` when unreadable.
     pub fn of(path: &Path) -> Option<Stamp> {
+        Stamp::looked_up(path, &mut Lookups::default())
+    }
+
+    /// [`Stamp::of`], with `lookups` (a run of files in one folder opens it once).
+    fn looked_up(path: &Path, lookups: &mut Lookups) -> Option<Stamp> {
         let mut h = Xxh3::new();
-        let meta = fs::metadata(path).ok()?;
-        if meta.is_dir() {
+        let meta = lookups.stat(path)?;
+        if meta.is_dir {
             for e in walkdir::WalkDir::new(path).sort_by_file_name() {
                 let e = e.ok()?;
                 if e.file_type().is_file() {
                     h.update(e.path().to_string_lossy().as_bytes());
-                    stamp_meta(&mut h, &e.metadata().ok()?);
+                    stamp_meta(&mut h, &lookups.stat(e.path())?);
                 }
             }
         } else {
@@ -76,12 +82,10 @@ impl Stamp {
     }
 }
 
-fn stamp_meta(h: &mut Xxh3, meta: &fs::Metadata) {
-    h.update(&meta.len().to_le_bytes());
-    if let Ok(t) = meta.modified() {
-        if let Ok(d) = t.duration_since(std::time::UNIX_EPOCH) {
-            h.update(&d.as_nanos().to_le_bytes());
-        }
+fn stamp_meta(h: &mut Xxh3, meta: &Stat) {
+    h.update(&meta.len.to_le_bytes());
+    if let Some(nanos) = meta.modified_nanos() {
+        h.update(&nanos.to_le_bytes());
     }
 }
 
@@ -92,12 +96,12 @@ pub type BulletinStamps = Vec<(PathBuf, Option<Stamp>)>;
 pub fn bulletin_stamps(root: &Path, files: &[Found]) -> BulletinStamps {
     files
         .par_iter()
-        .map(|f| {
+        .map_init(Lookups::default, |lookups, f| {
             let on_disk = match &f.bundle {
                 Some(dir) => root.join(dir),
                 None => root.join(&f.path),
             };
-            (f.path.clone(), Stamp::of(&on_disk))
+            (f.path.clone(), Stamp::looked_up(&on_disk, lookups))
         })
         .collect()
 }

@@ -8,13 +8,13 @@
 //! entry added within the same clock tick as the build's own last change of that folder.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::manifest::Manifest;
+use crate::file_stat::Lookups;
 
 /// Each folder of an output, by site path (`""` for the output itself), with its stamp.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,25 +26,29 @@ impl Folders {
     pub fn of(output: &Path, manifest: &Manifest) -> Option<Folders> {
         above(manifest.keys().map(String::as_str))
             .par_iter()
-            .map(|n| Some((n.to_string(), stamp(&output.join(n))?)))
+            .map_init(Lookups::default, |l, n| {
+                Some((n.to_string(), stamp(&output.join(n), l)?))
+            })
             .collect::<Option<BTreeMap<_, _>>>()
             .map(Folders)
     }
 
     /// Whether every folder is as it was (one thread: it runs beside a build's other work).
     pub fn unchanged(&self, output: &Path) -> bool {
+        let mut lookups = Lookups::default();
         self.0
             .iter()
-            .all(|(n, s)| stamp(&output.join(n)) == Some(*s))
+            .all(|(n, s)| stamp(&output.join(n), &mut lookups) == Some(*s))
     }
 
     /// After files at `touched` (site paths) were written or removed: their folders and all
     /// the folders above them are stamped again, and those now gone forgotten. Returns
     /// `false` when a folder cannot be read.
     pub fn update<'a>(&mut self, output: &Path, touched: impl Iterator<Item = &'a str>) -> bool {
+        let mut lookups = Lookups::default();
         for n in above(touched) {
             let path = output.join(n);
-            match stamp(&path) {
+            match stamp(&path, &mut lookups) {
                 Some(s) => {
                     self.0.insert(n.to_string(), s);
                 }
@@ -80,28 +84,20 @@ fn above<'a>(files: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 /// A folder's modification and change times and inode, hashed; `None` when not a folder.
-fn stamp(path: &Path) -> Option<u64> {
-    let meta = fs::metadata(path).ok().filter(fs::Metadata::is_dir)?;
+fn stamp(path: &Path, lookups: &mut Lookups) -> Option<u64> {
+    let meta = lookups.stat(path).filter(|m| m.is_dir)?;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let nanos = |t: std::io::Result<std::time::SystemTime>| {
-        t.ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos())
-    };
-    h.update(&nanos(meta.modified()).to_le_bytes());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        h.update(&meta.ctime().to_le_bytes());
-        h.update(&meta.ctime_nsec().to_le_bytes());
-        h.update(&meta.ino().to_le_bytes());
-    }
+    h.update(&meta.modified_nanos().unwrap_or(0).to_le_bytes());
+    h.update(&meta.changed.0.to_le_bytes());
+    h.update(&(meta.changed.1 as i64).to_le_bytes());
+    h.update(&meta.inode.to_le_bytes());
     Some(h.digest())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn a_change_in_one_of_many_sibling_folders_is_seen() {
