@@ -17,7 +17,6 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stat {
     pub is_dir: bool,
-    pub is_file: bool,
     pub len: u64,
     /// Modification time: seconds and nanoseconds since the epoch.
     pub modified: (i64, u32),
@@ -81,7 +80,6 @@ fn from_raw(st: &rustix::fs::Stat) -> Stat {
     let kind = FileType::from_raw_mode(st.st_mode as _);
     Stat {
         is_dir: kind == FileType::Directory,
-        is_file: kind == FileType::RegularFile,
         len: st.st_size as u64,
         modified: (st.st_mtime as i64, st.st_mtime_nsec as u32),
         changed: (st.st_ctime as i64, st.st_ctime_nsec as u32),
@@ -99,7 +97,6 @@ mod tests {
         let m = std::fs::metadata(path).ok()?;
         Some(Stat {
             is_dir: m.is_dir(),
-            is_file: m.is_file(),
             len: m.len(),
             modified: (m.mtime(), m.mtime_nsec() as u32),
             changed: (m.ctime(), m.ctime_nsec() as u32),
@@ -139,7 +136,7 @@ mod tests {
         }
         assert_eq!(lookups.stat(Path::new("/")), std_stat(Path::new("/")));
         let x = lookups.stat(&root.join("a/x.md")).unwrap();
-        assert!(x.is_file && !x.is_dir && x.len == "xin chào".len() as u64);
+        assert!(!x.is_dir && x.len == "xin chào".len() as u64);
         assert!(x.modified_nanos().unwrap() > 0);
     }
 }

@@ -4,9 +4,9 @@
 //! its bulletins feed the index, and the next build inverts again only the batches whose
 //! bulletins changed: after one edited bulletin, one batch of about [`TARGET`] instead of all.
 //!
-//! Where a batch ends is decided by its bulletins, not by their positions ([`crate::runs`]:
-//! after a bulletin whose source file's name hashes to a boundary), so that adding or removing one
-//! bulletin changes its own batch, not every batch after it. Each batch reserves a span of
+//! Where a batch ends is decided by its bulletins, not by their positions
+//! ([`crate::runs`]: after a bulletin whose source file's name hashes to a boundary), so that
+//! adding or removing one bulletin changes its own batch, not every batch after it. Each batch reserves a span of
 //! ids with room to spare ([`place`]), so that it moves no other batch's ids either. A batch's
 //! postings count ids from the start of its span; the merge moves them to the index's ids.
 
