@@ -77,7 +77,7 @@ impl Sink for Hashing<'_> {
         self.record(site_path, hash)
     }
 
-    fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
+    fn prepare(&self, site_paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
         self.inner.prepare(site_paths)
     }
 }

@@ -149,33 +149,20 @@ impl Staging {
         &self.root
     }
 
-    /// Create the folders that the files at `site_paths` go into, parents first, each once,
-    /// on the calling thread. Made one after another: most of them share a parent
-    /// (`bai-viet/`), and the file system lets only one thread at a time add to a folder, so
-    /// a second thread would only spin on the lock. The build runs this beside other work.
+    /// Create the folders that the files at `site_paths` go into, each once, in the order of
+    /// the files (each file's missing folders parents first), on the calling thread. Made
+    /// one after another: most of them share a parent (`bai-viet/`), and the file system
+    /// lets only one thread at a time add to a folder, so a second thread would only spin
+    /// on the lock. The build runs this beside the writing of the files, in the order they
+    /// are written, so that each file's folder is there when it comes.
     pub fn make_dirs<'p>(&self, site_paths: impl IntoIterator<Item = &'p str>) -> io::Result<()> {
-        let mut levels: Vec<std::collections::BTreeSet<&str>> = Vec::new();
-        for p in site_paths {
-            let mut d = p;
-            while let Some(i) = d.rfind('/') {
-                d = &d[..i];
-                let depth = d.matches('/').count();
-                if levels.len() <= depth {
-                    levels.resize_with(depth + 1, Default::default);
-                }
-                if !levels[depth].insert(d) {
-                    break;
-                }
-            }
-        }
-        for d in levels.into_iter().flatten() {
+        each_folder_in_order(site_paths, |d| {
             interrupted()?;
             match fs::create_dir(self.root.join(d)) {
-                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
-                _ => {}
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
+                _ => Ok(()),
             }
-        }
-        Ok(())
+        })
     }
 
     /// Write a file at a site path (`du-lieu/chi-tieu.csv`, `bai-viet/x/index.html`).
@@ -302,10 +289,10 @@ pub trait Sink: Sync {
         self.put(site_path, &bytes)
     }
 
-    /// Get ready for the files at `site_paths` (pages and their folders); runs beside the
-    /// first writes, so a sink must also take a file whose folder is not made yet. By
-    /// default there is nothing to do.
-    fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
+    /// Get ready for the files at `site_paths` (pages and their folders), given in the order
+    /// they will come; runs beside the writes, so a sink must also take a file whose folder
+    /// is not made yet. By default there is nothing to do.
+    fn prepare(&self, site_paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
         let _ = site_paths;
         Ok(())
     }
@@ -346,8 +333,8 @@ impl Sink for Staging {
     }
 
     /// Make every folder at once (see [`Staging::make_dirs`]).
-    fn prepare(&self, site_paths: &[String]) -> io::Result<()> {
-        self.make_dirs(site_paths.iter().map(String::as_str))
+    fn prepare(&self, site_paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
+        self.make_dirs(site_paths)
     }
 
     /// Streamed straight to the file (never linked from the previous output).
@@ -365,6 +352,31 @@ impl Sink for Staging {
         fill(&mut w)?;
         io::Write::flush(&mut w)
     }
+}
+
+/// `make` of each folder the files at `site_paths` go into, once, in the order of the
+/// files: before each file, those of its folders not made yet, parents first. Stops at the
+/// first error.
+fn each_folder_in_order<'p>(
+    site_paths: impl IntoIterator<Item = &'p str>,
+    mut make: impl FnMut(&'p str) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut listed = std::collections::HashSet::new();
+    let mut missing = Vec::new();
+    for p in site_paths {
+        let mut d = p;
+        while let Some(i) = d.rfind('/') {
+            d = &d[..i];
+            if !listed.insert(d) {
+                break;
+            }
+            missing.push(d);
+        }
+        while let Some(d) = missing.pop() {
+            make(d)?;
+        }
+    }
+    Ok(())
 }
 
 /// An error once a signal has come (see [`interrupt`]): a staging folder takes no more files.
@@ -465,22 +477,56 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
     }
 
+    /// The folders come in the order of the files (the order the pages are written in),
+    /// not sorted: the renderers find each page's folder made.
+    #[test]
+    fn folders_are_made_in_the_order_of_their_files() {
+        let pages = [
+            "",
+            "bai-viet/b/",
+            "dia-phuong/x/2020-2025/",
+            "bai-viet/a/",
+            "dia-phuong/x/",
+            "404.html",
+            "chi-tieu/c/trang/2/",
+        ];
+        let mut made = Vec::new();
+        each_folder_in_order(pages, |d| {
+            made.push(d);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            made,
+            [
+                "bai-viet",
+                "bai-viet/b",
+                "dia-phuong",
+                "dia-phuong/x",
+                "dia-phuong/x/2020-2025",
+                "bai-viet/a",
+                "chi-tieu",
+                "chi-tieu/c",
+                "chi-tieu/c/trang",
+                "chi-tieu/c/trang/2",
+            ]
+        );
+    }
+
     #[test]
     fn prepare_makes_every_page_folder_while_files_arrive() {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("public");
         let s = Staging::new(&out).unwrap();
-        let pages: Vec<String> = ["", "bai-viet/a/", "dia-phuong/x/2020-2025/trang/2/"]
-            .map(String::from)
-            .into();
+        let pages = ["", "bai-viet/a/", "dia-phuong/x/2020-2025/trang/2/"];
         // A file may come before its folder is made, from another thread.
         let ((), made) = rayon::join(
             || s.put("dia-phuong/x/atom.xml", b"feed").unwrap(),
-            || s.prepare(&pages),
+            || s.prepare(&mut pages.into_iter()),
         );
         made.unwrap();
         // Making them again (a page asked for twice) is no error.
-        s.prepare(&pages).unwrap();
+        s.prepare(&mut pages.into_iter()).unwrap();
         for d in ["bai-viet/a", "dia-phuong/x/2020-2025/trang/2"] {
             assert!(s.path().join(d).is_dir(), "{d}");
         }

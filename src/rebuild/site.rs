@@ -310,11 +310,6 @@ fn render(r: &Renderer, jobs: &[Job]) -> Result<Vec<(String, Vec<u8>)>, Diagnost
     Ok(out.into_files())
 }
 
-/// Pages whose tables gather values from the whole archive: rendered after the others.
-fn is_heavy(j: &Job) -> bool {
-    matches!(j, Job::Indicator(..) | Job::Term(_))
-}
-
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
@@ -1008,7 +1003,7 @@ impl Site {
             let existed: Vec<bool> = files.iter().map(|f| old.pages.contains(f)).collect();
             let new = Side { archive, groups };
             let jobs = affected::jobs(before, old_groups, new, &ch.files, &plan, &existed);
-            let (heavy, light) = jobs.into_iter().partition(is_heavy);
+            let (heavy, light) = jobs.into_iter().partition(Job::is_heavy);
             (light, heavy)
         };
         crate::timings::phase("rebuild/affected", &mut t);
