@@ -32,6 +32,15 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         )
         .help("choose a separate folder, e.g. `output_dir = \"public\"` in site.toml or `--output public`"));
     }
+    // The build puts a folder in the output's place: never in place of a file (a page
+    // saved by hand, `/dev/null`).
+    if output.exists() && !output.is_dir() {
+        return Err(Diagnostic::new(
+            output,
+            "refusing to write the site here: this is a file, not a folder, and the build would replace it",
+        )
+        .help("choose a folder for the output (made if missing), e.g. `--output public`, or move the file away"));
+    }
     Ok(())
 }
 
@@ -443,6 +452,13 @@ mod tests {
         assert!(check_output_dir(root.path(), &root.path().join("content")).is_err());
         assert!(check_output_dir(root.path(), &root.path().join("content/x")).is_err());
         assert!(check_output_dir(root.path(), root.path().parent().unwrap()).is_err());
+        assert!(check_output_dir(root.path(), &root.path().join("public")).is_ok());
+        // A file in the output's place is not replaced by the site's folder.
+        fs::write(root.path().join("public"), "a page").unwrap();
+        let e = check_output_dir(root.path(), &root.path().join("public")).unwrap_err();
+        assert!(e.message.contains("a file, not a folder"), "{}", e.message);
+        fs::remove_file(root.path().join("public")).unwrap();
+        fs::create_dir(root.path().join("public")).unwrap();
         assert!(check_output_dir(root.path(), &root.path().join("public")).is_ok());
     }
 

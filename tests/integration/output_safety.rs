@@ -128,3 +128,30 @@ fn a_separate_output_folder_is_accepted_and_replaced_whole() {
     names.sort();
     assert_eq!(names, [".bantin-cache", "content", "public", "site.toml"]);
 }
+
+/// A file where the output folder would go (a page saved by hand, a device such as
+/// `/dev/null`) is refused, not replaced by the site's folder.
+#[test]
+fn output_that_is_a_file_is_refused() {
+    let site = Site::new("basic");
+    std::fs::write(site.tmp.path().join("public"), "kept").unwrap();
+    assert_refused(
+        &site,
+        site.tmp.path(),
+        &["build", "--root", root(&site), "--output", "public"],
+    );
+    let run = run_in(
+        site.tmp.path(),
+        &["build", "--root", root(&site), "--output", "public"],
+    );
+    assert!(
+        run.stderr.contains("a file, not a folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("public"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(site.tmp.path().join("public")).unwrap(),
+        "kept"
+    );
+}
