@@ -30,18 +30,18 @@ pub fn write_site(
     // The data files, feeds and search index are made and written on one thread while the
     // pages render on the others; each kind is dropped once written. Beside them a thread
     // of its own makes the pages' folders, in the order the pages are rendered and faster
-    // (one thread: see `Staging::make_dirs`); a page whose folder is not made yet makes it
-    // itself.
+    // (one thread: see `Staging::make_dirs`; the order: `Renderer::render_all`); a page
+    // whose folder is not made yet makes it itself.
+    let order = crate::render::render_order(&jobs);
     let (rendered, (extra, mut errors, rows), made) = std::thread::scope(|scope| {
         let folders = scope.spawn(|| {
             let mut t = Instant::now();
-            let order = crate::render::render_order(&jobs);
-            let made = sink.prepare(&mut order.into_iter().map(|i| pages[i].as_str()));
+            let made = sink.prepare(&mut order.iter().map(|&i| pages[i].as_str()));
             phase("mkdir", &mut t);
             made
         });
         let (rendered, side) = rayon::join(
-            || r.render_all(&jobs, sink),
+            || r.render_all_in(&jobs, &order, sink),
             || {
                 let mut t = Instant::now();
                 let mut count = 0;

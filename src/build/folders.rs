@@ -65,20 +65,12 @@ impl Folders {
 /// The folders that hold the site paths `files`, and every folder above them, the output
 /// (`""`) included, each once.
 fn above<'a>(files: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    // Each folder once as it is met (a million pages' files name their folders about four
-    // million times over): a folder seen before had its parents added with it.
-    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
-    seen.insert("");
-    for p in files {
-        let mut at = p;
-        while let Some(i) = at.rfind('/') {
-            at = &at[..i];
-            if !seen.insert(at) {
-                break;
-            }
-        }
-    }
-    let mut names: Vec<&str> = seen.into_iter().collect();
+    let mut names = vec![""];
+    // Listing cannot fail.
+    let _ = crate::output::each_folder_in_order(files, |d| {
+        names.push(d);
+        Ok(())
+    });
     names.sort_unstable();
     names
 }

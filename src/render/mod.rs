@@ -454,13 +454,23 @@ impl<'a> Renderer<'a> {
         jobs: &[Job],
         sink: &dyn crate::output::Sink,
     ) -> Result<usize, Vec<Diagnostic>> {
+        self.render_all_in(jobs, &render_order(jobs), sink)
+    }
+
+    /// [`Renderer::render_all`], with `order`, the [`render_order`] of `jobs`, made by the
+    /// caller (who makes the folders in it too).
+    pub fn render_all_in(
+        &self,
+        jobs: &[Job],
+        order: &[usize],
+        sink: &dyn crate::output::Sink,
+    ) -> Result<usize, Vec<Diagnostic>> {
         let timings = std::env::var_os("BANTIN_TIMINGS").is_some();
         let spent: std::sync::Mutex<BTreeMap<&'static str, (usize, f64, f64)>> = Default::default();
-        let order = render_order(jobs);
         // Each problem with its page's place in `order`, to be reported in that order.
         let found: std::sync::Mutex<Vec<(usize, Diagnostic)>> = Default::default();
         // Pages a thread takes at once: few enough that the threads end together.
-        each_in_order(&order, 16, |place, &i| {
+        each_in_order(order, 16, |place, &i| {
             let job = &jobs[i];
             let started = std::time::Instant::now();
             let rendered = self.render(job);
