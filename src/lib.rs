@@ -18,7 +18,7 @@
 //! [`vi`] holds the Vietnamese text helpers the stages share, [`html`] the one HTML escaper,
 //! [`urls`] the addresses of OUTPUT.md, [`timings`] the phase timings of `BANTIN_TIMINGS=1`,
 //! [`disk`] the threads that wait on the disk, [`runs`] where runs of bulletins end (the
-//! search index's batches, the build record's chunks).
+//! search index's batches, the build record's chunks), [`path_key`] paths as map keys.
 //! [`scaffold`] starts archives and bulletins; [`import`] turns scraped bulletin pages into
 //! annotated drafts.
 
@@ -33,6 +33,7 @@ pub mod load;
 pub mod memory;
 pub mod model;
 pub mod output;
+pub mod path_key;
 pub mod photos;
 pub mod rebuild;
 pub mod render;

@@ -38,6 +38,7 @@ use super::manifest::{Hash, HashingWriter, Manifest};
 use crate::file_stat::{Lookups, Stat};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
+use crate::path_key::bytes;
 use crate::rebuild::site::Served;
 use crate::runs::ends_after;
 use crate::search::BatchCache;
@@ -275,12 +276,12 @@ pub fn pack_parsed_keeping(
     } else {
         Vec::new()
     };
-    let before: HashMap<&Path, (&[PathBuf], ChunkHash)> = ranges
+    let before: HashMap<&[u8], (&[PathBuf], ChunkHash)> = ranges
         .into_iter()
         .zip(chunks)
         .filter_map(|(range, hash)| {
             let files = &files[range];
-            Some((files.first()?.as_path(), (files, hash)))
+            Some((bytes(files.first()?), (files, hash)))
         })
         .collect();
     // Each chunk now, with the earlier one that started with the same file.
@@ -291,7 +292,7 @@ pub fn pack_parsed_keeping(
             let now = &parsed[range];
             let earlier = now
                 .first()
-                .and_then(|p| before.get(p.bulletin.file.as_path()).copied());
+                .and_then(|p| before.get(bytes(&p.bulletin.file)).copied());
             (now, earlier)
         })
         .collect();

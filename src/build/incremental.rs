@@ -26,6 +26,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::article::ParsedArticle;
 use crate::load::{self, settings};
 use crate::model::BodyStore;
+use crate::path_key::bytes;
 use crate::rebuild::site::{Changes, Delta, Resumed, Site};
 use crate::render::theme::Theme;
 use crate::timings::phase;
@@ -355,17 +356,17 @@ fn changed_files(
     old: &[(PathBuf, Option<cache::Stamp>)],
     now: &[(PathBuf, Option<cache::Stamp>)],
 ) -> BTreeSet<PathBuf> {
-    let before: HashMap<&Path, Option<cache::Stamp>> =
-        old.iter().map(|(p, s)| (p.as_path(), *s)).collect();
+    let before: HashMap<&[u8], Option<cache::Stamp>> =
+        old.iter().map(|(p, s)| (bytes(p), *s)).collect();
     let mut changed: BTreeSet<PathBuf> = now
         .iter()
-        .filter(|(p, s)| s.is_none() || before.get(p.as_path()) != Some(s))
+        .filter(|(p, s)| s.is_none() || before.get(bytes(p)) != Some(s))
         .map(|(p, _)| p.clone())
         .collect();
-    let present: HashSet<&Path> = now.iter().map(|(p, _)| p.as_path()).collect();
+    let present: HashSet<&[u8]> = now.iter().map(|(p, _)| bytes(p)).collect();
     changed.extend(
         old.iter()
-            .filter(|(p, _)| !present.contains(p.as_path()))
+            .filter(|(p, _)| !present.contains(bytes(p)))
             .map(|(p, _)| p.clone()),
     );
     changed
@@ -466,11 +467,11 @@ fn save(
     let build = cache::new_build_id();
     let listed = site.parsed();
     // The bulletins of the archive as built (their photos made ready), and the drafts.
-    let built: HashSet<&Path> = archive.bulletins.iter().map(|b| b.file.as_path()).collect();
+    let built: HashSet<&[u8]> = archive.bulletins.iter().map(|b| bytes(&b.file)).collect();
     let others = listed
         .iter()
         .filter_map(|(_, a)| *a)
-        .filter(|a| !built.contains(a.bulletin.file.as_path()));
+        .filter(|a| !built.contains(bytes(&a.bulletin.file)));
     let files: Vec<crate::load::Found> = listed.iter().map(|(f, _)| (*f).clone()).collect();
     let mut t = Instant::now();
     let parsed: Vec<_> = cache::parsed_of(archive, groups, others).collect();

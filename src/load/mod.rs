@@ -164,7 +164,13 @@ impl Base {
         parsed: Vec<article::ParsedArticle>,
         places: Option<Vec<u32>>,
     ) -> Archive {
-        let mut apart = Accepted::default();
+        // Room for every figure at once: grown by doubling, the list was copied over and over
+        // (700,000 figures at 100,000 bulletins, before a rebuild renders anything).
+        let mut apart = Accepted {
+            parsed: Vec::with_capacity(parsed.len()),
+            values: Vec::with_capacity(parsed.iter().map(|a| a.values.len()).sum()),
+            ..Accepted::default()
+        };
         for a in parsed {
             apart.push(a);
         }

@@ -17,6 +17,8 @@ use std::collections::BTreeSet;
 // FxHash: the keys are the site's own paths (no one to guard against), 100,000 and more
 // of them hashed several times a rebuild, where SipHash was a tenth of an edit's CPU time.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use crate::path_key::{bytes, PathKey};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -135,7 +137,8 @@ struct Cache {
     base_errors: Vec<Diagnostic>,
     files: Vec<Found>,
     discover_errors: Vec<Diagnostic>,
-    parsed: HashMap<PathBuf, Result<ParsedArticle, Vec<Diagnostic>>>,
+    /// By the bytes of their paths (see [`crate::path_key`]).
+    parsed: HashMap<PathKey, Result<ParsedArticle, Vec<Diagnostic>>>,
     /// content/ as the caller listed it just before the first rebuild (see
     /// [`Resumed::listed`]); taken by that rebuild when a file is new or gone, and dropped
     /// after it either way.
@@ -364,7 +367,7 @@ impl Site {
                 parsed: earlier
                     .parsed
                     .into_iter()
-                    .map(|a| (a.bulletin.file.clone(), Ok(a)))
+                    .map(|a| (PathKey::from(a.bulletin.file.clone()), Ok(a)))
                     .collect(),
             }),
             good: None,
@@ -401,7 +404,12 @@ impl Site {
             .map(|c| {
                 c.files
                     .iter()
-                    .map(|f| (f, c.parsed.get(&f.path).and_then(|r| r.as_ref().ok())))
+                    .map(|f| {
+                        (
+                            f,
+                            c.parsed.get(bytes(&f.path)).and_then(|r| r.as_ref().ok()),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -466,7 +474,7 @@ impl Site {
         let root = &self.root;
         let parsed = files
             .par_iter()
-            .map(|f| (f.path.clone(), base.parse(root, f)))
+            .map(|f| (PathKey::from(f.path.clone()), base.parse(root, f)))
             .collect();
         self.cache = Some(Cache {
             base,
@@ -492,7 +500,8 @@ impl Site {
         };
         let built = built_files(self.good.as_ref());
         let known = |p: &PathBuf| {
-            (c.parsed.contains_key(p) || built.contains(p.as_path())) && root.join(p).is_file()
+            (c.parsed.contains_key(bytes(p)) || built.contains_key(bytes(p)))
+                && root.join(p).is_file()
         };
         // Listed for the first rebuild only: later ones list content/ as it is then.
         let listed = c.listed.take();
@@ -505,27 +514,27 @@ impl Site {
                 }
                 None => load::discover(root, &mut discover_errors),
             };
-            let now: HashSet<&Path> = found.iter().map(|f| f.path.as_path()).collect();
-            let gone: Vec<PathBuf> = c
+            let now: HashSet<&[u8]> = found.iter().map(|f| bytes(&f.path)).collect();
+            let gone: Vec<PathKey> = c
                 .parsed
                 .keys()
-                .filter(|p| !now.contains(p.as_path()))
+                .filter(|p| !now.contains(bytes(p.path())))
                 .cloned()
                 .collect();
             for p in gone {
-                if let Some(Ok(a)) = c.parsed.remove(&p) {
+                if let Some(Ok(a)) = c.parsed.remove(bytes(p.path())) {
                     before.push(a);
                 }
-                ch.files.insert(p);
+                ch.files.insert(p.into_path());
             }
             ch.files.extend(
                 built
                     .iter()
-                    .filter(|p| !now.contains(*p))
-                    .map(|p| p.to_path_buf()),
+                    .filter(|(p, _)| !now.contains(*p))
+                    .map(|(_, p)| p.to_path_buf()),
             );
             for f in &found {
-                if !c.parsed.contains_key(&f.path) && !built.contains(f.path.as_path()) {
+                if !c.parsed.contains_key(bytes(&f.path)) && !built.contains_key(bytes(&f.path)) {
                     ch.files.insert(f.path.clone());
                 }
             }
@@ -539,9 +548,9 @@ impl Site {
             .filter(|f| ch.files.contains(&f.path))
             .collect();
         let base = &c.base;
-        let results: Vec<(PathBuf, Result<ParsedArticle, Vec<Diagnostic>>)> = todo
+        let results: Vec<(PathKey, Result<ParsedArticle, Vec<Diagnostic>>)> = todo
             .par_iter()
-            .map(|f| (f.path.clone(), base.parse(root, f)))
+            .map(|f| (PathKey::from(f.path.clone()), base.parse(root, f)))
             .collect();
         for (p, r) in results {
             if let Some(Ok(a)) = c.parsed.insert(p, r) {
@@ -560,27 +569,27 @@ impl Site {
         let mut errors = c.base_errors.clone();
         errors.extend(c.discover_errors.iter().cloned());
         c.base.check_files(&c.files, &mut errors);
-        let built: HashMap<&Path, &crate::model::Bulletin> = self
+        let built: HashMap<&[u8], &crate::model::Bulletin> = self
             .good
             .iter()
             .flat_map(|g| &g.archive.bulletins)
-            .map(|b| (b.file.as_path(), b))
+            .map(|b| (bytes(&b.file), b))
             .collect();
         let mut accepted = Vec::with_capacity(c.files.len());
         for (i, f) in c.files.iter().enumerate() {
-            match c.parsed.get(&f.path) {
+            match c.parsed.get(bytes(&f.path)) {
                 Some(Ok(a)) if c.base.accept(a, &self.opts, &mut errors) => accepted.push(i),
                 Some(Err(e)) => errors.extend(e.iter().cloned()),
                 Some(Ok(_)) => {}
                 // Not read since the last good build, against the same registries: built
                 // then, so built now.
-                None if built.contains_key(f.path.as_path()) => accepted.push(i),
+                None if built.contains_key(bytes(&f.path)) => accepted.push(i),
                 None => {}
             }
         }
         load::check_slugs(
             accepted.iter().filter_map(|&i| {
-                let f = c.files[i].path.as_path();
+                let f = bytes(&c.files[i].path);
                 match c.parsed.get(f) {
                     Some(r) => r.as_ref().ok().map(|a| &a.bulletin),
                     None => built.get(f).copied(),
@@ -610,7 +619,7 @@ impl Site {
             return Err(Diagnostic::new(".", "the site has not been read").into());
         };
         let mut t = Instant::now();
-        let mut reuse: HashMap<PathBuf, ParsedArticle> = HashMap::default();
+        let mut reuse: HashMap<PathKey, ParsedArticle> = HashMap::default();
         // Old bulletins keep their bodies in the store of the base they were read against.
         // A failed full rebuild stays pending, so `old` always shares the cache's base.
         if old
@@ -633,21 +642,18 @@ impl Site {
                 .zip(values)
                 .filter(|(b, _)| !changed.contains(&b.file))
                 .map(|(bulletin, values)| {
-                    (bulletin.file.clone(), ParsedArticle { bulletin, values })
+                    let file = PathKey::from(bulletin.file.clone());
+                    (file, ParsedArticle { bulletin, values })
                 })
                 .collect();
         }
         let mut accepted = accepted.to_vec();
         if let Some((files, _)) = before {
-            // By their bytes: hashing a path hashes its components one by one.
-            let place: HashMap<&[u8], u32> = (0..)
-                .zip(files)
-                .map(|(i, f)| (f.as_os_str().as_encoded_bytes(), i))
-                .collect();
+            let place: HashMap<&[u8], u32> = (0..).zip(files).map(|(i, f)| (bytes(f), i)).collect();
             let mut placed: Vec<(u32, usize)> = accepted
                 .iter()
                 .map(|&i| {
-                    let path = c.files[i].path.as_os_str().as_encoded_bytes();
+                    let path = bytes(&c.files[i].path);
                     (place.get(path).copied().unwrap_or(u32::MAX), i)
                 })
                 .collect();
@@ -658,7 +664,7 @@ impl Site {
         let parsed: Vec<ParsedArticle> = accepted
             .iter()
             .filter_map(|&i| {
-                let f = &c.files[i].path;
+                let f = bytes(&c.files[i].path);
                 reuse.remove(f).or_else(|| c.parsed.remove(f)?.ok())
             })
             .collect();
@@ -913,10 +919,10 @@ impl Site {
             return self.restyle(ch, good, replaced_theme, publish);
         }
         // The earlier archive's bulletins of the changed files.
-        let was_built: HashSet<&Path> = old_files.iter().map(PathBuf::as_path).collect();
+        let was_built: HashSet<&[u8]> = old_files.iter().map(|f| bytes(f)).collect();
         let old: Vec<&ParsedArticle> = replaced
             .iter()
-            .filter(|a| was_built.contains(a.bulletin.file.as_path()))
+            .filter(|a| was_built.contains(bytes(&a.bulletin.file)))
             .collect();
         let old_data = prints(old.iter().map(|a| (&a.bulletin, a.values.iter())));
         drop(was_built);
@@ -1173,11 +1179,11 @@ fn changed_ids(archive: &Archive, files: &BTreeSet<PathBuf>) -> HashSet<u32> {
         .collect()
 }
 
-/// The source files of the good archive's bulletins.
-fn built_files(good: Option<&Good>) -> HashSet<&Path> {
+/// The source files of the good archive's bulletins, by their bytes.
+fn built_files(good: Option<&Good>) -> HashMap<&[u8], &Path> {
     good.iter()
         .flat_map(|g| &g.archive.bulletins)
-        .map(|b| b.file.as_path())
+        .map(|b| (bytes(&b.file), b.file.as_path()))
         .collect()
 }
 
