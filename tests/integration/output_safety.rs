@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use crate::util::{assert_same_tree, run_in, snapshot, Site};
+use crate::util::{assert_same_tree, run_in, snapshot, Run, Site};
 
 /// Run `bantin build` with these arguments from `cwd`; it must refuse, and the whole
-/// temporary folder (site and all) must be unchanged.
-fn assert_refused(site: &Site, cwd: &Path, args: &[&str]) {
+/// temporary folder (site and all) must be unchanged. Returns the run.
+fn assert_refused(site: &Site, cwd: &Path, args: &[&str]) -> Run {
     let before = snapshot(site.tmp.path());
     let run = run_in(cwd, args);
     run.assert_failed();
@@ -21,6 +21,7 @@ fn assert_refused(site: &Site, cwd: &Path, args: &[&str]) {
         &snapshot(site.tmp.path()),
         "the site and its parent",
     );
+    run
 }
 
 fn root(site: &Site) -> &str {
@@ -135,12 +136,8 @@ fn a_separate_output_folder_is_accepted_and_replaced_whole() {
 fn output_that_is_a_file_is_refused() {
     let site = Site::new("basic");
     std::fs::write(site.tmp.path().join("public"), "kept").unwrap();
-    assert_refused(
+    let run = assert_refused(
         &site,
-        site.tmp.path(),
-        &["build", "--root", root(&site), "--output", "public"],
-    );
-    let run = run_in(
         site.tmp.path(),
         &["build", "--root", root(&site), "--output", "public"],
     );
