@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "timezone",
     "relative_urls",
     "per_page",
+    "home_pages",
     "allow_html",
     "cache_dir",
     "photo_originals",
@@ -27,6 +28,9 @@ const KEYS: &[&str] = &[
 /// Where a build keeps what it can reuse (resized photos, the incremental build's record),
 /// relative to the site root, when site.toml names no `cache_dir`. Safe to delete.
 pub const DEFAULT_CACHE_DIR: &str = ".bantin-cache";
+
+/// How many pages of the latest bulletins the home page has when site.toml says nothing.
+pub const DEFAULT_HOME_PAGES: usize = 10;
 
 /// The file name of the settings, relative to the site root.
 pub const FILE: &str = "site.toml";
@@ -86,6 +90,7 @@ pub fn parse(text: &str) -> Result<Settings, Diagnostics> {
         timezone: t.timezone(&mut errors),
         relative_urls: t.boolean("relative_urls", &mut errors),
         per_page: t.per_page(&mut errors),
+        home_pages: t.home_pages(&mut errors),
         allow_html: t.boolean("allow_html", &mut errors),
         cache_dir: PathBuf::from(
             t.string("cache_dir", &mut errors)
@@ -215,6 +220,25 @@ impl Table {
         }
     }
 
+    fn home_pages(&self, errors: &mut Diagnostics) -> usize {
+        match self.get("home_pages") {
+            None => DEFAULT_HOME_PAGES,
+            Some(toml::Value::Integer(n)) if (0..=1_000_000).contains(n) => *n as usize,
+            Some(other) => {
+                errors.push(
+                    self.err(
+                        "home_pages",
+                        format!(
+                            "`home_pages` must be a whole number from 0 to 1000000, found {other}"
+                        ),
+                    )
+                    .help("home_pages = 10 (or 0 to page through every bulletin)"),
+                );
+                DEFAULT_HOME_PAGES
+            }
+        }
+    }
+
     fn per_page(&self, errors: &mut Diagnostics) -> usize {
         match self.get("per_page") {
             None => 20,
@@ -292,11 +316,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn home_pages_is_a_count_of_pages_or_zero_for_all() {
+        let base = "title = \"A\"\nbase_url = \"https://example.org/\"\n";
+        assert_eq!(
+            parse(&format!("{base}home_pages = 0\n"))
+                .unwrap()
+                .home_pages,
+            0
+        );
+        assert_eq!(
+            parse(&format!("{base}home_pages = 3\n"))
+                .unwrap()
+                .home_pages,
+            3
+        );
+        let e = parse(&format!("{base}home_pages = -1\n")).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("`home_pages` must be a whole number"),
+            "{text}"
+        );
+        assert!(text.contains("home_pages = 10"), "{text}");
+    }
+
+    #[test]
     fn minimal_settings_take_defaults() {
         let s = parse("title = \"A\"\nbase_url = \"https://example.org/luu-tru\"\n").unwrap();
         assert_eq!(s.base_url, "https://example.org/luu-tru/");
         assert_eq!(s.language, Language::Vi);
         assert_eq!(s.per_page, 20);
+        assert_eq!(s.home_pages, DEFAULT_HOME_PAGES);
         assert_eq!(s.output_dir, PathBuf::from("public"));
         assert_eq!(s.cache_dir, PathBuf::from(".bantin-cache"));
         assert_eq!(s.timezone.local_minus_utc(), 7 * 3600);

@@ -35,6 +35,11 @@ pub struct Settings {
     pub timezone: FixedOffset,
     pub relative_urls: bool,
     pub per_page: usize,
+    /// Extension to CONTENT.md: how many pages (of `per_page` bulletins) the home page's list
+    /// of the latest bulletins has; 0 pages through every bulletin. Older bulletins are
+    /// reached by year, locality, topic and search. Bounded, an addition to a large archive
+    /// redoes a few home pages, not one for every `per_page` bulletins it holds.
+    pub home_pages: usize,
     /// Extension to CONTENT.md: raw HTML in bulletins is escaped unless this is true.
     pub allow_html: bool,
     /// Extension to CONTENT.md: where a build keeps what it can reuse between runs

@@ -380,12 +380,21 @@ impl Diff<'_> {
         }
     }
 
+    /// The home list: the latest bulletins, as many as `home_pages` allows. Every page of it
+    /// says how many bulletins there are, and its first and last pages list the years.
     fn home(&mut self) {
-        let all_old: Vec<BulletinId> = (0..self.old_files.len() as u32).map(BulletinId).collect();
-        let all_new: Vec<BulletinId> = (0..self.new.archive.bulletins.len() as u32)
-            .map(BulletinId)
-            .collect();
-        self.paged(&all_old, &all_new, false, &|p| Job::Home(p));
+        let (old_total, new_total) = (self.old_files.len(), self.new.archive.bulletins.len());
+        let home_pages = self.new.archive.settings.home_pages;
+        let shown = |total: usize| views::home_len(total, self.per, home_pages) as u32;
+        let all_old: Vec<BulletinId> = (0..shown(old_total)).map(BulletinId).collect();
+        let all_new: Vec<BulletinId> = (0..shown(new_total)).map(BulletinId).collect();
+        let years_moved = !self
+            .old_groups
+            .by_year
+            .keys()
+            .eq(self.new.groups.by_year.keys());
+        let full = old_total != new_total || years_moved;
+        self.paged(&all_old, &all_new, full, &|p| Job::Home(p));
     }
 
     /// Localities: a page shows its children's counts and its terms too.

@@ -288,7 +288,8 @@ impl<'a> Renderer<'a> {
         let per = a.settings.per_page;
         let pages = |n: usize| 1..=views::page_count(n, per);
         let mut jobs = Vec::new();
-        jobs.extend(pages(a.bulletins.len()).map(Job::Home));
+        let home = views::home_len(a.bulletins.len(), per, a.settings.home_pages);
+        jobs.extend(pages(home).map(Job::Home));
         jobs.extend((0..a.bulletins.len() as u32).map(|i| Job::Bulletin(BulletinId(i))));
         jobs.push(Job::Localities);
         for l in a.localities.ids() {

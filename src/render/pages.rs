@@ -258,6 +258,12 @@ struct HomePage {
     count: usize,
     /// "3 bản nháp chờ duyệt", linking to their list, in a build with drafts.
     drafts: Option<Link>,
+    /// Every year's list, the latest first: on the first page, and on the last page when
+    /// the home list stops before the oldest bulletin (empty on the others).
+    years: Vec<Link>,
+    /// On the last page of a home list that stops before the oldest bulletin (see
+    /// `home_pages`): the older ones are reached by year.
+    older: bool,
 }
 
 /// Build the view of `job` and render its template: one function per kind of page.
@@ -345,8 +351,24 @@ fn direction_words(f: &super::format::Fmt, d: Direction) -> String {
 
 fn home(p: &Page, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let (r, l, a, g) = (p.r, p.l, p.r.archive, p.r.groups);
-    let (items, pagination) = p.paged("", &g.all, n)?;
+    let settings = &a.settings;
+    let shown = views::home_len(g.all.len(), settings.per_page, settings.home_pages);
+    let (items, pagination) = p.paged("", &g.all[..shown], n)?;
     let first = n == 1;
+    let cut = shown < g.all.len();
+    let last = n == views::page_count(shown, settings.per_page);
+    let years = if first || (cut && last) {
+        g.by_year
+            .keys()
+            .rev()
+            .map(|y| Link {
+                href: l.to(&path::year(*y)),
+                label: y.to_string(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let view = HomePage {
         items,
         pagination,
@@ -370,6 +392,8 @@ fn home(p: &Page, n: usize) -> Result<Vec<u8>, Diagnostic> {
                 .t("drafts_count")
                 .replace("{n}", &g.drafts.len().to_string()),
         }),
+        years,
+        older: cut && last,
     };
     p.frame(
         "index.html",

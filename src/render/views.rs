@@ -206,6 +206,16 @@ pub fn page_count(n: usize, per_page: usize) -> usize {
     n.div_ceil(per_page).max(1)
 }
 
+/// How many of an archive's `total` bulletins (the latest first) the home page lists: all
+/// of them when `home_pages` is 0, else at most `home_pages` pages of `per_page`.
+pub fn home_len(total: usize, per_page: usize, home_pages: usize) -> usize {
+    if home_pages == 0 {
+        total
+    } else {
+        total.min(home_pages.saturating_mul(per_page))
+    }
+}
+
 /// Localities on each page of an indicator (a chart and a table row each): a page of an
 /// indicator reported by hundreds of units stays light on a phone.
 pub const LOCALITIES_PER_INDICATOR_PAGE: usize = 20;
@@ -219,7 +229,15 @@ pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
 
 #[cfg(test)]
 mod tests {
-    use super::{truncate, Linker, Pagination};
+    use super::{home_len, truncate, Linker, Pagination};
+
+    #[test]
+    fn the_home_list_holds_home_pages_of_per_page_or_everything() {
+        assert_eq!(home_len(100_000, 20, 10), 200);
+        assert_eq!(home_len(150, 20, 10), 150);
+        assert_eq!(home_len(100_000, 20, 0), 100_000);
+        assert_eq!(home_len(7, 3, usize::MAX), 7);
+    }
     use crate::urls::Urls;
 
     /// The page numbers shown (`None` for a gap) and which is current.

@@ -7,10 +7,13 @@ use std::path::Path;
 use crate::util::pages::{copy_site, example_root, set_setting};
 use crate::util::{assert_same_tree, run_in, snapshot, Site};
 
-/// A copy of the example archive with short lists (so that pages shift), built into `out`.
+/// A copy of the example archive with short lists (so that pages shift) and a home list
+/// that stops before its oldest bulletins (so that bulletins move in and out of it), built
+/// into `out`.
 fn example_copy() -> Site {
     let a = Site::copy_of(&example_root());
     set_setting(&a.root, "per_page", "3");
+    set_setting(&a.root, "home_pages", "3");
     a
 }
 
@@ -91,6 +94,11 @@ fn incremental_builds_match_full_builds_after_every_kind_of_change() {
 
     edit(&a, NEW, "date: 2021-06-30", "date: 2019-03-01");
     rebuilt_like_full(&a, "a bulletin moved to another year and term");
+
+    // The oldest bulletin, beyond the home list, moves to a year of its own: the home list
+    // shows the same bulletins, but its last page lists the years.
+    edit(&a, NEW, "date: 2019-03-01", "date: 2018-03-01");
+    rebuilt_like_full(&a, "the oldest bulletin moved to another year");
 
     std::fs::remove_file(a.path(EDITED)).unwrap();
     rebuilt_like_full(&a, "a bulletin removed");

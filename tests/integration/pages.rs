@@ -175,6 +175,38 @@ fn home_lists_the_latest_bulletins_the_tree_terms_and_indicators() {
 }
 
 #[test]
+fn the_home_list_stops_after_home_pages_and_sends_older_bulletins_to_their_years() {
+    let site = build_copy(&fixture_root(), None, |root| {
+        crate::util::pages::set_setting(root, "home_pages", "2");
+    });
+    let years = ["2025", "2021", "2020"].map(|y| href(&format!("nam/{y}/")));
+    let first = site.page("");
+    assert_eq!(listed(&first), [HA_TINH, SAP_NHAP]);
+    // Every bulletin is still counted, and the first page lists the years.
+    assert_eq!(first.text("#latest-h .count"), "(5)");
+    assert_eq!(
+        first.hrefs(".sidebar section[aria-labelledby=years-h] a"),
+        years
+    );
+    assert!(first.all("nav.older").is_empty());
+    // Two pages of two: the oldest bulletin is left to its year's list.
+    let last = site.page("trang/2/");
+    assert_eq!(listed(&last), [KET_QUA, DONG_TIEN]);
+    assert!(!site.exists("trang/3/"));
+    assert!(last.all("nav.pagination a[rel=next]").is_empty());
+    assert_eq!(last.text("nav.older h3"), "Bản tin cũ hơn, theo năm");
+    assert_eq!(last.hrefs("nav.older a"), years);
+    assert!(listed(&site.page("nam/2020/")).contains(&KE_HOACH.to_string()));
+    // No page of the site links to a home page that is not there.
+    for f in site.files() {
+        if f.ends_with(".html") {
+            let html = site.read_out(&f);
+            assert!(!html.contains("/luu-tru/trang/3/"), "{f} links to trang/3/");
+        }
+    }
+}
+
+#[test]
 fn list_pages_paginate() {
     let p2 = page("trang/2/");
     assert_eq!(listed(&p2), [KET_QUA, DONG_TIEN]);
@@ -195,6 +227,8 @@ fn list_pages_paginate() {
     let p3 = page("trang/3/");
     assert_eq!(listed(&p3), [KE_HOACH]);
     assert!(p3.all("nav.pagination a[rel=next]").is_empty());
+    // Under `home_pages` (10 by default) the home list ends with the oldest bulletin.
+    assert!(p3.all("nav.older").is_empty());
 
     let l1 = page("dia-phuong/dong-son/");
     assert_eq!(listed(&l1), [SAP_NHAP, KET_QUA]);
