@@ -10,11 +10,15 @@ incremental output is checked against a full build's manifest (the `.bantin-mani
 files must be equal). Then, for each size of --sizes, builds the generated archive
 (bench/gen_corpus.py --only bantin; about 6.5 GB of sources at a million) from scratch
 (`bantin build --full` into a new output folder) and prints the wall time, peak memory (max
-RSS) and time per bulletin. The rebuilds come first because removing a million's output
+RSS) and time per bulletin. Before each full build, untimed, it reads the archive once so
+that the build finds its sources in the page cache, as `build_bench.py` does (the outputs
+written before leave the kernel to drop part of them, by chance); `--cold` skips that, and
+the build then pays for reading back from disk whatever was dropped (at a million on the
+development machine, reading all 6.5 GB back takes over a minute of kernel time). The rebuilds come first because removing a million's output
 keeps the disk busy for many minutes after.
 
 Usage: bench/rebuild_bench.py [--sizes 100000,1000000] [--rebuild-size 100000] [--runs 3]
-                              [--work DIR] [--settle SECONDS]
+                              [--work DIR] [--settle SECONDS] [--cold]
 Needs: a release build of bantin (built here) and python3; disk for the corpora and
 outputs (about 20 GB at a million).
 """
@@ -64,6 +68,15 @@ def corpus(work, n):
         subprocess.run([sys.executable, GEN, str(n), path, "--only", "bantin"], check=True,
                        stdout=subprocess.DEVNULL)
     return os.path.join(path, "bantin")
+
+
+def warm(folder):
+    """Read every file under `folder`, so that a timed build finds its sources in memory."""
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(parent, name), "rb") as f:
+                while f.read(1 << 20):
+                    pass
 
 
 def build(site, out, *extra):
@@ -123,6 +136,8 @@ def main():
     # output of a million (33 GB) slows every build's kernel time for minutes after.
     ap.add_argument("--settle", type=float, default=0,
                     help="seconds to wait after deleting each full build's output")
+    ap.add_argument("--cold", action="store_true",
+                    help="do not read the archive before each full build")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
@@ -201,6 +216,8 @@ def main():
         # From scratch: no output and no build cache (at a million the last build's cache is
         # 7 GB, which a new one is written beside until it is done).
         shutil.rmtree(os.path.join(site, ".bantin-cache"), ignore_errors=True)
+        if not args.cold:
+            warm(os.path.join(site, "content"))
         subprocess.run(["sync"])
         wall, mb, _ = build(site, out, "--full")
         print(f"  full {n:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
@@ -210,7 +227,8 @@ def main():
         time.sleep(args.settle)
 
 
-    print(f"\n{os.cpu_count()} cores")
+    print(f"\n{os.cpu_count()} cores; full builds with their sources "
+          f"{'as the page cache had them' if args.cold else 'read once before (in the page cache)'}")
     print("| full build | s | peak MB | ms per bulletin |")
     print("|---:|---:|---:|---:|")
     for size, wall, mb in full:
