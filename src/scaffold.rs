@@ -22,6 +22,7 @@ description = "Lưu trữ các bản tin kinh tế - xã hội của chính quy�
 # timezone = "+07:00"        # for dates written without an offset
 # relative_urls = false      # true: the output opens from file://
 per_page = 20
+# home_pages = 10            # pages of the latest bulletins on the home page; 0: all
 "#;
 
 const LOCALITIES: &str = r#"# Administrative units the bulletins are about: a flat list, the hierarchy from `parent`.

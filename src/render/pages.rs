@@ -358,14 +358,9 @@ fn home(p: &Page, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let cut = shown < g.all.len();
     let last = n == views::page_count(shown, settings.per_page);
     let years = if first || (cut && last) {
-        g.by_year
-            .keys()
-            .rev()
-            .map(|y| Link {
-                href: l.to(&path::year(*y)),
-                label: y.to_string(),
-            })
-            .collect()
+        let mut years = year_links(p);
+        years.reverse();
+        years
     } else {
         Vec::new()
     };
@@ -755,14 +750,7 @@ fn year(p: &Page, y: i32, n: usize) -> Result<Vec<u8>, Diagnostic> {
     let g = p.r.groups;
     let (items, pagination) = p.paged(&path::year(y), &g.by_year[&y], n)?;
     let heading = format!("{} {y}", p.f.t("year"));
-    let years: Vec<Link> = g
-        .by_year
-        .keys()
-        .map(|y| Link {
-            href: p.l.to(&path::year(*y)),
-            label: y.to_string(),
-        })
-        .collect();
+    let years = year_links(p);
     let title = p.title(heading.clone(), n);
     let list = ListPage {
         heading,
@@ -772,6 +760,18 @@ fn year(p: &Page, y: i32, n: usize) -> Result<Vec<u8>, Diagnostic> {
         years,
     };
     p.frame("list.html", title, p.crumbs(&[]), list)
+}
+
+/// A link to every year's list, the earliest first.
+fn year_links(p: &Page) -> Vec<Link> {
+    p.r.groups
+        .by_year
+        .keys()
+        .map(|y| Link {
+            href: p.l.to(&path::year(*y)),
+            label: y.to_string(),
+        })
+        .collect()
 }
 
 fn search(p: &Page) -> Result<Vec<u8>, Diagnostic> {

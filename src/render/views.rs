@@ -230,6 +230,7 @@ pub fn page_slice<T>(items: &[T], n: usize, per_page: usize) -> &[T] {
 #[cfg(test)]
 mod tests {
     use super::{home_len, truncate, Linker, Pagination};
+    use crate::urls::Urls;
 
     #[test]
     fn the_home_list_holds_home_pages_of_per_page_or_everything() {
@@ -238,7 +239,6 @@ mod tests {
         assert_eq!(home_len(100_000, 20, 0), 100_000);
         assert_eq!(home_len(7, 3, usize::MAX), 7);
     }
-    use crate::urls::Urls;
 
     /// The page numbers shown (`None` for a gap) and which is current.
     fn shown(current: usize, total: usize) -> Option<(Vec<Option<usize>>, Vec<usize>)> {
