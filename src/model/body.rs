@@ -11,16 +11,11 @@
 //! was four million writes at a million bulletins. A piece not written yet is read from
 //! where it waits; [`BodyStore::flush`] writes what waits, for those who read the file itself
 //! (the build cache keeps it for the next build).
-//!
-//! What is written is read back through a memory map of the file, made again each time the
-//! written part has doubled since: at a million bulletins a build reads eight million
-//! pieces, and a `pread` each cost 40 s of kernel time. The map covers only bytes that are
-//! never written again (appends go past its end); bytes past it are read with `pread`.
 
 use std::fs::File;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::Mutex;
 
 /// Appends waiting in memory are written once they reach this many bytes.
 pub const FLUSH_BYTES: usize = 1 << 20;
@@ -59,26 +54,8 @@ enum Backing {
         file: File,
         tail: Mutex<Tail>,
         written: AtomicU64,
-        map: RwLock<Mapped>,
     },
     Memory(Mutex<Vec<u8>>),
-}
-
-/// The part of a store's file mapped into memory, for reading.
-#[derive(Debug, Default)]
-struct Mapped {
-    map: Option<memmap2::Mmap>,
-    /// How much of the file was written when the map was last tried (made or not).
-    tried_at: u64,
-}
-
-impl Mapped {
-    /// The bytes from `start` to `stop`, when the map covers them.
-    fn copy(&self, start: u64, stop: u64) -> Option<Vec<u8>> {
-        let map = self.map.as_ref()?;
-        map.get(usize::try_from(start).ok()?..usize::try_from(stop).ok()?)
-            .map(<[u8]>::to_vec)
-    }
 }
 
 /// The end of a file-backed store: the bytes from `written` to `end`, not yet in the file.
@@ -97,7 +74,6 @@ impl Backing {
                 waiting: Vec::new(),
             }),
             written: AtomicU64::new(end),
-            map: RwLock::default(),
         }
     }
 }
@@ -166,7 +142,6 @@ impl BodyStore {
                 file,
                 tail,
                 written,
-                ..
             } => {
                 let mut tail = tail.lock().map_err(|_| poisoned())?;
                 let offset = tail.end;
@@ -194,7 +169,6 @@ impl BodyStore {
                 file,
                 tail,
                 written,
-                ..
             } => {
                 let mut tail = tail.lock().map_err(|_| poisoned())?;
                 write_tail(file, &mut tail, written)
@@ -211,18 +185,14 @@ impl BodyStore {
 
     /// The bytes kept under `r`.
     pub fn get_bytes(&self, r: BodyRef) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; r.len as usize];
         match &self.backing {
             Backing::File {
                 file,
                 tail,
                 written,
-                map,
             } => {
                 let stop = r.offset + u64::from(r.len);
-                if let Some(bytes) = read_mapped(file, map, written, r.offset, stop) {
-                    return Ok(bytes);
-                }
-                let mut buf = vec![0u8; r.len as usize];
                 if stop > written.load(Ordering::Acquire) {
                     // Waiting, or written since: under the lock nothing moves.
                     let t = tail.lock().map_err(|_| poisoned())?;
@@ -242,61 +212,19 @@ impl BodyStore {
                     }
                 }
                 read_at(file, tail, &mut buf, r.offset)?;
-                Ok(buf)
             }
             Backing::Memory(m) => {
                 let g = m.lock().map_err(|_| poisoned())?;
                 let start = r.offset as usize;
-                g.get(start..start + r.len as usize)
-                    .map(<[u8]>::to_vec)
-                    .ok_or_else(|| io::Error::other("body handle out of range"))
+                let bytes = g
+                    .get(start..start + buf.len())
+                    .ok_or_else(|| io::Error::other("body handle out of range"))?;
+                buf.copy_from_slice(bytes);
             }
         }
+        Ok(buf)
     }
 }
-
-/// The bytes from `start` to `stop` through the file's memory map, mapped again (the whole
-/// written part) when it does not reach `stop` and the written part has doubled since the
-/// last try; `None` when the map does not cover them (they are read otherwise).
-fn read_mapped(
-    file: &File,
-    map: &RwLock<Mapped>,
-    written: &AtomicU64,
-    start: u64,
-    stop: u64,
-) -> Option<Vec<u8>> {
-    {
-        let m = map.read().ok()?;
-        if let Some(bytes) = m.copy(start, stop) {
-            return Some(bytes);
-        }
-        let done = written.load(Ordering::Acquire);
-        if stop > done || done < m.tried_at.saturating_mul(2).max(MAP_MIN_BYTES) {
-            return None;
-        }
-    }
-    let mut m = map.write().ok()?;
-    let done = written.load(Ordering::Acquire);
-    if m.map.as_ref().is_none_or(|old| (old.len() as u64) < stop) {
-        m.tried_at = done;
-        // SAFETY: the map covers the first `done` bytes, which this store never writes
-        // again: `write_tail` writes at `written` and later, and a store's file is its own
-        // (an unnamed scratch file, or the build cache's, which one build at a time holds
-        // under the cache's lock). A map is only read under this lock, and replaced under
-        // it when no reader holds it.
-        m.map = unsafe {
-            memmap2::MmapOptions::new()
-                .len(usize::try_from(done).ok()?)
-                .map(file)
-        }
-        .ok();
-    }
-    m.copy(start, stop)
-}
-
-/// The written part of a store's file is mapped once it holds this much (smaller stores read
-/// with `pread`, whose cost is then nothing to speak of).
-const MAP_MIN_BYTES: u64 = 1 << 20;
 
 /// Write what waits in `tail` to `file`, at the end of what is written, and mark it written.
 /// The write is positioned: on failure the pieces keep waiting (and read back from memory),
@@ -423,45 +351,6 @@ mod tests {
         assert_eq!(again.get(small).unwrap().len(), small.len() as usize);
         let next = again.put("x").unwrap();
         assert_eq!(next.offset(), last.offset() + u64::from(last.len()));
-    }
-
-    /// How much of the store's file its map covers.
-    fn mapped_len(store: &BodyStore) -> usize {
-        match &store.backing {
-            Backing::File { map, .. } => map.read().unwrap().map.as_ref().map_or(0, |m| m.len()),
-            Backing::Memory(_) => 0,
-        }
-    }
-
-    #[test]
-    fn written_pieces_are_read_through_a_map_that_grows_with_the_file() {
-        let store = BodyStore::new();
-        let piece = |i: usize| format!("<p>Thu ngân sách {i}</p>").repeat(i % 50 + 1);
-        let mut refs = Vec::new();
-        let mut i = 0;
-        while (refs.len() < 10 || mapped_len(&store) == 0) && i < 100_000 {
-            refs.push((i, store.put(&piece(i)).unwrap()));
-            let (j, r) = refs[i / 2];
-            assert_eq!(store.get(r).unwrap(), piece(j));
-            i += 1;
-        }
-        let first = mapped_len(&store);
-        assert!(first as u64 >= MAP_MIN_BYTES, "mapped once past a megabyte: {first}");
-        // Appends go past the map, and are read all the same (waiting, or with `pread`) ...
-        for _ in 0..20_000 {
-            refs.push((i, store.put(&piece(i)).unwrap()));
-            i += 1;
-        }
-        store.flush().unwrap();
-        let (j, last) = *refs.last().unwrap();
-        assert_eq!(store.get(last).unwrap(), piece(j));
-        // ... until the written part has doubled: then the map is made again, whole.
-        let again = mapped_len(&store);
-        assert!(again > 2 * first, "{first} then {again}");
-        assert_eq!(again as u64, last.offset() + u64::from(last.len()));
-        for (j, r) in refs {
-            assert_eq!(store.get(r).unwrap(), piece(j));
-        }
     }
 
     #[test]
