@@ -26,6 +26,17 @@ pub struct Stat {
 }
 
 impl Stat {
+    /// A folder's modification and change times and inode, hashed: what tells that entries
+    /// were added to it or removed since (see `build::folders`).
+    pub fn folder_stamp(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&self.modified_nanos().unwrap_or(0).to_le_bytes());
+        h.update(&self.changed.0.to_le_bytes());
+        h.update(&(self.changed.1 as i64).to_le_bytes());
+        h.update(&self.inode.to_le_bytes());
+        h.digest()
+    }
+
     /// The modification time in nanoseconds since the epoch, `None` before it (as
     /// `SystemTime::duration_since(UNIX_EPOCH)` would fail).
     pub fn modified_nanos(&self) -> Option<u128> {

@@ -22,12 +22,18 @@ pub struct Folders(BTreeMap<String, u64>);
 
 impl Folders {
     /// The folders of the files of `manifest` in `output` as they are now; `None` when one
-    /// cannot be read.
-    pub fn of(output: &Path, manifest: &Manifest) -> Option<Folders> {
+    /// cannot be read. A folder whose only file is its page, stamped in `settled` when that
+    /// was written, is not looked at again: nothing changed it since.
+    pub fn of(output: &Path, manifest: &Manifest, settled: &Settled) -> Option<Folders> {
         above(manifest.keys().map(String::as_str))
             .par_iter()
             .map_init(Lookups::default, |l, n| {
-                Some((n.to_string(), stamp(&output.join(n), l)?))
+                let known = only_its_page(manifest, n).then(|| settled.get(n)).flatten();
+                let s = match known {
+                    Some(s) => s,
+                    None => stamp(&output.join(n), l)?,
+                };
+                Some((n.to_string(), s))
             })
             .collect::<Option<BTreeMap<_, _>>>()
             .map(Folders)
@@ -62,6 +68,62 @@ impl Folders {
     }
 }
 
+/// Page folders stamped by the build as each page was written (the folders of a million
+/// bulletins' pages, stamped at the end of a build, took 13 s: by then their inodes had left
+/// the kernel's memory). A stamp is good for a folder whose page is all it holds; the
+/// others are stamped at the end.
+#[derive(Debug, Default)]
+pub struct Settled(Vec<(u64, u64)>);
+
+impl Settled {
+    /// From (folder's site path hashed with [`Settled::key`], stamp) pairs in any order. A
+    /// key found twice (a folder written twice, or two folders of one hash) is dropped.
+    pub fn new(mut stamps: Vec<(u64, u64)>) -> Settled {
+        stamps.sort_unstable();
+        let mut kept: Vec<(u64, u64)> = Vec::with_capacity(stamps.len());
+        let mut twice = None;
+        for (k, s) in stamps {
+            if kept.last().is_some_and(|&(last, _)| last == k) {
+                kept.pop();
+                twice = Some(k);
+            } else if twice != Some(k) {
+                kept.push((k, s));
+            }
+        }
+        Settled(kept)
+    }
+
+    /// The key of a folder's site path.
+    pub fn key(folder: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(folder.as_bytes())
+    }
+
+    fn get(&self, folder: &str) -> Option<u64> {
+        let k = Settled::key(folder);
+        let i = self.0.binary_search_by_key(&k, |&(k, _)| k).ok()?;
+        Some(self.0[i].1)
+    }
+}
+
+/// Whether the only file of `manifest` in `folder` or below it is its page, `index.html`.
+fn only_its_page(manifest: &Manifest, folder: &str) -> bool {
+    if folder.is_empty() {
+        return false;
+    }
+    let inside = format!("{folder}/");
+    let mut files = manifest
+        .range::<str, _>((
+            std::ops::Bound::Excluded(inside.as_str()),
+            std::ops::Bound::Unbounded,
+        ))
+        .map(|(k, _)| k)
+        .take_while(|k| k.starts_with(&inside));
+    matches!(
+        (files.next(), files.next()),
+        (Some(page), None) if page[inside.len()..] == *"index.html"
+    )
+}
+
 /// The folders that hold the site paths `files`, and every folder above them, the output
 /// (`""`) included, each once.
 fn above<'a>(files: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
@@ -77,13 +139,7 @@ fn above<'a>(files: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 /// A folder's modification and change times and inode, hashed; `None` when not a folder.
 fn stamp(path: &Path, lookups: &mut Lookups) -> Option<u64> {
-    let meta = lookups.stat(path).filter(|m| m.is_dir)?;
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&meta.modified_nanos().unwrap_or(0).to_le_bytes());
-    h.update(&meta.changed.0.to_le_bytes());
-    h.update(&(meta.changed.1 as i64).to_le_bytes());
-    h.update(&meta.inode.to_le_bytes());
-    Some(h.digest())
+    Some(lookups.stat(path).filter(|m| m.is_dir)?.folder_stamp())
 }
 
 #[cfg(test)]
@@ -102,7 +158,7 @@ mod tests {
             fs::write(out.join(&page), "x").unwrap();
             manifest.insert(page, i);
         }
-        let folders = Folders::of(out, &manifest).unwrap();
+        let folders = Folders::of(out, &manifest, &Settled::default()).unwrap();
         assert_eq!(
             folders.0.len(),
             42,
@@ -119,6 +175,63 @@ mod tests {
         fs::remove_file(out.join("ban-tin/bai-5/index.html")).unwrap();
         fs::remove_dir(out.join("ban-tin/bai-5")).unwrap();
         assert!(!kept.unchanged(out), "a folder removed");
+    }
+
+    #[test]
+    fn page_folders_stamped_while_staging_agree_with_a_stamp_taken_after_the_swap() {
+        use crate::output::{Sink, Staging};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        let files = [
+            "index.html",
+            "bai-viet/a/index.html",
+            "bai-viet/b/index.html",
+            // A page with a file of its bundle, written after it.
+            "bai-viet/c/index.html",
+            "bai-viet/c/anh.jpg",
+            // A page with a page below it.
+            "dia-phuong/x/index.html",
+            "dia-phuong/x/2020-2025/index.html",
+        ];
+        let mut manifest = Manifest::new();
+        for (i, f) in files.iter().enumerate() {
+            // The clock ticks coarsely: let a late write change its folder's times visibly.
+            std::thread::sleep(std::time::Duration::from_millis(15));
+            staging.put(f, b"x").unwrap();
+            manifest.insert(f.to_string(), i as u128);
+        }
+        let settled = Settled::new(staging.page_folder_stamps());
+        assert_eq!(
+            settled.0.len(),
+            5,
+            "a stamp for each page's folder but the root's"
+        );
+        staging.commit().unwrap();
+        let looked_at = Folders::of(&out, &manifest, &Settled::default()).unwrap();
+        assert_eq!(Folders::of(&out, &manifest, &settled).unwrap(), looked_at);
+        // Only the folders that hold nothing but their page take the stamps made early: the
+        // others changed after their page was written, and are looked at again.
+        for (folder, early) in [
+            ("bai-viet/a", true),
+            ("bai-viet/c", false),
+            ("dia-phuong/x", false),
+        ] {
+            assert_eq!(only_its_page(&manifest, folder), early, "{folder}");
+        }
+        let wrong = Settled::new(vec![
+            (Settled::key("bai-viet/a"), 7),
+            (Settled::key("bai-viet/c"), 7),
+        ]);
+        let taken = Folders::of(&out, &manifest, &wrong).unwrap();
+        assert_eq!(taken.0["bai-viet/a"], 7, "taken as stamped, not looked at");
+        assert_eq!(taken.0["bai-viet/c"], looked_at.0["bai-viet/c"]);
+    }
+
+    #[test]
+    fn a_folder_stamped_twice_is_looked_at_again() {
+        let settled = Settled::new(vec![(3, 1), (5, 2), (3, 9), (3, 4), (1, 1)]);
+        assert_eq!(settled.0, [(1, 1), (5, 2)]);
     }
 
     #[test]
@@ -145,7 +258,7 @@ mod tests {
         fs::write(out.join("a/b/index.html"), "x").unwrap();
         fs::write(out.join("top.html"), "x").unwrap();
         let manifest = Manifest::from([("a/b/index.html".to_string(), 1), ("top.html".into(), 2)]);
-        let folders = Folders::of(out, &manifest).unwrap();
+        let folders = Folders::of(out, &manifest, &Settled::default()).unwrap();
         assert_eq!(folders.0.len(), 3, "the output, a and a/b");
         assert!(folders.unchanged(out));
         // The clock ticks coarsely: give the changes below a later time than the stamps.
@@ -178,7 +291,7 @@ mod tests {
             assert!(kept.unchanged(out), "{what}: stamped again");
         }
         // A folder the build removed is forgotten.
-        let mut kept = Folders::of(out, &manifest).unwrap();
+        let mut kept = Folders::of(out, &manifest, &Settled::default()).unwrap();
         fs::remove_file(out.join("a/b/index.html")).unwrap();
         fs::remove_dir(out.join("a/b")).unwrap();
         assert!(kept.update(out, ["a/b/index.html"].into_iter()));

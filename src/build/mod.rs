@@ -192,6 +192,7 @@ fn full_build(
     } = files?;
     let written = hashing.into_manifest();
     let manifest_hash = write_manifest(&staging, &written).map_err(io_err)?;
+    let page_folders = staging.page_folder_stamps();
     phase("write", &mut t);
     let output = staging.commit().map_err(io_err)?;
     phase("swap", &mut t);
@@ -230,6 +231,7 @@ fn full_build(
             served,
             manifest: written,
             manifest_hash,
+            page_folders,
             theme,
         };
         // A cache that cannot be written only means a full build next time.
@@ -366,6 +368,8 @@ struct Saved<'a> {
     manifest: manifest::Manifest,
     /// The hash of the manifest file's text.
     manifest_hash: manifest::Hash,
+    /// The pages' folders, stamped as their pages were written.
+    page_folders: Vec<(u64, u64)>,
     theme: u128,
 }
 
@@ -379,8 +383,12 @@ fn save_full(c: &cache::Cache, root: &Path, opts: &BuildOptions, s: Saved) -> st
         bulletins: s.stamps,
         bodies_len: std::fs::metadata(c.new_bodies())?.len(),
         manifest: s.manifest_hash,
-        folders: folders::Folders::of(s.output, &s.manifest)
-            .ok_or_else(|| std::io::Error::other("an output folder cannot be read"))?,
+        folders: folders::Folders::of(
+            s.output,
+            &s.manifest,
+            &folders::Settled::new(s.page_folders),
+        )
+        .ok_or_else(|| std::io::Error::other("an output folder cannot be read"))?,
     };
     c.save_full(s.head, &s.served, &s.manifest, &stamps)
 }

@@ -96,6 +96,9 @@ pub struct Staging {
     previous: Option<PathBuf>,
     /// The lock that tells other builds this staging folder is in use.
     _lock: fs::File,
+    /// Each page's folder, stamped as the page was written: (key of its site path, stamp).
+    /// See [`crate::build::folders::Settled`].
+    page_folders: std::sync::Mutex<Vec<(u64, u64)>>,
 }
 
 /// The output folder's name, which its staging folders carry.
@@ -151,7 +154,34 @@ impl Staging {
             output,
             previous,
             _lock: lock,
+            page_folders: Default::default(),
         })
+    }
+
+    /// The stamps of the pages' folders, each taken when its page was written.
+    pub fn page_folder_stamps(&self) -> Vec<(u64, u64)> {
+        self.page_folders
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    }
+
+    /// Stamp the folder of the page at `site_path` (`…/index.html`), now that its page is in
+    /// it. A folder that cannot be read is left to be stamped at the end.
+    fn stamp_page_folder(&self, site_path: &str) {
+        let Some(folder) = site_path.strip_suffix("/index.html") else {
+            return;
+        };
+        thread_local! {
+            static LOOKUPS: std::cell::RefCell<crate::file_stat::Lookups> = Default::default();
+        }
+        let stat = LOOKUPS.with(|l| l.borrow_mut().stat(&self.root.join(folder)));
+        if let Some(stat) = stat.filter(|s| s.is_dir) {
+            let key = crate::build::folders::Settled::key(folder);
+            if let Ok(mut v) = self.page_folders.lock() {
+                v.push((key, stat.folder_stamp()));
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -178,12 +208,15 @@ impl Staging {
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
         interrupted()?;
         let target = self.root.join(site_path);
-        if let Some(prev) = &self.previous {
-            if link_if_unchanged(&prev.join(site_path), &target, bytes) {
-                return Ok(());
-            }
+        let linked = self
+            .previous
+            .as_ref()
+            .is_some_and(|prev| link_if_unchanged(&prev.join(site_path), &target, bytes));
+        if !linked {
+            write_file(&target, bytes)?;
         }
-        write_file(&target, bytes)
+        self.stamp_page_folder(site_path);
+        Ok(())
     }
 
     /// Swap the staging folder in place of the output. The old output is moved into the
