@@ -98,7 +98,8 @@ pub struct Staging {
     _lock: fs::File,
     /// Each page's folder, stamped as the page was written: (key of its site path, stamp).
     /// See [`crate::build::folders::Settled`].
-    page_folders: std::sync::Mutex<Vec<(u64, u64)>>,
+    /// Kept in chunks: a million of them come in while the pages are written.
+    page_folders: std::sync::Mutex<crate::memory::Chunked<(u64, u64)>>,
 }
 
 /// The output folder's name, which its staging folders carry.
@@ -162,7 +163,7 @@ impl Staging {
     pub fn page_folder_stamps(&self) -> Vec<(u64, u64)> {
         self.page_folders
             .lock()
-            .map(|mut v| std::mem::take(&mut *v))
+            .map(|mut v| std::mem::take(&mut *v).into_iter().collect())
             .unwrap_or_default()
     }
 

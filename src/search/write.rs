@@ -768,7 +768,7 @@ pub fn index_files_with(
     cache: Option<&BatchCache>,
 ) -> std::io::Result<IndexFiles> {
     let memory = crate::output::MemorySink::default();
-    let written = write_index_with(archive, &memory, cache, sizes)?;
+    let written = write_index_with(archive, &memory, cache, sizes, Merge::OnEveryCore)?;
     let mut files = memory.into_files();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok((files, written.kept))
@@ -782,7 +782,16 @@ pub fn write_index(
     sink: &dyn Sink,
     cache: Option<&BatchCache>,
 ) -> std::io::Result<Written> {
-    write_index_with(archive, sink, cache, Sizes::default())
+    write_index_with(archive, sink, cache, Sizes::default(), Merge::InTurn)
+}
+
+/// How the first bytes of the keys are merged (see [`write_index_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    /// One after another: beside the pages of a full build.
+    InTurn,
+    /// On every core: alone, as an incremental build merges what changed.
+    OnEveryCore,
 }
 
 fn write_index_with(
@@ -790,6 +799,7 @@ fn write_index_with(
     sink: &dyn Sink,
     cache: Option<&BatchCache>,
     sizes: Sizes,
+    merge: Merge,
 ) -> std::io::Result<Written> {
     let Sizes {
         head_docs,
@@ -828,39 +838,51 @@ fn write_index_with(
             .filter_map(|k| k.as_bytes().first().copied())
             .collect()
     });
-    // The keys are encoded (on every core) as they come out of the merge, a few million
-    // postings at a time; what the shards need of them is kept, their postings are not.
-    // Each first byte of the keys is merged on its own, on every core.
-    let shelved: Vec<Vec<(Shelved, Encoded)>> = by_first_byte(&batches)
-        .into_par_iter()
+    // The keys are encoded as they come out of the merge, a few million postings at a
+    // time; what the shards need of them is kept, their postings are not. Each first byte
+    // of the keys is merged on its own, its parts of every batch read back whole (at a
+    // million bulletins those of "t" are about a fifth of the index): in a full build one
+    // first byte at a time, as the pages render on the other cores meanwhile (two at once
+    // held a second group in memory at the build's peak, for no time saved); else on every
+    // core.
+    let merge_group = |group: Vec<(Range<u32>, &SpilledParts)>| {
+        let read: Vec<(Range<u32>, batches::ReadBack)> = group
+            .into_iter()
+            .map(|(docs, p)| Ok((docs, p.read(&spill)?)))
+            .collect::<std::io::Result<_>>()?;
+        let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
+        let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
+        let mut ready: Vec<Entry> = Vec::new();
+        let mut ready_postings = 0;
+        let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
+            let encoded = encode_all(ready, &out, head_docs, own_file_bytes)?;
+            shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
+            Ok(())
+        };
+        merge_cursors(cursors, &wanted, |group| {
+            ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
+            ready.extend(group);
+            if ready_postings >= ENCODE_POSTINGS {
+                ready_postings = 0;
+                flush(&mut ready)?;
+            }
+            Ok(())
+        })?;
+        flush(&mut ready)?;
+        Ok(shelved)
+    };
+    let groups = by_first_byte(&batches)
+        .into_iter()
         .filter(|(byte, _)| bytes_wanted.as_ref().is_none_or(|b| b.contains(byte)))
-        .map(|(_, group)| {
-            let read: Vec<(Range<u32>, batches::ReadBack)> = group
-                .into_iter()
-                .map(|(docs, p)| Ok((docs, p.read(&spill)?)))
-                .collect::<std::io::Result<_>>()?;
-            let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
-            let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
-            let mut ready: Vec<Entry> = Vec::new();
-            let mut ready_postings = 0;
-            let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
-                let encoded = encode_all(ready, &out, head_docs, own_file_bytes)?;
-                shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
-                Ok(())
-            };
-            merge_cursors(cursors, &wanted, |group| {
-                ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
-                ready.extend(group);
-                if ready_postings >= ENCODE_POSTINGS {
-                    ready_postings = 0;
-                    flush(&mut ready)?;
-                }
-                Ok(())
-            })?;
-            flush(&mut ready)?;
-            Ok(shelved)
-        })
-        .collect::<std::io::Result<_>>()?;
+        .map(|(_, group)| group);
+    let shelved: Vec<Vec<(Shelved, Encoded)>> = match merge {
+        Merge::InTurn => groups.map(merge_group).collect::<std::io::Result<_>>()?,
+        Merge::OnEveryCore => groups
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(merge_group)
+            .collect::<std::io::Result<_>>()?,
+    };
     let mut shelved: Vec<(Shelved, Encoded)> = shelved.into_iter().flatten().collect();
     drop(batches);
     let kept_own = match again {

@@ -326,6 +326,22 @@ fn index_is_deterministic() {
     assert_eq!(paths, sorted);
 }
 
+/// A full build merges the keys one first byte at a time (`search::write_index`), an
+/// incremental one on every core (`index_files`): the same files either way.
+#[test]
+fn the_index_merged_one_first_byte_at_a_time_is_the_index_merged_on_every_core() {
+    let a = archive(Path::new(FIXTURE));
+    let sink = bantin::output::MemorySink::default();
+    let written = search::write_index(&a, &sink, None).unwrap();
+    let mut in_turn = sink.into_files();
+    in_turn.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(written.files, in_turn.len());
+    let on_every_core = search::index_files(&a);
+    // A whole index (keys of many first bytes: many groups merged), not an empty one.
+    assert!(in_turn.len() > 10, "{}", in_turn.len());
+    assert_eq!(in_turn, on_every_core);
+}
+
 #[test]
 fn the_manifest_lists_the_tokens_and_forms_with_own_files() {
     let a = archive(Path::new(FIXTURE));
