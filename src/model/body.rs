@@ -25,6 +25,10 @@ use std::sync::{Arc, Condvar, Mutex};
 
 /// Appends waiting in memory are written once they reach this many bytes.
 pub const FLUSH_BYTES: usize = 1 << 20;
+/// At most this many bytes wait behind a write under way: an append past it waits for the
+/// write to land, so that a slow disk (a write held back while the kernel writes out other
+/// files) makes the others wait, not the store grow.
+const WAITING_MAX: usize = 8 * FLUSH_BYTES;
 
 /// Where one body is in a [`BodyStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -168,6 +172,9 @@ impl BodyStore {
                 landed,
             } => {
                 let mut tail = lock.lock().map_err(|_| poisoned())?;
+                while tail.in_flight.is_some() && tail.waiting.len() >= WAITING_MAX {
+                    tail = landed.wait(tail).map_err(|_| poisoned())?;
+                }
                 let offset = tail.end;
                 tail.waiting.extend_from_slice(bytes);
                 tail.end += u64::from(len);
@@ -437,6 +444,51 @@ mod tests {
         assert_eq!(store.get(r).unwrap(), big);
         store.flush().unwrap();
         assert_eq!(store.get(first).unwrap().len(), first.len() as usize);
+    }
+
+    #[test]
+    fn appends_wait_for_the_write_once_enough_waits_behind_it() {
+        let store = Arc::new(BodyStore::new());
+        let Backing::File { tail, .. } = &store.backing else {
+            panic!("a store in a file")
+        };
+        let piece = "ư".repeat(FLUSH_BYTES / 2);
+        let pieces = WAITING_MAX / FLUSH_BYTES + 2;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let other = Arc::clone(&store);
+        let appended = piece.clone();
+        let hook: Hook = Box::new(move || {
+            // Another thread appends more than may wait while the write is under way.
+            let s = Arc::clone(&other);
+            let p = appended.clone();
+            let done = std::thread::spawn(move || {
+                (0..pieces).map(|_| s.put(&p).unwrap()).collect::<Vec<_>>()
+            });
+            let Backing::File { tail, .. } = &other.backing else {
+                unreachable!()
+            };
+            let waited = std::time::Instant::now();
+            let waiting = || tail.lock().unwrap().waiting.len();
+            while waiting() < WAITING_MAX && waited.elapsed().as_secs() < 10 {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            // It stopped at the limit, and goes on once the write has landed.
+            tx.send((waiting(), done.is_finished(), done)).unwrap();
+        });
+        *WHILE_WRITING.lock().unwrap() = Some((tail as *const _ as usize, hook));
+        let first = store.put(&piece).unwrap();
+        let second = store.put(&piece).unwrap();
+        *WHILE_WRITING.lock().unwrap() = None;
+        let (waiting, finished, done) = rx.try_recv().expect("a write outside the lock");
+        assert_eq!(waiting, WAITING_MAX);
+        assert!(!finished, "the appends past the limit waited for the write");
+        let refs = done.join().unwrap();
+        assert_eq!(refs.len(), pieces);
+        for r in [first, second].into_iter().chain(refs) {
+            assert_eq!(store.get(r).unwrap(), piece);
+        }
+        store.flush().unwrap();
     }
 
     #[test]
