@@ -139,6 +139,9 @@ def main():
     ap.add_argument("--cold", action="store_true",
                     help="do not read the archive before each full build")
     args = ap.parse_args()
+    # Each line out as it is printed: the table of a run of 3 December 07:02 (an hour) came
+    # out empty, the script having ended without flushing; the lines on stderr were there.
+    sys.stdout.reconfigure(line_buffering=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
 
