@@ -794,6 +794,42 @@ enum Merge {
     OnEveryCore,
 }
 
+/// The keys of one first byte, merged from every batch's parts (read back from `spill`
+/// whole) and encoded as they come, a few million postings at a time, into `out`: what the
+/// shards need of each, with where its postings went. Only the groups `wanted` names.
+fn merge_first_byte(
+    group: Vec<(Range<u32>, &SpilledParts)>,
+    spill: &BodyStore,
+    wanted: &dyn Fn(&str) -> bool,
+    out: &Writer,
+    (head_docs, own_file_bytes): (usize, usize),
+) -> std::io::Result<Vec<(Shelved, Encoded)>> {
+    let read: Vec<(Range<u32>, batches::ReadBack)> = group
+        .into_iter()
+        .map(|(docs, p)| Ok((docs, p.read(spill)?)))
+        .collect::<std::io::Result<_>>()?;
+    let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
+    let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
+    let mut ready: Vec<Entry> = Vec::new();
+    let mut ready_postings = 0;
+    let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
+        let encoded = encode_all(ready, out, head_docs, own_file_bytes)?;
+        shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
+        Ok(())
+    };
+    merge_cursors(cursors, wanted, |group| {
+        ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
+        ready.extend(group);
+        if ready_postings >= ENCODE_POSTINGS {
+            ready_postings = 0;
+            flush(&mut ready)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut ready)?;
+    Ok(shelved)
+}
+
 fn write_index_with(
     archive: &Archive,
     sink: &dyn Sink,
@@ -846,30 +882,7 @@ fn write_index_with(
     // held a second group in memory at the build's peak, for no time saved); else on every
     // core.
     let merge_group = |group: Vec<(Range<u32>, &SpilledParts)>| {
-        let read: Vec<(Range<u32>, batches::ReadBack)> = group
-            .into_iter()
-            .map(|(docs, p)| Ok((docs, p.read(&spill)?)))
-            .collect::<std::io::Result<_>>()?;
-        let cursors: Cursors = read.iter().map(|(d, r)| (d.clone(), r.parts())).collect();
-        let mut shelved: Vec<(Shelved, Encoded)> = Vec::new();
-        let mut ready: Vec<Entry> = Vec::new();
-        let mut ready_postings = 0;
-        let mut flush = |ready: &mut Vec<Entry>| -> std::io::Result<()> {
-            let encoded = encode_all(ready, &out, head_docs, own_file_bytes)?;
-            shelved.extend(ready.drain(..).map(Shelved::of).zip(encoded));
-            Ok(())
-        };
-        merge_cursors(cursors, &wanted, |group| {
-            ready_postings += group.iter().map(|e| e.postings.len()).sum::<usize>();
-            ready.extend(group);
-            if ready_postings >= ENCODE_POSTINGS {
-                ready_postings = 0;
-                flush(&mut ready)?;
-            }
-            Ok(())
-        })?;
-        flush(&mut ready)?;
-        Ok(shelved)
+        merge_first_byte(group, &spill, &wanted, &out, (head_docs, own_file_bytes))
     };
     let groups = by_first_byte(&batches)
         .into_iter()
