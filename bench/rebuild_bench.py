@@ -7,20 +7,28 @@ one edited bulletin, after one added bulletin (a copy of the first file, dated 2
 generated corpus), and after one added bulletin that is the newest (a copy of the newest),
 each --runs times (median); each change is taken back after it, and at the end the
 incremental output is checked against a full build's manifest (the `.bantin-manifest`
-files must be equal). Then, for each size of --sizes, builds the generated archive
+files must be equal; the full build of that size below, or one made for the check). Then,
+for each size of --sizes, builds the generated archive
 (bench/gen_corpus.py --only bantin; about 6.5 GB of sources at a million) from scratch
 (`bantin build --full` into a new output folder) and prints the wall time, peak memory (max
 RSS) and time per bulletin. Before each full build, untimed, it reads the archive once so
 that the build finds its sources in the page cache, as `build_bench.py` does (the outputs
 written before leave the kernel to drop part of them, by chance); `--cold` skips that, and
 the build then pays for reading back from disk whatever was dropped (at a million on the
-development machine, reading all 6.5 GB back takes over a minute of kernel time). The rebuilds come first because removing a million's output
-keeps the disk busy for many minutes after.
+development machine, reading all 6.5 GB back takes over a minute of kernel time).
+
+No build follows a removal made by this script: the outputs of earlier runs are removed at
+the start (then --settle seconds of waiting), and this run's outputs only at the end, after
+the last timed build (--keep leaves them). On a disk that frees deleted blocks as it goes
+(ext4 with `discard`, the development machine), removing a million's output (33 GB) slows
+every new file for many minutes after: a build measured then measures the disk's recovery
+(a million took 257.5 s on a fresh disk and 417.4 s six minutes after such a removal).
 
 Usage: bench/rebuild_bench.py [--sizes 100000,1000000] [--rebuild-size 100000] [--runs 3]
-                              [--work DIR] [--settle SECONDS] [--cold]
+                              [--work DIR] [--settle SECONDS] [--cold] [--keep]
 Needs: a release build of bantin (built here) and python3; disk for the corpora and
-outputs (about 20 GB at a million).
+outputs, all kept until the end (about 55 GB at a million: 6.5 GB of sources, 33 GB of
+output, 7 GB of build cache, and 10 GB at 100,000).
 """
 import argparse
 import os
@@ -135,7 +143,9 @@ def main():
     # On a disk that frees deleted blocks as it goes (ext4 with `discard`), deleting the
     # output of a million (33 GB) slows every build's kernel time for minutes after.
     ap.add_argument("--settle", type=float, default=0,
-                    help="seconds to wait after deleting each full build's output")
+                    help="seconds to wait after removing the outputs of an earlier run")
+    ap.add_argument("--keep", action="store_true",
+                    help="leave this run's outputs (removed at the end otherwise)")
     ap.add_argument("--cold", action="store_true",
                     help="do not read the archive before each full build")
     args = ap.parse_args()
@@ -144,14 +154,38 @@ def main():
     sys.stdout.reconfigure(line_buffering=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
-
-    # The rebuild cases first: removing the output of the full builds (33 GB at a million)
-    # keeps the disk busy for many minutes, which a rebuild of a few seconds would measure.
+    sizes = [int(s) for s in args.sizes.split(",") if s]
     n = args.rebuild_size
-    site = corpus(args.work, n)
     out = os.path.join(args.work, f"out-rebuild-{n}")
     check = os.path.join(args.work, f"out-check-{n}")
-    shutil.rmtree(out, ignore_errors=True)
+    fulls = {size: os.path.join(args.work, f"out-full-{size}") for size in sizes}
+    outputs = [out, check, *fulls.values()]
+    # The corpora first (generating a million writes 6.5 GB), then what earlier runs left,
+    # then the disk's time to settle: every timed build below comes before any removal.
+    sites = {size: corpus(args.work, size) for size in {n, *sizes}}
+    caches = [os.path.join(site, ".bantin-cache") for site in sites.values()]
+    if remove(outputs + caches):
+        subprocess.run(["sync"])
+        time.sleep(args.settle)
+    try:
+        measure(args, sites, out, check, fulls)
+    finally:
+        if not args.keep:
+            remove(outputs)
+
+
+def remove(folders):
+    """Remove the folders that exist of `folders`; whether there was one."""
+    there = [f for f in folders if os.path.exists(f)]
+    for f in there:
+        shutil.rmtree(f, ignore_errors=True)
+    return bool(there)
+
+
+def measure(args, sites, out, check, fulls):
+    # The rebuild cases first, on a disk that nothing of this run has filled yet.
+    n = args.rebuild_size
+    site = sites[n]
     wall, mb, _ = build(site, out, "--full")
     print(f"  rebuild case, first build {n}: {wall:.2f} s {mb:.0f} MB", file=sys.stderr)
     edited = first_bulletin(site)
@@ -193,42 +227,33 @@ def main():
             with open(edited, "w", encoding="utf-8") as f:
                 f.write(original)
             build(site, out)
-        # The incremental output is the full build's.
-        shutil.rmtree(check, ignore_errors=True)
-        build(site, check, "--full")
-        same = manifest(check) == manifest(out)
-        print(f"  incremental output equals a full build's: {same}", file=sys.stderr)
-        if not same:
-            sys.exit("the incremental output differs from a full build")
     finally:
         with open(edited, "w", encoding="utf-8") as f:
             f.write(original)
         for path in (added, added_new):
             if os.path.exists(path):
                 os.remove(path)
-        shutil.rmtree(check, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run(["sync"])
-    time.sleep(args.settle)
 
     full = []
-    for n in [int(s) for s in args.sizes.split(",") if s]:
-        site = corpus(args.work, n)
-        out = os.path.join(args.work, f"out-full-{n}")
-        shutil.rmtree(out, ignore_errors=True)
-        # From scratch: no output and no build cache (at a million the last build's cache is
-        # 7 GB, which a new one is written beside until it is done).
+    for size, target in fulls.items():
+        site = sites[size]
+        # From scratch: no output and no build cache. Only the rebuild cases' cache can be
+        # there (at 100,000: a few files, 0.7 GB), the one removal before a timed build.
         shutil.rmtree(os.path.join(site, ".bantin-cache"), ignore_errors=True)
         if not args.cold:
             warm(os.path.join(site, "content"))
         subprocess.run(["sync"])
-        wall, mb, _ = build(site, out, "--full")
-        print(f"  full {n:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
-        full.append((n, wall, mb))
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run(["sync"])
-        time.sleep(args.settle)
+        wall, mb, _ = build(site, target, "--full")
+        print(f"  full {size:>9}: {wall:8.2f} s {mb:8.0f} MB", file=sys.stderr)
+        full.append((size, wall, mb))
 
+    # The incremental output is the full build's, with the same sources.
+    if n not in fulls:
+        build(sites[n], check, "--full")
+    same = manifest(fulls.get(n, check)) == manifest(out)
+    print(f"  incremental output equals a full build's: {same}", file=sys.stderr)
+    if not same:
+        sys.exit("the incremental output differs from a full build")
 
     print(f"\n{os.cpu_count()} cores; full builds with their sources "
           f"{'as the page cache had them' if args.cold else 'read once before (in the page cache)'}")
