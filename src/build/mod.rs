@@ -104,7 +104,10 @@ pub fn build_keeping(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnost
             .clone()
             .unwrap_or_else(|| root.join(&s.output_dir));
         let out = output::absolute(&out);
-        match incremental::build(root, opts, s, &out, c) {
+        crate::memory::hold_freed(true);
+        let incremental = incremental::build(root, opts, s, &out, c);
+        crate::memory::hold_freed(false);
+        match incremental {
             Ok(Ok(done)) => {
                 return Ok(Built {
                     report: done.report,

@@ -850,3 +850,39 @@ fn a_rebuild_takes_the_figures_in_the_order_they_had_when_it_still_holds() {
     );
     assert!(!in_place("a figure added"));
 }
+
+#[test]
+fn an_incremental_build_holds_freed_memory_and_a_full_build_gives_it_back_soon() {
+    let a = example_copy();
+    let full = a.build_noting(&["--full"]);
+    full.assert_ok();
+    assert!(
+        notes(&full.stderr, "memory/purge-delay").is_empty(),
+        "a full build keeps the delay main sets: {}",
+        full.stderr
+    );
+    a.write(NEW, NEW_TEXT);
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("updated "), "{}", run.stderr);
+    // mimalloc's delay as read back after it was set: a second while the incremental build
+    // runs (before it assembles the archive), 10 ms again once it is done.
+    assert_eq!(
+        notes(&run.stderr, "memory/purge-delay"),
+        ["1000 ms", "10 ms"]
+    );
+    let held = run.stderr.find("memory/purge-delay: 1000 ms").unwrap();
+    let assembled = run.stderr.find("rebuild/assemble").expect("a timed phase");
+    let back = run.stderr.find("memory/purge-delay: 10 ms").unwrap();
+    assert!(held < assembled && assembled < back, "{}", run.stderr);
+    // An incremental build that finds it cannot be one gives memory back soon again before
+    // the full build.
+    set_setting(&a.root, "per_page", "4");
+    let run = a.build_noting(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("built "), "{}", run.stderr);
+    assert_eq!(
+        notes(&run.stderr, "memory/purge-delay"),
+        ["1000 ms", "10 ms"]
+    );
+}
