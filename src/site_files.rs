@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Bulletin;
-use crate::output::staged::StagedFile;
+use crate::output::staged::{Stage, StagedFile};
 use crate::output::{data, Sink};
 use crate::render::{feeds, Renderer};
 use crate::timings::phase;
@@ -231,7 +231,7 @@ impl DataFile {
 pub fn data_files(
     r: &Renderer,
     kept: Option<&KeptRows>,
-    staging: Option<&Path>,
+    staging: Option<&Stage>,
 ) -> std::io::Result<(Vec<DataFile>, data::Rows)> {
     let articles = data::Articles::new(&r.urls);
     let one = |format: data::Format| -> std::io::Result<(DataFile, Vec<u32>)> {
@@ -244,8 +244,8 @@ pub fn data_files(
             });
         let make = |kept: Option<(&KeptRows, u64)>| -> std::io::Result<(DataFile, Vec<u32>)> {
             match staging {
-                Some(dir) => {
-                    let (staged, rows) = StagedFile::write(dir, site_path, |w| {
+                Some(stage) => {
+                    let (staged, rows) = StagedFile::write(stage, site_path, |w| {
                         write_data_to(r, &articles, format, kept.map(|k| k.0), w)
                     })?;
                     Ok((DataFile::Staged(staged), rows))

@@ -38,6 +38,7 @@ use super::manifest::{Hash, HashingWriter, Manifest};
 use crate::file_stat::{Lookups, Stat};
 use crate::load::article::ParsedArticle;
 use crate::load::{Found, LoadOptions};
+use crate::output::staged::Stage;
 use crate::path_key::bytes;
 use crate::rebuild::site::Served;
 use crate::runs::ends_after;
@@ -417,6 +418,8 @@ const NEW_PARSED: &str = "parsed.new";
 const NEW_INDEX: &str = "index.new";
 /// The files a rebuild writes before the output changes (see [`Cache::staging`]).
 const STAGING: &str = "staged";
+/// The files they replaced, to be written over by the next (see [`Cache::staging`]).
+const SPARES: &str = "spares";
 const LOCK: &str = "lock";
 
 impl Cache {
@@ -446,10 +449,13 @@ impl Cache {
         self.dir.join(NEW_BODIES)
     }
 
-    /// Where a rebuild stages the files it writes before the output changes (see
-    /// [`crate::output::staged`]); empty between builds.
-    pub fn staging(&self) -> PathBuf {
-        self.dir.join(STAGING)
+    /// Where a rebuild stages the files it writes before the output changes, empty between
+    /// builds, and keeps the files they replaced (see [`crate::output::staged`]).
+    pub fn staging(&self) -> Stage {
+        Stage {
+            dir: self.dir.join(STAGING),
+            spares: self.dir.join(SPARES),
+        }
     }
 
     /// The search index's batches of the last build, beside its bodies.

@@ -271,7 +271,7 @@ fn write(
         apply(output, d, &mut manifest, &mut touched, &mut replaced).map_err(io_err)?;
     }
     // What a build killed while it staged files left there (this build's are in place).
-    let _ = fs::remove_dir_all(cache.staging());
+    let _ = fs::remove_dir_all(cache.staging().dir);
     phase("write/files", &mut t);
     std::thread::scope(|scope| {
         // The staged files replaced are let go beside the rest: freeing their blocks (half a

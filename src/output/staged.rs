@@ -4,7 +4,16 @@
 //! no check of the output looks at; once nothing is left that can fail, the build puts each
 //! in place at once ([`super::replace`]; through a temporary name beside it when the
 //! staging folder is on another file system), or drops it when its bytes are those already
-//! there. A staged file dropped (the build failed, or it was unchanged) is removed.
+//! there.
+//!
+//! The file a staged one replaces is not removed but kept as a spare (in the cache's folder
+//! of spares, [`Stage::spares`]), and the next build writes its staged file over that spare
+//! rather than into a new file: its blocks on disk and its pages in memory are there
+//! already. A new file of half a gigabyte takes as many fresh pages of memory for the page
+//! cache and as many blocks on disk (and the replaced file's are freed), which was a fifth of
+//! the CPU time of an addition at 100,000 bulletins; written over, the same pages are
+//! filled again. The cost is a second copy of the data files on disk, in the cache. A staged
+//! file dropped (the build failed, or it was unchanged) goes back to the spares.
 
 use std::fs;
 use std::io::{self, Write};
@@ -23,6 +32,14 @@ pub fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.bantin-tmp"))
 }
 
+/// The folders of the build cache a rebuild stages its large files in (`dir`, empty between
+/// builds) and keeps the files they replaced in (`spares`), at their site paths in each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    pub dir: PathBuf,
+    pub spares: PathBuf,
+}
+
 /// A file of the site written whole into a staging folder, with the XXH128 hash of its
 /// bytes (the manifest's hash).
 #[derive(Debug)]
@@ -30,34 +47,49 @@ pub struct StagedFile {
     site_path: String,
     /// The staged file; `None` once put in place.
     temp: Option<PathBuf>,
+    /// Where the file it replaces is kept, or it goes back when dropped.
+    spare: PathBuf,
     hash: u128,
 }
 
 impl StagedFile {
-    /// Write the file of the site at `site_path` into the staging folder `staging` (at the
-    /// same path there) with what `fill` writes, hashing it on the way; returns the staged
-    /// file and what `fill` returned. When `fill` fails, the file is removed.
+    /// Write the file of the site at `site_path` into the staging folder of `stage` (at the
+    /// same path there), over the spare kept for that path when there is one, with what
+    /// `fill` writes, hashing it on the way; returns the staged file and what `fill`
+    /// returned. When `fill` fails, the file goes back to the spares.
     pub fn write<R>(
-        staging: &Path,
+        stage: &Stage,
         site_path: &str,
         fill: impl FnOnce(&mut dyn Write) -> io::Result<R>,
     ) -> io::Result<(StagedFile, R)> {
-        let temp = staging.join(site_path);
+        let temp = stage.dir.join(site_path);
         if let Some(parent) = temp.parent() {
             fs::create_dir_all(parent)?;
         }
-        let file = fs::File::create(&temp)?;
-        // Removed on any failure from here on.
+        let spare = stage.spares.join(site_path);
+        let reused = open_spare(&spare).filter(|_| fs::rename(&spare, &temp).is_ok());
+        let (file, reused) = match reused {
+            Some(file) => (file, true),
+            None => (fs::File::create(&temp)?, false),
+        };
+        // Put back among the spares on any failure from here on.
         let mut staged = StagedFile {
             site_path: site_path.to_string(),
             temp: Some(temp),
+            spare,
             hash: 0,
         };
         // Unbuffered: its writers hand it large pieces.
         let mut out = HashingWriter::new(file);
         let got = fill(&mut out)?;
         out.flush()?;
-        staged.hash = out.into_parts().1;
+        let (mut file, hash) = out.into_parts();
+        if reused {
+            // The spare was longer, maybe: what is left of it after the new bytes goes.
+            let len = io::Seek::stream_position(&mut file)?;
+            file.set_len(len)?;
+        }
+        staged.hash = hash;
         Ok((staged, got))
     }
 
@@ -79,31 +111,89 @@ impl StagedFile {
         }
     }
 
-    /// Put it in its place in the output folder `output` ([`super::replace`]), or, when
-    /// that fails (the staging folder is on another file system), copy it to the
-    /// temporary name beside its place and put it in place from there.
+    /// Put it in its place in the output folder `output` (swapped with the file there,
+    /// which becomes the spare; [`super::replace`] when there is none), or, when that fails
+    /// (the staging folder is on another file system), copy it to the temporary name beside
+    /// its place and put it in place from there.
     pub fn put_in_place(mut self, output: &Path) -> io::Result<()> {
         let Some(temp) = self.temp.take() else {
             return Ok(());
         };
         let target = output.join(&self.site_path);
+        // Swapped only with a file: a folder in the way stays where it is.
+        let is_file = fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_file());
+        if is_file && super::exchange(&temp, &target).is_ok() {
+            // `temp` now holds the file replaced.
+            self.keep_spare(&temp);
+            return Ok(());
+        }
         if super::replace(&temp, &target).is_ok() {
             return Ok(());
         }
         let beside = temp_path(&target);
         let copied = fs::copy(&temp, &beside).and_then(|_| super::replace(&beside, &target));
-        let _ = fs::remove_file(&temp);
+        self.keep_spare(&temp);
         if copied.is_err() {
             let _ = fs::remove_file(&beside);
         }
         copied
     }
+
+    /// Keep the file at `path` as the spare of this file's site path, or remove it.
+    fn keep_spare(&self, path: &Path) {
+        let kept = self
+            .spare
+            .parent()
+            .is_some_and(|dir| fs::create_dir_all(dir).is_ok())
+            && fs::rename(path, &self.spare).is_ok();
+        if !kept {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// The spare at `path`, opened to be written over, when it is a plain file (not a link)
+/// that nothing else holds: one name only, and open nowhere else. Else `None`, and the
+/// staged file is a new one. A web server still sending the data file published two builds
+/// ago, or a snapshot of the output made with hard links, keeps that file as it was.
+fn open_spare(path: &Path) -> Option<fs::File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.file_type().is_file() && meta.nlink() == 1 && open_nowhere_else(&file)).then_some(file)
+}
+
+/// Whether no other open file handle, of any process, is on `file`'s file: the kernel grants
+/// a write lease only then (fcntl(2), F_SETLEASE); it is given back at once.
+#[cfg(target_os = "linux")]
+fn open_nowhere_else(file: &fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a file descriptor this function borrows open; a lease changes no
+    // memory of ours, and it is given back before the descriptor is used again.
+    unsafe {
+        if libc::fcntl(fd, libc::F_SETLEASE, libc::F_WRLCK) != 0 {
+            return false;
+        }
+        libc::fcntl(fd, libc::F_SETLEASE, libc::F_UNLCK);
+    }
+    true
+}
+
+/// Elsewhere, no lease: a spare is never written over.
+#[cfg(not(target_os = "linux"))]
+fn open_nowhere_else(_: &fs::File) -> bool {
+    false
 }
 
 impl Drop for StagedFile {
     fn drop(&mut self) {
         if let Some(t) = self.temp.take() {
-            let _ = fs::remove_file(t);
+            self.keep_spare(&t);
         }
     }
 }
@@ -124,13 +214,22 @@ mod tests {
         names
     }
 
+    /// A staging folder and a folder of spares in `dir`.
+    fn stage_in(dir: &Path) -> Stage {
+        Stage {
+            dir: dir.join("staged"),
+            spares: dir.join("spares"),
+        }
+    }
+
     #[test]
     fn a_staged_file_hashes_as_the_manifest_and_goes_in_place_by_a_rename() {
         let out = tempfile::tempdir().unwrap();
-        let staging = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let stage = stage_in(cache.path());
         fs::create_dir_all(out.path().join("du-lieu")).unwrap();
         fs::write(out.path().join("du-lieu/a.csv"), "old").unwrap();
-        let (staged, n) = StagedFile::write(staging.path(), "du-lieu/a.csv", |w| {
+        let (staged, n) = StagedFile::write(&stage, "du-lieu/a.csv", |w| {
             w.write_all(b"new ")?;
             w.write_all(b"bytes")?;
             Ok(9)
@@ -143,14 +242,108 @@ mod tests {
         // Until it is put in place, the output is as it was.
         assert_eq!(listing(out.path()), ["du-lieu/a.csv"]);
         assert_eq!(fs::read(out.path().join("du-lieu/a.csv")).unwrap(), b"old");
-        assert_eq!(listing(staging.path()), ["du-lieu/a.csv"]);
+        assert_eq!(listing(&stage.dir), ["du-lieu/a.csv"]);
         staged.put_in_place(out.path()).unwrap();
         assert_eq!(
             fs::read(out.path().join("du-lieu/a.csv")).unwrap(),
             b"new bytes"
         );
         assert_eq!(listing(out.path()), ["du-lieu/a.csv"]);
-        assert!(listing(staging.path()).is_empty());
+        assert!(listing(&stage.dir).is_empty());
+        // The file replaced is kept as the spare of its path.
+        assert_eq!(
+            fs::read(stage.spares.join("du-lieu/a.csv")).unwrap(),
+            b"old"
+        );
+    }
+
+    #[test]
+    fn the_next_staged_file_is_written_over_the_spare_and_swapped_in() {
+        use std::os::unix::fs::MetadataExt;
+        let out = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let stage = stage_in(cache.path());
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let target = out.path().join("du-lieu/a.csv");
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(&target, "the first file, a long one").unwrap();
+        let first = inode(&target);
+        for (round, text) in ["second", "the third, longer than the second", "4th"]
+            .iter()
+            .enumerate()
+        {
+            let spare = stage.spares.join("du-lieu/a.csv");
+            let spare_inode = (round > 0).then(|| inode(&spare));
+            let published = inode(&target);
+            let (staged, ()) =
+                StagedFile::write(&stage, "du-lieu/a.csv", |w| w.write_all(text.as_bytes()))
+                    .unwrap();
+            assert_eq!(staged.hash(), crate::build::manifest::hash(text.as_bytes()));
+            // Written over the spare (its inode), cut to the new length.
+            if let Some(spare_inode) = spare_inode {
+                assert_eq!(inode(&stage.dir.join("du-lieu/a.csv")), spare_inode);
+                assert!(!spare.exists());
+            }
+            staged.put_in_place(out.path()).unwrap();
+            assert_eq!(fs::read_to_string(&target).unwrap(), *text);
+            // The two files change places: the one published is the spare now.
+            assert_eq!(inode(&spare), published);
+            if let Some(spare_inode) = spare_inode {
+                assert_eq!(inode(&target), spare_inode);
+            }
+            assert!(listing(&stage.dir).is_empty());
+        }
+        // Two files in turn, the first among them.
+        assert!(inode(&target) == first || inode(&stage.spares.join("du-lieu/a.csv")) == first);
+    }
+
+    #[test]
+    fn a_spare_open_elsewhere_or_linked_elsewhere_is_not_written_over() {
+        use std::os::unix::fs::MetadataExt;
+        let out = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let stage = stage_in(cache.path());
+        let target = out.path().join("a.csv");
+        let spare = stage.spares.join("a.csv");
+        fs::write(&target, "published").unwrap();
+        let (staged, ()) = StagedFile::write(&stage, "a.csv", |w| w.write_all(b"one")).unwrap();
+        staged.put_in_place(out.path()).unwrap();
+        // The file published before is the spare now; a download still reads it.
+        let mut reader = fs::File::open(&spare).unwrap();
+        let (staged, ()) = StagedFile::write(&stage, "a.csv", |w| w.write_all(b"two")).unwrap();
+        staged.put_in_place(out.path()).unwrap();
+        let mut read = String::new();
+        io::Read::read_to_string(&mut reader, &mut read).unwrap();
+        assert_eq!(read, "published", "the open file is as it was");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "two");
+        drop(reader);
+        // Linked from a snapshot of the output: not written over either.
+        let snapshot = cache.path().join("snapshot.csv");
+        fs::hard_link(&spare, &snapshot).unwrap();
+        let before = fs::read_to_string(&snapshot).unwrap();
+        let (staged, ()) = StagedFile::write(&stage, "a.csv", |w| w.write_all(b"three")).unwrap();
+        staged.put_in_place(out.path()).unwrap();
+        assert_eq!(fs::read_to_string(&snapshot).unwrap(), before);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "three");
+        assert_ne!(
+            fs::metadata(&target).unwrap().ino(),
+            fs::metadata(&snapshot).unwrap().ino()
+        );
+    }
+
+    #[test]
+    fn a_spare_that_is_not_a_plain_file_is_left_alone() {
+        let out = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let stage = stage_in(cache.path());
+        let elsewhere = cache.path().join("elsewhere");
+        fs::write(&elsewhere, "not ours to write").unwrap();
+        fs::create_dir_all(&stage.spares).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, stage.spares.join("a.json")).unwrap();
+        let (staged, ()) = StagedFile::write(&stage, "a.json", |w| w.write_all(b"[]")).unwrap();
+        staged.put_in_place(out.path()).unwrap();
+        assert_eq!(fs::read(out.path().join("a.json")).unwrap(), b"[]");
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "not ours to write");
     }
 
     #[test]
@@ -159,6 +352,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         // /dev/shm is a tmpfs on Linux: another file system than the temporary folder's.
         let staging = tempfile::tempdir_in("/dev/shm").expect("a /dev/shm to stage in");
+        let stage = stage_in(staging.path());
         let device = |p: &Path| fs::metadata(p).unwrap().dev();
         assert_ne!(
             device(out.path()),
@@ -166,20 +360,19 @@ mod tests {
             "two file systems"
         );
         fs::write(out.path().join("a.json"), "old").unwrap();
-        let (staged, ()) =
-            StagedFile::write(staging.path(), "a.json", |w| w.write_all(b"[]")).unwrap();
+        let (staged, ()) = StagedFile::write(&stage, "a.json", |w| w.write_all(b"[]")).unwrap();
         staged.put_in_place(out.path()).unwrap();
         assert_eq!(fs::read(out.path().join("a.json")).unwrap(), b"[]");
         assert_eq!(listing(out.path()), ["a.json"]);
-        assert!(listing(staging.path()).is_empty());
+        assert!(listing(&stage.dir).is_empty());
 
         // When the copy cannot be put in place either (here a folder is in the way), the
-        // staged file and the copy are removed.
-        let (staged, ()) =
-            StagedFile::write(staging.path(), "b.json", |w| w.write_all(b"[]")).unwrap();
+        // staged file goes to the spares, the copy is removed, the folder stays.
+        let (staged, ()) = StagedFile::write(&stage, "b.json", |w| w.write_all(b"[]")).unwrap();
         fs::create_dir_all(out.path().join("b.json/x")).unwrap();
         assert!(staged.put_in_place(out.path()).is_err());
-        assert!(listing(staging.path()).is_empty());
+        assert!(listing(&stage.dir).is_empty());
+        assert!(out.path().join("b.json/x").is_dir());
         assert_eq!(listing(out.path()), ["a.json"]);
     }
 
@@ -208,17 +401,19 @@ mod tests {
     }
 
     #[test]
-    fn a_staged_file_dropped_or_failed_leaves_nothing() {
-        let staging = tempfile::tempdir().unwrap();
+    fn a_staged_file_dropped_or_failed_leaves_nothing_staged_but_a_spare() {
+        let cache = tempfile::tempdir().unwrap();
+        let stage = stage_in(cache.path());
         let (staged, ()) =
-            StagedFile::write(staging.path(), "du-lieu/a.csv", |w| w.write_all(b"x")).unwrap();
+            StagedFile::write(&stage, "du-lieu/a.csv", |w| w.write_all(b"x")).unwrap();
         drop(staged);
-        assert!(listing(staging.path()).is_empty());
-        let failed = StagedFile::write(staging.path(), "du-lieu/b.csv", |w| {
+        assert!(listing(&stage.dir).is_empty());
+        let failed = StagedFile::write(&stage, "du-lieu/b.csv", |w| {
             w.write_all(b"half")?;
             Err::<(), _>(io::Error::other("no"))
         });
         assert!(failed.is_err());
-        assert!(listing(staging.path()).is_empty());
+        assert!(listing(&stage.dir).is_empty());
+        assert_eq!(listing(&stage.spares), ["du-lieu/a.csv", "du-lieu/b.csv"]);
     }
 }

@@ -31,7 +31,7 @@ use crate::load::article::ParsedArticle;
 use crate::load::{self, Base, Found, LoadOptions};
 use crate::model::settings::Settings;
 use crate::model::{Archive, IndicatorValue};
-use crate::output::staged::StagedFile;
+use crate::output::staged::{Stage, StagedFile};
 use crate::photos::CacheUse;
 use crate::render::theme::Theme;
 use crate::render::{Job, Renderer};
@@ -211,7 +211,7 @@ struct Old<'a> {
     /// Where its data files are on disk, as it wrote them.
     data_dir: Option<&'a Path>,
     /// Where to stage the new data files (see [`Resumed::staging`]).
-    staging: Option<&'a Path>,
+    staging: Option<&'a Stage>,
 }
 
 /// What the data files need after a change of bulletins.
@@ -221,7 +221,7 @@ enum DataFiles<'a> {
     /// Made again, with the rows that can be copied from the earlier files; staged in
     /// `staging` when given.
     Remade {
-        staging: Option<&'a Path>,
+        staging: Option<&'a Stage>,
         kept: Option<site_files::KeptRows<'a>>,
     },
 }
@@ -262,7 +262,7 @@ struct Earlier {
     /// The folder it wrote (see [`Resumed::output`]).
     output: Option<PathBuf>,
     /// See [`Resumed::staging`].
-    staging: Option<PathBuf>,
+    staging: Option<Stage>,
 }
 
 /// What an earlier build of a site leaves for the next one to start from (see
@@ -288,9 +288,10 @@ pub struct Resumed {
     /// The folder it wrote, as it left it until the first rebuild's files are written: the
     /// data files' rows of unchanged bulletins are copied from there.
     pub output: Option<PathBuf>,
-    /// Where the first rebuild stages its data files before they are put in the output
-    /// (see [`StagedFile`]); without, they are made in memory.
-    pub staging: Option<PathBuf>,
+    /// Where the first rebuild stages its data files before they are put in the output,
+    /// and the spares it writes them over (see [`StagedFile`]); without, they are made in
+    /// memory.
+    pub staging: Option<Stage>,
 }
 
 /// The output file of a page path (`x/` is served from `x/index.html`).
@@ -933,7 +934,7 @@ impl Site {
             data: old_data,
             served: &served,
             data_dir: output.as_deref(),
-            staging: staging.as_deref(),
+            staging: staging.as_ref(),
         };
         self.keep_content((archive, theme), old, ch, publish)
     }

@@ -886,3 +886,47 @@ fn an_incremental_build_holds_freed_memory_and_a_full_build_gives_it_back_soon()
         ["1000 ms", "10 ms"]
     );
 }
+
+/// A rebuild whose figures changed writes its data files over the files the one before
+/// replaced (kept in the cache as spares) and swaps them in: the published file then is
+/// the spare's file, and the output still equals a full build's.
+#[test]
+fn data_files_are_written_over_the_spares_the_last_rebuild_kept() {
+    use std::os::unix::fs::MetadataExt;
+    let a = example_copy();
+    a.build(&[]).assert_ok();
+    let inode = |p: &std::path::Path| std::fs::metadata(p).unwrap().ino();
+    let spares = a.path(".bantin-cache/build/spares");
+    let mut last_spares = None;
+    for (from, to) in [
+        ("[97,36%](ind:truong-chuan)", "[98,5%](ind:truong-chuan)"),
+        ("[98,5%](ind:truong-chuan)", "[99%](ind:truong-chuan)"),
+        ("[99%](ind:truong-chuan)", "[97%](ind:truong-chuan)"),
+    ] {
+        let published: Vec<u64> = ["csv", "json"]
+            .iter()
+            .map(|x| inode(&a.out.join(format!("du-lieu/chi-tieu.{x}"))))
+            .collect();
+        edit(&a, EDITED, from, to);
+        rebuilt_like_full(&a, to);
+        for (i, x) in ["csv", "json"].iter().enumerate() {
+            let now = inode(&a.out.join(format!("du-lieu/chi-tieu.{x}")));
+            let spare = inode(&spares.join(format!("du-lieu/chi-tieu.{x}")));
+            assert_eq!(spare, published[i], "{to}: the {x} replaced is the spare");
+            if let Some(before) = &last_spares {
+                let before: &Vec<u64> = before;
+                assert_eq!(
+                    now, before[i],
+                    "{to}: the {x} is the last spare, written over"
+                );
+            }
+        }
+        last_spares = Some(
+            ["csv", "json"]
+                .iter()
+                .map(|x| inode(&spares.join(format!("du-lieu/chi-tieu.{x}"))))
+                .collect::<Vec<u64>>(),
+        );
+    }
+    assert!(!a.path(STAGING).exists(), "nothing is left staged");
+}
