@@ -57,6 +57,23 @@ pub fn hold_freed(hold: bool) {
     }
 }
 
+/// Freed memory held (see [`hold_freed`]) while this lives, given back soon again when it is
+/// dropped, on every way out (a panic too).
+pub struct HoldFreed(());
+
+impl HoldFreed {
+    pub fn start() -> HoldFreed {
+        hold_freed(true);
+        HoldFreed(())
+    }
+}
+
+impl Drop for HoldFreed {
+    fn drop(&mut self) {
+        hold_freed(false);
+    }
+}
+
 /// Entries in a chunk of a [`Chunked`] list.
 const CHUNK: usize = 1 << 16;
 
@@ -105,6 +122,22 @@ mod tests {
 
     fn count() {
         CALLS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    static HELD: std::sync::Mutex<Vec<bool>> = std::sync::Mutex::new(Vec::new());
+
+    fn record(hold: bool) {
+        HELD.lock().unwrap().push(hold);
+    }
+
+    #[test]
+    fn freed_memory_held_is_given_back_soon_again_even_after_a_panic() {
+        super::set_hold_freed(record);
+        let _ = std::panic::catch_unwind(|| {
+            let _held = super::HoldFreed::start();
+            panic!("a build that panics");
+        });
+        assert_eq!(*HELD.lock().unwrap(), [true, false]);
     }
 
     #[test]

@@ -104,9 +104,9 @@ pub fn build_keeping(root: &Path, opts: &BuildOptions) -> Result<Built, Diagnost
             .clone()
             .unwrap_or_else(|| root.join(&s.output_dir));
         let out = output::absolute(&out);
-        crate::memory::hold_freed(true);
+        let held = crate::memory::HoldFreed::start();
         let incremental = incremental::build(root, opts, s, &out, c);
-        crate::memory::hold_freed(false);
+        drop(held);
         match incremental {
             Ok(Ok(done)) => {
                 return Ok(Built {

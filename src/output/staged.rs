@@ -14,6 +14,10 @@
 //! the CPU time of an addition at 100,000 bulletins; written over, the same pages are
 //! filled again. The cost is a second copy of the data files on disk, in the cache. A staged
 //! file dropped (the build failed, or it was unchanged) goes back to the spares.
+//!
+//! Nothing is synced to disk (as nowhere in a build): a build killed midway leaves the output
+//! whole, but after a power cut a file written over may hold old and new blocks where a new
+//! one would have been empty. `bantin build --full` makes every file again.
 
 use std::fs;
 use std::io::{self, Write};
@@ -114,7 +118,7 @@ impl StagedFile {
     /// Put it in its place in the output folder `output` (swapped with the file there,
     /// which becomes the spare; [`super::replace`] when there is none), or, when that fails
     /// (the staging folder is on another file system), copy it to the temporary name beside
-    /// its place and put it in place from there.
+    /// its place and put it in place from there (the staged file itself is then the spare).
     pub fn put_in_place(mut self, output: &Path) -> io::Result<()> {
         let Some(temp) = self.temp.take() else {
             return Ok(());
@@ -139,12 +143,22 @@ impl StagedFile {
         copied
     }
 
-    /// Keep the file at `path` as the spare of this file's site path, or remove it.
+    /// The spare of this file's site path, opened, when there is one: a spare not written
+    /// over (see [`open_spare`]) is replaced when the file is put in place, and the caller
+    /// can let it go later (freeing half a gigabyte is slow on a disk that discards what it
+    /// frees).
+    pub fn spare_handle(&self) -> Option<fs::File> {
+        fs::File::open(&self.spare).ok()
+    }
+
+    /// Keep the file at `path` as the spare of this file's site path, or remove it (on a
+    /// system where spares are never written over).
     fn keep_spare(&self, path: &Path) {
-        let kept = self
-            .spare
-            .parent()
-            .is_some_and(|dir| fs::create_dir_all(dir).is_ok())
+        let kept = cfg!(target_os = "linux")
+            && self
+                .spare
+                .parent()
+                .is_some_and(|dir| fs::create_dir_all(dir).is_ok())
             && fs::rename(path, &self.spare).is_ok();
         if !kept {
             let _ = fs::remove_file(path);
@@ -152,39 +166,59 @@ impl StagedFile {
     }
 }
 
-/// The spare at `path`, opened to be written over, when it is a plain file (not a link)
-/// that nothing else holds: one name only, and open nowhere else. Else `None`, and the
-/// staged file is a new one. A web server still sending the data file published two builds
-/// ago, or a snapshot of the output made with hard links, keeps that file as it was.
+/// The spare at `path`, opened to be written over, when it is a plain file (not a link, a
+/// pipe or a device) that nothing else holds: one name only, and open nowhere else. Else
+/// `None`, and the staged file is a new one. A web server still sending the data file
+/// published two builds ago, or a snapshot of the output made with hard links, keeps that
+/// file as it was.
 fn open_spare(path: &Path) -> Option<fs::File> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let plain = |m: &fs::Metadata| m.file_type().is_file() && m.nlink() == 1;
+    if !fs::symlink_metadata(path).is_ok_and(|m| plain(&m)) {
+        return None;
+    }
+    // Checked again on the file opened: it may have been replaced in between. Never
+    // blocking (a pipe put there meanwhile), never a terminal.
     let file = fs::OpenOptions::new()
         .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)
         .ok()?;
-    let meta = file.metadata().ok()?;
-    (meta.file_type().is_file() && meta.nlink() == 1 && open_nowhere_else(&file)).then_some(file)
+    (file.metadata().is_ok_and(|m| plain(&m)) && open_nowhere_else(&file)).then_some(file)
 }
 
 /// Whether no other open file handle, of any process, is on `file`'s file: the kernel grants
-/// a write lease only then (fcntl(2), F_SETLEASE); it is given back at once.
+/// a write lease only then (fcntl(2), F_SETLEASE); it is given back at once. Something may
+/// still open the file after this check: only a process that finds it in the cache's folder
+/// of spares could, and a spare is no file of the site.
 #[cfg(target_os = "linux")]
 fn open_nowhere_else(file: &fs::File) -> bool {
     use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    // SAFETY: fcntl on a file descriptor this function borrows open; a lease changes no
-    // memory of ours, and it is given back before the descriptor is used again.
-    unsafe {
-        if libc::fcntl(fd, libc::F_SETLEASE, libc::F_WRLCK) != 0 {
-            return false;
-        }
-        libc::fcntl(fd, libc::F_SETLEASE, libc::F_UNLCK);
-    }
-    true
+    // SAFETY: fcntl on a file descriptor this function borrows open, with integer arguments
+    // only. A lease not given back is given back when the file is closed: not written over.
+    take_write_lease(file)
+        && unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLEASE, libc::F_UNLCK) == 0 }
 }
 
-/// Elsewhere, no lease: a spare is never written over.
+/// Take a write lease on `file`, if the kernel grants one. A process that opens the file
+/// while it is held breaks the lease, which the kernel tells the holder with a signal:
+/// SIGURG, whose default is to be ignored, rather than SIGIO, which would end bantin.
+#[cfg(target_os = "linux")]
+fn take_write_lease(file: &fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    // fcntl.h's F_SETSIG (10 on every Linux), which the libc crate leaves out; the tests
+    // read it back with F_GETSIG (11).
+    const F_SETSIG: libc::c_int = 10;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a file descriptor this function borrows open, with integer arguments
+    // only; neither the signal nor the lease touches memory of ours.
+    unsafe {
+        libc::fcntl(fd, F_SETSIG, libc::SIGURG) == 0
+            && libc::fcntl(fd, libc::F_SETLEASE, libc::F_WRLCK) == 0
+    }
+}
+
+/// Elsewhere, no lease: a spare is never written over (and none is kept).
 #[cfg(not(target_os = "linux"))]
 fn open_nowhere_else(_: &fs::File) -> bool {
     false
@@ -332,6 +366,30 @@ mod tests {
     }
 
     #[test]
+    fn a_lease_broken_while_checked_is_told_with_sigurg_which_ends_no_process() {
+        use std::os::fd::AsRawFd;
+        const F_GETSIG: libc::c_int = 11;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        fs::write(&path, "x").unwrap();
+        let file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let fd = file.as_raw_fd();
+        assert!(take_write_lease(&file));
+        // SAFETY: reads a setting of a file descriptor the test holds open.
+        assert_eq!(unsafe { libc::fcntl(fd, F_GETSIG) }, libc::SIGURG);
+        // SAFETY: gives back the lease the test took.
+        assert_eq!(
+            unsafe { libc::fcntl(fd, libc::F_SETLEASE, libc::F_UNLCK) },
+            0
+        );
+        // Given back by the check: another handle opens the file at once, and the check
+        // then says it is open elsewhere.
+        assert!(open_nowhere_else(&file));
+        let _other = fs::File::open(&path).unwrap();
+        assert!(!open_nowhere_else(&file));
+    }
+
+    #[test]
     fn a_spare_that_is_not_a_plain_file_is_left_alone() {
         let out = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
@@ -344,6 +402,14 @@ mod tests {
         staged.put_in_place(out.path()).unwrap();
         assert_eq!(fs::read(out.path().join("a.json")).unwrap(), b"[]");
         assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "not ours to write");
+        // A pipe there is not opened (opening it to write would wait for a reader).
+        let fifo = stage.spares.join("b.json");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: makes a pipe at a path of the test's own folder.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (staged, ()) = StagedFile::write(&stage, "b.json", |w| w.write_all(b"{}")).unwrap();
+        staged.put_in_place(out.path()).unwrap();
+        assert_eq!(fs::read(out.path().join("b.json")).unwrap(), b"{}");
     }
 
     #[test]
