@@ -24,12 +24,12 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// How long mimalloc keeps freed memory before giving it back (see `main`).
 const PURGE_DELAY_MS: std::os::raw::c_long = 10;
 
-/// How long it keeps it in an incremental build (see `bantin::memory::hold_freed`):
+/// How long it keeps it in an incremental build (see `bantin::memory::HoldFreed`):
 /// mimalloc's own default.
 const HELD_PURGE_DELAY_MS: std::os::raw::c_long = 1000;
 
 /// mimalloc holds freed memory for a second (`true`) or gives it back after 10 ms (see
-/// `bantin::memory::hold_freed`); `BANTIN_TIMINGS=1` notes the delay it then has.
+/// `bantin::memory::HoldFreed`); `BANTIN_TIMINGS=1` notes the delay it then has.
 fn hold_freed(hold: bool) {
     let delay = if hold {
         HELD_PURGE_DELAY_MS

@@ -2,7 +2,7 @@
 //! tells it how to make every thread give back what other threads freed for it
 //! ([`set_collect`]), and stages that free much made on other threads ask for that
 //! ([`collect_everywhere`]). It also tells the allocator how long to hold freed memory
-//! before it gives it back ([`hold_freed`]): briefly in a full build, longer in an
+//! before it gives it back ([`HoldFreed`]): briefly in a full build, longer in an
 //! incremental one.
 //!
 //! Why: an allocator with thread-local heaps (mimalloc, the binary's) hands a block freed by
@@ -42,7 +42,7 @@ pub fn set_hold_freed(hold: fn(bool)) {
 }
 
 /// Hold freed memory for a while before giving it back (`true`), or give it back soon
-/// (`false`); nothing when no way was set.
+/// (`false`); nothing when no way was set. Through [`HoldFreed`], which sets it back.
 ///
 /// A full build gives freed memory back soon: it goes from stage to stage, each freeing
 /// lists the next does not reuse, and at a million bulletins holding them raises the peak.
@@ -51,14 +51,14 @@ pub fn set_hold_freed(hold: fn(bool)) {
 /// memory is taken again from the system page by page, a page fault each (at 100,000
 /// bulletins an addition took 285,000 faults against 183,000 when held for a second, about
 /// a tenth of its system time), for a peak of 570 MB instead of 500 MB.
-pub fn hold_freed(hold: bool) {
+fn hold_freed(hold: bool) {
     if let Some(set) = HOLD.get() {
         set(hold);
     }
 }
 
-/// Freed memory held (see [`hold_freed`]) while this lives, given back soon again when it is
-/// dropped, on every way out (a panic too).
+/// Freed memory held (see `hold_freed` above) while this lives, given back soon again when
+/// it is dropped, on every way out (a panic too).
 pub struct HoldFreed(());
 
 impl HoldFreed {

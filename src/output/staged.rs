@@ -144,7 +144,7 @@ impl StagedFile {
     }
 
     /// The spare of this file's site path, opened, when there is one: a spare not written
-    /// over (see [`open_spare`]) is replaced when the file is put in place, and the caller
+    /// over (see `open_spare`) is replaced when the file is put in place, and the caller
     /// can let it go later (freeing half a gigabyte is slow on a disk that discards what it
     /// frees).
     pub fn spare_handle(&self) -> Option<fs::File> {

@@ -895,7 +895,14 @@ fn data_files_are_written_over_the_spares_the_last_rebuild_kept() {
     use std::os::unix::fs::MetadataExt;
     let a = example_copy();
     a.build(&[]).assert_ok();
-    let inode = |p: &std::path::Path| std::fs::metadata(p).unwrap().ino();
+    // The inodes of the CSV and the JSON in `dir`.
+    let inodes = |dir: &std::path::Path| {
+        ["csv", "json"].map(|x| {
+            std::fs::metadata(dir.join(format!("du-lieu/chi-tieu.{x}")))
+                .unwrap()
+                .ino()
+        })
+    };
     let spares = a.path(".bantin-cache/build/spares");
     let mut last_spares = None;
     for (from, to) in [
@@ -903,30 +910,19 @@ fn data_files_are_written_over_the_spares_the_last_rebuild_kept() {
         ("[98,5%](ind:truong-chuan)", "[99%](ind:truong-chuan)"),
         ("[99%](ind:truong-chuan)", "[97%](ind:truong-chuan)"),
     ] {
-        let published: Vec<u64> = ["csv", "json"]
-            .iter()
-            .map(|x| inode(&a.out.join(format!("du-lieu/chi-tieu.{x}"))))
-            .collect();
+        let published = inodes(&a.out);
         edit(&a, EDITED, from, to);
         rebuilt_like_full(&a, to);
-        for (i, x) in ["csv", "json"].iter().enumerate() {
-            let now = inode(&a.out.join(format!("du-lieu/chi-tieu.{x}")));
-            let spare = inode(&spares.join(format!("du-lieu/chi-tieu.{x}")));
-            assert_eq!(spare, published[i], "{to}: the {x} replaced is the spare");
-            if let Some(before) = &last_spares {
-                let before: &Vec<u64> = before;
-                assert_eq!(
-                    now, before[i],
-                    "{to}: the {x} is the last spare, written over"
-                );
-            }
+        let spare = inodes(&spares);
+        assert_eq!(spare, published, "{to}: the files replaced are the spares");
+        if let Some(before) = last_spares {
+            assert_eq!(
+                inodes(&a.out),
+                before,
+                "{to}: the files published are the last spares, written over"
+            );
         }
-        last_spares = Some(
-            ["csv", "json"]
-                .iter()
-                .map(|x| inode(&spares.join(format!("du-lieu/chi-tieu.{x}"))))
-                .collect::<Vec<u64>>(),
-        );
+        last_spares = Some(spare);
     }
     assert!(!a.path(STAGING).exists(), "nothing is left staged");
 }
